@@ -1,0 +1,23 @@
+# Every dependency comes from Debian's archive (scripts/install-deps.sh installs them);
+# docs/architecture.md says why each one is here.
+find_package(nlohmann_json 3.10 REQUIRED)
+find_package(fmt 9 REQUIRED)
+find_package(yaml-cpp REQUIRED)
+find_package(simdjson REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)
+find_package(Threads REQUIRED)
+find_package(CLI11 CONFIG QUIET)
+if(NOT CLI11_FOUND)
+  add_library(CLI11::CLI11 INTERFACE IMPORTED)
+endif()
+find_path(TOMLPLUSPLUS_INCLUDE_DIR toml++/toml.h REQUIRED)
+add_library(sc_tomlplusplus INTERFACE)
+target_include_directories(sc_tomlplusplus SYSTEM INTERFACE ${TOMLPLUSPLUS_INCLUDE_DIR})
+
+if(SC_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+endif()
+if(SC_BUILD_BENCH)
+  find_package(benchmark REQUIRED)
+endif()

@@ -1,0 +1,103 @@
+#pragma once
+// One task file: title, frontmatter (YAML between `---`, or TOML between `+++`) and `##`
+// sections, in Scopecraft's MDTM format (../../docs/task-format.md).
+//
+// A TaskDocument keeps the exact bytes it was read from. Reading is liberal (frontmatter before
+// or after the title, labels and aliases, lower-case section names); edits are surgical: changing
+// one field or one section rewrites only the bytes of that field or section, so every other byte
+// of the file stays as it was. New documents are produced in the form Scopecraft writes.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "util/result.hpp"
+
+namespace sc::tasks {
+
+/// Something odd but readable in a file: reported as a warning, never fatal.
+struct Diagnostic {
+    Location where;  // file, line, field
+    std::string message;
+    std::string hint;
+};
+
+enum class FrontmatterSyntax { yaml, toml };
+
+/// A section as found in the file: the heading's name as written and its body (the text
+/// between the heading line and the next heading, without surrounding blank lines).
+struct Section {
+    std::string name;
+    std::string body;
+};
+
+class TaskDocument {
+public:
+    /// Parses a task file. `origin` (usually the path) names the file in errors and diagnostics.
+    /// Fails only when nothing sensible can be read: not UTF-8, an unterminated frontmatter
+    /// block, a frontmatter syntax error (with its line). Missing required fields, unknown enum
+    /// values and the like are diagnostics, not failures.
+    static Result<TaskDocument> parse(std::string text, const std::string& origin);
+
+    /// A new document exactly as Scopecraft writes it: `# Title`, blank line, YAML frontmatter
+    /// with the entries in the given order, two blank lines, the four standard sections
+    /// (Instruction, Tasks, Deliverable, Log) then any others, one trailing newline.
+    /// `sections` maps section names to bodies; absent standard sections are written empty.
+    static TaskDocument make_new(std::string_view title, const nlohmann::ordered_json& frontmatter,
+                                 const std::vector<Section>& sections = {});
+
+    /// The exact bytes of the file, including every edit made so far.
+    [[nodiscard]] const std::string& text() const { return m_text; }
+    [[nodiscard]] const std::string& title() const { return m_title; }
+    [[nodiscard]] FrontmatterSyntax syntax() const { return m_syntax; }
+
+    /// Frontmatter values typed as YAML 1.2 core reads them (with js-yaml's timestamps shown as
+    /// `2025-03-01T00:00:00.000Z`), in file order.
+    [[nodiscard]] const nlohmann::ordered_json& frontmatter() const { return m_frontmatter; }
+    /// A scalar field as text (numbers and booleans as written); nullopt when absent or a list.
+    [[nodiscard]] std::optional<std::string> field(std::string_view key) const;
+    /// A list field's items; a scalar field gives one item; absent gives none.
+    [[nodiscard]] std::vector<std::string> field_list(std::string_view key) const;
+
+    /// A section's body by name, matched case-insensitively ("instruction", "Log"); a repeated
+    /// name gives its last body (as Scopecraft does); "" when absent.
+    [[nodiscard]] std::string section(std::string_view name) const;
+    [[nodiscard]] const std::vector<Section>& sections() const { return m_sections; }
+    [[nodiscard]] const std::vector<Diagnostic>& diagnostics() const { return m_diagnostics; }
+
+    /// Sets one frontmatter field: a string, a number, a bool or an array of strings. An
+    /// existing key is rewritten in place (its lines only); a new key is appended at the end of
+    /// the frontmatter. A null value removes the key. Values are written in js-yaml's style
+    /// (quoting, folding, block lists) or as TOML for a `+++` block.
+    Status set_field(std::string_view key, const nlohmann::ordered_json& value);
+    /// Rewrites the title line only.
+    void set_title(std::string_view title);
+    /// Replaces a section's body (creating the section after the last standard one, or after
+    /// the last section, when absent). Only that section's bytes change.
+    void set_section(std::string_view name, std::string_view body);
+    /// Appends one line (`- <entry>`) at the end of the Log section, creating it if absent.
+    void append_log(std::string_view entry);
+
+    /// Scopecraft's `document` JSON object: {"title", "frontmatter", "sections"} where
+    /// sections has instruction, tasks, deliverable, log and every other section under its
+    /// lower-cased name.
+    [[nodiscard]] nlohmann::ordered_json to_json() const;
+
+private:
+    std::string m_text;
+    std::string m_origin;
+    std::string m_title;
+    FrontmatterSyntax m_syntax = FrontmatterSyntax::yaml;
+    nlohmann::ordered_json m_frontmatter = nlohmann::ordered_json::object();
+    std::vector<Section> m_sections;
+    std::vector<Diagnostic> m_diagnostics;
+    // Implementation detail: byte spans of the title line, the frontmatter block and each
+    // section, so edits splice the text instead of rewriting it. The implementer may add
+    // members here.
+};
+
+}  // namespace sc::tasks

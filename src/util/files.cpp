@@ -1,0 +1,181 @@
+#include "util/files.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <random>
+
+namespace sc::files {
+
+Error from_errno(int error_number, std::string_view action, const std::string& path) {
+    std::string message = std::string(action) + " failed: " + std::strerror(error_number);
+    std::string hint;
+    ErrorCode code = ErrorCode::io;
+    switch (error_number) {
+    case ENOENT:
+        code = ErrorCode::not_found;
+        break;
+    case ENOSPC:
+    case EDQUOT:
+        hint = "free some disk space and try again";
+        break;
+    case EROFS:
+        hint = "the file system is read-only; choose a writable location";
+        break;
+    case EACCES:
+    case EPERM:
+        code = ErrorCode::io;
+        hint = "check the permissions of the file and its folder";
+        break;
+    case EEXIST:
+        code = ErrorCode::already_exists;
+        break;
+    case EFBIG:
+        hint = "the file is larger than the system allows";
+        break;
+    default:
+        break;
+    }
+    return make_error(code, std::move(message), Location{path, 0, {}}, std::move(hint));
+}
+
+Result<std::string> read(const std::string& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return from_errno(errno, "reading", path);
+    std::string content;
+    struct stat info {};
+    if (::fstat(fd, &info) == 0 && info.st_size > 0)
+        content.reserve(static_cast<size_t>(info.st_size));
+    char buffer[16384];
+    for (;;) {
+        ssize_t got = ::read(fd, buffer, sizeof buffer);
+        if (got < 0) {
+            if (errno == EINTR)
+                continue;
+            int saved = errno;
+            ::close(fd);
+            return from_errno(saved, "reading", path);
+        }
+        if (got == 0)
+            break;
+        content.append(buffer, static_cast<size_t>(got));
+    }
+    ::close(fd);
+    return content;
+}
+
+static Status write_all(int fd, std::string_view content, const std::string& path) {
+    while (!content.empty()) {
+        ssize_t wrote = ::write(fd, content.data(), content.size());
+        if (wrote < 0) {
+            if (errno == EINTR)
+                continue;
+            return from_errno(errno, "writing", path);
+        }
+        content.remove_prefix(static_cast<size_t>(wrote));
+    }
+    return {};
+}
+
+Status write_atomic(const std::string& path, std::string_view content, Durability durability, unsigned mode) {
+    struct stat existing {};
+    if (::stat(path.c_str(), &existing) == 0)
+        mode = existing.st_mode & 07777;
+    std::random_device random;
+    std::string temporary = path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(random());
+    int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+    if (fd < 0)
+        return from_errno(errno, "writing", path);
+    Status written = write_all(fd, content, path);
+    if (written.ok() && durability == Durability::sync && ::fdatasync(fd) != 0)
+        written = from_errno(errno, "syncing", path);
+    if (::close(fd) != 0 && written.ok())
+        written = from_errno(errno, "writing", path);
+    if (written.ok() && ::rename(temporary.c_str(), path.c_str()) != 0)
+        written = from_errno(errno, "renaming into place", path);
+    if (!written.ok())
+        ::unlink(temporary.c_str());
+    return written;
+}
+
+Status create_exclusive(const std::string& path, std::string_view content, unsigned mode) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+    if (fd < 0)
+        return from_errno(errno, "creating", path);
+    Status written = write_all(fd, content, path);
+    if (::close(fd) != 0 && written.ok())
+        written = from_errno(errno, "writing", path);
+    if (!written.ok())
+        ::unlink(path.c_str());  // never leave a half-written new file behind
+    return written;
+}
+
+Status make_directories(const std::string& path, unsigned mode) {
+    if (path.empty())
+        return {};
+    std::string partial;
+    partial.reserve(path.size());
+    size_t position = 0;
+    while (position <= path.size()) {
+        size_t slash = path.find('/', position);
+        if (slash == std::string::npos)
+            slash = path.size();
+        partial = path.substr(0, slash);
+        position = slash + 1;
+        if (partial.empty())
+            continue;
+        if (::mkdir(partial.c_str(), mode) != 0 && errno != EEXIST)
+            return from_errno(errno, "creating folder", partial);
+    }
+    if (!is_directory(path))
+        return make_error(ErrorCode::io, "not a folder", Location{path, 0, {}}, "remove or rename the file in the way");
+    return {};
+}
+
+bool exists(const std::string& path) {
+    struct stat info {};
+    return ::stat(path.c_str(), &info) == 0;
+}
+
+bool is_directory(const std::string& path) {
+    struct stat info {};
+    return ::stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode);
+}
+
+Result<FileLock> FileLock::acquire(const std::string& path) {
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return from_errno(errno, "opening lock file", path);
+    while (::flock(fd, LOCK_EX) != 0) {
+        if (errno == EINTR)
+            continue;
+        int saved = errno;
+        ::close(fd);
+        return from_errno(saved, "locking", path);
+    }
+    return FileLock(fd);
+}
+
+FileLock::FileLock(FileLock&& other) noexcept : m_fd(other.m_fd) { other.m_fd = -1; }
+
+FileLock& FileLock::operator=(FileLock&& other) noexcept {
+    if (this != &other) {
+        if (m_fd >= 0)
+            ::close(m_fd);
+        m_fd = other.m_fd;
+        other.m_fd = -1;
+    }
+    return *this;
+}
+
+FileLock::~FileLock() {
+    if (m_fd >= 0)
+        ::close(m_fd);  // closing the descriptor releases the flock
+}
+
+}  // namespace sc::files

@@ -1,0 +1,106 @@
+#include "util/text.hpp"
+
+namespace sc::text {
+
+bool is_valid_utf8(std::string_view bytes, size_t* bad_offset) {
+    const auto* data = reinterpret_cast<const unsigned char*>(bytes.data());
+    size_t size = bytes.size();
+    size_t i = 0;
+    auto fail = [&](size_t at) {
+        if (bad_offset != nullptr)
+            *bad_offset = at;
+        return false;
+    };
+    while (i < size) {
+        unsigned char lead = data[i];
+        if (lead < 0x80) {
+            ++i;
+            continue;
+        }
+        size_t length = 0;
+        unsigned int code_point = 0;
+        if ((lead & 0xE0) == 0xC0) {
+            length = 2;
+            code_point = lead & 0x1F;
+        } else if ((lead & 0xF0) == 0xE0) {
+            length = 3;
+            code_point = lead & 0x0F;
+        } else if ((lead & 0xF8) == 0xF0) {
+            length = 4;
+            code_point = lead & 0x07;
+        } else {
+            return fail(i);
+        }
+        if (i + length > size)
+            return fail(i);
+        for (size_t k = 1; k < length; ++k) {
+            if ((data[i + k] & 0xC0) != 0x80)
+                return fail(i);
+            code_point = (code_point << 6) | (data[i + k] & 0x3F);
+        }
+        bool overlong = (length == 2 && code_point < 0x80) || (length == 3 && code_point < 0x800) ||
+                        (length == 4 && code_point < 0x10000);
+        if (overlong || code_point > 0x10FFFF || (code_point >= 0xD800 && code_point <= 0xDFFF))
+            return fail(i);
+        i += length;
+    }
+    return true;
+}
+
+int line_of_offset(std::string_view text, size_t offset) {
+    int line = 1;
+    for (size_t i = 0; i < offset && i < text.size(); ++i)
+        if (text[i] == '\n')
+            ++line;
+    return line;
+}
+
+std::string to_lower_ascii(std::string_view text) {
+    std::string out(text);
+    for (char& c : out)
+        if (c >= 'A' && c <= 'Z')
+            c = static_cast<char>(c - 'A' + 'a');
+    return out;
+}
+
+std::string_view trim(std::string_view text) {
+    size_t begin = 0;
+    while (begin < text.size() && (text[begin] == ' ' || text[begin] == '\t' || text[begin] == '\r' || text[begin] == '\n'))
+        ++begin;
+    size_t end = text.size();
+    while (end > begin && (text[end - 1] == ' ' || text[end - 1] == '\t' || text[end - 1] == '\r' || text[end - 1] == '\n'))
+        --end;
+    return text.substr(begin, end - begin);
+}
+
+bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
+
+bool ends_with(std::string_view text, std::string_view suffix) {
+    return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
+}
+
+std::vector<std::string_view> split(std::string_view text, char separator) {
+    std::vector<std::string_view> parts;
+    size_t start = 0;
+    for (;;) {
+        size_t at = text.find(separator, start);
+        if (at == std::string_view::npos) {
+            parts.push_back(text.substr(start));
+            return parts;
+        }
+        parts.push_back(text.substr(start, at - start));
+        start = at + 1;
+    }
+}
+
+std::string join(const std::vector<std::string>& parts, std::string_view separator) {
+    std::string out;
+    for (size_t i = 0; i < parts.size(); ++i) {
+        if (i > 0)
+            out += separator;
+        out += parts[i];
+    }
+    return out;
+}
+
+}  // namespace sc::text

@@ -1,0 +1,23 @@
+#pragma once
+// Small text helpers shared by every layer.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sc::text {
+
+/// True when `bytes` is well-formed UTF-8 (no overlongs, no surrogates). On failure `bad_offset`
+/// is the byte offset of the first bad sequence.
+bool is_valid_utf8(std::string_view bytes, size_t* bad_offset = nullptr);
+/// 1-based line number of a byte offset.
+int line_of_offset(std::string_view text, size_t offset);
+
+std::string to_lower_ascii(std::string_view text);
+std::string_view trim(std::string_view text);
+bool starts_with(std::string_view text, std::string_view prefix);
+bool ends_with(std::string_view text, std::string_view suffix);
+std::vector<std::string_view> split(std::string_view text, char separator);
+std::string join(const std::vector<std::string>& parts, std::string_view separator);
+
+}  // namespace sc::text

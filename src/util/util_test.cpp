@@ -1,0 +1,100 @@
+#include <gtest/gtest.h>
+
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <string>
+
+#include "util/clock.hpp"
+#include "util/files.hpp"
+#include "util/result.hpp"
+#include "util/text.hpp"
+
+namespace sc {
+namespace {
+
+Result<int> parse_positive(int value) {
+    if (value <= 0)
+        return make_error(ErrorCode::invalid_argument, "not positive", Location{"input", 3, "count"}, "use 1 or more");
+    return value;
+}
+
+Result<int> doubled(int value) {
+    int checked = SC_TRY(parse_positive(value));
+    return checked * 2;
+}
+
+TEST(Result, TryPropagatesTheFirstError) {
+    EXPECT_EQ(doubled(4).value(), 8);
+    Result<int> failed = doubled(-1);
+    ASSERT_FALSE(failed.ok());
+    EXPECT_EQ(failed.error().describe(), "not positive (input:3: count)");
+    EXPECT_EQ(failed.error().hint, "use 1 or more");
+}
+
+TEST(Text, Utf8ValidationFindsTheFirstBadByte) {
+    size_t bad = 0;
+    EXPECT_TRUE(text::is_valid_utf8("plain ascii and \xc3\xa9\xe2\x9c\x85\xf0\x9f\x8e\x89"));
+    EXPECT_FALSE(text::is_valid_utf8("ab\xff", &bad));
+    EXPECT_EQ(bad, 2U);
+    EXPECT_FALSE(text::is_valid_utf8("\xc0\xaf"));      // overlong '/'
+    EXPECT_FALSE(text::is_valid_utf8("\xed\xa0\x80"));  // surrogate
+    EXPECT_FALSE(text::is_valid_utf8("\xe2\x9c"));      // truncated
+}
+
+TEST(Clock, Rfc3339RoundTripsWithNanoseconds) {
+    int64_t parsed = 0;
+    ASSERT_TRUE(parse_rfc3339("2026-11-27T13:51:01.123456789Z", parsed));
+    EXPECT_EQ(format_rfc3339_nanos(parsed), "2026-11-27T13:51:01.123456789Z");
+    ASSERT_TRUE(parse_rfc3339("2026-11-27T14:51:01+01:00", parsed));
+    EXPECT_EQ(format_rfc3339_nanos(parsed), "2026-11-27T13:51:01.000000000Z");
+    ASSERT_TRUE(parse_rfc3339("2026-11-27", parsed));
+    EXPECT_EQ(utc_date(parsed), "2026-11-27");
+    EXPECT_FALSE(parse_rfc3339("2026-13-01", parsed));
+    EXPECT_FALSE(parse_rfc3339("yesterday", parsed));
+}
+
+class FilesTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        char pattern[] = "/tmp/sc-util-test-XXXXXX";
+        m_root = ::mkdtemp(pattern);
+    }
+    void TearDown() override { std::system(("rm -rf '" + m_root + "'").c_str()); }
+    std::string m_root;
+};
+
+TEST_F(FilesTest, WriteAtomicReplacesContentAndKeepsMode) {
+    std::string path = m_root + "/a.txt";
+    ASSERT_TRUE(files::write_atomic(path, "one", files::Durability::none, 0600).ok());
+    ASSERT_TRUE(files::write_atomic(path, "two").ok());
+    EXPECT_EQ(files::read(path).value(), "two");
+    struct stat info {};
+    ::stat(path.c_str(), &info);
+    EXPECT_EQ(info.st_mode & 0777, 0600U);
+}
+
+TEST_F(FilesTest, CreateExclusiveRefusesAnExistingFile) {
+    std::string path = m_root + "/b.txt";
+    ASSERT_TRUE(files::create_exclusive(path, "first").ok());
+    Status second = files::create_exclusive(path, "second");
+    ASSERT_FALSE(second.ok());
+    EXPECT_EQ(second.error().code, ErrorCode::already_exists);
+    EXPECT_EQ(files::read(path).value(), "first");
+}
+
+TEST_F(FilesTest, MissingFileIsNotFound) {
+    Result<std::string> missing = files::read(m_root + "/nope");
+    ASSERT_FALSE(missing.ok());
+    EXPECT_EQ(missing.error().code, ErrorCode::not_found);
+    EXPECT_NE(missing.error().describe().find("/nope"), std::string::npos);
+}
+
+TEST_F(FilesTest, MakeDirectoriesCreatesNestedFolders) {
+    std::string path = m_root + "/x/y/z";
+    ASSERT_TRUE(files::make_directories(path, 0700).ok());
+    EXPECT_TRUE(files::is_directory(path));
+}
+
+}  // namespace
+}  // namespace sc
