@@ -33,8 +33,9 @@ std::string format_rfc3339_nanos(int64_t unix_nanos) {
     if (fraction < 0)
         fraction += 1'000'000'000;
     char buffer[96];
-    std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%09lldZ", parts.tm_year + 1900, parts.tm_mon + 1,
-                  parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec, static_cast<long long>(fraction));
+    std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%09lldZ", parts.tm_year + 1900,
+                  parts.tm_mon + 1, parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec,
+                  static_cast<long long>(fraction));
     return buffer;
 }
 
@@ -110,8 +111,12 @@ static std::string date_of(const std::tm& parts) {
     return buffer;
 }
 
-std::string utc_date(int64_t unix_nanos) { return date_of(utc_parts(unix_nanos)); }
-std::string local_date(int64_t unix_nanos) { return date_of(local_parts(unix_nanos)); }
+std::string utc_date(int64_t unix_nanos) {
+    return date_of(utc_parts(unix_nanos));
+}
+std::string local_date(int64_t unix_nanos) {
+    return date_of(local_parts(unix_nanos));
+}
 
 std::string local_month_digits(int64_t unix_nanos) {
     char buffer[16];

@@ -16,31 +16,31 @@ Error from_errno(int error_number, std::string_view action, const std::string& p
     std::string hint;
     ErrorCode code = ErrorCode::io;
     switch (error_number) {
-    case ENOENT:
-        code = ErrorCode::not_found;
-        break;
-    case ENOSPC:
-    case EDQUOT:
-        hint = "free some disk space and try again";
-        break;
-    case EROFS:
-        hint = "the file system is read-only; choose a writable location";
-        break;
-    case EACCES:
-    case EPERM:
-        code = ErrorCode::io;
-        hint = "check the permissions of the file and its folder";
-        break;
-    case EEXIST:
-        code = ErrorCode::already_exists;
-        break;
-    case EFBIG:
-        hint = "the file is larger than the system allows";
-        break;
-    default:
-        break;
+        case ENOENT:
+            code = ErrorCode::not_found;
+            break;
+        case ENOSPC:
+        case EDQUOT:
+            hint = "free some disk space and try again";
+            break;
+        case EROFS:
+            hint = "the file system is read-only; choose a writable location";
+            break;
+        case EACCES:
+        case EPERM:
+            code = ErrorCode::io;
+            hint = "check the permissions of the file and its folder";
+            break;
+        case EEXIST:
+            code = ErrorCode::already_exists;
+            break;
+        case EFBIG:
+            hint = "the file is larger than the system allows";
+            break;
+        default:
+            break;
     }
-    return make_error(code, std::move(message), Location{path, 0, {}}, std::move(hint));
+    return make_error(code, std::move(message), Location {path, 0, {}}, std::move(hint));
 }
 
 Result<std::string> read(const std::string& path) {
@@ -133,7 +133,8 @@ Status make_directories(const std::string& path, unsigned mode) {
             return from_errno(errno, "creating folder", partial);
     }
     if (!is_directory(path))
-        return make_error(ErrorCode::io, "not a folder", Location{path, 0, {}}, "remove or rename the file in the way");
+        return make_error(ErrorCode::io, "not a folder", Location {path, 0, {}},
+                          "remove or rename the file in the way");
     return {};
 }
 
@@ -161,7 +162,9 @@ Result<FileLock> FileLock::acquire(const std::string& path) {
     return FileLock(fd);
 }
 
-FileLock::FileLock(FileLock&& other) noexcept : m_fd(other.m_fd) { other.m_fd = -1; }
+FileLock::FileLock(FileLock&& other) noexcept : m_fd(other.m_fd) {
+    other.m_fd = -1;
+}
 
 FileLock& FileLock::operator=(FileLock&& other) noexcept {
     if (this != &other) {

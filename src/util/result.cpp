@@ -21,11 +21,11 @@ std::string Error::describe() const {
 }
 
 Error make_error(ErrorCode code, std::string message, std::string hint) {
-    return Error{code, std::move(message), {}, std::move(hint)};
+    return Error {code, std::move(message), {}, std::move(hint)};
 }
 
 Error make_error(ErrorCode code, std::string message, Location where, std::string hint) {
-    return Error{code, std::move(message), std::move(where), std::move(hint)};
+    return Error {code, std::move(message), std::move(where), std::move(hint)};
 }
 
 }  // namespace sc

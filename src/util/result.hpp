@@ -51,7 +51,7 @@ Error make_error(ErrorCode code, std::string message, Location where, std::strin
 template <class T>
 class [[nodiscard]] Result {
 public:
-    Result(T value) : m_state(std::in_place_index<0>, std::move(value)) {}  // NOLINT(google-explicit-constructor)
+    Result(T value) : m_state(std::in_place_index<0>, std::move(value)) {}      // NOLINT(google-explicit-constructor)
     Result(Error error) : m_state(std::in_place_index<1>, std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
     [[nodiscard]] bool ok() const { return m_state.index() == 0; }
@@ -97,10 +97,10 @@ using Status = Result<void>;
 
 // SC_TRY(expr): evaluate a Result; on error return it from the enclosing function, otherwise
 // yield the value. Uses a GNU statement expression (g++ and clang), as SerenityOS's TRY does.
-#define SC_TRY(expression)                                    \
-    ({                                                        \
-        auto&& sc_try_result_ = (expression);                 \
-        if (!sc_try_result_.ok())                             \
-            return std::move(sc_try_result_).error();         \
-        std::move(sc_try_result_).value();                    \
+#define SC_TRY(expression)                            \
+    ({                                                \
+        auto&& sc_try_result_ = (expression);         \
+        if (!sc_try_result_.ok())                     \
+            return std::move(sc_try_result_).error(); \
+        std::move(sc_try_result_).value();            \
     })

@@ -15,7 +15,7 @@ namespace {
 
 Result<int> parse_positive(int value) {
     if (value <= 0)
-        return make_error(ErrorCode::invalid_argument, "not positive", Location{"input", 3, "count"}, "use 1 or more");
+        return make_error(ErrorCode::invalid_argument, "not positive", Location {"input", 3, "count"}, "use 1 or more");
     return value;
 }
 
