@@ -59,10 +59,10 @@ bool is_valid_task_id(std::string_view id);
 
 /// A subtask file name `NN_<name>-<MM><L>.task.md` (or `NN-...`, which older trees used).
 struct SubtaskFileName {
-    int sequence = 0;          // NN as a number
-    std::string sequence_text; // "02"
-    char separator = '_';      // '_' or '-'
-    std::string id;            // "<name>-<MM><L>" without the prefix
+    int sequence = 0;           // NN as a number
+    std::string sequence_text;  // "02"
+    char separator = '_';       // '_' or '-'
+    std::string id;             // "<name>-<MM><L>" without the prefix
     TaskIdParts parts;
 };
 
