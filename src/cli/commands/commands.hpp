@@ -1,0 +1,19 @@
+#pragma once
+// Each file in cli/commands/ registers one group of commands.
+
+#include <string>
+#include <vector>
+
+#include "cli/registry.hpp"
+
+namespace sc::cli {
+
+void register_project_commands(Registry& registry);  // init
+void register_task_commands(Registry& registry);     // task ...
+void register_parent_commands(Registry& registry);   // parent ...
+void register_shell_commands(Registry& registry);    // completion, commands
+
+/// "a, b, c"
+std::string text_list(const std::vector<std::string>& items);
+
+}  // namespace sc::cli

@@ -1,0 +1,43 @@
+// `sc init`: create the project's task tree.
+
+#include "cli/commands/commands.hpp"
+#include "cli/commands/task_support.hpp"
+#include "tasks/project.hpp"
+
+namespace sc::cli {
+
+namespace {
+
+Result<CommandResult> init(const Invocation&, Context& context) {
+    tasks::ProjectOptions options;
+    if (!context.globals().root_dir.empty())
+        options.root_dir = context.globals().root_dir;
+    options.current_directory = context.working_directory();
+    tasks::ProjectPaths paths = SC_TRY(tasks::resolve_project(context.environment(), options));
+    tasks::TaskService service = tasks::TaskService::for_project(paths, context.clock());
+    tasks::ChangeRecord change = SC_TRY(service.init(paths.config_dir));
+    nlohmann::ordered_json data = {
+        {"project", paths.project_root}, {"tasks", paths.tasks_dir}, {"created", !change.empty()}};
+    std::string message = (change.empty() ? "Task tree already set up at " : "Initialised the task tree at ") +
+                          paths.tasks_dir + "\nProject: " + paths.project_root;
+    return CommandResult {std::move(data), View::message, std::move(message)};
+}
+
+}  // namespace
+
+void register_project_commands(Registry& registry) {
+    registry.add({
+        .group = "",
+        .name = "init",
+        .summary = "Set up the project's task tree (current/, archive/, config/)",
+        .description = "Tasks live in ~/.scopecraft/projects/<project>/tasks/, shared by every worktree of "
+                       "the repository, as in Scopecraft 2.x.",
+        .arguments = {},
+        .options = {},
+        .examples = {"sc init", "sc --root-dir ~/src/app init"},
+        .mutates = true,
+        .handler = init,
+    });
+}
+
+}  // namespace sc::cli

@@ -1,0 +1,35 @@
+#pragma once
+// Shared by the task and parent commands: opening the project's TaskService, reading task
+// fields from options, and turning records into results.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/command.hpp"
+#include "cli/context.hpp"
+#include "tasks/task_service.hpp"
+
+namespace sc::cli {
+
+/// Resolves the project (--root-dir, SCOPECRAFT_ROOT, git) and opens its task tree.
+Result<tasks::TaskService> open_task_service(Context& context);
+
+/// The options every command that writes frontmatter accepts.
+std::vector<OptionSpec> field_options();
+/// Reads those options into TaskFields (unset options stay unset).
+tasks::TaskFields read_fields(const Invocation& invocation);
+
+/// `--location current|archive` and `--archive-date YYYY-MM` (alias `--date`).
+std::vector<OptionSpec> placement_options();
+Result<std::optional<tasks::Placement>> read_placement(const Invocation& invocation);
+
+/// Prints unreadable files and duplicate ids found while scanning as warnings.
+void report_diagnostics(Context& context, const std::vector<tasks::Diagnostic>& diagnostics);
+
+/// A task record as a result: JSON in Scopecraft's shape, and a one-line confirmation.
+CommandResult task_result(const tasks::TaskRecord& record, std::string message);
+/// A parent and its subtasks (sequence order) as a list result, drawn as a tree by default.
+CommandResult parent_result(const tasks::ParentView& view, std::string message);
+
+}  // namespace sc::cli

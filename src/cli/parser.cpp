@@ -1,0 +1,207 @@
+#include "cli/parser.hpp"
+
+#include <sstream>
+
+#include <CLI/CLI.hpp>
+
+#include "util/text.hpp"
+
+namespace sc::cli {
+
+std::optional<std::string> Invocation::get(const std::string& option) const {
+    auto found = m_options.find(option);
+    if (found == m_options.end() || found->second.empty())
+        return std::nullopt;
+    return found->second.back();
+}
+
+std::vector<std::string> Invocation::get_all(const std::string& option) const {
+    auto found = m_options.find(option);
+    return found == m_options.end() ? std::vector<std::string> {} : found->second;
+}
+
+std::string Invocation::argument(size_t index) const {
+    return index < m_arguments.size() ? m_arguments[index] : "";
+}
+
+void Invocation::add_option(const std::string& option, std::vector<std::string> values) {
+    auto& stored = m_options[option];
+    stored.insert(stored.end(), std::make_move_iterator(values.begin()), std::make_move_iterator(values.end()));
+}
+
+Result<OutputFormat> parse_output_format(const std::string& text) {
+    if (text == "table")
+        return OutputFormat::table;
+    if (text == "tree")
+        return OutputFormat::tree;
+    if (text == "json")
+        return OutputFormat::json;
+    if (text == "minimal")
+        return OutputFormat::minimal;
+    return make_error(ErrorCode::invalid_argument, "unknown output format \"" + text + "\"",
+                      Location {"", 0, "--format"}, "use one of: table, tree, json, minimal");
+}
+
+namespace {
+
+constexpr const char* k_version = "sc 0.1.0 (scopecraft, C++)";
+
+// Where CLI11 keeps what it parsed for one command, so we can copy it into an Invocation.
+struct Bound {
+    const CommandSpec* spec = nullptr;
+    CLI::App* app = nullptr;
+    std::vector<std::pair<const OptionSpec*, CLI::Option*>> options;
+    std::vector<CLI::Option*> arguments;
+};
+
+std::string option_names(const OptionSpec& option) {
+    std::string names = "--" + option.name;
+    for (const std::string& alias : option.aliases)
+        names += ",--" + alias;
+    return names;
+}
+
+void add_command(CLI::App& parent, const CommandSpec& spec, std::vector<Bound>& bound) {
+    CLI::App* app = parent.add_subcommand(spec.name, spec.summary);
+    app->fallthrough();
+    std::string footer;
+    if (!spec.description.empty())
+        footer += "\n" + spec.description + "\n";
+    if (!spec.examples.empty()) {
+        footer += "\nExamples:\n";
+        for (const std::string& example : spec.examples)
+            footer += "  " + example + "\n";
+    }
+    if (!footer.empty())
+        app->footer(footer);
+
+    Bound entry;
+    entry.spec = &spec;
+    entry.app = app;
+    for (const ArgumentSpec& argument : spec.arguments) {
+        CLI::Option* positional = app->add_option(argument.name, argument.help);
+        positional->type_name("");
+        if (argument.required)
+            positional->required();
+        entry.arguments.push_back(positional);
+    }
+    for (const OptionSpec& option : spec.options) {
+        CLI::Option* added = nullptr;
+        if (option.kind == OptionKind::flag) {
+            added = app->add_flag(option_names(option), option.help);
+        } else {
+            added = app->add_option(option_names(option), option.help);
+            added->type_name(option.value_name);
+            if (option.kind == OptionKind::values)
+                added->expected(1, CLI::detail::expected_max_vector_size)->allow_extra_args();
+            else
+                added->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+            if (!option.choices.empty())
+                added->check(CLI::IsMember(option.choices));
+        }
+        entry.options.emplace_back(&option, added);
+    }
+    bound.push_back(std::move(entry));
+}
+
+std::string first_word(const std::vector<std::string>& arguments) {
+    for (size_t i = 1; i < arguments.size(); ++i) {
+        const std::string& word = arguments[i];
+        if (word == "--root-dir" || word == "--format") {
+            ++i;  // skip its value
+            continue;
+        }
+        if (!word.empty() && word[0] != '-')
+            return word;
+    }
+    return "";
+}
+
+}  // namespace
+
+Result<ParsedCommandLine> parse_command_line(const Registry& registry, const std::vector<std::string>& arguments) {
+    ParsedCommandLine parsed;
+    CLI::App app {"sc: tasks as Markdown files, with traces, metrics, logs and domain events built in", "sc"};
+    app.set_version_flag("--version", k_version);
+    app.require_subcommand(0, 1);
+    app.footer("\nRun `sc <command> --help` for the options of a command. Docs: docs/commands.md");
+    std::string root_dir;
+    std::string format;
+    app.add_option("--root-dir", root_dir, "Project root (default: SCOPECRAFT_ROOT, else the git repository)")
+        ->type_name("DIR");
+    app.add_option("--format", format, "Output format: table, tree, json or minimal")->type_name("FORMAT");
+    app.add_flag("--no-color", parsed.globals.no_color, "Never colour the output (NO_COLOR does the same)");
+    app.add_flag("--quiet,-q", parsed.globals.quiet, "Print no warnings on stderr");
+
+    // Expand only the group the command line names: building every command's options costs
+    // time on each start, and a short command is mostly start-up.
+    std::string wanted = first_word(arguments);
+    std::vector<Bound> bound;
+    std::vector<CLI::App*> group_apps;
+    for (const CommandSpec& spec : registry.commands())
+        if (spec.group.empty())
+            add_command(app, spec, bound);
+    for (const GroupSpec& group : registry.groups()) {
+        CLI::App* group_app = app.add_subcommand(group.name, group.summary);
+        group_app->fallthrough();
+        group_app->require_subcommand(0, 1);
+        group_apps.push_back(group_app);
+        if (group.name != wanted)
+            continue;
+        for (const CommandSpec& spec : registry.commands())
+            if (spec.group == group.name)
+                add_command(*group_app, spec, bound);
+    }
+
+    std::vector<std::string> reversed(arguments.rbegin(), arguments.rend() - 1);
+    try {
+        app.parse(reversed);
+    } catch (const CLI::CallForHelp& help) {
+        std::ostringstream out;
+        std::ostringstream err;
+        app.exit(help, out, err);
+        parsed.help_text = out.str();
+        return parsed;
+    } catch (const CLI::CallForVersion&) {
+        parsed.help_text = std::string(k_version) + "\n";
+        return parsed;
+    } catch (const CLI::ParseError& error) {
+        std::string message = error.what();
+        if (!message.empty() && message.back() == '\n')
+            message.pop_back();
+        bool known = registry.is_group(wanted) || registry.find("", wanted) != nullptr;
+        return make_error(ErrorCode::invalid_argument, message,
+                          known ? "run `sc " + wanted + " --help` for its usage" : "run `sc --help` for the commands");
+    }
+
+    if (!format.empty())
+        parsed.globals.format = SC_TRY(parse_output_format(format));
+    parsed.globals.root_dir = root_dir;
+
+    for (const Bound& entry : bound) {
+        if (!entry.app->parsed())
+            continue;
+        parsed.command = entry.spec;
+        for (CLI::Option* positional : entry.arguments)
+            if (positional->count() > 0)
+                parsed.invocation.add_argument(positional->results().front());
+        for (const auto& [spec, option] : entry.options) {
+            if (option->count() == 0)
+                continue;
+            if (spec->kind == OptionKind::flag)
+                parsed.invocation.add_option(spec->name, {"true"});
+            else
+                parsed.invocation.add_option(spec->name, option->results());
+        }
+        return parsed;
+    }
+    // A group alone (`sc task`) or nothing at all: show the relevant help.
+    CLI::App* shown = &app;
+    for (CLI::App* group_app : group_apps)
+        if (group_app->parsed())
+            shown = group_app;
+    parsed.help_text = shown->help();
+    return parsed;
+}
+
+}  // namespace sc::cli

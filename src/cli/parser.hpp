@@ -1,0 +1,35 @@
+#pragma once
+// Turns argv into a command and its Invocation, driven by the registry. Uses CLI11; only the
+// group named on the command line is expanded, so parsing costs microseconds.
+
+#include <string>
+#include <vector>
+
+#include "cli/command.hpp"
+#include "cli/registry.hpp"
+#include "util/result.hpp"
+
+namespace sc::cli {
+
+enum class OutputFormat { table, tree, json, minimal };
+
+/// Options every command accepts.
+struct GlobalOptions {
+    std::string root_dir;  // --root-dir: the project root, overriding SCOPECRAFT_ROOT and git
+    std::optional<OutputFormat> format;
+    bool no_color = false;
+    bool quiet = false;  // no warnings on stderr
+};
+
+struct ParsedCommandLine {
+    const CommandSpec* command = nullptr;  // null when help or the version was asked for
+    Invocation invocation;
+    GlobalOptions globals;
+    std::string help_text;  // --help, or a group named without a command
+};
+
+Result<ParsedCommandLine> parse_command_line(const Registry& registry, const std::vector<std::string>& arguments);
+
+Result<OutputFormat> parse_output_format(const std::string& text);
+
+}  // namespace sc::cli

@@ -1,0 +1,100 @@
+#include <gtest/gtest.h>
+
+#include "cli/parser.hpp"
+
+namespace sc::cli {
+namespace {
+
+Registry sample_registry() {
+    Registry registry;
+    registry.add_group({"task", "Manage tasks"});
+    registry.add({.group = "task",
+                  .name = "create",
+                  .summary = "Create a task",
+                  .description = "",
+                  .arguments = {},
+                  .options = {{"title", OptionKind::value, "Title", "TEXT", {}, {}},
+                              {"tags", OptionKind::values, "Tags", "TAG", {}, {}},
+                              {"area", OptionKind::value, "Area", "AREA", {}, {"subdirectory"}},
+                              {"force", OptionKind::flag, "Force", "", {}, {}}},
+                  .examples = {},
+                  .mutates = true,
+                  .handler = {}});
+    registry.add({.group = "task",
+                  .name = "get",
+                  .summary = "Show a task",
+                  .description = "",
+                  .arguments = {{"id", "Task id", true}},
+                  .options = {},
+                  .examples = {},
+                  .mutates = false,
+                  .handler = {}});
+    return registry;
+}
+
+Result<ParsedCommandLine> parse(const std::vector<std::string>& words) {
+    static const Registry registry = sample_registry();
+    std::vector<std::string> argv {"sc"};
+    argv.insert(argv.end(), words.begin(), words.end());
+    return parse_command_line(registry, argv);
+}
+
+TEST(Parser, ReadsOptionsFlagsAndAliases) {
+    auto parsed = parse({"task", "create", "--title", "Fix it", "--subdirectory", "ui", "--force"});
+    ASSERT_TRUE(parsed.ok()) << parsed.error().describe();
+    ASSERT_NE(parsed->command, nullptr);
+    EXPECT_EQ(parsed->command->full_name(), "task create");
+    EXPECT_EQ(parsed->invocation.get("title"), "Fix it");
+    EXPECT_EQ(parsed->invocation.get("area"), "ui");
+    EXPECT_TRUE(parsed->invocation.has("force"));
+}
+
+TEST(Parser, TakesSeveralValuesAfterOneOptionAsScopecraftDoes) {
+    auto parsed = parse({"task", "create", "--tags", "a", "b", "c d", "--title", "T"});
+    ASSERT_TRUE(parsed.ok()) << parsed.error().describe();
+    EXPECT_EQ(parsed->invocation.get_all("tags"), (std::vector<std::string> {"a", "b", "c d"}));
+}
+
+TEST(Parser, GlobalOptionsWorkAfterTheCommand) {
+    auto parsed = parse({"task", "get", "x-11A", "--format", "json", "--root-dir", "/p"});
+    ASSERT_TRUE(parsed.ok()) << parsed.error().describe();
+    EXPECT_EQ(parsed->invocation.argument(0), "x-11A");
+    EXPECT_EQ(parsed->globals.format, OutputFormat::json);
+    EXPECT_EQ(parsed->globals.root_dir, "/p");
+}
+
+TEST(Parser, UnknownOptionIsAUsageErrorNamingIt) {
+    auto parsed = parse({"task", "create", "--bogus", "1"});
+    ASSERT_FALSE(parsed.ok());
+    EXPECT_EQ(parsed.error().code, ErrorCode::invalid_argument);
+    EXPECT_NE(parsed.error().message.find("--bogus"), std::string::npos) << parsed.error().message;
+}
+
+TEST(Parser, MissingRequiredArgumentIsAUsageError) {
+    auto parsed = parse({"task", "get"});
+    ASSERT_FALSE(parsed.ok());
+    EXPECT_NE(parsed.error().message.find("id"), std::string::npos) << parsed.error().message;
+}
+
+TEST(Parser, HelpOfACommandListsItsOptions) {
+    auto parsed = parse({"task", "create", "--help"});
+    ASSERT_TRUE(parsed.ok());
+    EXPECT_EQ(parsed->command, nullptr);
+    EXPECT_NE(parsed->help_text.find("--title"), std::string::npos) << parsed->help_text;
+}
+
+TEST(Parser, AGroupAloneShowsItsCommands) {
+    auto parsed = parse({"task"});
+    ASSERT_TRUE(parsed.ok());
+    EXPECT_EQ(parsed->command, nullptr);
+    EXPECT_NE(parsed->help_text.find("create"), std::string::npos) << parsed->help_text;
+}
+
+TEST(Parser, BadFormatIsRejectedWithTheChoices) {
+    auto parsed = parse({"task", "get", "x", "--format", "yaml"});
+    ASSERT_FALSE(parsed.ok());
+    EXPECT_NE(parsed.error().hint.find("json"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sc::cli

@@ -1,0 +1,33 @@
+#include "cli/registry.hpp"
+
+#include "cli/commands/commands.hpp"
+
+namespace sc::cli {
+
+const CommandSpec* Registry::find(const std::string& group, const std::string& name) const {
+    for (const CommandSpec& command : m_commands)
+        if (command.group == group && command.name == name)
+            return &command;
+    return nullptr;
+}
+
+bool Registry::is_group(const std::string& name) const {
+    for (const GroupSpec& group : m_groups)
+        if (group.name == name)
+            return true;
+    return false;
+}
+
+const Registry& registry() {
+    static const Registry instance = [] {
+        Registry built;
+        register_project_commands(built);
+        register_task_commands(built);
+        register_parent_commands(built);
+        register_shell_commands(built);
+        return built;
+    }();
+    return instance;
+}
+
+}  // namespace sc::cli

@@ -1,0 +1,55 @@
+#pragma once
+// A throwaway world for one end-to-end test: a temporary HOME, a project folder that is a git
+// repository, and a way to run the real `sc` binary in it and capture what it prints.
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace sc::e2e {
+
+struct RunResult {
+    int exit_code = -1;
+    std::string out;
+    std::string err;
+
+    /// stdout parsed as JSON (fails the test if it is not JSON).
+    [[nodiscard]] nlohmann::ordered_json json() const;
+};
+
+class Sandbox {
+public:
+    Sandbox();
+    ~Sandbox();
+    Sandbox(const Sandbox&) = delete;
+    Sandbox& operator=(const Sandbox&) = delete;
+
+    /// Runs `sc ARGS` with the project as working folder and the sandbox's environment.
+    RunResult sc(const std::vector<std::string>& arguments, const std::string& input = "") const;
+    /// Runs any program (e.g. git) the same way.
+    RunResult run(const std::vector<std::string>& argv, const std::string& input = "") const;
+
+    void set_env(const std::string& name, const std::string& value) { m_environment[name] = value; }
+    void unset_env(const std::string& name) { m_environment.erase(name); }
+
+    [[nodiscard]] const std::string& root() const { return m_root; }
+    [[nodiscard]] const std::string& home() const { return m_home; }
+    [[nodiscard]] const std::string& project() const { return m_project; }
+    /// ~/.scopecraft/projects/<encoded project>/tasks
+    [[nodiscard]] std::string tasks_root() const;
+
+    std::string read(const std::string& path) const;
+    void write(const std::string& path, const std::string& content) const;
+    /// Every file under a folder, as relative path -> content (for comparing trees).
+    std::map<std::string, std::string> snapshot(const std::string& folder) const;
+
+private:
+    std::string m_root;
+    std::string m_home;
+    std::string m_project;
+    std::map<std::string, std::string> m_environment;
+};
+
+}  // namespace sc::e2e
