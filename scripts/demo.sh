@@ -1,0 +1,44 @@
+#!/bin/sh
+# The main job on a ready example: a scratch project where tasks are created and worked on,
+# then shown. Runs in build/demo with its own HOME, so it never touches your ~/.scopecraft.
+# Usage: scripts/demo.sh path/to/sc
+set -eu
+sc_binary=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+top=$(cd "$(dirname "$0")/.." && pwd)
+demo="$top/build/demo"
+rm -rf "$demo"
+mkdir -p "$demo/home" "$demo/project"
+export HOME="$demo/home" TZ=UTC
+unset SCOPECRAFT_ROOT SCOPECRAFT_TELEMETRY_DIR
+cd "$demo/project"
+git init -q .
+
+show() {
+  printf '\n\033[1m$ sc %s\033[0m\n' "$*"
+  "$sc_binary" "$@"
+}
+
+show init
+show task create --title 'Add login page' --type feature --priority high --tags ui auth \
+  --content 'Build the login form with email and password.'
+show task create --title 'Fix crash on save' --type bug --priority '🔥' --assignee alice
+show task create --title 'Write user guide' --type docs --status 'To Do'
+show task start add-login-page-$(date +%m)A
+show task log add-login-page-$(date +%m)A 'Form renders; validation next'
+show task section add-login-page-$(date +%m)A tasks --set '- [x] Form
+- [ ] Validation'
+show parent create --title 'User authentication overhaul' --type feature \
+  --subtask 'Design token format' 'Implement token service' 'Write migration guide'
+parent=user-authentication-overhaul-$(date +%m)A
+show parent show "$parent"
+second=$("$sc_binary" task list --parent "$parent" --format minimal | sed -n 2p | cut -f1)
+third=$("$sc_binary" task list --parent "$parent" --format minimal | sed -n 3p | cut -f1)
+show parent parallelize "$parent" --subtasks "$second" "$third"
+show parent show "$parent"
+show task complete fix-crash-on-save-$(date +%m)A
+show task list
+show task list --all --format tree
+show task get add-login-page-$(date +%m)A
+
+printf '\nThe task files (cat them, diff them, keep them in git):\n'
+find "$HOME/.scopecraft" -name '*.md' | sed "s|$HOME|~|" | sort
