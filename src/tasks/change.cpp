@@ -1,0 +1,221 @@
+#include "tasks/change.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+
+#include "util/files.hpp"
+
+namespace sc::tasks {
+
+namespace {
+
+/// rename(2) that refuses to replace an existing file or folder. renameat2's NOREPLACE is
+/// atomic; file systems without it get a check-then-rename under the tree lock.
+int rename_no_replace(const std::string& from, const std::string& to) {
+#ifdef RENAME_NOREPLACE
+    if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0)
+        return 0;
+    if (errno != EINVAL && errno != ENOSYS)
+        return -1;
+#endif
+    struct stat info {};
+    if (::lstat(to.c_str(), &info) == 0) {
+        errno = EEXIST;
+        return -1;
+    }
+    return ::rename(from.c_str(), to.c_str());
+}
+
+/// Refuses a path whose folders (and, with `include_last`, the path itself) include a
+/// symbolic link: following one could write outside the tree.
+Status check_no_symlinks(const std::string& root, const std::string& relative, bool include_last) {
+    size_t position = 0;
+    for (;;) {
+        size_t slash = relative.find('/', position);
+        if (slash == std::string::npos && !include_last)
+            return {};
+        std::string prefix = root + "/" + relative.substr(0, slash);
+        struct stat info {};
+        if (::lstat(prefix.c_str(), &info) == 0 && S_ISLNK(info.st_mode))
+            return make_error(ErrorCode::unsafe_path, "refusing to write through the symbolic link " + prefix,
+                              Location {prefix, 0, {}}, "replace the link with a real folder inside the task tree");
+        if (slash == std::string::npos)
+            return {};
+        position = slash + 1;
+    }
+}
+
+}  // namespace
+
+std::string_view to_string(FileChangeKind kind) {
+    switch (kind) {
+        case FileChangeKind::folder_created:
+            return "folder_created";
+        case FileChangeKind::file_created:
+            return "file_created";
+        case FileChangeKind::file_modified:
+            return "file_modified";
+        case FileChangeKind::renamed:
+            return "renamed";
+        case FileChangeKind::file_removed:
+            return "file_removed";
+        case FileChangeKind::folder_removed:
+            return "folder_removed";
+    }
+    return "file_modified";
+}
+
+nlohmann::ordered_json ChangeRecord::to_json() const {
+    nlohmann::ordered_json json = nlohmann::ordered_json::object();
+    json["operation"] = operation;
+    json["taskId"] = task_id;
+    if (!created.empty())
+        json["created"] = created;
+    if (!removed.empty())
+        json["removed"] = removed;
+    if (!renamed_ids.empty()) {
+        nlohmann::ordered_json ids = nlohmann::ordered_json::array();
+        for (const IdChange& change : renamed_ids)
+            ids.push_back({{"old", change.old_id}, {"new", change.new_id}});
+        json["renamedIds"] = std::move(ids);
+    }
+    nlohmann::ordered_json fields_json = nlohmann::ordered_json::array();
+    for (const FieldChange& field : fields)
+        fields_json.push_back({{"field", field.field}, {"old", field.old_value}, {"new", field.new_value}});
+    json["fields"] = std::move(fields_json);
+    nlohmann::ordered_json sections_json = nlohmann::ordered_json::array();
+    for (const SectionChange& section : sections)
+        sections_json.push_back({{"section", section.section}, {"old", section.old_body}, {"new", section.new_body}});
+    json["sections"] = std::move(sections_json);
+    nlohmann::ordered_json files_json = nlohmann::ordered_json::array();
+    for (const FileChange& change : files) {
+        nlohmann::ordered_json item = nlohmann::ordered_json::object();
+        item["kind"] = std::string(to_string(change.kind));
+        item["tree"] = std::string(to_string(change.tree));
+        item["path"] = change.path;
+        if (change.kind == FileChangeKind::renamed)
+            item["oldPath"] = change.old_path;
+        if (change.kind == FileChangeKind::file_created || change.kind == FileChangeKind::file_modified)
+            item["content"] = change.content;
+        files_json.push_back(std::move(item));
+    }
+    json["files"] = std::move(files_json);
+    return json;
+}
+
+Status ChangeApplier::apply_one(const std::string& root, const FileChange& change, Undo& undo) {
+    std::string path = root + "/" + change.path;
+    bool last_too = change.kind == FileChangeKind::file_modified || change.kind == FileChangeKind::file_removed;
+    SC_TRY(check_no_symlinks(root, change.path, last_too));
+    if (change.kind == FileChangeKind::renamed)
+        SC_TRY(check_no_symlinks(root, change.old_path, false));
+    undo = Undo {change.kind, path, {}, {}};
+    switch (change.kind) {
+        case FileChangeKind::folder_created:
+            if (::mkdir(path.c_str(), 0755) != 0)
+                return files::from_errno(errno, "creating folder", path);
+            return {};
+        case FileChangeKind::file_created:
+            return files::create_exclusive(path, change.content);
+        case FileChangeKind::file_modified: {
+            Result<std::string> old = files::read(path);
+            if (!old.ok())
+                return std::move(old).error();
+            undo.old_content = std::move(old).value();
+            return files::write_atomic(path, change.content);
+        }
+        case FileChangeKind::renamed: {
+            std::string from = root + "/" + change.old_path;
+            undo.old_path = from;
+            if (rename_no_replace(from, path) != 0)
+                return files::from_errno(errno, "moving " + change.old_path + " to", path);
+            return {};
+        }
+        case FileChangeKind::file_removed: {
+            Result<std::string> old = files::read(path);
+            if (!old.ok())
+                return std::move(old).error();
+            undo.old_content = std::move(old).value();
+            if (::unlink(path.c_str()) != 0)
+                return files::from_errno(errno, "removing", path);
+            return {};
+        }
+        case FileChangeKind::folder_removed:
+            if (::rmdir(path.c_str()) != 0)
+                return files::from_errno(errno, "removing folder", path);
+            return {};
+    }
+    return make_error(ErrorCode::internal, "unknown file change kind");
+}
+
+/// Best effort: the tree was writable a moment ago, so undoing normally succeeds.
+void ChangeApplier::undo_one(const Undo& undo) {
+    switch (undo.kind) {
+        case FileChangeKind::folder_created:
+            ::rmdir(undo.path.c_str());
+            break;
+        case FileChangeKind::file_created:
+            ::unlink(undo.path.c_str());
+            break;
+        case FileChangeKind::file_modified:
+            (void)files::write_atomic(undo.path, undo.old_content);
+            break;
+        case FileChangeKind::renamed:
+            (void)rename_no_replace(undo.path, undo.old_path);
+            break;
+        case FileChangeKind::file_removed:
+            (void)files::create_exclusive(undo.path, undo.old_content);
+            break;
+        case FileChangeKind::folder_removed:
+            ::mkdir(undo.path.c_str(), 0755);
+            break;
+    }
+}
+
+ChangeApplier::~ChangeApplier() {
+    rollback();
+}
+
+void ChangeApplier::rollback() {
+    for (auto it = m_undo.rbegin(); it != m_undo.rend(); ++it)
+        undo_one(*it);
+    m_undo.clear();
+    m_applied.clear();
+}
+
+Status ChangeApplier::apply(const std::vector<FileChange>& changes) {
+    for (const FileChange& change : changes) {
+        SC_TRY(validate_relative_path(change.path));
+        if (change.kind == FileChangeKind::renamed)
+            SC_TRY(validate_relative_path(change.old_path));
+    }
+    size_t first = m_undo.size();
+    for (const FileChange& change : changes) {
+        Undo undo;
+        Status status = apply_one(m_roots.path(change.tree), change, undo);
+        if (!status.ok()) {
+            while (m_undo.size() > first) {
+                undo_one(m_undo.back());
+                m_undo.pop_back();
+            }
+            m_applied.resize(first);
+            return status;
+        }
+        m_undo.push_back(std::move(undo));
+        m_applied.push_back(change);
+    }
+    return {};
+}
+
+Status apply_file_changes(const TreeRoots& roots, const std::vector<FileChange>& changes) {
+    ChangeApplier applier(roots);
+    SC_TRY(applier.apply(changes));
+    applier.commit();
+    return {};
+}
+
+}  // namespace sc::tasks

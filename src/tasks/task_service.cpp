@@ -1,0 +1,328 @@
+#include "tasks/task_service.hpp"
+
+#include <algorithm>
+
+#include "tasks/schema.hpp"
+#include "tasks/service_support.hpp"
+#include "util/files.hpp"
+#include "util/text.hpp"
+
+namespace sc::tasks {
+
+using support::record_at;
+
+namespace {
+
+constexpr int k_create_attempts = 200;
+
+TreeRoots roots_of(const TaskTree& tree) {
+    return TreeRoots {tree.root_path(TreeKind::store), tree.root_path(TreeKind::project_local)};
+}
+
+TreeRoot root_of(const TaskTree& tree, TreeKind kind) {
+    return TreeRoot {kind, tree.root_path(kind)};
+}
+
+/// An enum filter value compared with a stored one: both normalised when they can be, so
+/// `To Do` and `todo` match; a stored value the schema cannot read is compared as written.
+bool enum_matches(EnumKind kind, const std::string& wanted_canonical, const std::optional<std::string>& stored) {
+    if (!stored)
+        return false;
+    Result<std::string> canonical = normalise_enum(kind, *stored);
+    return canonical.ok() ? canonical.value() == wanted_canonical : *stored == wanted_canonical;
+}
+
+Result<std::optional<std::string>> normalised_filter(EnumKind kind, const std::optional<std::string>& value) {
+    if (!value)
+        return std::optional<std::string>();
+    return std::optional<std::string>(SC_TRY(normalise_enum(kind, *value)));
+}
+
+struct MovePlan {
+    std::vector<FileChange> changes;
+    std::string new_relative_path;
+};
+
+/// Plans moving a task (a parent: its folder) to `target`. `default_month` is used when
+/// archiving without a month.
+Result<MovePlan> plan_move(const TaskTree& tree, const TaskLocation& location, const Placement& target,
+                           const std::string& default_month) {
+    std::string container = SC_TRY(support::container_for(target, default_month));
+    if (location.state == target.state && (target.state != WorkflowState::archive || target.archive_month.empty() ||
+                                           target.archive_month == location.archive_month))
+        return make_error(ErrorCode::invalid_argument,
+                          "task " + location.id + " is already in " + std::string(to_string(target.state)),
+                          Location {location.path, 0, "location"}, {});
+    TreeRoot root = root_of(tree, location.tree);
+    MovePlan plan;
+    std::string folder = location.folder();
+    std::string inner = folder.substr(folder.rfind('/') + 1);
+    bool in_subfolder = !location.is_parent && folder != std::string(to_string(location.state)) &&
+                        folder != "archive/" + location.archive_month;
+    std::string from;
+    std::string to;
+    if (location.is_parent) {
+        from = folder;
+        to = container + "/" + location.id;
+        plan.changes = support::create_folders(root, container);
+        plan.new_relative_path = to + "/" + location.filename;
+    } else if (in_subfolder) {
+        // A subtask moved alone lands in `<target>/<parent-id>/`, as Scopecraft does.
+        from = location.relative_path;
+        to = container + "/" + inner + "/" + location.filename;
+        plan.changes = support::create_folders(root, container + "/" + inner);
+        plan.new_relative_path = to;
+    } else {
+        from = location.relative_path;
+        to = container + "/" + location.filename;
+        plan.changes = support::create_folders(root, container);
+        plan.new_relative_path = to;
+    }
+    if (files::exists(root.path + "/" + to))
+        return make_error(ErrorCode::already_exists, "cannot move " + location.id + ": " + to + " already exists",
+                          Location {root.path + "/" + to, 0, {}}, "move or rename the existing one first");
+    plan.changes.push_back({FileChangeKind::renamed, to, from, {}, location.tree});
+    return plan;
+}
+
+}  // namespace
+
+TaskService::TaskService(TaskTree tree, const Clock& clock, RandomSource random)
+    : m_tree(std::move(tree)), m_clock(clock), m_random(std::move(random)) {}
+
+TaskService TaskService::for_project(const ProjectPaths& paths, const Clock& clock, RandomSource random) {
+    std::vector<TreeRoot> extra;
+    if (files::is_directory(paths.local_tasks_dir))
+        extra.push_back({TreeKind::project_local, paths.local_tasks_dir});
+    return TaskService(TaskTree({TreeKind::store, paths.tasks_dir}, std::move(extra)), clock, std::move(random));
+}
+
+Result<ChangeRecord> TaskService::init(const std::string& config_dir) {
+    const std::string& root = m_tree.store().path;
+    SC_TRY(files::make_directories(root, 0755));
+    if (!config_dir.empty())
+        SC_TRY(files::make_directories(config_dir, 0755));
+    Result<files::FileLock> lock = lock_tree(root);
+    SC_TRY(lock);
+    ChangeRecord change;
+    change.operation = "tree.init";
+    for (const char* folder : {"current", "archive"})
+        for (FileChange& item : support::create_folders(m_tree.store(), folder))
+            change.files.push_back(std::move(item));
+    SC_TRY(apply_file_changes(roots_of(m_tree), change.files));
+    return change;
+}
+
+Result<Changed<TaskRecord>> TaskService::create(const CreateRequest& request) {
+    if (!request.parent_id.empty())
+        return add_subtask(request.parent_id, request);
+    SC_TRY(m_tree.require_initialised());
+    nlohmann::ordered_json frontmatter = SC_TRY(support::new_frontmatter(request.fields));
+    SC_TRY(support::check_title(request.title));
+    TaskDocument document = TaskDocument::make_new(request.title, frontmatter,
+                                                   support::new_sections(request.instruction, request.sections));
+    std::string container = SC_TRY(support::container_for(request.placement, {}));
+
+    files::FileLock lock = SC_TRY(lock_tree(m_tree.store().path));
+    std::set<std::string> taken = ids_in_use(m_tree);
+    IdCandidates candidates(request.title, local_month_digits(m_clock.now_unix_nanos()), taken, m_random);
+    for (int attempt = 0; attempt < k_create_attempts; ++attempt) {
+        std::string id = candidates.next();
+        std::string relative = container + "/" + id + std::string(k_task_file_suffix);
+        ChangeRecord change;
+        change.operation = "task.create";
+        change.task_id = id;
+        change.created.push_back(id);
+        change.files = support::create_folders(m_tree.store(), container);
+        change.files.push_back({FileChangeKind::file_created, relative, {}, document.text(), TreeKind::store});
+        for (const auto& [key, value] : frontmatter.items())
+            change.fields.push_back({key, nullptr, value});
+        Status applied = apply_file_changes(roots_of(m_tree), change.files);
+        if (!applied.ok()) {
+            if (support::is_name_taken(applied.error()))
+                continue;  // another writer took this id between our scan and our create
+            return std::move(applied).error();
+        }
+        return Changed<TaskRecord> {record_at(m_tree.store(), relative, document), std::move(change)};
+    }
+    return make_error(ErrorCode::conflict, "could not find a free id for '" + request.title + "'",
+                      "try again, or give the task a more distinctive title");
+}
+
+Result<TaskRecord> TaskService::get(std::string_view id) const {
+    return m_tree.get(id);
+}
+
+Result<ListResult> TaskService::list(const ListFilter& filter) const {
+    std::optional<std::string> status = SC_TRY(normalised_filter(EnumKind::status, filter.status));
+    std::optional<std::string> type = SC_TRY(normalised_filter(EnumKind::type, filter.type));
+    std::optional<std::string> phase = SC_TRY(normalised_filter(EnumKind::phase, filter.phase));
+    TreeScan scan = SC_TRY(m_tree.scan(filter.location));
+    ListResult result;
+    result.diagnostics = std::move(scan.diagnostics);
+    result.tasks.reserve(scan.tasks.size());
+    for (const TaskLocation& location : scan.tasks) {
+        if (location.is_parent && !filter.include_parents)
+            continue;
+        if (filter.parent && location.parent_id != *filter.parent)
+            continue;
+        Result<TaskRecord> loaded = load_record(location);
+        if (!loaded.ok()) {
+            const Error& error = loaded.error();
+            result.diagnostics.push_back({error.where, "skipped: " + error.message, error.hint});
+            continue;
+        }
+        TaskRecord& record = loaded.value();
+        const TaskDocument& document = record.document;
+        for (const Diagnostic& diagnostic : document.diagnostics())
+            result.diagnostics.push_back(diagnostic);
+        if (status && !enum_matches(EnumKind::status, *status, document.field("status")))
+            continue;
+        if (type && !enum_matches(EnumKind::type, *type, document.field("type")))
+            continue;
+        if (phase && !enum_matches(EnumKind::phase, *phase, document.field("phase")))
+            continue;
+        if (filter.area && document.field("area") != filter.area)
+            continue;
+        if (filter.assignee && document.field("assignee") != filter.assignee)
+            continue;
+        if (!filter.tags.empty()) {
+            std::vector<std::string> tags = document.field_list("tags");
+            bool any = std::any_of(filter.tags.begin(), filter.tags.end(), [&](const std::string& tag) {
+                return std::find(tags.begin(), tags.end(), tag) != tags.end();
+            });
+            if (!any)
+                continue;
+        }
+        result.tasks.push_back(std::move(record));
+    }
+    return result;
+}
+
+Result<Changed<TaskRecord>> TaskService::update(std::string_view id, const UpdateRequest& request) {
+    SC_TRY(m_tree.require_initialised());
+    files::FileLock lock = SC_TRY(lock_tree(m_tree.store().path));
+    TaskLocation location = SC_TRY(m_tree.find_unique(id));
+    TaskRecord record = SC_TRY(load_record(location));
+    TaskDocument document = record.document;
+    ChangeRecord change;
+    change.operation = "task.update";
+    change.task_id = location.id;
+    if (request.title && *request.title != document.title()) {
+        SC_TRY(support::check_title(*request.title));
+        change.fields.push_back({"title", document.title(), *request.title});
+        document.set_title(*request.title);
+    }
+    SC_TRY(support::apply_fields(document, request.fields, change.fields));
+    if (request.instruction)
+        support::set_section(document, "Instruction", *request.instruction, change.sections);
+    for (const Section& section : request.sections)
+        support::set_section(document, section.name, section.body, change.sections);
+    if (document.text() != record.document.text())
+        change.files.push_back(
+            {FileChangeKind::file_modified, location.relative_path, {}, document.text(), location.tree});
+    std::string relative = location.relative_path;
+    if (request.move_to) {
+        MovePlan plan =
+            SC_TRY(plan_move(m_tree, location, *request.move_to, local_year_month(m_clock.now_unix_nanos())));
+        std::move(plan.changes.begin(), plan.changes.end(), std::back_inserter(change.files));
+        relative = plan.new_relative_path;
+    }
+    SC_TRY(apply_file_changes(roots_of(m_tree), change.files));
+    return Changed<TaskRecord> {record_at(root_of(m_tree, location.tree), relative, std::move(document)),
+                                std::move(change)};
+}
+
+Result<ChangeRecord> TaskService::remove(std::string_view id, DeleteMode mode) {
+    SC_TRY(m_tree.require_initialised());
+    files::FileLock lock = SC_TRY(lock_tree(m_tree.store().path));
+    TaskLocation location = SC_TRY(m_tree.find_unique(id));
+    ChangeRecord change;
+    change.operation = "task.delete";
+    change.task_id = location.id;
+    change.removed.push_back(location.id);
+    if (!location.is_parent) {
+        change.files.push_back({FileChangeKind::file_removed, location.relative_path, {}, {}, location.tree});
+    } else {
+        if (mode != DeleteMode::cascade)
+            return make_error(ErrorCode::invalid_argument,
+                              "cannot delete the parent task " + location.id + " without its subtasks",
+                              Location {location.path, 0, {}}, "delete with cascade to remove the whole folder");
+        TreeRoot root = root_of(m_tree, location.tree);
+        for (const TaskLocation& subtask : support::subtask_locations(location))
+            change.removed.push_back(subtask.id);
+        std::vector<FileChange> removals = SC_TRY(support::remove_folder(root, location.folder()));
+        std::move(removals.begin(), removals.end(), std::back_inserter(change.files));
+    }
+    SC_TRY(apply_file_changes(roots_of(m_tree), change.files));
+    return change;
+}
+
+Result<Changed<TaskRecord>> TaskService::start(std::string_view id) {
+    UpdateRequest request;
+    request.fields.status = "in_progress";
+    Changed<TaskRecord> result = SC_TRY(update(id, request));
+    result.change.operation = "task.start";
+    return result;
+}
+
+Result<Changed<TaskRecord>> TaskService::complete(std::string_view id, std::string archive_month) {
+    if (!archive_month.empty())
+        SC_TRY(validate_archive_month(archive_month));
+    UpdateRequest request;
+    request.fields.status = "done";
+    TaskLocation location = SC_TRY(m_tree.find_unique(id));
+    if (location.state != WorkflowState::archive)
+        request.move_to = Placement {WorkflowState::archive, std::move(archive_month)};
+    Changed<TaskRecord> result = SC_TRY(update(id, request));
+    result.change.operation = "task.complete";
+    return result;
+}
+
+Result<Changed<TaskRecord>> TaskService::move(std::string_view id, const Placement& target) {
+    UpdateRequest request;
+    request.move_to = target;
+    Changed<TaskRecord> result = SC_TRY(update(id, request));
+    result.change.operation = "task.move";
+    return result;
+}
+
+Result<std::string> TaskService::section(std::string_view id, std::string_view name) const {
+    TaskRecord record = SC_TRY(m_tree.get(id));
+    return record.document.section(name);
+}
+
+Result<Changed<TaskRecord>> TaskService::set_section(std::string_view id, std::string_view name,
+                                                     std::string_view body) {
+    if (text::trim(name).empty() || name.find('\n') != std::string_view::npos)
+        return make_error(ErrorCode::invalid_argument, "a section needs a one-line name", Location {{}, 0, "section"},
+                          "give a name such as instruction, tasks, deliverable or log");
+    UpdateRequest request;
+    request.sections.push_back({std::string(name), std::string(body)});
+    Changed<TaskRecord> result = SC_TRY(update(id, request));
+    result.change.operation = "task.section";
+    return result;
+}
+
+Result<Changed<TaskRecord>> TaskService::append_log(std::string_view id, std::string_view text, LogStyle style) {
+    if (text::trim(text).empty() || text.find('\n') != std::string_view::npos)
+        return make_error(ErrorCode::invalid_argument, "a log entry is one non-empty line", Location {{}, 0, "log"},
+                          {});
+    SC_TRY(m_tree.require_initialised());
+    files::FileLock lock = SC_TRY(lock_tree(m_tree.store().path));
+    TaskLocation location = SC_TRY(m_tree.find_unique(id));
+    TaskRecord record = SC_TRY(load_record(location));
+    TaskDocument document = record.document;
+    ChangeRecord change;
+    change.operation = "task.log";
+    change.task_id = location.id;
+    std::string old_log = document.section("Log");
+    document.append_log(support::log_stamp(m_clock.now_unix_nanos(), style) + ": " + std::string(text));
+    change.sections.push_back({"Log", old_log, document.section("Log")});
+    change.files.push_back({FileChangeKind::file_modified, location.relative_path, {}, document.text(), location.tree});
+    SC_TRY(apply_file_changes(roots_of(m_tree), change.files));
+    return Changed<TaskRecord> {record_at(root_of(m_tree, location.tree), location.relative_path, std::move(document)),
+                                std::move(change)};
+}
+
+}  // namespace sc::tasks

@@ -1,0 +1,353 @@
+#include "tasks/task_tree.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+#include "util/files.hpp"
+#include "util/text.hpp"
+
+namespace sc::tasks {
+
+namespace {
+
+enum class EntryType { file, folder, symlink, other };
+
+struct DirectoryEntry {
+    std::string name;
+    EntryType type = EntryType::other;
+};
+
+/// Names in a folder, sorted, hidden ones dropped. d_type saves a stat per entry on the
+/// file systems we care about; DT_UNKNOWN falls back to lstat.
+std::vector<DirectoryEntry> read_folder(const std::string& folder) {
+    std::vector<DirectoryEntry> entries;
+    DIR* directory = ::opendir(folder.c_str());
+    if (directory == nullptr)
+        return entries;
+    while (dirent* entry = ::readdir(directory)) {
+        if (entry->d_name[0] == '.')
+            continue;
+        DirectoryEntry item {entry->d_name, EntryType::other};
+        unsigned char type = entry->d_type;
+        if (type == DT_UNKNOWN) {
+            struct stat info {};
+            if (::fstatat(::dirfd(directory), entry->d_name, &info, AT_SYMLINK_NOFOLLOW) == 0)
+                type = S_ISREG(info.st_mode)   ? DT_REG
+                       : S_ISDIR(info.st_mode) ? DT_DIR
+                       : S_ISLNK(info.st_mode) ? DT_LNK
+                                               : 0;
+        }
+        if (type == DT_REG)
+            item.type = EntryType::file;
+        else if (type == DT_DIR)
+            item.type = EntryType::folder;
+        else if (type == DT_LNK)
+            item.type = EntryType::symlink;
+        entries.push_back(std::move(item));
+    }
+    ::closedir(directory);
+    std::sort(entries.begin(), entries.end(),
+              [](const DirectoryEntry& a, const DirectoryEntry& b) { return a.name < b.name; });
+    return entries;
+}
+
+class Scanner {
+public:
+    Scanner(const TreeRoot& root, TreeScan& out) : m_root(root), m_out(out) {}
+
+    void scan_workflow(WorkflowState state) {
+        std::string name(to_string(state));
+        std::vector<DirectoryEntry> entries = read_folder(m_root.path + "/" + name);
+        scan_container(state, name, {}, entries, state == WorkflowState::archive);
+    }
+
+    /// A folder inside a workflow folder: a parent when it holds `_overview.md`; otherwise
+    /// (a subtask moved alone, as Scopecraft does) its task files are plain tasks.
+    void scan_task_folder(WorkflowState state, const std::string& relative, const std::string& folder_name,
+                          const std::string& month);
+
+private:
+    void skip_symlink(const std::string& relative) {
+        m_out.diagnostics.push_back(
+            {Location {m_root.path + "/" + relative, 0, {}}, "skipped a symbolic link in the task tree",
+             "task files and folders must be real files inside the tree; replace the link with the file"});
+    }
+
+    TaskLocation make(const std::string& relative_folder, const std::string& filename, WorkflowState state,
+                      const std::string& month) {
+        TaskLocation location;
+        location.filename = filename;
+        location.relative_path = relative_folder + "/" + filename;
+        location.path = m_root.path + "/" + location.relative_path;
+        location.tree = m_root.kind;
+        location.state = state;
+        location.archive_month = month;
+        return location;
+    }
+
+    /// A workflow folder or an archive month folder: task files first, then folders.
+    void scan_container(WorkflowState state, const std::string& relative, const std::string& month,
+                        const std::vector<DirectoryEntry>& entries, bool months_allowed) {
+        for (const DirectoryEntry& entry : entries) {
+            if (entry.type == EntryType::symlink && parse_task_filename(entry.name)) {
+                skip_symlink(relative + "/" + entry.name);
+                continue;
+            }
+            if (entry.type != EntryType::file)
+                continue;
+            std::optional<TaskFileName> name = parse_task_filename(entry.name);
+            if (!name)
+                continue;
+            TaskLocation location = make(relative, entry.name, state, month);
+            location.id = name->id;
+            m_out.tasks.push_back(std::move(location));
+        }
+        std::vector<const DirectoryEntry*> months;
+        for (const DirectoryEntry& entry : entries) {
+            if (entry.type == EntryType::symlink) {
+                if (!parse_task_filename(entry.name))
+                    skip_symlink(relative + "/" + entry.name);
+                continue;
+            }
+            if (entry.type != EntryType::folder)
+                continue;
+            if (months_allowed && is_month_folder(entry.name)) {
+                months.push_back(&entry);
+                continue;
+            }
+            scan_task_folder(state, relative + "/" + entry.name, entry.name, month);
+        }
+        std::sort(months.begin(), months.end(),
+                  [](const DirectoryEntry* a, const DirectoryEntry* b) { return newer_month_first(a->name, b->name); });
+        for (const DirectoryEntry* entry : months) {
+            std::string month_relative = relative + "/" + entry->name;
+            scan_container(state, month_relative, entry->name, read_folder(m_root.path + "/" + month_relative), false);
+        }
+    }
+
+    const TreeRoot& m_root;
+    TreeScan& m_out;
+};
+
+void Scanner::scan_task_folder(WorkflowState state, const std::string& relative, const std::string& folder_name,
+                               const std::string& month) {
+    std::vector<DirectoryEntry> entries = read_folder(m_root.path + "/" + relative);
+    bool is_parent = std::any_of(entries.begin(), entries.end(), [](const DirectoryEntry& entry) {
+        return entry.type == EntryType::file && entry.name == k_overview_file_name;
+    });
+    if (is_parent) {
+        TaskLocation overview = make(relative, std::string(k_overview_file_name), state, month);
+        overview.id = folder_name;
+        overview.is_parent = true;
+        m_out.tasks.push_back(std::move(overview));
+    }
+    for (const DirectoryEntry& entry : entries) {
+        std::optional<TaskFileName> name = parse_task_filename(entry.name);
+        if (!name)
+            continue;
+        if (entry.type == EntryType::symlink) {
+            skip_symlink(relative + "/" + entry.name);
+            continue;
+        }
+        if (entry.type != EntryType::file)
+            continue;
+        TaskLocation location = make(relative, entry.name, state, month);
+        location.id = name->id;
+        if (is_parent) {
+            location.parent_id = folder_name;
+            location.sequence = name->sequence;
+        }
+        m_out.tasks.push_back(std::move(location));
+    }
+}
+
+/// Lookup priority within one tree (lower is found first), see TaskTree::find_all.
+std::tuple<int, int, std::string, int> lookup_rank(const TaskLocation& location, int tree_index) {
+    int state = location.state == WorkflowState::current ? 0 : location.state == WorkflowState::backlog ? 1 : 2;
+    int kind = 0;
+    if (location.is_parent)
+        kind = 1;
+    else if (location.is_subtask())
+        kind = 2;
+    else {
+        std::string container(to_string(location.state));
+        if (!location.archive_month.empty())
+            container += "/" + location.archive_month;
+        if (location.folder() != container)
+            kind = 3;  // a file in a folder without `_overview.md`
+    }
+    // Archive root before month folders, months newest first: invert the month's characters
+    // so that a plain ascending comparison puts newer months first.
+    std::string month_key = location.archive_month.empty() ? std::string() : "~";
+    for (char c : location.archive_month)
+        month_key += static_cast<char>('9' - c + '0');
+    return {tree_index * 10 + state, kind == 3 ? 9 : 0, month_key, kind};
+}
+
+}  // namespace
+
+TreeScan scan_tree(const TreeRoot& root, LocationScope scope) {
+    TreeScan scan;
+    Scanner scanner(root, scan);
+    if (scope != LocationScope::archive) {
+        scanner.scan_workflow(WorkflowState::current);
+        scanner.scan_workflow(WorkflowState::backlog);
+    }
+    if (scope != LocationScope::current)
+        scanner.scan_workflow(WorkflowState::archive);
+    return scan;
+}
+
+TreeScan scan_parent_folder(const TreeRoot& root, const TaskLocation& parent) {
+    TreeScan scan;
+    Scanner scanner(root, scan);
+    std::string folder = parent.folder();
+    scanner.scan_task_folder(parent.state, folder, parent.id, parent.archive_month);
+    return scan;
+}
+
+TaskLocation locate(const TreeRoot& root, std::string_view relative_path) {
+    TaskLocation location;
+    location.relative_path = std::string(relative_path);
+    location.path = root.path + "/" + location.relative_path;
+    location.tree = root.kind;
+    std::vector<std::string_view> parts = text::split(relative_path, '/');
+    location.filename = std::string(parts.back());
+    location.state = parse_workflow_state(parts.front()).value_or(WorkflowState::current);
+    size_t next = 1;
+    if (location.state == WorkflowState::archive && parts.size() > 2 && is_month_folder(parts[1])) {
+        location.archive_month = std::string(parts[1]);
+        next = 2;
+    }
+    std::optional<TaskFileName> name = parse_task_filename(location.filename);
+    location.id = name ? name->id : location.filename;
+    if (parts.size() == next + 2) {
+        std::string folder(parts[next]);
+        if (location.filename == k_overview_file_name) {
+            location.id = folder;
+            location.is_parent = true;
+        } else if (files::exists(root.path + "/" + location.folder() + "/" + std::string(k_overview_file_name))) {
+            location.parent_id = folder;
+            location.sequence = name ? name->sequence : std::string();
+        }
+    }
+    return location;
+}
+
+Result<TaskRecord> load_record(const TaskLocation& location) {
+    Result<std::string> content = files::read(location.path);
+    if (!content.ok())
+        return std::move(content).error();
+    Result<TaskDocument> document = TaskDocument::parse(std::move(content).value(), location.path);
+    if (!document.ok()) {
+        Error error = std::move(document).error();
+        if (error.where.file.empty())
+            error.where.file = location.path;
+        return error;
+    }
+    TaskRecord record;
+    static_cast<TaskLocation&>(record) = location;
+    record.document = std::move(document).value();
+    return record;
+}
+
+TaskTree::TaskTree(TreeRoot store, std::vector<TreeRoot> extra) : m_store(std::move(store)) {
+    m_roots.push_back(m_store);
+    for (TreeRoot& root : extra)
+        m_roots.push_back(std::move(root));
+}
+
+const std::string& TaskTree::root_path(TreeKind kind) const {
+    for (const TreeRoot& root : m_roots)
+        if (root.kind == kind)
+            return root.path;
+    return m_store.path;
+}
+
+Status TaskTree::require_initialised() const {
+    if (files::is_directory(m_store.path + "/current"))
+        return {};
+    return make_error(ErrorCode::not_found, "there is no task tree at " + m_store.path, Location {m_store.path, 0, {}},
+                      "run `sc init` to create it (or pass --root-dir)");
+}
+
+Result<TreeScan> TaskTree::scan(LocationScope scope) const {
+    SC_TRY(require_initialised());
+    TreeScan all;
+    for (const TreeRoot& root : m_roots) {
+        TreeScan one = scan_tree(root, scope);
+        std::move(one.tasks.begin(), one.tasks.end(), std::back_inserter(all.tasks));
+        std::move(one.diagnostics.begin(), one.diagnostics.end(), std::back_inserter(all.diagnostics));
+    }
+    std::map<std::string_view, std::vector<const TaskLocation*>> by_id;
+    for (const TaskLocation& location : all.tasks)
+        by_id[location.id].push_back(&location);
+    for (const auto& [id, claimants] : by_id) {
+        if (claimants.size() < 2)
+            continue;
+        std::string paths;
+        for (const TaskLocation* location : claimants)
+            paths += (paths.empty() ? "" : ", ") + location->path;
+        all.diagnostics.push_back(
+            {Location {claimants[0]->path, 0, "id"},
+             "the id " + std::string(id) + " is claimed by " + std::to_string(claimants.size()) + " files: " + paths,
+             "rename or remove all but one; lookups by id take the first"});
+    }
+    return all;
+}
+
+Result<std::vector<TaskLocation>> TaskTree::find_all(std::string_view id) const {
+    SC_TRY(validate_id_for_path(id));
+    SC_TRY(require_initialised());
+    std::vector<std::pair<std::tuple<int, int, std::string, int>, TaskLocation>> exact;
+    std::vector<std::pair<std::tuple<int, int, std::string, int>, TaskLocation>> by_base;
+    for (size_t index = 0; index < m_roots.size(); ++index) {
+        TreeScan scan = scan_tree(m_roots[index], LocationScope::all);
+        for (TaskLocation& location : scan.tasks) {
+            if (location.id == id) {
+                exact.emplace_back(lookup_rank(location, static_cast<int>(index)), std::move(location));
+            } else if (!location.sequence.empty() && location.id.size() > 3 && location.id.substr(3) == id) {
+                by_base.emplace_back(lookup_rank(location, static_cast<int>(index)), std::move(location));
+            }
+        }
+    }
+    auto& chosen = exact.empty() ? by_base : exact;
+    std::stable_sort(chosen.begin(), chosen.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<TaskLocation> found;
+    for (auto& [rank, location] : chosen)
+        found.push_back(std::move(location));
+    return found;
+}
+
+Result<TaskLocation> TaskTree::find(std::string_view id) const {
+    std::vector<TaskLocation> found = SC_TRY(find_all(id));
+    if (found.empty())
+        return make_error(ErrorCode::not_found, "task not found: " + std::string(id), Location {{}, 0, "id"},
+                          "`sc task list --location all` shows every task id");
+    return std::move(found.front());
+}
+
+Result<TaskLocation> TaskTree::find_unique(std::string_view id) const {
+    std::vector<TaskLocation> found = SC_TRY(find_all(id));
+    if (found.empty())
+        return make_error(ErrorCode::not_found, "task not found: " + std::string(id), Location {{}, 0, "id"},
+                          "`sc task list --location all` shows every task id");
+    if (found.size() > 1)
+        return make_error(ErrorCode::conflict,
+                          "the id " + std::string(id) + " is claimed by more than one file: " + found[0].path +
+                              " and " + found[1].path,
+                          Location {found[0].path, 0, "id"}, "rename or remove one of them, then try again");
+    return std::move(found.front());
+}
+
+Result<TaskRecord> TaskTree::get(std::string_view id) const {
+    TaskLocation location = SC_TRY(find(id));
+    return load_record(location);
+}
+
+}  // namespace sc::tasks
