@@ -1,0 +1,262 @@
+#include "store/envelope.hpp"
+
+#include <pthread.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <random>
+
+#include <simdjson.h>
+
+#include "store/layout.hpp"
+#include "util/text.hpp"
+
+namespace sc::store {
+
+namespace {
+
+// One generator per thread, reseeded in a forked child so parent and child never share ids.
+thread_local std::mt19937_64 t_random;
+thread_local bool t_seeded = false;
+bool g_fork_handler_installed = false;
+
+void mark_unseeded_after_fork() {
+    t_seeded = false;
+}
+
+uint64_t next_random() {
+    if (!t_seeded) {
+        if (!g_fork_handler_installed) {
+            g_fork_handler_installed = true;
+            ::pthread_atfork(nullptr, nullptr, &mark_unseeded_after_fork);
+        }
+        uint64_t seed[2] = {0, 0};
+        if (::getrandom(seed, sizeof seed, 0) != static_cast<ssize_t>(sizeof seed))
+            seed[0] = static_cast<uint64_t>(::getpid()) * 0x9E3779B97F4A7C15ULL ^ reinterpret_cast<uintptr_t>(&seed);
+        std::seed_seq sequence {static_cast<uint32_t>(seed[0]), static_cast<uint32_t>(seed[0] >> 32),
+                                static_cast<uint32_t>(seed[1]), static_cast<uint32_t>(seed[1] >> 32)};
+        t_random.seed(sequence);
+        t_seeded = true;
+    }
+    return t_random();
+}
+
+constexpr char k_hex[] = "0123456789abcdef";
+
+void put_digits(char* out, uint64_t value, int width) {
+    for (int i = width - 1; i >= 0; --i) {
+        out[i] = static_cast<char>('0' + value % 10);
+        value /= 10;
+    }
+}
+
+}  // namespace
+
+std::string make_uuid_v7(int64_t unix_nanos) {
+    uint64_t millis = static_cast<uint64_t>(unix_nanos / 1'000'000);
+    uint64_t random_a = next_random();
+    uint64_t random_b = next_random();
+    uint8_t bytes[16];
+    for (int i = 0; i < 6; ++i)
+        bytes[i] = static_cast<uint8_t>(millis >> (8 * (5 - i)));
+    bytes[6] = static_cast<uint8_t>(0x70 | ((random_a >> 8) & 0x0F));
+    bytes[7] = static_cast<uint8_t>(random_a);
+    bytes[8] = static_cast<uint8_t>(0x80 | ((random_b >> 56) & 0x3F));
+    for (int i = 9; i < 16; ++i)
+        bytes[i] = static_cast<uint8_t>(random_b >> (8 * (15 - i)));
+    std::string text;
+    text.reserve(36);
+    for (int i = 0; i < 16; ++i) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            text += '-';
+        text += k_hex[bytes[i] >> 4];
+        text += k_hex[bytes[i] & 0x0F];
+    }
+    return text;
+}
+
+void append_json_string(std::string& out, std::string_view text) {
+    out += '"';
+    size_t run_start = 0;
+    for (size_t i = 0; i < text.size(); ++i) {
+        auto byte = static_cast<unsigned char>(text[i]);
+        if (byte >= 0x20 && byte != '"' && byte != '\\')
+            continue;
+        out.append(text.data() + run_start, i - run_start);
+        run_start = i + 1;
+        switch (byte) {
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            default: {
+                char escaped[7] = {'\\', 'u', '0', '0', k_hex[byte >> 4], k_hex[byte & 0x0F], 0};
+                out += escaped;
+            }
+        }
+    }
+    out.append(text.data() + run_start, text.size() - run_start);
+    out += '"';
+}
+
+void append_time(std::string& out, int64_t unix_nanos) {
+    Day day = day_of_unix_nanos(unix_nanos);
+    int64_t within_day = unix_nanos - unix_nanos_of_day(day);
+    int year = 0;
+    unsigned month = 0, day_of_month = 0;
+    civil_from_days(day, year, month, day_of_month);
+    int64_t seconds = within_day / 1'000'000'000;
+    char buffer[30] = {'0', '0', '0', '0', '-', '0', '0', '-', '0', '0', 'T', '0', '0', ':', '0',
+                       '0', ':', '0', '0', '.', '0', '0', '0', '0', '0', '0', '0', '0', '0', 'Z'};
+    put_digits(buffer, static_cast<uint64_t>(year < 0 ? 0 : year), 4);
+    put_digits(buffer + 5, month, 2);
+    put_digits(buffer + 8, day_of_month, 2);
+    put_digits(buffer + 11, static_cast<uint64_t>(seconds / 3600), 2);
+    put_digits(buffer + 14, static_cast<uint64_t>(seconds / 60 % 60), 2);
+    put_digits(buffer + 17, static_cast<uint64_t>(seconds % 60), 2);
+    put_digits(buffer + 20, static_cast<uint64_t>(within_day % 1'000'000'000), 9);
+    out.append(buffer, sizeof buffer);
+}
+
+bool parse_fixed_time(std::string_view text, int64_t& unix_nanos) {
+    static constexpr char k_shape[] = "dddd-dd-ddTdd:dd:dd.dddddddddZ";
+    if (text.size() != 30)
+        return false;
+    for (size_t i = 0; i < 30; ++i) {
+        bool digit = text[i] >= '0' && text[i] <= '9';
+        if (k_shape[i] == 'd' ? !digit : text[i] != k_shape[i])
+            return false;
+    }
+    auto number = [&](size_t from, size_t width) {
+        int64_t value = 0;
+        for (size_t i = from; i < from + width; ++i)
+            value = value * 10 + (text[i] - '0');
+        return value;
+    };
+    int64_t month = number(5, 2), day = number(8, 2), hour = number(11, 2), minute = number(14, 2),
+            second = number(17, 2);
+    if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60)
+        return false;
+    Day days =
+        days_from_civil(static_cast<int>(number(0, 4)), static_cast<unsigned>(month), static_cast<unsigned>(day));
+    unix_nanos = unix_nanos_of_day(days) + ((hour * 60 + minute) * 60 + second) * 1'000'000'000 + number(20, 9);
+    return true;
+}
+
+static Status require_text(const std::string& value, const char* field, bool required) {
+    if (required && value.empty())
+        return make_error(ErrorCode::invalid_argument, std::string("event has no ") + field, Location {{}, 0, field},
+                          std::string("give the event a ") + field);
+    size_t bad = 0;
+    if (!text::is_valid_utf8(value, &bad))
+        return make_error(ErrorCode::invalid_argument,
+                          std::string("event ") + field + " is not valid UTF-8 at byte " + std::to_string(bad),
+                          Location {{}, 0, field}, "pass UTF-8 text");
+    return {};
+}
+
+Status validate_new_event(NewEvent& event) {
+    SC_TRY(require_text(event.stream, "stream", true));
+    SC_TRY(require_text(event.type, "type", true));
+    SC_TRY(require_text(event.id, "id", false));
+    SC_TRY(require_text(event.meta.trace_id, "meta.trace_id", false));
+    SC_TRY(require_text(event.meta.span_id, "meta.span_id", false));
+    SC_TRY(require_text(event.meta.correlation_id, "meta.correlation_id", false));
+    SC_TRY(require_text(event.meta.causation_id, "meta.causation_id", false));
+    SC_TRY(require_text(event.meta.actor, "meta.actor", false));
+    SC_TRY(require_text(event.meta.host, "meta.host", false));
+    if (event.data_json.empty() || event.data_json == "{}") {
+        event.data_json = "{}";
+        return {};
+    }
+    // Compact first (pretty-printed JSON may hold newlines), then validate fully with the DOM
+    // parser: a line that readers could not parse would be an event lost.
+    thread_local simdjson::dom::parser t_parser;
+    simdjson::padded_string compact(event.data_json.size());
+    size_t compact_length = 0;
+    auto bad_data = [&](const char* why) {
+        return make_error(ErrorCode::invalid_argument, std::string("event data is not a JSON object: ") + why,
+                          Location {{}, 0, "data"}, "pass the event's fields as one JSON object");
+    };
+    if (simdjson::minify(event.data_json.data(), event.data_json.size(), compact.data(), compact_length) !=
+        simdjson::SUCCESS)
+        return bad_data("it could not be read");
+    simdjson::dom::element root;
+    auto error = t_parser.parse(compact.data(), compact_length, false).get(root);
+    if (error != simdjson::SUCCESS)
+        return bad_data(simdjson::error_message(error));
+    if (root.type() != simdjson::dom::element_type::OBJECT)
+        return bad_data("it is not an object");
+    event.data_json.assign(compact.data(), compact_length);
+    return {};
+}
+
+static void append_unsigned(std::string& out, uint64_t value) {
+    char buffer[24];
+    int length = 0;
+    do {
+        buffer[length++] = static_cast<char>('0' + value % 10);
+        value /= 10;
+    } while (value != 0);
+    while (length > 0)
+        out += buffer[--length];
+}
+
+static void append_meta_field(std::string& out, const char* name, const std::string& value) {
+    if (value.empty())
+        return;
+    out += '"';
+    out += name;
+    out += "\":";
+    append_json_string(out, value);
+    out += ',';
+}
+
+void append_envelope_line(std::string& out, const NewEvent& event, uint64_t seq, uint64_t version,
+                          int64_t time_unix_nanos, int64_t pid) {
+    out += "{\"id\":";
+    append_json_string(out, event.id);
+    out += ",\"seq\":";
+    append_unsigned(out, seq);
+    out += ",\"stream\":";
+    append_json_string(out, event.stream);
+    out += ",\"version\":";
+    append_unsigned(out, version);
+    out += ",\"type\":";
+    append_json_string(out, event.type);
+    out += ",\"time\":\"";
+    append_time(out, time_unix_nanos);
+    out += "\",\"data\":";
+    out += event.data_json;
+    out += ",\"meta\":{";
+    append_meta_field(out, "trace_id", event.meta.trace_id);
+    append_meta_field(out, "span_id", event.meta.span_id);
+    append_meta_field(out, "correlation_id", event.meta.correlation_id);
+    append_meta_field(out, "causation_id", event.meta.causation_id);
+    append_meta_field(out, "actor", event.meta.actor);
+    append_meta_field(out, "host", event.meta.host);
+    out += "\"pid\":";
+    int64_t effective_pid = event.meta.pid != 0 ? event.meta.pid : pid;
+    if (effective_pid < 0) {
+        out += '-';
+        effective_pid = -effective_pid;
+    }
+    append_unsigned(out, static_cast<uint64_t>(effective_pid));
+    out += ",\"schema_version\":";
+    append_unsigned(out, static_cast<uint64_t>(event.meta.schema_version < 0 ? 0 : event.meta.schema_version));
+    out += "}}\n";
+}
+
+}  // namespace sc::store

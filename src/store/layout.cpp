@@ -1,0 +1,224 @@
+#include "store/layout.hpp"
+
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <map>
+
+#include "util/files.hpp"
+
+namespace sc::store {
+
+std::string_view signal_name(Signal signal) {
+    switch (signal) {
+        case Signal::events:
+            return "events";
+        case Signal::traces:
+            return "traces";
+        case Signal::metrics:
+            return "metrics";
+        case Signal::logs:
+            return "logs";
+    }
+    return "events";
+}
+
+bool parse_signal(std::string_view name, Signal& signal) {
+    for (Signal candidate : k_all_signals) {
+        if (signal_name(candidate) == name) {
+            signal = candidate;
+            return true;
+        }
+    }
+    return false;
+}
+
+// Howard Hinnant's civil-from-days algorithms: exact for every day of the proleptic calendar.
+Day days_from_civil(int year, unsigned month, unsigned day) {
+    year -= month <= 2 ? 1 : 0;
+    const int era = (year >= 0 ? year : year - 399) / 400;
+    const auto year_of_era = static_cast<unsigned>(year - era * 400);
+    const unsigned day_of_year = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+    const unsigned day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    return era * 146097 + static_cast<int>(day_of_era) - 719468;
+}
+
+void civil_from_days(Day days, int& year, unsigned& month, unsigned& day) {
+    int z = days + 719468;
+    const int era = (z >= 0 ? z : z - 146096) / 146097;
+    const auto day_of_era = static_cast<unsigned>(z - era * 146097);
+    const unsigned year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
+    const unsigned day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    const unsigned month_part = (5 * day_of_year + 2) / 153;
+    day = day_of_year - (153 * month_part + 2) / 5 + 1;
+    month = month_part < 10 ? month_part + 3 : month_part - 9;
+    year = static_cast<int>(year_of_era) + era * 400 + (month <= 2 ? 1 : 0);
+}
+
+Day day_of_unix_nanos(int64_t unix_nanos) {
+    constexpr int64_t k_nanos_per_day = 86'400'000'000'000;
+    int64_t days = unix_nanos / k_nanos_per_day;
+    if (unix_nanos < 0 && unix_nanos % k_nanos_per_day != 0)
+        --days;
+    return static_cast<Day>(days);
+}
+
+int64_t unix_nanos_of_day(Day day) {
+    return static_cast<int64_t>(day) * 86'400'000'000'000;
+}
+
+std::string format_day(Day day) {
+    int year = 0;
+    unsigned month = 0, day_of_month = 0;
+    civil_from_days(day, year, month, day_of_month);
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", year, month, day_of_month);
+    return buffer;
+}
+
+static bool parse_digits(std::string_view text, int& value) {
+    value = 0;
+    for (char c : text) {
+        if (c < '0' || c > '9')
+            return false;
+        value = value * 10 + (c - '0');
+    }
+    return !text.empty();
+}
+
+bool parse_day(std::string_view text, Day& day) {
+    int year = 0, month = 0, day_of_month = 0;
+    if (text.size() != 10 || text[4] != '-' || text[7] != '-' || !parse_digits(text.substr(0, 4), year) ||
+        !parse_digits(text.substr(5, 2), month) || !parse_digits(text.substr(8, 2), day_of_month))
+        return false;
+    if (month < 1 || month > 12 || day_of_month < 1 || day_of_month > 31)
+        return false;
+    day = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day_of_month));
+    return format_day(day) == text;  // rejects 2026-02-31 and friends
+}
+
+std::string SegmentId::relative_path(bool compressed) const {
+    std::string name(signal_name(signal));
+    char number_text[16];
+    std::snprintf(number_text, sizeof number_text, "%06u", number);
+    std::string result = name + "/" + format_day(day) + "/" + name + "-" + number_text + ".jsonl";
+    if (compressed)
+        result += ".zst";
+    return result;
+}
+
+bool parse_segment_path(std::string_view relative, SegmentId& id, bool& compressed) {
+    size_t first = relative.find('/');
+    if (first == std::string_view::npos || !parse_signal(relative.substr(0, first), id.signal))
+        return false;
+    std::string_view rest = relative.substr(first + 1);
+    if (rest.size() < 11 || rest[10] != '/' || !parse_day(rest.substr(0, 10), id.day))
+        return false;
+    std::string_view file = rest.substr(11);
+    std::string prefix = std::string(signal_name(id.signal)) + "-";
+    if (file.substr(0, prefix.size()) != prefix)
+        return false;
+    file.remove_prefix(prefix.size());
+    compressed = false;
+    if (file.size() > 4 && file.substr(file.size() - 4) == ".zst") {
+        compressed = true;
+        file.remove_suffix(4);
+    }
+    if (file.size() != 12 || file.substr(6) != ".jsonl")
+        return false;
+    int number = 0;
+    if (!parse_digits(file.substr(0, 6), number) || number == 0)
+        return false;
+    id.number = static_cast<uint32_t>(number);
+    return true;
+}
+
+Layout::Layout(std::string root) : m_root(std::move(root)) {
+    while (m_root.size() > 1 && m_root.back() == '/')
+        m_root.pop_back();
+}
+
+std::string Layout::path(std::string_view relative) const {
+    return m_root + "/" + std::string(relative);
+}
+
+std::string Layout::segment_path(const SegmentId& id, bool compressed) const {
+    return path(id.relative_path(compressed));
+}
+
+std::string Layout::day_folder(Signal signal, Day day) const {
+    return m_root + "/" + std::string(signal_name(signal)) + "/" + format_day(day);
+}
+
+// Lists the names in a folder; a missing folder is empty, any other failure an error.
+static Result<std::vector<std::string>> list_names(const std::string& folder) {
+    std::vector<std::string> names;
+    DIR* directory = ::opendir(folder.c_str());
+    if (directory == nullptr) {
+        if (errno == ENOENT)
+            return names;
+        return files::from_errno(errno, "listing folder", folder);
+    }
+    while (dirent* entry = ::readdir(directory)) {
+        std::string_view name = entry->d_name;
+        if (name != "." && name != "..")
+            names.emplace_back(name);
+    }
+    ::closedir(directory);
+    return names;
+}
+
+Result<std::vector<Day>> Layout::list_days(Signal signal) const {
+    std::vector<std::string> names = SC_TRY(list_names(m_root + "/" + std::string(signal_name(signal))));
+    std::vector<Day> days;
+    for (const std::string& name : names) {
+        Day day = 0;
+        if (parse_day(name, day))
+            days.push_back(day);
+    }
+    std::sort(days.begin(), days.end());
+    return days;
+}
+
+Result<std::vector<SegmentFile>> Layout::list_segments(Signal signal, Day day) const {
+    std::string folder = day_folder(signal, day);
+    std::vector<std::string> names = SC_TRY(list_names(folder));
+    std::map<uint32_t, SegmentFile> by_number;
+    std::string folder_relative = std::string(signal_name(signal)) + "/" + format_day(day) + "/";
+    for (const std::string& name : names) {
+        SegmentId id;
+        bool compressed = false;
+        if (!parse_segment_path(folder_relative + name, id, compressed))
+            continue;
+        auto found = by_number.find(id.number);
+        if (found != by_number.end() && !found->second.compressed)
+            continue;  // the plain copy wins over a leftover compressed one
+        struct stat info {};
+        if (::stat((folder + "/" + name).c_str(), &info) != 0)
+            continue;  // removed while we listed: compression or pruning moved on
+        by_number[id.number] = SegmentFile {id, compressed, static_cast<uint64_t>(info.st_size)};
+    }
+    std::vector<SegmentFile> segments;
+    segments.reserve(by_number.size());
+    for (auto& [number, segment] : by_number)
+        segments.push_back(segment);
+    return segments;
+}
+
+Result<std::vector<SegmentFile>> Layout::list_all_segments(Signal signal) const {
+    std::vector<SegmentFile> all;
+    for (Day day : SC_TRY(list_days(signal))) {
+        std::vector<SegmentFile> segments = SC_TRY(list_segments(signal, day));
+        all.insert(all.end(), segments.begin(), segments.end());
+    }
+    return all;
+}
+
+Status make_private_directories(const std::string& path) {
+    return files::make_directories(path, k_folder_mode);
+}
+
+}  // namespace sc::store

@@ -1,0 +1,330 @@
+#include "store/reader.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <map>
+
+#include <nlohmann/json.hpp>
+
+#include "store/segment_file.hpp"
+#include "store/stream_index.hpp"
+#include "util/files.hpp"
+
+namespace sc::store {
+
+void ReadStats::add_problem(std::string segment, uint64_t offset, std::string reason) {
+    if (problems.size() < k_max_problems)
+        problems.push_back(ReadProblem {std::move(segment), offset, std::move(reason)});
+}
+
+std::string ReadStats::to_json() const {
+    nlohmann::json out = {{"lines_read", lines_read}, {"matched", matched},
+                          {"corrupt", corrupt},       {"incomplete_tail", incomplete_tail},
+                          {"missing", missing},       {"segments_read", segments_read},
+                          {"used_index", used_index}, {"problems", nlohmann::json::array()}};
+    for (const ReadProblem& problem : problems)
+        out["problems"].push_back(
+            {{"segment", problem.segment}, {"offset", problem.offset}, {"reason", problem.reason}});
+    return out.dump();
+}
+
+size_t for_each_line(std::string_view content, const std::function<bool(std::string_view, size_t)>& visit) {
+    size_t position = 0;
+    while (position < content.size()) {
+        const void* found = std::memchr(content.data() + position, '\n', content.size() - position);
+        if (found == nullptr)
+            break;
+        size_t end = static_cast<size_t>(static_cast<const char*>(found) - content.data());
+        if (!visit(content.substr(position, end - position), position))
+            return end + 1;
+        position = end + 1;
+    }
+    return position;
+}
+
+bool event_matches(const EventQuery& query, const EventView& event) {
+    if (event.seq <= query.after_seq)
+        return false;
+    if (!query.types.empty() && std::find(query.types.begin(), query.types.end(), event.type) == query.types.end())
+        return false;
+    if (query.from_time && event.time_unix_nanos < *query.from_time)
+        return false;
+    if (query.until_time && event.time_unix_nanos >= *query.until_time)
+        return false;
+    if (!query.trace_id.empty() && event.trace_id != query.trace_id)
+        return false;
+    if (!query.correlation_id.empty() && event.correlation_id != query.correlation_id)
+        return false;
+    return true;
+}
+
+Result<ReadStats> Reader::read_events(const EventQuery& query, const EventVisitor& visit) {
+    if (query.stream) {
+        std::optional<ReadStats> via_index = SC_TRY(read_stream_via_index(query, visit));
+        if (via_index)
+            return *via_index;
+    }
+    return scan_events(query, visit);
+}
+
+Result<ReadStats> Reader::read_stream(const std::string& stream, uint64_t from_version, const EventVisitor& visit) {
+    EventQuery query;
+    query.stream = stream;
+    query.from_version = std::max<uint64_t>(from_version, 1);
+    return read_events(query, visit);
+}
+
+// Event times never go backwards in seq order and a day folder holds the events of that UTC
+// day, so a time range needs only the folders of the days it touches.
+static bool day_in_range(Day day, const std::optional<int64_t>& from, const std::optional<int64_t>& until) {
+    if (from && day < day_of_unix_nanos(*from))
+        return false;
+    if (until && day > day_of_unix_nanos(*until - 1))
+        return false;
+    return true;
+}
+
+Result<ReadStats> Reader::scan_events(const EventQuery& query, const EventVisitor& visit) {
+    ReadStats stats;
+    std::vector<SegmentFile> segments = SC_TRY(m_layout.list_all_segments(Signal::events));
+    for (size_t i = 0; i < segments.size(); ++i) {
+        const SegmentFile& segment = segments[i];
+        if (!day_in_range(segment.id.day, query.from_time, query.until_time))
+            continue;
+        std::string relative = segment.relative_path();
+        Result<SegmentBuffer> read = read_segment(m_layout.path(relative), segment.compressed);
+        if (!read.ok()) {
+            if (read.error().code == ErrorCode::not_found)
+                continue;  // pruned or compressed while we listed
+            return std::move(read).error();
+        }
+        ++stats.segments_read;
+        const SegmentBuffer& buffer = *read;
+        std::string_view content = buffer.content();
+        bool stop = false;
+        size_t position = 0;
+        while (position < content.size()) {
+            const void* found = std::memchr(content.data() + position, '\n', content.size() - position);
+            if (found == nullptr)
+                break;
+            size_t end = static_cast<size_t>(static_cast<const char*>(found) - content.data());
+            std::string_view line = content.substr(position, end - position);
+            ++stats.lines_read;
+            EventView event;
+            if (!m_parser.parse(line, buffer.bytes.size() - position, event)) {
+                ++stats.corrupt;
+                stats.add_problem(relative, position, m_parser.error());
+            } else if ((!query.stream || event.stream == *query.stream) && event.version >= query.from_version &&
+                       event_matches(query, event)) {
+                ++stats.matched;
+                if (!visit(event)) {
+                    stop = true;
+                    break;
+                }
+            }
+            position = end + 1;
+        }
+        if (stop)
+            break;
+        if (position < content.size()) {
+            // The newest segment may be mid-append right now; an older one was torn.
+            if (i + 1 == segments.size()) {
+                ++stats.incomplete_tail;
+                stats.add_problem(relative, position, "incomplete last line (being written, or torn)");
+            } else {
+                ++stats.corrupt;
+                stats.add_problem(relative, position, "torn line at the end of a finished segment");
+            }
+        }
+    }
+    return stats;
+}
+
+namespace {
+
+// Open segments of one stream read, so consecutive events in one segment cost one pread each.
+class SegmentCache {
+public:
+    explicit SegmentCache(const Layout& layout) : m_layout(layout) {}
+    ~SegmentCache() {
+        for (auto& [id, entry] : m_entries) {
+            if (entry.fd >= 0)
+                ::close(entry.fd);
+        }
+    }
+    SegmentCache(const SegmentCache&) = delete;
+    SegmentCache& operator=(const SegmentCache&) = delete;
+
+    /// The line at offset, with padding after it, in `out`. not_found when the segment is gone.
+    Status read(const StreamRecord& record, std::string& out) {
+        auto [slot, inserted] = m_entries.try_emplace(record.segment_id());
+        Entry& entry = slot->second;
+        if (inserted) {
+            std::string path = m_layout.segment_path(record.segment_id());
+            entry.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+            if (entry.fd < 0 && errno != ENOENT)
+                return files::from_errno(errno, "reading segment", path);
+            if (entry.fd < 0) {
+                Result<SegmentBuffer> whole = read_segment(m_layout.segment_path(record.segment_id(), true), true);
+                if (!whole.ok())
+                    return std::move(whole).error();
+                entry.decompressed = std::move(whole->bytes);
+                entry.decompressed.resize(whole->size);
+                entry.compressed = true;
+            }
+        }
+        out.resize(record.length + k_parse_padding);
+        std::fill(out.begin() + record.length, out.end(), ' ');
+        if (entry.compressed) {
+            if (record.offset + record.length > entry.decompressed.size())
+                return make_error(ErrorCode::not_found, "segment shorter than its index");
+            std::memcpy(out.data(), entry.decompressed.data() + record.offset, record.length);
+            return {};
+        }
+        ssize_t got = ::pread(entry.fd, out.data(), record.length, static_cast<off_t>(record.offset));
+        if (got != static_cast<ssize_t>(record.length))
+            return make_error(ErrorCode::not_found, "segment shorter than its index");
+        return {};
+    }
+
+private:
+    struct Entry {
+        int fd = -1;
+        bool compressed = false;
+        std::string decompressed;
+    };
+    const Layout& m_layout;
+    std::map<SegmentId, Entry> m_entries;
+};
+
+}  // namespace
+
+Result<std::optional<ReadStats>> Reader::read_stream_via_index(const EventQuery& query, const EventVisitor& visit) {
+    // Without a head the index is missing or half rebuilt: only a scan can be trusted.
+    if (!files::exists(m_layout.head_path()))
+        return std::optional<ReadStats> {};
+    std::string index_path = m_layout.streams_folder() + "/" + stream_file_name(*query.stream);
+    Result<std::vector<StreamRecord>> records = read_stream_records(index_path);
+    if (!records.ok())
+        return std::optional<ReadStats> {};
+    ReadStats stats;
+    stats.used_index = true;
+    SegmentCache segments(m_layout);
+    std::string line;
+    for (uint64_t version = query.from_version; version <= records->size(); ++version) {
+        const StreamRecord& record = (*records)[version - 1];
+        if (!record.present()) {
+            ++stats.missing;
+            continue;
+        }
+        if (record.seq <= query.after_seq)
+            continue;
+        Status read = segments.read(record, line);
+        if (!read.ok()) {
+            if (read.error().code != ErrorCode::not_found)
+                return std::move(read).error();
+            ++stats.missing;
+            stats.add_problem(record.segment_id().relative_path(), record.offset, "segment gone (pruned?)");
+            continue;
+        }
+        ++stats.lines_read;
+        EventView event;
+        if (!m_parser.parse(std::string_view(line.data(), record.length), line.size(), event) ||
+            event.stream != *query.stream || event.version != version || event.seq != record.seq)
+            return std::optional<ReadStats> {};  // the index disagrees with the segment: scan
+        if (!event_matches(query, event))
+            continue;
+        ++stats.matched;
+        if (!visit(event))
+            break;
+    }
+    return std::optional<ReadStats> {std::move(stats)};
+}
+
+bool otlp_time_bounds(std::string_view line, int64_t& earliest, int64_t& latest) {
+    static constexpr std::string_view k_key = "UnixNano\"";
+    bool found_any = false;
+    size_t position = 0;
+    while ((position = line.find(k_key, position)) != std::string_view::npos) {
+        position += k_key.size();
+        size_t cursor = position;
+        while (cursor < line.size() && (line[cursor] == ' ' || line[cursor] == ':' || line[cursor] == '"'))
+            ++cursor;
+        int64_t value = 0;
+        size_t digits = 0;
+        while (cursor < line.size() && line[cursor] >= '0' && line[cursor] <= '9' && digits < 19) {
+            value = value * 10 + (line[cursor] - '0');
+            ++cursor;
+            ++digits;
+        }
+        if (digits == 0 || value == 0)
+            continue;  // absent times are encoded as 0 in OTLP
+        if (!found_any) {
+            earliest = latest = value;
+            found_any = true;
+        } else {
+            earliest = std::min(earliest, value);
+            latest = std::max(latest, value);
+        }
+    }
+    return found_any;
+}
+
+Result<ReadStats> Reader::read_signals(Signal signal, const SignalQuery& query, const LineVisitor& visit) {
+    ReadStats stats;
+    std::vector<SegmentFile> segments = SC_TRY(m_layout.list_all_segments(signal));
+    for (size_t i = 0; i < segments.size(); ++i) {
+        const SegmentFile& segment = segments[i];
+        // A signal is appended at or after its own time, so folders of days before the range
+        // cannot hold a match (a day of slack covers clocks that disagree a little).
+        if (query.from_time && segment.id.day + 1 < day_of_unix_nanos(*query.from_time))
+            continue;
+        std::string relative = segment.relative_path();
+        Result<SegmentBuffer> read = read_segment(m_layout.path(relative), segment.compressed);
+        if (!read.ok()) {
+            if (read.error().code == ErrorCode::not_found)
+                continue;
+            return std::move(read).error();
+        }
+        ++stats.segments_read;
+        bool stop = false;
+        size_t end = for_each_line(read->content(), [&](std::string_view line, size_t offset) {
+            ++stats.lines_read;
+            if (line.size() < 2 || line.front() != '{' || line.back() != '}') {
+                ++stats.corrupt;
+                stats.add_problem(relative, offset, "not a JSON object");
+                return true;
+            }
+            if (!query.trace_id.empty() && line.find(query.trace_id) == std::string_view::npos)
+                return true;
+            if (query.from_time || query.until_time) {
+                int64_t earliest = 0, latest = 0;
+                if (!otlp_time_bounds(line, earliest, latest))
+                    return true;
+                if ((query.until_time && earliest >= *query.until_time) ||
+                    (query.from_time && latest < *query.from_time))
+                    return true;
+            }
+            ++stats.matched;
+            stop = !visit(line);
+            return !stop;
+        });
+        if (stop)
+            break;
+        if (end < read->size) {
+            if (i + 1 == segments.size()) {
+                ++stats.incomplete_tail;
+            } else {
+                ++stats.corrupt;
+                stats.add_problem(relative, end, "torn line at the end of a finished segment");
+            }
+        }
+    }
+    return stats;
+}
+
+}  // namespace sc::store
