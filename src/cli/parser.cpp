@@ -107,7 +107,7 @@ void add_command(CLI::App& parent, const CommandSpec& spec, std::vector<Bound>& 
 std::string first_word(const std::vector<std::string>& arguments) {
     for (size_t i = 1; i < arguments.size(); ++i) {
         const std::string& word = arguments[i];
-        if (word == "--root-dir" || word == "--format") {
+        if (word == "--root-dir" || word == "--format" || word == "--telemetry-dir") {
             ++i;  // skip its value
             continue;
         }
@@ -127,7 +127,11 @@ Result<ParsedCommandLine> parse_command_line(const Registry& registry, const std
     app.footer("\nRun `sc <command> --help` for the options of a command. Docs: docs/commands.md");
     std::string root_dir;
     std::string format;
+    std::string telemetry_dir;
     app.add_option("--root-dir", root_dir, "Project root (default: SCOPECRAFT_ROOT, else the git repository)")
+        ->type_name("DIR");
+    app.add_option("--telemetry-dir", telemetry_dir,
+                   "Telemetry store (default: SCOPECRAFT_TELEMETRY_DIR, config, beside the tasks)")
         ->type_name("DIR");
     app.add_option("--format", format, "Output format: table, tree, json or minimal")->type_name("FORMAT");
     app.add_flag("--no-color", parsed.globals.no_color, "Never colour the output (NO_COLOR does the same)");
@@ -177,6 +181,7 @@ Result<ParsedCommandLine> parse_command_line(const Registry& registry, const std
     if (!format.empty())
         parsed.globals.format = SC_TRY(parse_output_format(format));
     parsed.globals.root_dir = root_dir;
+    parsed.globals.telemetry_dir = telemetry_dir;
 
     for (const Bound& entry : bound) {
         if (!entry.app->parsed())

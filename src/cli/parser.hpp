@@ -15,7 +15,8 @@ enum class OutputFormat { table, tree, json, minimal };
 
 /// Options every command accepts.
 struct GlobalOptions {
-    std::string root_dir;  // --root-dir: the project root, overriding SCOPECRAFT_ROOT and git
+    std::string root_dir;       // --root-dir: the project root, overriding SCOPECRAFT_ROOT and git
+    std::string telemetry_dir;  // --telemetry-dir: the telemetry store, overriding env and config
     std::optional<OutputFormat> format;
     bool no_color = false;
     bool quiet = false;  // no warnings on stderr

@@ -1,0 +1,208 @@
+#include "observe/tree_state.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <cinttypes>
+#include <cstdio>
+
+#include "util/files.hpp"
+#include "util/text.hpp"
+
+namespace sc::observe {
+
+namespace {
+
+constexpr const char* k_header = "# scopecraft task-tree state v1 (derived; safe to delete)\n";
+
+uint64_t fnv1a64(const std::string& bytes) {
+    uint64_t hash = 0xcbf29ce484222325ULL;
+    for (char c : bytes) {
+        hash ^= static_cast<unsigned char>(c);
+        hash *= 0x100000001b3ULL;
+    }
+    return hash;
+}
+
+int64_t mtime_of(const struct stat& info) {
+    return static_cast<int64_t>(info.st_mtim.tv_sec) * 1'000'000'000 + info.st_mtim.tv_nsec;
+}
+
+struct LiveEntry {
+    bool is_folder = false;
+    struct stat info {};
+};
+
+// Every folder and file under one root, by model key, without reading file contents.
+Status walk(const std::string& root, const std::string& relative, tasks::TreeKind tree,
+            std::map<std::string, LiveEntry>& entries) {
+    std::string path = relative.empty() ? root : root + "/" + relative;
+    DIR* directory = ::opendir(path.c_str());
+    if (directory == nullptr)
+        return files::from_errno(errno, "reading folder", path);
+    std::vector<std::string> folders;
+    while (dirent* entry = ::readdir(directory)) {
+        std::string name = entry->d_name;
+        if (name == "." || name == ".." || is_ignored_name(name))
+            continue;
+        std::string child = relative.empty() ? name : relative + "/" + name;
+        LiveEntry live;
+        if (::fstatat(::dirfd(directory), name.c_str(), &live.info, AT_SYMLINK_NOFOLLOW) != 0)
+            continue;  // removed while we looked: the next check sees it gone
+        if (S_ISLNK(live.info.st_mode))
+            continue;  // links are never followed out of the tree
+        live.is_folder = S_ISDIR(live.info.st_mode);
+        if (!live.is_folder && !S_ISREG(live.info.st_mode))
+            continue;
+        entries[model_key(tree, child)] = live;
+        if (live.is_folder)
+            folders.push_back(child);
+    }
+    ::closedir(directory);
+    for (const std::string& folder : folders)
+        SC_TRY(walk(root, folder, tree, entries));
+    return {};
+}
+
+std::pair<tasks::TreeKind, std::string> split_key(const std::string& key) {
+    size_t colon = key.find(':');
+    std::string tree = key.substr(0, colon);
+    return {tree == tasks::to_string(tasks::TreeKind::project_local) ? tasks::TreeKind::project_local
+                                                                     : tasks::TreeKind::store,
+            key.substr(colon + 1)};
+}
+
+}  // namespace
+
+Fingerprint Fingerprint::of(const std::string& content) {
+    Fingerprint fingerprint;
+    fingerprint.hash = fnv1a64(content);
+    fingerprint.size = content.size();
+    return fingerprint;
+}
+
+Result<TreeState> TreeState::load(const std::string& path) {
+    std::string content = SC_TRY(files::read(path));
+    TreeState state;
+    int line_number = 0;
+    for (std::string_view line : text::split(content, '\n')) {
+        ++line_number;
+        if (line.empty() || line[0] == '#')
+            continue;
+        // "D <key>" or "F <hash> <size> <inode> <mtime> <key>"
+        if (line.size() > 2 && line[0] == 'D' && line[1] == ' ') {
+            state.m_folders.insert(std::string(line.substr(2)));
+            continue;
+        }
+        Fingerprint fingerprint;
+        int consumed = 0;
+        std::string copy(line);
+        if (std::sscanf(copy.c_str(), "F %" SCNx64 " %" SCNu64 " %" SCNu64 " %" SCNd64 " %n", &fingerprint.hash,
+                        &fingerprint.size, &fingerprint.inode, &fingerprint.mtime_nanos, &consumed) != 4 ||
+            consumed <= 0 || static_cast<size_t>(consumed) >= copy.size())
+            return make_error(ErrorCode::parse, "unreadable task-tree state line", Location {path, line_number, {}},
+                              "delete the file; it is rebuilt from the events");
+        state.m_files[copy.substr(static_cast<size_t>(consumed))] = fingerprint;
+    }
+    return state;
+}
+
+Status TreeState::save(const std::string& path) const {
+    std::string out = k_header;
+    for (const std::string& folder : m_folders)
+        out += "D " + folder + "\n";
+    char buffer[128];
+    for (const auto& [key, fingerprint] : m_files) {
+        std::snprintf(buffer, sizeof buffer, "F %016" PRIx64 " %" PRIu64 " %" PRIu64 " %" PRId64 " ", fingerprint.hash,
+                      fingerprint.size, fingerprint.inode, fingerprint.mtime_nanos);
+        out += buffer + key + "\n";
+    }
+    return files::write_atomic(path, out, files::Durability::none, 0600);
+}
+
+TreeState TreeState::from_model(const TreeModel& model) {
+    TreeState state;
+    state.m_folders = model.folders();
+    for (const auto& [key, content] : model.files())
+        state.m_files[key] = Fingerprint::of(content);
+    return state;
+}
+
+Status TreeState::apply(const std::vector<tasks::FileChange>& changes) {
+    return apply_file_changes_to(m_files, m_folders, changes,
+                                 [](const std::string& content) { return Fingerprint::of(content); });
+}
+
+Result<std::vector<tasks::FileChange>> TreeState::detect(const tasks::TreeRoots& roots) {
+    std::map<std::string, LiveEntry> live;
+    for (auto tree : {tasks::TreeKind::store, tasks::TreeKind::project_local}) {
+        const std::string& root = tree == tasks::TreeKind::store ? roots.store : roots.project_local;
+        if (!root.empty() && files::is_directory(root))
+            SC_TRY(walk(root, "", tree, live));
+    }
+
+    std::vector<tasks::FileChange> created_folders, written_files, removed_files, removed_folders;
+    for (const auto& [key, entry] : live) {
+        auto [tree, path] = split_key(key);
+        if (entry.is_folder) {
+            if (m_folders.count(key) == 0)
+                created_folders.push_back({tasks::FileChangeKind::folder_created, path, {}, {}, tree});
+            continue;
+        }
+        auto known = m_files.find(key);
+        bool stat_matches = known != m_files.end() && known->second.inode != 0 &&
+                            known->second.inode == static_cast<uint64_t>(entry.info.st_ino) &&
+                            known->second.size == static_cast<uint64_t>(entry.info.st_size) &&
+                            known->second.mtime_nanos == mtime_of(entry.info);
+        if (stat_matches)
+            continue;
+        std::string absolute = roots.path(tree) + "/" + path;
+        Result<std::string> content = files::read(absolute);
+        if (!content.ok())
+            continue;  // vanished or unreadable: looked at again next time
+        Fingerprint now = Fingerprint::of(content.value());
+        now.inode = static_cast<uint64_t>(entry.info.st_ino);
+        now.mtime_nanos = mtime_of(entry.info);
+        if (known == m_files.end())
+            written_files.push_back({tasks::FileChangeKind::file_created, path, {}, std::move(content.value()), tree});
+        else if (known->second.hash != now.hash || known->second.size != now.size)
+            written_files.push_back({tasks::FileChangeKind::file_modified, path, {}, std::move(content.value()), tree});
+        else
+            known->second = now;  // same bytes, new stat (touched, or rewritten identically)
+    }
+    for (const auto& [key, fingerprint] : m_files)
+        if (live.count(key) == 0 || live[key].is_folder) {
+            auto [tree, path] = split_key(key);
+            removed_files.push_back({tasks::FileChangeKind::file_removed, path, {}, {}, tree});
+        }
+    for (auto folder = m_folders.rbegin(); folder != m_folders.rend(); ++folder)
+        if (live.count(*folder) == 0 || !live[*folder].is_folder) {
+            auto [tree, path] = split_key(*folder);
+            removed_folders.push_back({tasks::FileChangeKind::folder_removed, path, {}, {}, tree});
+        }
+
+    // Removals first: a file replaced by a folder of the same name (or the reverse) must go
+    // before its successor is created. Folders are created parents first (sorted keys), and
+    // removed deepest first (reverse order).
+    std::vector<tasks::FileChange> changes;
+    for (auto* group : {&removed_files, &removed_folders, &created_folders, &written_files})
+        for (tasks::FileChange& change : *group)
+            changes.push_back(std::move(change));
+    SC_TRY(apply(changes));
+    // Refresh stat details of the files just read, so the next check skips them.
+    for (const auto& [key, entry] : live) {
+        if (entry.is_folder)
+            continue;
+        auto known = m_files.find(key);
+        if (known == m_files.end() || known->second.inode != 0)
+            continue;
+        if (known->second.size == static_cast<uint64_t>(entry.info.st_size)) {
+            known->second.inode = static_cast<uint64_t>(entry.info.st_ino);
+            known->second.mtime_nanos = mtime_of(entry.info);
+        }
+    }
+    return changes;
+}
+
+}  // namespace sc::observe

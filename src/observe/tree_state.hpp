@@ -1,0 +1,60 @@
+#pragma once
+// What the event log last knew of each task file, so `sc` can notice edits made outside it (a
+// hand edit, a `git pull`, Scopecraft itself) and record them as TaskChangedExternally before
+// they are lost from the log.
+//
+// Per file: a content hash and size, plus the inode, size and mtime seen when it was last
+// checked. A check stats every file (about 2 µs each) and reads only the files whose stat
+// changed; a file whose bytes are unchanged is not reported. The state is derived data kept in
+// the telemetry folder; when it is missing it is rebuilt from the events.
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "observe/tree_model.hpp"
+#include "tasks/change.hpp"
+#include "util/result.hpp"
+
+namespace sc::observe {
+
+struct Fingerprint {
+    uint64_t hash = 0;
+    uint64_t size = 0;
+    // What stat said when the bytes above were last confirmed; zero: unknown, read to check.
+    uint64_t inode = 0;
+    int64_t mtime_nanos = 0;
+
+    static Fingerprint of(const std::string& content);
+    bool operator==(const Fingerprint&) const = default;
+};
+
+class TreeState {
+public:
+    /// Loads a state file; ErrorCode::not_found when it does not exist.
+    static Result<TreeState> load(const std::string& path);
+    Status save(const std::string& path) const;
+
+    /// The state of a tree the events describe (stat details unknown).
+    static TreeState from_model(const TreeModel& model);
+
+    /// Compares the live trees with the state and returns the changes that explain the
+    /// difference, with full contents: folders created (parents first), files created or
+    /// modified, files removed, folders removed (deepest first). The state then matches the
+    /// live tree.
+    Result<std::vector<tasks::FileChange>> detect(const tasks::TreeRoots& roots);
+
+    /// Records changes `sc` made itself (their stat details are unknown until the next check).
+    Status apply(const std::vector<tasks::FileChange>& changes);
+
+    [[nodiscard]] const std::map<std::string, Fingerprint>& files() const { return m_files; }
+    [[nodiscard]] const std::set<std::string>& folders() const { return m_folders; }
+
+private:
+    std::map<std::string, Fingerprint> m_files;  // model_key -> fingerprint
+    std::set<std::string> m_folders;
+};
+
+}  // namespace sc::observe
