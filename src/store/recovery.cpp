@@ -47,13 +47,16 @@ Status Store::Impl::save_head() {
     return write_head(head_fd, layout.head_path(), head);
 }
 
-Result<int> Store::Impl::open_segment(Signal signal, const ActiveSegment& active, bool create) {
+Result<int> Store::Impl::open_segment(Signal signal, const ActiveSegment& active, bool create, uint64_t& size) {
     auto index = static_cast<size_t>(signal);
     SegmentId id = active.id(signal);
+    struct stat info {};
     if (segment_fds[index] >= 0 && segment_ids[index] == id) {
-        struct stat info {};
-        if (::fstat(segment_fds[index], &info) == 0 && info.st_nlink > 0)
+        // One fstat answers both questions: is the file still linked, and how big is it.
+        if (::fstat(segment_fds[index], &info) == 0 && info.st_nlink > 0) {
+            size = static_cast<uint64_t>(info.st_size);
             return segment_fds[index];
+        }
     }
     close_segment(signal);
     std::string path = layout.segment_path(id);
@@ -65,6 +68,12 @@ Result<int> Store::Impl::open_segment(Signal signal, const ActiveSegment& active
     }
     if (fd < 0)
         return files::from_errno(errno, "opening segment", path);
+    if (::fstat(fd, &info) != 0) {
+        int saved = errno;
+        ::close(fd);
+        return files::from_errno(saved, "reading segment size", path);
+    }
+    size = static_cast<uint64_t>(info.st_size);
     segment_fds[index] = fd;
     segment_ids[index] = id;
     return fd;
@@ -74,16 +83,13 @@ Status Store::Impl::validate_active(Signal signal, bool create) {
     ActiveSegment active = head.of(signal);
     if (active.number == 0)
         return {};
-    Result<int> fd = open_segment(signal, active, create);
+    uint64_t size = 0;
+    Result<int> fd = open_segment(signal, active, create, size);
     if (!fd.ok()) {
         if (fd.error().code == ErrorCode::not_found && !create)
             return active.size == 0 ? Status {} : rebuild();
         return std::move(fd).error();
     }
-    struct stat info {};
-    if (::fstat(*fd, &info) != 0)
-        return files::from_errno(errno, "reading segment size", layout.segment_path(active.id(signal)));
-    auto size = static_cast<uint64_t>(info.st_size);
     if (size == active.size)
         return {};
     if (size > active.size)

@@ -205,6 +205,8 @@ Status Store::Impl::prepare(Signal signal, int64_t now, size_t batch_bytes) {
         active = next;
         SC_TRY(save_head());
     }
+    if (segment_fds[static_cast<size_t>(signal)] >= 0 && segment_ids[static_cast<size_t>(signal)] == active.id(signal))
+        return {};  // validated above and still open
     return validate_active(signal, true);
 }
 

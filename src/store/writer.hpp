@@ -61,7 +61,7 @@ struct Store::Impl {
     void close_streams();
 
     // --- recovery.cpp ---
-    Result<int> open_segment(Signal signal, const ActiveSegment& active, bool create);
+    Result<int> open_segment(Signal signal, const ActiveSegment& active, bool create, uint64_t& size);
     /// Compares the active segment's size with the head; recovers or rebuilds as needed.
     Status validate_active(Signal signal, bool create);
     /// Lines in [from, size) of the active segment were written but not recorded in the head.
