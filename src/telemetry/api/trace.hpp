@@ -31,7 +31,7 @@ struct SpanOptions {
     /// Start a new trace even if there is a current span.
     bool new_root = false;
     /// Attributes known at start; the sampler sees them.
-    AttributeList attributes;
+    AttributeList attributes {};
     /// Start time in Unix nanoseconds; 0 means now.
     int64_t start_time = 0;
 };
