@@ -22,12 +22,12 @@ struct Resource {
 struct ResourceOptions {
     /// service.name when set (OTEL_SERVICE_NAME or telemetry.service.name); it wins over a
     /// service.name in `attributes_text`.
-    std::string service_name;
+    std::string service_name {};
     /// Used when neither the above nor OTEL_RESOURCE_ATTRIBUTES names the service.
     std::string default_service_name = "scopecraft";
-    std::string service_version;
+    std::string service_version {};
     /// OTEL_RESOURCE_ATTRIBUTES: key=value pairs separated by commas, values percent-encoded.
-    std::string attributes_text;
+    std::string attributes_text {};
     /// Where `attributes_text` came from, for warnings (e.g. "OTEL_RESOURCE_ATTRIBUTES").
     std::string attributes_origin = "OTEL_RESOURCE_ATTRIBUTES";
     /// Add process.* and host.name (system calls; done only when telemetry is on).

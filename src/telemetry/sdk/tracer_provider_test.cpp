@@ -160,9 +160,15 @@ public:
     explicit GateExporter(std::shared_ptr<std::atomic<size_t>> exported) : m_exported(std::move(exported)) {}
     ExportResult export_batch(std::span<const std::unique_ptr<SpanData>> spans) override {
         std::unique_lock lock(m_mutex);
+        m_entered = true;
+        m_open.notify_all();
         m_open.wait(lock, [&] { return m_released; });
         *m_exported += spans.size();
         return ExportResult::success;
+    }
+    void wait_until_exporting() {
+        std::unique_lock lock(m_mutex);
+        m_open.wait(lock, [&] { return m_entered; });
     }
     void release() {
         std::lock_guard lock(m_mutex);
@@ -175,6 +181,7 @@ private:
     std::mutex m_mutex;
     std::condition_variable m_open;
     bool m_released = false;
+    bool m_entered = false;
 };
 
 std::unique_ptr<SpanData> make_span_data() {
@@ -190,24 +197,21 @@ TEST(BatchSpanProcessor, DropsAreCountedWhenTheQueueIsFull) {
     BatchOptions options;
     options.max_queue_size = 10;
     options.max_export_batch_size = 10;
-    options.schedule_delay = std::chrono::milliseconds {1};
+    options.schedule_delay = std::chrono::milliseconds {60000};  // only a full batch wakes the worker
     BatchSpanProcessor processor(std::move(exporter), options);
-    // Let the worker take one batch and block in the exporter, then overfill the queue.
+    // The worker takes a first batch and blocks in the exporter; then the queue fills up.
     for (int index = 0; index < 10; ++index)
         processor.on_end(make_span_data());
-    while (processor.dropped() == 0) {
+    gate->wait_until_exporting();
+    for (int index = 0; index < 10; ++index)
         processor.on_end(make_span_data());
-        std::this_thread::yield();
-    }
+    EXPECT_EQ(processor.dropped(), 0u);
     for (int index = 0; index < 100; ++index)
         processor.on_end(make_span_data());
-    uint64_t dropped = processor.dropped();
-    EXPECT_GE(dropped, 100u);
+    EXPECT_EQ(processor.dropped(), 100u);
     gate->release();
     EXPECT_TRUE(processor.shutdown(std::chrono::milliseconds {5000}));
-    // Everything not dropped was exported: at most the queue plus the batch in flight.
-    EXPECT_LE(exported->load(), 20u);
-    EXPECT_GE(exported->load(), 10u);
+    EXPECT_EQ(exported->load(), 20u);  // everything that was not dropped
 }
 
 TEST(BatchSpanProcessor, ForceFlushDeliversEverything) {
