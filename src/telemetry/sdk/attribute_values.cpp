@@ -49,6 +49,8 @@ void set_attribute(KeyValues& attributes, std::string_view key, const ValueView&
         ++dropped;
         return;
     }
+    if (attributes.capacity() == 0)
+        attributes.reserve(8);  // one allocation for the usual handful instead of growing 1, 2, 4
     attributes.push_back({std::string(key), to_owned(value, limits.value_length)});
 }
 
