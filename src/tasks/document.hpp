@@ -95,9 +95,32 @@ private:
     nlohmann::ordered_json m_frontmatter = nlohmann::ordered_json::object();
     std::vector<Section> m_sections;
     std::vector<Diagnostic> m_diagnostics;
-    // Implementation detail: byte spans of the title line, the frontmatter block and each
-    // section, so edits splice the text instead of rewriting it. The implementer may add
-    // members here.
+    // Implementation detail: byte ranges of the title line, the frontmatter block, each field
+    // and each section in m_text, so edits splice the text instead of rewriting it.
+    struct Range {
+        size_t begin = 0;
+        size_t end = 0;
+    };
+    struct FieldRange {
+        std::string key;
+        Range lines;  // the entry's lines, final newline included
+    };
+    struct SectionRange {
+        Range heading;  // the `## ` line, its newline included when there is one
+        Range body;     // from the line after the heading to the next heading or the end
+    };
+    std::optional<Range> m_title_line;         // the `# ` line without its newline
+    std::optional<Range> m_frontmatter_block;  // opening delimiter line to after the closing one
+    Range m_frontmatter_content;               // the lines between the delimiters
+    bool m_frontmatter_editable = true;
+    std::vector<FieldRange> m_fields;
+    std::vector<SectionRange> m_section_ranges;
+    std::string m_loose_body;  // the body of a file without `##` sections: its Instruction
+    size_t m_loose_body_begin = 0;
+
+    /// Replaces the text and parses it again; on failure the document is left as it was.
+    Status replace_text(std::string text);
+    [[nodiscard]] const SectionRange* find_section(std::string_view name) const;
 };
 
 }  // namespace sc::tasks
