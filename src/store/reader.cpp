@@ -96,48 +96,51 @@ Result<ReadStats> Reader::scan_events(const EventQuery& query, const EventVisito
         if (!day_in_range(segment.id.day, query.from_time, query.until_time))
             continue;
         std::string relative = segment.relative_path();
-        Result<SegmentBuffer> read = read_segment(m_layout.path(relative), segment.compressed);
-        if (!read.ok()) {
-            if (read.error().code == ErrorCode::not_found)
+        Result<SegmentLineReader> opened = SegmentLineReader::open(m_layout.path(relative), segment.compressed);
+        if (!opened.ok()) {
+            if (opened.error().code == ErrorCode::not_found)
                 continue;  // pruned or compressed while we listed
-            return std::move(read).error();
+            return std::move(opened).error();
         }
+        SegmentLineReader& reader = *opened;
         ++stats.segments_read;
-        const SegmentBuffer& buffer = *read;
-        std::string_view content = buffer.content();
         bool stop = false;
-        size_t position = 0;
-        while (position < content.size()) {
-            const void* found = std::memchr(content.data() + position, '\n', content.size() - position);
-            if (found == nullptr)
+        while (!stop) {
+            bool more = SC_TRY(reader.next());
+            if (!more)
                 break;
-            size_t end = static_cast<size_t>(static_cast<const char*>(found) - content.data());
-            std::string_view line = content.substr(position, end - position);
-            ++stats.lines_read;
-            EventView event;
-            if (!m_parser.parse(line, buffer.bytes.size() - position, event)) {
-                ++stats.corrupt;
-                stats.add_problem(relative, position, m_parser.error());
-            } else if ((!query.stream || event.stream == *query.stream) && event.version >= query.from_version &&
-                       event_matches(query, event)) {
-                ++stats.matched;
-                if (!visit(event)) {
-                    stop = true;
-                    break;
+            std::string_view content = reader.lines();
+            size_t position = 0;
+            while (position < content.size()) {
+                const void* found = std::memchr(content.data() + position, '\n', content.size() - position);
+                size_t end = static_cast<size_t>(static_cast<const char*>(found) - content.data());
+                std::string_view line = content.substr(position, end - position);
+                ++stats.lines_read;
+                EventView event;
+                if (!m_parser.parse(line, reader.capacity_from(position), event)) {
+                    ++stats.corrupt;
+                    stats.add_problem(relative, reader.base_offset() + position, m_parser.error());
+                } else if ((!query.stream || event.stream == *query.stream) && event.version >= query.from_version &&
+                           event_matches(query, event)) {
+                    ++stats.matched;
+                    if (!visit(event)) {
+                        stop = true;
+                        break;
+                    }
                 }
+                position = end + 1;
             }
-            position = end + 1;
         }
         if (stop)
             break;
-        if (position < content.size()) {
+        if (!reader.tail().empty()) {
             // The newest segment may be mid-append right now; an older one was torn.
             if (i + 1 == segments.size()) {
                 ++stats.incomplete_tail;
-                stats.add_problem(relative, position, "incomplete last line (being written, or torn)");
+                stats.add_problem(relative, reader.base_offset(), "incomplete last line (being written, or torn)");
             } else {
                 ++stats.corrupt;
-                stats.add_problem(relative, position, "torn line at the end of a finished segment");
+                stats.add_problem(relative, reader.base_offset(), "torn line at the end of a finished segment");
             }
         }
     }
@@ -284,43 +287,49 @@ Result<ReadStats> Reader::read_signals(Signal signal, const SignalQuery& query, 
         if (query.from_time && segment.id.day + 1 < day_of_unix_nanos(*query.from_time))
             continue;
         std::string relative = segment.relative_path();
-        Result<SegmentBuffer> read = read_segment(m_layout.path(relative), segment.compressed);
-        if (!read.ok()) {
-            if (read.error().code == ErrorCode::not_found)
+        Result<SegmentLineReader> opened = SegmentLineReader::open(m_layout.path(relative), segment.compressed);
+        if (!opened.ok()) {
+            if (opened.error().code == ErrorCode::not_found)
                 continue;
-            return std::move(read).error();
+            return std::move(opened).error();
         }
+        SegmentLineReader& reader = *opened;
         ++stats.segments_read;
         bool stop = false;
-        size_t end = for_each_line(read->content(), [&](std::string_view line, size_t offset) {
-            ++stats.lines_read;
-            if (line.size() < 2 || line.front() != '{' || line.back() != '}') {
-                ++stats.corrupt;
-                stats.add_problem(relative, offset, "not a JSON object");
-                return true;
-            }
-            if (!query.trace_id.empty() && line.find(query.trace_id) == std::string_view::npos)
-                return true;
-            if (query.from_time || query.until_time) {
-                int64_t earliest = 0, latest = 0;
-                if (!otlp_time_bounds(line, earliest, latest))
+        while (!stop) {
+            bool more = SC_TRY(reader.next());
+            if (!more)
+                break;
+            for_each_line(reader.lines(), [&](std::string_view line, size_t offset) {
+                ++stats.lines_read;
+                if (line.size() < 2 || line.front() != '{' || line.back() != '}') {
+                    ++stats.corrupt;
+                    stats.add_problem(relative, reader.base_offset() + offset, "not a JSON object");
                     return true;
-                if ((query.until_time && earliest >= *query.until_time) ||
-                    (query.from_time && latest < *query.from_time))
+                }
+                if (!query.trace_id.empty() && line.find(query.trace_id) == std::string_view::npos)
                     return true;
-            }
-            ++stats.matched;
-            stop = !visit(line);
-            return !stop;
-        });
+                if (query.from_time || query.until_time) {
+                    int64_t earliest = 0, latest = 0;
+                    if (!otlp_time_bounds(line, earliest, latest))
+                        return true;
+                    if ((query.until_time && earliest >= *query.until_time) ||
+                        (query.from_time && latest < *query.from_time))
+                        return true;
+                }
+                ++stats.matched;
+                stop = !visit(line);
+                return !stop;
+            });
+        }
         if (stop)
             break;
-        if (end < read->size) {
+        if (!reader.tail().empty()) {
             if (i + 1 == segments.size()) {
                 ++stats.incomplete_tail;
             } else {
                 ++stats.corrupt;
-                stats.add_problem(relative, end, "torn line at the end of a finished segment");
+                stats.add_problem(relative, reader.base_offset(), "torn line at the end of a finished segment");
             }
         }
     }

@@ -5,7 +5,10 @@
 #include <unistd.h>
 #include <zstd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstring>
+#include <utility>
 
 #include "store/event_parser.hpp"
 #include "util/files.hpp"
@@ -161,6 +164,147 @@ Result<SegmentBuffer> read_range(const Layout& layout, const SegmentId& id, uint
     buffer.bytes.append(k_parse_padding, ' ');
     buffer.size = length;
     return buffer;
+}
+
+}  // namespace sc::store
+
+namespace sc::store {
+
+namespace {
+constexpr size_t k_chunk_bytes = 1 << 20;
+}
+
+Result<SegmentLineReader> SegmentLineReader::open(const std::string& path, bool compressed, uint64_t from) {
+    SegmentLineReader reader;
+    reader.m_path = path;
+    reader.m_fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (reader.m_fd < 0)
+        return files::from_errno(errno, "reading segment", path);
+    if (compressed) {
+        reader.m_zstd = ZSTD_createDCtx();
+        if (reader.m_zstd == nullptr)
+            return make_error(ErrorCode::internal, "out of memory for zstd");
+        reader.m_compressed_input.resize(ZSTD_DStreamInSize());
+        reader.m_skip = from;
+    } else if (from > 0 && ::lseek(reader.m_fd, static_cast<off_t>(from), SEEK_SET) < 0) {
+        return files::from_errno(errno, "seeking in segment", path);
+    }
+    reader.m_base = from;
+    reader.m_buffer.resize(k_chunk_bytes + k_parse_padding, ' ');
+    return reader;
+}
+
+SegmentLineReader::SegmentLineReader(SegmentLineReader&& other) noexcept {
+    *this = std::move(other);
+}
+
+SegmentLineReader& SegmentLineReader::operator=(SegmentLineReader&& other) noexcept {
+    if (this != &other) {
+        this->~SegmentLineReader();
+        m_path = std::move(other.m_path);
+        m_fd = std::exchange(other.m_fd, -1);
+        m_zstd = std::exchange(other.m_zstd, nullptr);
+        m_compressed_input = std::move(other.m_compressed_input);
+        m_input_position = other.m_input_position;
+        m_input_size = other.m_input_size;
+        m_input_done = other.m_input_done;
+        m_skip = other.m_skip;
+        m_buffer = std::move(other.m_buffer);
+        m_filled = other.m_filled;
+        m_lines = other.m_lines;
+        m_base = other.m_base;
+        m_at_end = other.m_at_end;
+    }
+    return *this;
+}
+
+SegmentLineReader::~SegmentLineReader() {
+    if (m_fd >= 0)
+        ::close(m_fd);
+    m_fd = -1;
+    if (m_zstd != nullptr)
+        ZSTD_freeDCtx(static_cast<ZSTD_DCtx*>(m_zstd));
+    m_zstd = nullptr;
+}
+
+// Reads up to `room` content bytes into `into`; 0 at the end.
+Result<size_t> SegmentLineReader::fill(char* into, size_t room) {
+    if (m_zstd == nullptr) {
+        for (;;) {
+            ssize_t got = ::read(m_fd, into, room);
+            if (got >= 0)
+                return static_cast<size_t>(got);
+            if (errno != EINTR)
+                return files::from_errno(errno, "reading segment", m_path);
+        }
+    }
+    auto* context = static_cast<ZSTD_DCtx*>(m_zstd);
+    for (;;) {
+        if (m_input_position == m_input_size && !m_input_done) {
+            ssize_t got = ::read(m_fd, m_compressed_input.data(), m_compressed_input.size());
+            if (got < 0 && errno == EINTR)
+                continue;
+            if (got < 0)
+                return files::from_errno(errno, "reading segment", m_path);
+            m_input_position = 0;
+            m_input_size = static_cast<size_t>(got);
+            m_input_done = got == 0;
+        }
+        ZSTD_inBuffer input {m_compressed_input.data(), m_input_size, m_input_position};
+        ZSTD_outBuffer output {into, room, 0};
+        size_t result = ZSTD_decompressStream(context, &output, &input);
+        m_input_position = input.pos;
+        if (ZSTD_isError(result))
+            return make_error(ErrorCode::parse,
+                              std::string("compressed segment is damaged: ") + ZSTD_getErrorName(result),
+                              Location {m_path, 0, {}}, "restore it from a backup or move it aside");
+        if (m_skip > 0) {  // drop what lies before the starting offset
+            size_t dropped = static_cast<size_t>(std::min<uint64_t>(m_skip, output.pos));
+            std::memmove(into, into + dropped, output.pos - dropped);
+            output.pos -= dropped;
+            m_skip -= dropped;
+        }
+        if (output.pos > 0)
+            return output.pos;
+        if (m_input_done && m_input_position == m_input_size)
+            return 0;
+    }
+}
+
+Result<bool> SegmentLineReader::next() {
+    if (m_at_end)
+        return false;
+    // Keep the unfinished line from the previous chunk at the front.
+    m_base += m_lines;
+    std::memmove(m_buffer.data(), m_buffer.data() + m_lines, m_filled - m_lines);
+    m_filled -= m_lines;
+    m_lines = 0;
+    for (;;) {
+        size_t capacity = m_buffer.size() - k_parse_padding;
+        if (m_filled == capacity) {  // one line longer than the buffer: grow
+            m_buffer.resize(capacity * 2 + k_parse_padding, ' ');
+            capacity *= 2;
+        }
+        size_t got = SC_TRY(fill(m_buffer.data() + m_filled, capacity - m_filled));
+        m_filled += got;
+        std::string_view filled(m_buffer.data(), m_filled);
+        size_t last_newline = filled.rfind('\n');
+        if (got == 0) {
+            m_lines = last_newline == std::string_view::npos ? 0 : last_newline + 1;
+            if (m_lines == 0) {
+                m_at_end = true;
+                std::fill(m_buffer.begin() + static_cast<std::ptrdiff_t>(m_filled), m_buffer.end(), ' ');
+                return false;
+            }
+            break;
+        }
+        if (last_newline != std::string_view::npos && m_filled == capacity) {
+            m_lines = last_newline + 1;
+            break;
+        }
+    }
+    // Padding after the lines must be readable; what follows them in the buffer is.
+    return true;
 }
 
 }  // namespace sc::store

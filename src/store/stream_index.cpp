@@ -3,21 +3,40 @@
 #include <algorithm>
 #include <cinttypes>
 #include <cstdio>
+#include <cstring>
 
 #include "store/hash.hpp"
 #include "util/files.hpp"
 
 namespace sc::store {
 
+// Fixed-width fields written by hand: snprintf cost more than the rest of an append.
+static void put_hex(char* out, uint64_t value, int width) {
+    static constexpr char k_hex[] = "0123456789abcdef";
+    for (int i = width - 1; i >= 0; --i, value >>= 4)
+        out[i] = k_hex[value & 0xF];
+}
+
+static void put_decimal(char* out, uint64_t value, int width) {
+    for (int i = width - 1; i >= 0; --i, value /= 10)
+        out[i] = static_cast<char>('0' + value % 10);
+}
+
 void append_stream_record(std::string& out, const StreamRecord& record) {
     int year = 0;
     unsigned month = 0, day = 0;
     if (record.present())
         civil_from_days(record.day, year, month, day);
-    char buffer[k_stream_record_bytes + 1];
-    std::snprintf(buffer, sizeof buffer, "%016" PRIx64 " %04d%02u%02u %06u %012" PRIx64 " %08x %016" PRIx64 "\n",
-                  record.seq, year, month, day, record.segment, record.offset, record.length, record.id_hash);
-    out.append(buffer, k_stream_record_bytes);
+    char buffer[k_stream_record_bytes];
+    std::memset(buffer, ' ', sizeof buffer);
+    put_hex(buffer, record.seq, 16);
+    put_decimal(buffer + 17, static_cast<uint64_t>(year < 0 ? 0 : year) * 10000 + month * 100 + day, 8);
+    put_decimal(buffer + 26, record.segment, 6);
+    put_hex(buffer + 33, record.offset, 12);
+    put_hex(buffer + 46, record.length, 8);
+    put_hex(buffer + 55, record.id_hash, 16);
+    buffer[k_stream_record_bytes - 1] = '\n';
+    out.append(buffer, sizeof buffer);
 }
 
 static bool parse_hex(std::string_view text, uint64_t& value) {
