@@ -179,6 +179,8 @@ Result<Changed<ParentView>> TaskService::create_parent(const CreateRequest& requ
     for (const std::string& title : subtask_titles) {
         CreateRequest subtask;
         subtask.title = title;
+        subtask.fields.type = frontmatter.value("type", std::string());
+        subtask.fields.area = frontmatter.value("area", std::string());
         Result<Changed<TaskRecord>> added = add_subtask(parent_id, subtask);
         if (!added.ok()) {
             // Leave nothing half made: undo the subtasks so far and the parent.
@@ -341,9 +343,13 @@ Result<Changed<ParentView>> TaskService::promote(std::string_view id, const std:
     }
     change.operation = "task.promote";
     change.task_id = parent_id;
+    TaskRecord promoted = SC_TRY(m_tree.get(parent_id));
     for (const std::string& title : subtask_titles) {
         CreateRequest subtask;
         subtask.title = title;
+        // Subtasks made with their parent share its type and area, as in Scopecraft.
+        subtask.fields.type = promoted.document.field("type");
+        subtask.fields.area = promoted.document.field("area");
         Changed<TaskRecord> added = SC_TRY(add_subtask(parent_id, subtask));
         change.created.push_back(added.value.id);
         std::move(added.change.files.begin(), added.change.files.end(), std::back_inserter(change.files));

@@ -77,10 +77,16 @@ std::string encode_project_path(std::string_view absolute_path) {
             continue;
         if (!encoded.empty())
             encoded += '-';
+        // Scopecraft replaces per UTF-16 code unit: one `_` per character of the BMP, two for
+        // a character outside it (a 4-byte UTF-8 sequence). Continuation bytes add nothing.
         for (char c : part) {
             auto byte = static_cast<unsigned char>(c);
-            bool keep = (byte < 0x80 && std::isalnum(byte) != 0) || c == '-';
-            encoded += keep ? static_cast<char>(std::tolower(byte)) : '_';
+            if (byte < 0x80) {
+                bool keep = std::isalnum(byte) != 0 || c == '-';
+                encoded += keep ? static_cast<char>(std::tolower(byte)) : '_';
+            } else if ((byte & 0xC0) != 0x80) {
+                encoded += (byte & 0xF8) == 0xF0 ? "__" : "_";
+            }
         }
     }
     return encoded;

@@ -40,7 +40,8 @@ Result<std::vector<std::pair<std::string, nlohmann::ordered_json>>> ordered_fiel
                                                                                    bool create_order) {
     std::vector<std::pair<std::string, nlohmann::ordered_json>> out;
     auto add_enum = [&](EnumKind kind, const char* key, const std::optional<std::string>& value) -> Status {
-        if (value)
+        // An empty value means "none" (MCP's parent_create writes no phase).
+        if (value && !value->empty())
             out.emplace_back(key, SC_TRY(normalised(kind, key, *value)));
         return {};
     };
@@ -93,9 +94,9 @@ Status check_title(std::string_view title) {
 
 Result<nlohmann::ordered_json> new_frontmatter(const TaskFields& fields) {
     TaskFields with_defaults = fields;
-    if (!with_defaults.type)
+    if (!with_defaults.type || with_defaults.type->empty())
         with_defaults.type = "feature";
-    if (!with_defaults.status)
+    if (!with_defaults.status || with_defaults.status->empty())
         with_defaults.status = "todo";
     if (!with_defaults.area || with_defaults.area->empty())
         with_defaults.area = "general";
