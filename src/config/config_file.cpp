@@ -123,14 +123,18 @@ void load_file(const std::string& path, Loaded& into) {
             into.warnings.push_back(content.error());
         return;
     }
-    if (!text::is_valid_utf8(content.value())) {
+    load_text(content.value(), path, into);
+}
+
+void load_text(std::string_view content, const std::string& path, Loaded& into) {
+    if (!text::is_valid_utf8(content)) {
         into.warnings.push_back(file_warning("configuration file is not valid UTF-8; it is ignored", path, 0));
         return;
     }
     Values values;
     std::vector<Error> warnings;
     try {
-        YAML::Node root = YAML::Load(content.value());
+        YAML::Node root = YAML::Load(std::string(content));
         if (!root.IsNull() && !root.IsMap()) {
             into.warnings.push_back(file_warning("configuration file is not a mapping of keys; it is ignored", path,
                                                  root.Mark().line + 1, "start with e.g. `telemetry:`"));

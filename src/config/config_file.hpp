@@ -38,6 +38,8 @@ struct Loaded {
 /// Reads one file and merges its keys into `into`, replacing keys already there. A missing
 /// file is normal and adds nothing; a malformed one adds a warning and is skipped whole.
 void load_file(const std::string& path, Loaded& into);
+/// Parses `content` as if read from `path` (the fuzzer and tests use it directly).
+void load_text(std::string_view content, const std::string& path, Loaded& into);
 /// Reads `paths` in order, later files over earlier ones.
 Loaded load_files(std::span<const std::string> paths);
 /// The user file (from HOME) then the project file; the project root may be empty.

@@ -131,6 +131,14 @@ TEST_F(ConfigFileTest, DeepNestingIsRefusedWithoutCrashing) {
     EXPECT_FALSE(loaded.warnings.empty());
 }
 
+TEST(ConfigText, DeeplyNestedFlowCollectionsAreAWarningNotACrash) {
+    Loaded loaded;
+    load_text("telemetry: " + std::string(100000, '['), "deep.yaml", loaded);
+    load_text("telemetry: " + std::string(100000, '{'), "deep.yaml", loaded);
+    EXPECT_EQ(loaded.warnings.size(), 2u);
+    EXPECT_TRUE(loaded.values.empty());
+}
+
 TEST(ConfigValues, ParsersAcceptTheDocumentedForms) {
     bool flag = false;
     EXPECT_TRUE(parse_bool("YES", flag));
