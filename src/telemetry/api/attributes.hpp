@@ -28,9 +28,9 @@ public:
         : m_kind(ValueKind::integer) {  // NOLINT
         m_scalar.integer = static_cast<int64_t>(value);
     }
-    ValueView(double value) : m_kind(ValueKind::floating) { m_scalar.floating = value; }  // NOLINT
-    ValueView(float value) : m_kind(ValueKind::floating) { m_scalar.floating = value; }   // NOLINT
-    ValueView(const char* value) : m_kind(ValueKind::string) {                            // NOLINT
+    ValueView(double value) : m_kind(ValueKind::floating) { m_scalar.floating = value; }                      // NOLINT
+    ValueView(float value) : m_kind(ValueKind::floating) { m_scalar.floating = static_cast<double>(value); }  // NOLINT
+    ValueView(const char* value) : m_kind(ValueKind::string) {                                                // NOLINT
         std::string_view text = value == nullptr ? std::string_view {} : std::string_view {value};
         m_data = text.data();
         m_size = text.size();
