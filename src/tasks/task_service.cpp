@@ -1,6 +1,7 @@
 #include "tasks/task_service.hpp"
 
 #include <algorithm>
+#include <thread>
 
 #include "tasks/schema.hpp"
 #include "tasks/service_support.hpp"
@@ -85,6 +86,26 @@ Result<MovePlan> plan_move(const TaskTree& tree, const TaskLocation& location, c
     return plan;
 }
 
+/// Reads and parses task files, on two threads when there are enough of them to repay
+/// starting one (about 50 µs): parsing, not reading, is most of a listing's time.
+std::vector<Result<TaskRecord>> load_records(const std::vector<TaskLocation>& locations) {
+    constexpr size_t k_parallel_from = 256;
+    std::vector<Result<TaskRecord>> records(locations.size(), Result<TaskRecord>(make_error(ErrorCode::internal, "")));
+    auto load_range = [&](size_t begin, size_t end) {
+        for (size_t i = begin; i < end; ++i)
+            records[i] = load_record(locations[i]);
+    };
+    if (locations.size() < k_parallel_from || std::thread::hardware_concurrency() < 2) {
+        load_range(0, locations.size());
+        return records;
+    }
+    size_t half = locations.size() / 2;
+    std::thread helper(load_range, half, locations.size());
+    load_range(0, half);
+    helper.join();
+    return records;
+}
+
 }  // namespace
 
 TaskService::TaskService(TaskTree tree, const Clock& clock, RandomSource random)
@@ -160,13 +181,18 @@ Result<ListResult> TaskService::list(const ListFilter& filter) const {
     TreeScan scan = SC_TRY(m_tree.scan(filter.location));
     ListResult result;
     result.diagnostics = std::move(scan.diagnostics);
-    result.tasks.reserve(scan.tasks.size());
-    for (const TaskLocation& location : scan.tasks) {
+    std::vector<TaskLocation> wanted;
+    wanted.reserve(scan.tasks.size());
+    for (TaskLocation& location : scan.tasks) {
         if (location.is_parent && !filter.include_parents)
             continue;
         if (filter.parent && location.parent_id != *filter.parent)
             continue;
-        Result<TaskRecord> loaded = load_record(location);
+        wanted.push_back(std::move(location));
+    }
+    std::vector<Result<TaskRecord>> records = load_records(wanted);
+    result.tasks.reserve(records.size());
+    for (Result<TaskRecord>& loaded : records) {
         if (!loaded.ok()) {
             const Error& error = loaded.error();
             result.diagnostics.push_back({error.where, "skipped: " + error.message, error.hint});
