@@ -147,7 +147,10 @@ bool parse_fixed_time(std::string_view text, int64_t& unix_nanos) {
     };
     int64_t month = number(5, 2), day = number(8, 2), hour = number(11, 2), minute = number(14, 2),
             second = number(17, 2);
-    if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60)
+    // int64 nanoseconds reach from 1677 to 2262; anything outside is not a time we wrote.
+    int64_t year = number(0, 4);
+    if (year < 1678 || year > 2261 || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 ||
+        second > 60)
         return false;
     Day days =
         days_from_civil(static_cast<int>(number(0, 4)), static_cast<unsigned>(month), static_cast<unsigned>(day));

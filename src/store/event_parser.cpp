@@ -37,6 +37,32 @@ bool read_string(ondemand::value value, std::string_view& out) {
     return value.get_string().get(out) == simdjson::SUCCESS;
 }
 
+// Iterating an object that failed to open is undefined behaviour in simdjson (the fuzzer
+// found it), so this runs only on an object that opened.
+bool read_meta(ondemand::object& meta, EventView& event) {
+    for (auto meta_field_result : meta) {
+        ondemand::field meta_field;
+        std::string_view meta_key;
+        if (std::move(meta_field_result).get(meta_field) != simdjson::SUCCESS ||
+            meta_field.unescaped_key().get(meta_key) != simdjson::SUCCESS)
+            return false;
+        ondemand::value meta_value = meta_field.value();
+        bool ok = true;
+        if (meta_key == "trace_id") {
+            ok = read_string(meta_value, event.trace_id);
+        } else if (meta_key == "correlation_id") {
+            ok = read_string(meta_value, event.correlation_id);
+        } else if (meta_key == "schema_version") {
+            int64_t schema = 0;
+            ok = meta_value.get_int64().get(schema) == simdjson::SUCCESS && schema > 0 && schema < 1000;
+            event.schema_version = static_cast<int>(schema);
+        }  // other fields are skipped by moving to the next one
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
 }  // namespace
 
 bool EventParser::parse(std::string_view line, size_t capacity, EventView& event) {
@@ -95,27 +121,7 @@ bool EventParser::parse(std::string_view line, size_t capacity, EventView& event
             seen |= k_data;
         } else if (key == "meta") {
             ondemand::object meta;
-            ok = value.get_object().get(meta) == simdjson::SUCCESS;
-            for (auto meta_field_result : meta) {
-                if (!ok)
-                    break;
-                ondemand::field meta_field;
-                std::string_view meta_key;
-                ok = std::move(meta_field_result).get(meta_field) == simdjson::SUCCESS &&
-                     meta_field.unescaped_key().get(meta_key) == simdjson::SUCCESS;
-                if (!ok)
-                    break;
-                ondemand::value meta_value = meta_field.value();
-                if (meta_key == "trace_id") {
-                    ok = read_string(meta_value, event.trace_id);
-                } else if (meta_key == "correlation_id") {
-                    ok = read_string(meta_value, event.correlation_id);
-                } else if (meta_key == "schema_version") {
-                    int64_t schema = 0;
-                    ok = meta_value.get_int64().get(schema) == simdjson::SUCCESS && schema > 0 && schema < 1000;
-                    event.schema_version = static_cast<int>(schema);
-                }  // other fields are skipped by moving to the next one
-            }
+            ok = value.get_object().get(meta) == simdjson::SUCCESS && read_meta(meta, event);
             seen |= k_meta;
         }  // unknown fields (of later schema versions) are skipped by moving on
         if (!ok) {

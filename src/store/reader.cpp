@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <map>
 
@@ -257,13 +258,15 @@ bool otlp_time_bounds(std::string_view line, int64_t& earliest, int64_t& latest)
         size_t cursor = position;
         while (cursor < line.size() && (line[cursor] == ' ' || line[cursor] == ':' || line[cursor] == '"'))
             ++cursor;
-        int64_t value = 0;
+        uint64_t digits_value = 0;
         size_t digits = 0;
         while (cursor < line.size() && line[cursor] >= '0' && line[cursor] <= '9' && digits < 19) {
-            value = value * 10 + (line[cursor] - '0');
+            digits_value = digits_value * 10 + static_cast<uint64_t>(line[cursor] - '0');
             ++cursor;
             ++digits;
         }
+        int64_t value =
+            digits_value > static_cast<uint64_t>(INT64_MAX) ? INT64_MAX : static_cast<int64_t>(digits_value);
         if (digits == 0 || value == 0)
             continue;  // absent times are encoded as 0 in OTLP
         if (!found_any) {
