@@ -3,6 +3,9 @@
 
 #include "tasks/document.hpp"
 
+#include <cstdint>
+#include <cstring>
+
 #include "tasks/js_text.hpp"
 #include "tasks/schema.hpp"
 #include "tasks/toml_frontmatter.hpp"
@@ -53,6 +56,22 @@ bool is_blank(std::string_view text) {
     return js::trim(text).empty();
 }
 
+// Most task files are plain ASCII: checking eight bytes at a time skips the UTF-8 decoder.
+bool is_ascii(std::string_view text) {
+    size_t at = 0;
+    for (; at + 8 <= text.size(); at += 8) {
+        std::uint64_t word = 0;
+        std::memcpy(&word, text.data() + at, 8);
+        if ((word & 0x8080808080808080ULL) != 0)
+            return false;
+    }
+    for (; at < text.size(); ++at) {
+        if (static_cast<unsigned char>(text[at]) >= 0x80)
+            return false;
+    }
+    return true;
+}
+
 std::string scalar_text(const nlohmann::ordered_json& value) {
     if (value.is_string())
         return value.get<std::string>();
@@ -67,7 +86,7 @@ std::string scalar_text(const nlohmann::ordered_json& value) {
 
 Result<TaskDocument> TaskDocument::parse(std::string text, const std::string& origin) {
     size_t bad_offset = 0;
-    if (!text::is_valid_utf8(text, &bad_offset)) {
+    if (!is_ascii(text) && !text::is_valid_utf8(text, &bad_offset)) {
         return make_error(ErrorCode::parse,
                           "task file is not UTF-8 text (invalid byte at offset " + std::to_string(bad_offset) + ")",
                           Location {origin, text::line_of_offset(text, bad_offset), {}},
@@ -199,10 +218,13 @@ Result<TaskDocument> TaskDocument::parse(std::string text, const std::string& or
                 warn(frontmatter_line, key, normalised.error().message, normalised.error().hint);
         }
     }
-    for (size_t i = 0; i < document.m_sections.size(); ++i) {
-        for (size_t j = i + 1; j < document.m_sections.size(); ++j) {
-            if (text::to_lower_ascii(document.m_sections[i].name) ==
-                text::to_lower_ascii(document.m_sections[j].name)) {
+    std::vector<std::string> lowered;
+    lowered.reserve(document.m_sections.size());
+    for (const auto& section : document.m_sections)
+        lowered.push_back(text::to_lower_ascii(section.name));
+    for (size_t i = 0; i < lowered.size(); ++i) {
+        for (size_t j = i + 1; j < lowered.size(); ++j) {
+            if (lowered[i] == lowered[j]) {
                 warn(text::line_of_offset(view, document.m_section_ranges[j].heading.begin), {},
                      "section \"" + document.m_sections[j].name + "\" appears more than once; the last one is used",
                      "merge the two sections into one");

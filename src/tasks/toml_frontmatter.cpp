@@ -1,5 +1,6 @@
 #include "tasks/toml_frontmatter.hpp"
 
+#include <algorithm>
 #include <sstream>
 
 #include <toml++/toml.h>
@@ -18,11 +19,24 @@ std::string text_of(const Printable& value) {
     return stream.str();
 }
 
+// toml++ keeps keys sorted; the file's order is the order of their source positions.
+std::vector<std::pair<std::string, const toml::node*>> in_file_order(const toml::table& table) {
+    std::vector<std::pair<std::string, const toml::node*>> ordered;
+    for (const auto& [key, node] : table)
+        ordered.emplace_back(std::string(key.str()), &node);
+    std::stable_sort(ordered.begin(), ordered.end(), [](const auto& left, const auto& right) {
+        const auto& a = left.second->source().begin;
+        const auto& b = right.second->source().begin;
+        return a.line != b.line ? a.line < b.line : a.column < b.column;
+    });
+    return ordered;
+}
+
 Json node_to_json(const toml::node& node) {
     if (const auto* table = node.as_table()) {
         Json object = Json::object();
-        for (const auto& [key, value] : *table)
-            object[std::string(key.str())] = node_to_json(value);
+        for (const auto& [key, value] : in_file_order(*table))
+            object[key] = node_to_json(*value);
         return object;
     }
     if (const auto* array = node.as_array()) {
@@ -161,8 +175,8 @@ Result<yaml::Frontmatter> read(std::string_view block, const std::string& origin
     auto line_start = [&](size_t line) { return line - 1 < line_starts.size() ? line_starts[line - 1] : block.size(); };
     yaml::Frontmatter result;
     const size_t tables_begin = insertion_offset(block);
-    for (const auto& [key, node] : table) {
-        const std::string name(key.str());
+    for (const auto& [name, node_pointer] : in_file_order(table)) {
+        const toml::node& node = *node_pointer;
         result.values[name] = node_to_json(node);
         const auto& source = node.source();
         if (node.is_table() || source.begin.line == 0 || line_start(source.begin.line) >= tables_begin)

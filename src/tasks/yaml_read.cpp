@@ -19,6 +19,7 @@ struct Line {
 
 std::vector<Line> split_lines(std::string_view block) {
     std::vector<Line> lines;
+    lines.reserve(16);
     size_t at = 0;
     while (at < block.size()) {
         size_t newline = block.find('\n', at);
@@ -541,7 +542,19 @@ Result<Frontmatter> read_frontmatter(std::string_view block, const std::string& 
         ranges.emplace_back(index, lines.size());
     }
     for (auto& range : ranges) {
-        while (range.second > range.first + 1) {
+        // A block scalar with "keep" chomping (|+, >+) owns the blank lines after it.
+        bool keeps_blank_lines = false;
+        for (size_t index = range.first; index < range.second && !keeps_blank_lines; ++index) {
+            std::string_view text = block.substr(lines[index].begin, lines[index].end - lines[index].begin);
+            for (size_t at = text.find_first_of("|>"); at != std::string_view::npos && !keeps_blank_lines;
+                 at = text.find_first_of("|>", at + 1)) {
+                size_t next = at + 1;
+                if (next < text.size() && text[next] >= '1' && text[next] <= '9')
+                    ++next;
+                keeps_blank_lines = next < text.size() && text[next] == '+';
+            }
+        }
+        while (!keeps_blank_lines && range.second > range.first + 1) {
             std::string_view text = block.substr(lines[range.second - 1].begin,
                                                  lines[range.second - 1].end - lines[range.second - 1].begin);
             if (!is_blank(text) && text[0] != '#')
@@ -553,16 +566,18 @@ Result<Frontmatter> read_frontmatter(std::string_view block, const std::string& 
     Frontmatter result;
     if (parser == Parser::fast_with_fallback && !starts_with_item) {
         bool fast = true;
+        auto* object = result.values.get_ptr<Json::object_t*>();
+        object->reserve(ranges.size());
+        result.entries.reserve(ranges.size());
         for (const auto& [first, last] : ranges) {
             auto entry = fast_entry(block, lines, first, last);
             if (!entry) {
                 fast = false;
                 break;
             }
-            if (result.values.contains(entry->key))
-                return duplicate_key(entry->key, origin, first_line + static_cast<int>(first));
             result.entries.push_back({entry->key, lines[first].begin, lines[last - 1].next});
-            result.values[entry->key] = std::move(entry->value);
+            if (!object->emplace(std::move(entry->key), std::move(entry->value)).second)
+                return duplicate_key(result.entries.back().key, origin, first_line + static_cast<int>(first));
         }
         if (fast)
             return result;

@@ -404,9 +404,15 @@ nlohmann::ordered_json resolve_plain(std::string_view text) {
 }
 
 bool resolves_to_non_string(std::string_view text) {
+    if (text.empty())
+        return false;
     if (text == "<<")  // js-yaml's merge key type
         return true;
-    return !resolve_plain(text).is_string() || timestamp_json(text).has_value();
+    const char first = text[0];
+    if (!(is_decimal(first) || first == '-' || first == '+' || first == '.' || first == '~' || first == 'n' ||
+          first == 'N' || first == 't' || first == 'T' || first == 'f' || first == 'F'))
+        return false;
+    return is_null(text) || as_bool(text) || is_integer(text) || is_float(text) || timestamp_json(text).has_value();
 }
 
 std::string js_number_text(double value) {
