@@ -134,9 +134,17 @@ std::vector<MetricValue> current_metrics(const std::vector<MetricPoint>& points,
     }
     std::vector<MetricValue> values;
     for (auto& [name, sets] : metrics) {
+        // A gauge is current as of its latest report: an attribute set missing from it (a
+        // status no task has any more) is gone, not frozen at its last value.
+        int64_t latest_report = INT64_MIN;
+        for (const auto& [key, series] : sets)
+            if (series.latest_gauge != nullptr)
+                latest_report = std::max(latest_report, series.latest_gauge->time);
         std::optional<MetricValue> merged;
         bool merged_unusable = false;
         for (auto& [key, series] : sets) {
+            if (series.latest_gauge != nullptr && series.latest_gauge->time < latest_report)
+                continue;
             finish_series(series, filter.since);
             if (filter.by_attributes) {
                 values.push_back(std::move(series.value));

@@ -43,7 +43,7 @@ struct MetricValue {
 
 /// Delta sums and histograms are added up across lines and processes; cumulative ones take the
 /// latest point of each series (attribute set and start time) and add the series; gauges take
-/// the latest point of each attribute set. Sorted by name, then attributes.
+/// the attribute sets of their latest report. Sorted by name, then attributes.
 std::vector<MetricValue> current_metrics(const std::vector<MetricPoint>& points, const MetricFilter& filter);
 
 /// The value below which a fraction `quantile` of a histogram's observations fall, estimated by

@@ -89,11 +89,13 @@ std::string render_waterfall(const std::vector<SpanRecord>& spans, const Waterfa
         size_t offset = 0;
         size_t length = bar_columns;
         if (total > 0) {
+            // Both ends are rounded the same way, so a child's bar never pokes out of its parent's.
             double scale = static_cast<double>(bar_columns) / static_cast<double>(total);
-            offset = static_cast<size_t>(std::floor(static_cast<double>(span.start - start) * scale));
-            length = static_cast<size_t>(std::llround(static_cast<double>(span.duration()) * scale));
-            length = std::clamp<size_t>(length, 1, bar_columns);
-            offset = std::min(offset, bar_columns - length);
+            auto column = [&](int64_t time) {
+                return static_cast<size_t>(std::llround(static_cast<double>(time - start) * scale));
+            };
+            offset = std::min(column(span.start), bar_columns - 1);
+            length = std::clamp<size_t>(column(std::max(span.end, span.start)), offset + 1, bar_columns) - offset;
         }
         std::string indent(2 * static_cast<size_t>(rows[i].depth), ' ');
         std::string duration = durations[i];
