@@ -24,6 +24,9 @@ const Registry& registry() {
         register_project_commands(built);
         register_task_commands(built);
         register_parent_commands(built);
+        register_trace_commands(built);
+        register_metric_commands(built);
+        register_log_commands(built);
         register_shell_commands(built);
         return built;
     }();
