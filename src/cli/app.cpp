@@ -11,6 +11,8 @@
 #include "cli/parser.hpp"
 #include "cli/registry.hpp"
 #include "cli/render.hpp"
+#include "observe/command_observer.hpp"
+#include "telemetry/api/build.hpp"
 #include "util/clock.hpp"
 #include "util/environment.hpp"
 
@@ -53,6 +55,28 @@ OutputFormat default_format(const CommandResult& result) {
     return result.view == View::tree ? OutputFormat::tree : OutputFormat::table;
 }
 
+// The invocation's telemetry: settings from flags, environment and config files; the root span;
+// the store. With SC_TELEMETRY=OFF none of it is compiled in.
+std::unique_ptr<observe::CommandObserver> start_observer(const ParsedCommandLine& parsed, Context& context) {
+#if SC_TELEMETRY_COMPILED
+    observe::ObserverOptions options;
+    options.environment = &context.environment();
+    options.clock = &context.clock();
+    options.config = &context.config();
+    options.flags = telemetry_flags(parsed.globals);
+    if (Result<tasks::ProjectPaths> project = context.project(); project.ok())
+        options.project = project.value();
+    options.command = parsed.command->full_name();
+    options.warn = [&context](const Error& warning) { context.warn(warning); };
+    std::unique_ptr<observe::CommandObserver> observer = observe::CommandObserver::start(std::move(options));
+    context.set_observer(observer.get());
+    return observer;
+#else
+    (void)parsed, (void)context;
+    return nullptr;
+#endif
+}
+
 int run_parsed(const ParsedCommandLine& parsed) {
     ProcessEnvironment environment;
     SystemClock clock;
@@ -61,11 +85,18 @@ int run_parsed(const ParsedCommandLine& parsed) {
         if (!quiet)
             print_error(warning, "warning");
     });
+    context.set_stream_out([](std::string_view text) { write_all(STDOUT_FILENO, std::string(text)); });
+    std::unique_ptr<observe::CommandObserver> observer = start_observer(parsed, context);
     Result<CommandResult> result = parsed.command->handler(parsed.invocation, context);
     if (!result.ok()) {
+        int code = static_cast<int>(exit_code_for(result.error().code));
+        if (observer)
+            observer->finish(code, &result.error());
         print_error(result.error());
-        return static_cast<int>(exit_code_for(result.error().code));
+        return code;
     }
+    if (observer)
+        observer->finish(static_cast<int>(ExitCode::ok), nullptr);
     RenderOptions options;
     options.format = parsed.globals.format.value_or(default_format(result.value()));
     options.color =

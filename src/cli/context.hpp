@@ -1,15 +1,23 @@
 #pragma once
 // What a command handler may use: the environment, the clock, the working folder, the global
-// options and a place for warnings. Everything impure reaches handlers through here, so
+// options, the project (resolved once, on first use), the config files, the invocation's
+// observer, and a place for warnings. Everything impure reaches handlers through here, so
 // commands run the same under tests, the CLI and (later) the MCP server.
 
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "cli/parser.hpp"
+#include "config/config_file.hpp"
+#include "tasks/project.hpp"
 #include "util/clock.hpp"
 #include "util/environment.hpp"
 #include "util/result.hpp"
+
+namespace sc::observe {
+class CommandObserver;
+}
 
 namespace sc::cli {
 
@@ -35,12 +43,32 @@ public:
             m_warnings(warning);
     }
 
+    /// The project as `--root-dir`, SCOPECRAFT_ROOT and git decide; resolved once.
+    Result<tasks::ProjectPaths> project();
+    /// The user's and the project's config files; loaded once, warnings printed once.
+    const config::Values& config();
+
+    /// For commands that stream (`events follow`): writes straight to stdout as data arrives.
+    void write_out(std::string_view text) const {
+        if (m_stream_out)
+            m_stream_out(text);
+    }
+    void set_stream_out(std::function<void(std::string_view)> out) { m_stream_out = std::move(out); }
+
+    /// The invocation's observer; null when none was started (tests, telemetry compiled out).
+    [[nodiscard]] observe::CommandObserver* observer() const { return m_observer; }
+    void set_observer(observe::CommandObserver* observer) { m_observer = observer; }
+
 private:
     const Environment& m_environment;
     const Clock& m_clock;
     std::string m_working_directory;
     GlobalOptions m_globals;
     WarningSink m_warnings;
+    std::optional<Result<tasks::ProjectPaths>> m_project;
+    std::optional<config::Values> m_config;
+    observe::CommandObserver* m_observer = nullptr;
+    std::function<void(std::string_view)> m_stream_out;
 };
 
 }  // namespace sc::cli

@@ -29,6 +29,15 @@ void Invocation::add_option(const std::string& option, std::vector<std::string> 
     stored.insert(stored.end(), std::make_move_iterator(values.begin()), std::make_move_iterator(values.end()));
 }
 
+std::map<std::string, std::string> telemetry_flags(const GlobalOptions& globals) {
+    std::map<std::string, std::string> flags;
+    if (globals.no_telemetry)
+        flags["telemetry.enabled"] = "false";
+    if (!globals.telemetry_dir.empty())
+        flags["telemetry.dir"] = globals.telemetry_dir;
+    return flags;
+}
+
 Result<OutputFormat> parse_output_format(const std::string& text) {
     if (text == "table")
         return OutputFormat::table;
@@ -135,6 +144,8 @@ Result<ParsedCommandLine> parse_command_line(const Registry& registry, const std
         ->type_name("DIR");
     app.add_option("--format", format, "Output format: table, tree, json or minimal")->type_name("FORMAT");
     app.add_flag("--no-color", parsed.globals.no_color, "Never colour the output (NO_COLOR does the same)");
+    app.add_flag("--no-telemetry", parsed.globals.no_telemetry,
+                 "Record no telemetry for this command (OTEL_SDK_DISABLED=true does the same)");
     app.add_flag("--quiet,-q", parsed.globals.quiet, "Print no warnings on stderr");
 
     // Expand only the group the command line names: building every command's options costs

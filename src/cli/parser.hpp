@@ -2,6 +2,8 @@
 // Turns argv into a command and its Invocation, driven by the registry. Uses CLI11; only the
 // group named on the command line is expanded, so parsing costs microseconds.
 
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,7 +21,8 @@ struct GlobalOptions {
     std::string telemetry_dir;  // --telemetry-dir: the telemetry store, overriding env and config
     std::optional<OutputFormat> format;
     bool no_color = false;
-    bool quiet = false;  // no warnings on stderr
+    bool no_telemetry = false;  // --no-telemetry: this invocation records nothing
+    bool quiet = false;         // no warnings on stderr
 };
 
 struct ParsedCommandLine {
@@ -28,6 +31,9 @@ struct ParsedCommandLine {
     GlobalOptions globals;
     std::string help_text;  // --help, or a group named without a command
 };
+
+/// Telemetry settings the global options give, by config key, for the settings resolver.
+std::map<std::string, std::string> telemetry_flags(const GlobalOptions& globals);
 
 Result<ParsedCommandLine> parse_command_line(const Registry& registry, const std::vector<std::string>& arguments);
 

@@ -24,6 +24,8 @@ const Registry& registry() {
         register_project_commands(built);
         register_task_commands(built);
         register_parent_commands(built);
+        register_event_commands(built);
+        register_telemetry_commands(built);
         register_trace_commands(built);
         register_metric_commands(built);
         register_log_commands(built);

@@ -2,27 +2,20 @@
 
 namespace sc::observe {
 
-namespace {
-
-// Relative paths are taken from the project root, so the answer does not depend on which
-// subfolder `sc` ran in.
-std::string absolute(const std::string& path, const tasks::ProjectPaths& project) {
-    if (path.empty() || path[0] == '/')
-        return path;
-    return project.project_root + "/" + path;
-}
-
-}  // namespace
-
-TelemetryLocation resolve_telemetry_dir(const std::string& flag_value, const Environment& environment,
-                                        const config::Values& config, const tasks::ProjectPaths& project) {
-    if (!flag_value.empty())
-        return {absolute(flag_value, project), "--telemetry-dir"};
-    if (auto variable = environment.get("SCOPECRAFT_TELEMETRY_DIR"); variable && !variable->empty())
-        return {absolute(*variable, project), "SCOPECRAFT_TELEMETRY_DIR"};
-    if (auto configured = config.find("telemetry.dir"); configured != config.end() && !configured->second.text.empty())
-        return {absolute(configured->second.text, project), configured->second.origin()};
-    return {project.store_dir + "/telemetry", "default"};
+TelemetryLocation telemetry_location(const telemetry::sdk::ResolvedSettings& settings,
+                                     const std::optional<tasks::ProjectPaths>& project) {
+    const std::string& configured = settings.settings.dir;
+    if (!configured.empty()) {
+        std::string source = "telemetry.dir";
+        for (const telemetry::sdk::SettingRow& row : settings.rows)
+            if (row.key == "telemetry.dir")
+                source = row.source;
+        std::string path = configured[0] == '/' || !project ? configured : project->project_root + "/" + configured;
+        return {path, source};
+    }
+    if (project)
+        return {project->store_dir + "/telemetry", "default"};
+    return {"", "default"};
 }
 
 }  // namespace sc::observe

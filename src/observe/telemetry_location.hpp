@@ -1,22 +1,24 @@
 #pragma once
-// Where a project's telemetry store lives: `--telemetry-dir`, then SCOPECRAFT_TELEMETRY_DIR,
-// then `telemetry.dir` in a config file, then beside the task tree
-// (~/.scopecraft/projects/<project>/telemetry/), so every worktree shares one store.
+// Where a project's telemetry store lives: `telemetry.dir` as the settings resolve it
+// (--telemetry-dir, then SCOPECRAFT_TELEMETRY_DIR, then the config files), else beside the
+// task tree (~/.scopecraft/projects/<project>/telemetry/), so every worktree shares one store.
 
+#include <optional>
 #include <string>
 
-#include "config/config_file.hpp"
 #include "tasks/project.hpp"
-#include "util/environment.hpp"
+#include "telemetry/sdk/settings.hpp"
 
 namespace sc::observe {
 
 struct TelemetryLocation {
-    std::string path;
-    std::string source;  // "--telemetry-dir", "SCOPECRAFT_TELEMETRY_DIR", "<file>:<line>", "default"
+    std::string path;    // empty when there is neither a setting nor a project
+    std::string source;  // as `sc telemetry config` shows it: "flag", "env ...", "file ...:N", "default"
 };
 
-TelemetryLocation resolve_telemetry_dir(const std::string& flag_value, const Environment& environment,
-                                        const config::Values& config, const tasks::ProjectPaths& project);
+/// Relative settings are taken from the project root, so the answer does not depend on which
+/// subfolder `sc` ran in.
+TelemetryLocation telemetry_location(const telemetry::sdk::ResolvedSettings& settings,
+                                     const std::optional<tasks::ProjectPaths>& project);
 
 }  // namespace sc::observe

@@ -2,6 +2,30 @@
 
 namespace sc {
 
+const char* error_code_name(ErrorCode code) {
+    switch (code) {
+        case ErrorCode::invalid_argument:
+            return "invalid_argument";
+        case ErrorCode::not_found:
+            return "not_found";
+        case ErrorCode::already_exists:
+            return "already_exists";
+        case ErrorCode::conflict:
+            return "conflict";
+        case ErrorCode::parse:
+            return "parse";
+        case ErrorCode::io:
+            return "io";
+        case ErrorCode::unsafe_path:
+            return "unsafe_path";
+        case ErrorCode::unsupported:
+            return "unsupported";
+        case ErrorCode::internal:
+            return "internal";
+    }
+    return "internal";
+}
+
 std::string Location::to_string() const {
     std::string out = file;
     if (line > 0)

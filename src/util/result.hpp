@@ -22,6 +22,9 @@ enum class ErrorCode {
     internal,          // a bug
 };
 
+/// "not_found", "invalid_argument", ...: for error.type attributes and machine output.
+const char* error_code_name(ErrorCode code);
+
 /// Where a problem is: a file, optionally a 1-based line, optionally a field name.
 struct Location {
     std::string file;

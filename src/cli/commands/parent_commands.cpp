@@ -8,7 +8,7 @@ namespace sc::cli {
 namespace {
 
 using Json = nlohmann::ordered_json;
-using tasks::TaskService;
+using TaskService = observe::ObservedTaskService;
 
 Result<CommandResult> create(const Invocation& invocation, Context& context) {
     TaskService service = SC_TRY(open_task_service(context));

@@ -9,12 +9,8 @@ namespace sc::cli {
 namespace {
 
 Result<CommandResult> init(const Invocation&, Context& context) {
-    tasks::ProjectOptions options;
-    if (!context.globals().root_dir.empty())
-        options.root_dir = context.globals().root_dir;
-    options.current_directory = context.working_directory();
-    tasks::ProjectPaths paths = SC_TRY(tasks::resolve_project(context.environment(), options));
-    tasks::TaskService service = tasks::TaskService::for_project(paths, context.clock());
+    tasks::ProjectPaths paths = SC_TRY(context.project());
+    observe::ObservedTaskService service = SC_TRY(open_task_service(context));
     tasks::ChangeRecord change = SC_TRY(service.init(paths.config_dir));
     nlohmann::ordered_json data = {
         {"project", paths.project_root}, {"tasks", paths.tasks_dir}, {"created", !change.empty()}};

@@ -11,7 +11,7 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 using tasks::TaskRecord;
-using tasks::TaskService;
+using TaskService = observe::ObservedTaskService;
 
 std::vector<OptionSpec> concat(std::vector<OptionSpec> first, const std::vector<OptionSpec>& second) {
     first.insert(first.end(), second.begin(), second.end());

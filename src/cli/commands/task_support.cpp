@@ -4,13 +4,9 @@
 
 namespace sc::cli {
 
-Result<tasks::TaskService> open_task_service(Context& context) {
-    tasks::ProjectOptions options;
-    if (!context.globals().root_dir.empty())
-        options.root_dir = context.globals().root_dir;
-    options.current_directory = context.working_directory();
-    tasks::ProjectPaths paths = SC_TRY(tasks::resolve_project(context.environment(), options));
-    return tasks::TaskService::for_project(paths, context.clock());
+Result<observe::ObservedTaskService> open_task_service(Context& context) {
+    tasks::ProjectPaths paths = SC_TRY(context.project());
+    return observe::ObservedTaskService(tasks::TaskService::for_project(paths, context.clock()), context.observer());
 }
 
 std::vector<OptionSpec> field_options() {

@@ -8,12 +8,13 @@
 
 #include "cli/command.hpp"
 #include "cli/context.hpp"
+#include "observe/observed_tasks.hpp"
 #include "tasks/task_service.hpp"
 
 namespace sc::cli {
 
-/// Resolves the project (--root-dir, SCOPECRAFT_ROOT, git) and opens its task tree.
-Result<tasks::TaskService> open_task_service(Context& context);
+/// Opens the project's task tree, observed by the invocation's observer (when telemetry is on).
+Result<observe::ObservedTaskService> open_task_service(Context& context);
 
 /// The options every command that writes frontmatter accepts.
 std::vector<OptionSpec> field_options();

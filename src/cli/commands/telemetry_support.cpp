@@ -4,26 +4,22 @@
 
 namespace sc::cli {
 
-Result<tasks::ProjectPaths> resolve_project_paths(Context& context) {
-    tasks::ProjectOptions options;
-    if (!context.globals().root_dir.empty())
-        options.root_dir = context.globals().root_dir;
-    options.current_directory = context.working_directory();
-    return tasks::resolve_project(context.environment(), options);
-}
-
-config::Values load_config(Context& context, const tasks::ProjectPaths& project) {
-    std::vector<std::string> paths = config::default_paths(context.environment(), project.project_root);
-    config::Loaded loaded = config::load_files(paths);
-    for (const Error& warning : loaded.warnings)
-        context.warn(warning);
-    return std::move(loaded.values);
+telemetry::sdk::ResolvedSettings telemetry_settings(Context& context) {
+    std::map<std::string, std::string> flags = telemetry_flags(context.globals());
+    telemetry::sdk::SettingsSources sources;
+    sources.environment = &context.environment();
+    sources.file = &context.config();
+    sources.flags = &flags;
+    return telemetry::sdk::resolve_settings(sources);
 }
 
 Result<observe::TelemetryLocation> telemetry_location(Context& context) {
-    tasks::ProjectPaths project = SC_TRY(resolve_project_paths(context));
-    config::Values config = load_config(context, project);
-    return observe::resolve_telemetry_dir(context.globals().telemetry_dir, context.environment(), config, project);
+    Result<tasks::ProjectPaths> project = context.project();
+    observe::TelemetryLocation location = observe::telemetry_location(
+        telemetry_settings(context), project.ok() ? std::optional(project.value()) : std::nullopt);
+    if (location.path.empty())
+        return project.error();
+    return location;
 }
 
 Result<std::string> existing_store(Context& context) {

@@ -11,10 +11,8 @@
 
 namespace sc::cli {
 
-/// The project (as `--root-dir`, SCOPECRAFT_ROOT and git decide).
-Result<tasks::ProjectPaths> resolve_project_paths(Context& context);
-/// The user's and the project's config files, loaded (warnings printed through the context).
-config::Values load_config(Context& context, const tasks::ProjectPaths& project);
+/// The telemetry settings as flags, environment and config files give them.
+telemetry::sdk::ResolvedSettings telemetry_settings(Context& context);
 /// The telemetry store folder and which setting chose it.
 Result<observe::TelemetryLocation> telemetry_location(Context& context);
 /// The store folder for reading (construct a store::Reader on it); ErrorCode::not_found

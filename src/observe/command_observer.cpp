@@ -1,0 +1,292 @@
+#include "observe/command_observer.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "observe/domain_events.hpp"
+#include "observe/replay.hpp"
+#include "observe/telemetry_location.hpp"
+#include "util/text.hpp"
+
+namespace sc::observe {
+
+namespace {
+
+constexpr telemetry::Tracer k_cli_tracer {"scopecraft.cli", "0.1.0"};
+constexpr const char* k_version = "0.1.0";
+
+std::string state_path(const std::string& store_root) {
+    return store_root + "/projections/task-tree.state";
+}
+
+// A task id from a path inside the tree: `x-11A.task.md` -> x-11A, `p-11A/_overview.md` -> p-11A,
+// a parent folder -> its name; anything else belongs to the tree as a whole ("").
+std::string task_id_of_path(const std::string& path, bool is_folder) {
+    size_t slash = path.rfind('/');
+    std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+    if (!is_folder) {
+        if (name == "_overview.md") {
+            std::string folder = slash == std::string::npos ? "" : path.substr(0, slash);
+            return task_id_of_path(folder, true);
+        }
+        if (text::ends_with(name, ".task.md"))
+            return name.substr(0, name.size() - 8);
+        return slash == std::string::npos ? "" : task_id_of_path(path.substr(0, slash), true);
+    }
+    // A parent folder is named like a task id: ends in -MMX.
+    size_t size = name.size();
+    bool id_like = size > 4 && name[size - 4] == '-' && std::isdigit(static_cast<unsigned char>(name[size - 3])) &&
+                   std::isdigit(static_cast<unsigned char>(name[size - 2])) && name[size - 1] >= 'A' &&
+                   name[size - 1] <= 'Z';
+    return id_like ? name : "";
+}
+
+bool is_folder_change(const tasks::FileChange& change) {
+    return change.kind == tasks::FileChangeKind::folder_created || change.kind == tasks::FileChangeKind::folder_removed;
+}
+
+// Consecutive changes of one task become one TaskChangedExternally event; order is kept, so
+// replay applies them exactly as detected (a folder before the files put in it).
+std::vector<tasks::ChangeRecord> external_records(const std::vector<tasks::FileChange>& changes) {
+    std::vector<tasks::ChangeRecord> records;
+    for (const tasks::FileChange& change : changes) {
+        std::string id = task_id_of_path(change.path, is_folder_change(change));
+        if (records.empty() || records.back().task_id != id) {
+            tasks::ChangeRecord record;
+            record.operation = "external";
+            record.task_id = id;
+            records.push_back(std::move(record));
+        }
+        records.back().files.push_back(change);
+    }
+    return records;
+}
+
+}  // namespace
+
+tasks::TreeRoots tree_roots(const tasks::TaskTree& tree) {
+    tasks::TreeRoots roots;
+    roots.store = tree.store().path;
+    for (const tasks::TreeRoot& root : tree.roots())
+        if (root.kind == tasks::TreeKind::project_local)
+            roots.project_local = root.path;
+    return roots;
+}
+
+std::unique_ptr<CommandObserver> CommandObserver::start(ObserverOptions options) {
+    std::unique_ptr<CommandObserver> observer(new CommandObserver());
+    observer->m_options = std::move(options);
+    const ObserverOptions& given = observer->m_options;
+    telemetry::sdk::SettingsSources sources;
+    sources.environment = given.environment;
+    sources.file = given.config;
+    sources.flags = &given.flags;
+    observer->m_settings = telemetry::sdk::resolve_settings(sources);
+    for (const Error& warning : observer->m_settings.warnings)
+        if (given.warn)
+            given.warn(warning);
+    const telemetry::sdk::TelemetrySettings& settings = observer->m_settings.settings;
+    if (!settings.enabled)
+        return observer;
+
+    observer->m_store_root = telemetry_location(observer->m_settings, given.project).path;
+    if (observer->m_store_root.empty())
+        return observer;  // nowhere to record: behave as disabled
+    observer->m_enabled = true;
+
+    store::StoreOptions store_options;
+    store::parse_durability(settings.durability, store_options.durability);
+    store_options.clock = given.clock;
+    observer->m_store = std::make_shared<LazyStore>(observer->m_store_root, store_options);
+
+    telemetry::PipelineOptions pipeline;
+    pipeline.settings = settings;
+    pipeline.process = telemetry::ProcessKind::short_lived;
+    pipeline.service_version = k_version;
+    pipeline.environment = given.environment;
+    pipeline.clock = given.clock;
+    std::shared_ptr<LazyStore> store = observer->m_store;
+    pipeline.make_sink = [store] { return std::make_shared<StoreSignalSink>(store); };
+    CommandObserver* self = observer.get();
+    pipeline.on_export_failure = [self](const Error& error) { self->report(error); };
+    std::vector<Error> warnings;
+    observer->m_pipeline = telemetry::Pipeline::start(std::move(pipeline), warnings);
+    for (const Error& warning : warnings)
+        if (given.warn)
+            given.warn(warning);
+
+    // The root span of the invocation, as the CLI semantic conventions describe it; its name
+    // carries the command ("sc task create"), a low-cardinality name documented in
+    // docs/telemetry.md. TRACEPARENT, when set, is its parent.
+    std::string name = "sc " + given.command;
+    telemetry::SpanOptions span_options;
+    span_options.kind = telemetry::SpanKind::internal;
+    int64_t pid = ::getpid();
+    span_options.attributes = {{"process.executable.name", "sc"},
+                               {"process.pid", pid},
+                               {"scopecraft.command", std::string_view(given.command)}};
+    observer->m_root.emplace(k_cli_tracer.start_span(name, span_options));
+    observer->m_root_scope.emplace(observer->m_root->context());
+    return observer;
+}
+
+CommandObserver::~CommandObserver() {
+    if (!m_finished)
+        finish(0, nullptr);
+}
+
+void CommandObserver::report(const Error& problem) {
+    std::string key = problem.message;
+    if (std::find(m_reported.begin(), m_reported.end(), key) != m_reported.end())
+        return;
+    m_reported.push_back(key);
+    if (m_options.warn) {
+        Error shown = problem;
+        shown.message = "telemetry: " + problem.message;
+        if (shown.hint.empty())
+            shown.hint = "the command itself went ahead; set OTEL_SDK_DISABLED=true to switch telemetry off";
+        m_options.warn(shown);
+    }
+}
+
+std::optional<files::FileLock> CommandObserver::lock_tree() {
+    if (!m_enabled)
+        return std::nullopt;
+    std::string folder = m_store_root + "/projections";
+    Status made = files::make_directories(folder, 0700);
+    if (!made.ok()) {
+        report(made.error());
+        return std::nullopt;
+    }
+    Result<files::FileLock> lock = files::FileLock::acquire(folder + "/tasks.lock");
+    if (!lock.ok()) {
+        report(lock.error());
+        return std::nullopt;
+    }
+    return std::move(lock.value());
+}
+
+Status CommandObserver::load_state() {
+    if (m_state)
+        return {};
+    Result<TreeState> loaded = TreeState::load(state_path(m_store_root));
+    if (loaded.ok()) {
+        m_state = std::move(loaded.value());
+        return {};
+    }
+    if (loaded.error().code != ErrorCode::not_found)
+        report(loaded.error());
+    // Missing or unreadable: derived data, rebuilt from the events (empty when there are none).
+    TreeModel model;
+    if (files::is_directory(m_store_root + "/events")) {
+        ReplayResult replayed = SC_TRY(replay_events(m_store_root, ReplayOptions {}));
+        model = std::move(replayed.model);
+    }
+    m_state = TreeState::from_model(model);
+    m_state_dirty = true;
+    return {};
+}
+
+Status CommandObserver::append_event(store::NewEvent event) {
+    store::Store* store = SC_TRY(m_store->get());
+    SC_TRY(store->append(std::move(event)));
+    return {};
+}
+
+void CommandObserver::check_external_changes(const tasks::TreeRoots& roots) {
+    if (!m_enabled)
+        return;
+    if (Status loaded = load_state(); !loaded.ok()) {
+        report(loaded.error());
+        return;
+    }
+    Result<std::vector<tasks::FileChange>> changes = m_state->detect(roots);
+    if (!changes.ok()) {
+        report(changes.error());
+        return;
+    }
+    if (changes->empty()) {
+        // The stat details may have been refreshed even when nothing changed.
+        m_state_dirty = true;
+        return;
+    }
+    m_state_dirty = true;
+    const telemetry::SpanContext& context = telemetry::current_context();
+    store::EventMeta meta;
+    meta.trace_id = context.is_valid() ? telemetry::to_hex(context.trace_id) : "";
+    meta.span_id = context.is_valid() ? telemetry::to_hex(context.span_id) : "";
+    meta.actor = "external";
+    for (const tasks::ChangeRecord& record : external_records(changes.value())) {
+        Status appended = append_event(make_task_event(record, meta));
+        if (!appended.ok()) {
+            report(appended.error());
+            m_state.reset();  // unrecorded: let the next command find these changes again
+            m_state_dirty = false;
+            return;
+        }
+    }
+}
+
+void CommandObserver::record(const tasks::ChangeRecord& change) {
+    if (!m_enabled || change.empty())
+        return;
+    const telemetry::SpanContext& context = telemetry::current_context();
+    store::EventMeta meta;
+    if (context.is_valid()) {
+        meta.trace_id = telemetry::to_hex(context.trace_id);
+        meta.span_id = telemetry::to_hex(context.span_id);
+    }
+    if (m_root)
+        meta.correlation_id = meta.trace_id;
+    if (auto user = m_options.environment ? m_options.environment->get("USER") : std::nullopt)
+        meta.actor = "user:" + *user;
+    Status appended = append_event(make_task_event(change, meta));
+    if (!appended.ok()) {
+        report(appended.error());
+        m_state.reset();  // the change is not in the log: the next check records it
+        m_state_dirty = false;
+        return;
+    }
+    if (m_state) {
+        if (Status applied = m_state->apply(change.files); !applied.ok()) {
+            m_state.reset();
+            m_state_dirty = false;
+            return;
+        }
+        m_state_dirty = true;
+    }
+}
+
+void CommandObserver::finish(int exit_code, const Error* error) {
+    if (m_finished)
+        return;
+    m_finished = true;
+    if (!m_enabled)
+        return;
+    if (m_root) {
+        m_root->set_attribute("process.exit.code", static_cast<int64_t>(exit_code));
+        if (exit_code != 0)
+            m_root->set_error(error != nullptr ? error_code_name(error->code) : "exit_code",
+                              error != nullptr ? error->message : "");
+        m_root_scope.reset();
+        m_root->end();
+        m_root.reset();
+    }
+    if (m_state && m_state_dirty) {
+        Status saved = m_state->save(state_path(m_store_root));
+        if (!saved.ok())
+            report(saved.error());
+    }
+    if (m_pipeline)
+        m_pipeline->shutdown();
+    if (m_store && m_store->opened()) {
+        if (Result<store::Store*> store = m_store->get(); store.ok()) {
+            Status flushed = store.value()->flush();
+            if (!flushed.ok())
+                report(flushed.error());
+        }
+    }
+}
+
+}  // namespace sc::observe

@@ -1,0 +1,92 @@
+#pragma once
+// The observability of one `sc` invocation (docs/telemetry.md, "One command"): the telemetry
+// pipeline, the root span that follows the CLI semantic conventions, and the domain events of
+// the task tree with the external-edit check that keeps the event log complete.
+//
+// Telemetry never breaks the job: every failure here is reported once through the warning
+// sink and counted, and the command carries on. With telemetry disabled, start() resolves the
+// settings and does nothing else: no file is opened, no thread started, no clock read.
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/config_file.hpp"
+#include "observe/store_sink.hpp"
+#include "observe/tree_state.hpp"
+#include "tasks/change.hpp"
+#include "tasks/project.hpp"
+#include "tasks/task_tree.hpp"
+#include "telemetry/api/telemetry.hpp"
+#include "telemetry/pipeline.hpp"
+#include "telemetry/sdk/settings.hpp"
+#include "util/clock.hpp"
+#include "util/environment.hpp"
+#include "util/files.hpp"
+
+namespace sc::observe {
+
+struct ObserverOptions {
+    const Environment* environment = nullptr;
+    const Clock* clock = nullptr;
+    const config::Values* config = nullptr;
+    /// Telemetry settings given as flags, by config key ("telemetry.enabled" -> "false").
+    std::map<std::string, std::string> flags;
+    /// The project, when the command has one (its default telemetry folder is beside the tasks).
+    std::optional<tasks::ProjectPaths> project;
+    std::string command;  // "task create": the root span is named "sc task create"
+    std::function<void(const Error&)> warn;
+};
+
+/// The task-tree roots a TaskTree covers (the project-local root only when it is configured).
+tasks::TreeRoots tree_roots(const tasks::TaskTree& tree);
+
+class CommandObserver {
+public:
+    static std::unique_ptr<CommandObserver> start(ObserverOptions options);
+    ~CommandObserver();
+    CommandObserver(const CommandObserver&) = delete;
+    CommandObserver& operator=(const CommandObserver&) = delete;
+
+    [[nodiscard]] bool enabled() const { return m_enabled; }
+    [[nodiscard]] const telemetry::sdk::ResolvedSettings& settings() const { return m_settings; }
+    /// The telemetry store folder (empty when there is no project and no configured folder).
+    [[nodiscard]] const std::string& store_root() const { return m_store_root; }
+
+    /// Serialises instrumented task operations across processes, so events are appended in
+    /// the order their file changes happened. Held around check + operation + record.
+    std::optional<files::FileLock> lock_tree();
+    /// Records edits made outside `sc` since the last check as TaskChangedExternally events.
+    void check_external_changes(const tasks::TreeRoots& roots);
+    /// Records one operation's change as its domain event, with the current span's context.
+    void record(const tasks::ChangeRecord& change);
+
+    /// Ends the root span with the exit code and flushes every signal to the store.
+    void finish(int exit_code, const Error* error);
+
+    /// Reports a telemetry problem once per kind of problem.
+    void report(const Error& problem);
+
+private:
+    CommandObserver() = default;
+    Status load_state();
+    Status append_event(store::NewEvent event);
+
+    bool m_enabled = false;
+    bool m_finished = false;
+    ObserverOptions m_options;
+    telemetry::sdk::ResolvedSettings m_settings;
+    std::string m_store_root;
+    std::shared_ptr<LazyStore> m_store;
+    std::unique_ptr<telemetry::Pipeline> m_pipeline;
+    std::optional<telemetry::Span> m_root;
+    std::optional<telemetry::Scope> m_root_scope;
+    std::optional<TreeState> m_state;
+    bool m_state_dirty = false;
+    std::vector<std::string> m_reported;
+};
+
+}  // namespace sc::observe

@@ -1,0 +1,180 @@
+#include "observe/observed_tasks.hpp"
+
+#include <array>
+#include <chrono>
+
+#include "telemetry/api/telemetry.hpp"
+
+namespace sc::observe {
+
+namespace {
+
+constexpr telemetry::Tracer k_tracer {"scopecraft.tasks", "0.1.0"};
+constexpr telemetry::Logger k_logger {"scopecraft.tasks", "0.1.0"};
+constexpr telemetry::Counter<int64_t> k_operations {"scopecraft.tasks", "scopecraft.operations", "{operation}",
+                                                    "Task operations, by operation and outcome"};
+constexpr std::array<double, 12> k_duration_buckets {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
+                                                     0.01,   0.025,   0.05,   0.1,   0.25,   1.0};
+constexpr telemetry::Histogram<double> k_duration {"scopecraft.tasks", "scopecraft.operation.duration", "s",
+                                                   "How long task operations take", k_duration_buckets};
+constexpr telemetry::InstrumentDescriptor k_tasks_by_status {"scopecraft.tasks",
+                                                             "scopecraft.tasks",
+                                                             "{task}",
+                                                             "Tasks in the tree by status (seen by the last listing)",
+                                                             telemetry::InstrumentKind::observable_gauge,
+                                                             true,
+                                                             {}};
+
+template <class T>
+const tasks::ChangeRecord* change_of(const Result<tasks::Changed<T>>& result) {
+    return result.ok() ? &result.value().change : nullptr;
+}
+inline const tasks::ChangeRecord* change_of(const Result<tasks::ChangeRecord>& result) {
+    return result.ok() ? &result.value() : nullptr;
+}
+template <class T>
+const tasks::ChangeRecord* change_of(const Result<T>&) {
+    return nullptr;
+}
+
+void observe_status_counts(telemetry::Observer& observer, void* state) {
+    const auto* counts = static_cast<const std::map<std::string, int64_t>*>(state);
+    for (const auto& [status, count] : *counts)
+        observer.observe(count, {{"scopecraft.task.status", std::string_view(status)}});
+}
+
+}  // namespace
+
+template <class Operation>
+auto ObservedTaskService::observed(std::string_view operation, std::string_view task_id, Operation&& run)
+    -> decltype(run()) {
+    if (m_observer == nullptr || !m_observer->enabled())
+        return run();
+    auto started = std::chrono::steady_clock::now();
+    telemetry::Span span = k_tracer.start_span(operation);
+    telemetry::Scope scope = span.activate();
+    span.set_attribute("scopecraft.operation", operation);
+    if (!task_id.empty())
+        span.set_attribute("scopecraft.task.id", task_id);
+
+    // One instrumented process at a time changes the tree and appends its events, so the
+    // event order is the order of the changes; edits made outside sc are recorded first.
+    std::optional<files::FileLock> lock = m_observer->lock_tree();
+    m_observer->check_external_changes(tree_roots(m_service.tree()));
+    auto result = run();
+    if (const tasks::ChangeRecord* change = change_of(result)) {
+        m_observer->record(*change);
+        if (!change->task_id.empty())
+            span.set_attribute("scopecraft.task.id", std::string_view(change->task_id));
+        span.set_attribute("scopecraft.files.changed", static_cast<int64_t>(change->files.size()));
+    }
+    lock.reset();
+
+    const char* outcome = result.ok() ? "ok" : "error";
+    if (!result.ok()) {
+        const Error& error = result.error();
+        span.set_error(error_code_name(error.code), error.message);
+        k_logger.warn(std::string(operation) + " failed: " + error.describe(),
+                      {{"error.type", error_code_name(error.code)}, {"scopecraft.operation", operation}});
+    }
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    k_operations.add(1, {{"scopecraft.operation", operation}, {"scopecraft.outcome", outcome}});
+    k_duration.record(seconds, {{"scopecraft.operation", operation}, {"scopecraft.outcome", outcome}});
+    return result;
+}
+
+Result<tasks::ChangeRecord> ObservedTaskService::init(const std::string& config_dir) {
+    return observed("tree.init", "", [&] { return m_service.init(config_dir); });
+}
+
+Result<tasks::Changed<tasks::TaskRecord>> ObservedTaskService::create(const tasks::CreateRequest& request) {
+    return observed("task.create", "", [&] { return m_service.create(request); });
+}
+
+Result<tasks::TaskRecord> ObservedTaskService::get(std::string_view id) {
+    return observed("task.get", id, [&] { return m_service.get(id); });
+}
+
+Result<tasks::ListResult> ObservedTaskService::list(const tasks::ListFilter& filter) {
+    auto result = observed("task.list", "", [&] { return m_service.list(filter); });
+    if (result.ok() && m_observer != nullptr && m_observer->enabled()) {
+        bool first = m_status_counts.empty();
+        m_status_counts.clear();
+        for (const tasks::TaskRecord& record : result->tasks)
+            ++m_status_counts[record.document.field("status").value_or("unknown")];
+        if (first && !m_status_counts.empty())
+            telemetry::observe(k_tasks_by_status, observe_status_counts, &m_status_counts);
+    }
+    return result;
+}
+
+Result<tasks::Changed<tasks::TaskRecord>> ObservedTaskService::update(std::string_view id,
+                                                                      const tasks::UpdateRequest& request) {
+    return observed("task.update", id, [&] { return m_service.update(id, request); });
+}
+
+Result<tasks::ChangeRecord> ObservedTaskService::remove(std::string_view id, tasks::DeleteMode mode) {
+    return observed("task.delete", id, [&] { return m_service.remove(id, mode); });
+}
+
+Result<tasks::Changed<tasks::TaskRecord>> ObservedTaskService::start(std::string_view id) {
+    return observed("task.start", id, [&] { return m_service.start(id); });
+}
+
+Result<tasks::Changed<tasks::TaskRecord>> ObservedTaskService::complete(std::string_view id,
+                                                                        std::string archive_month) {
+    return observed("task.complete", id, [&] { return m_service.complete(id, archive_month); });
+}
+
+Result<tasks::Changed<tasks::TaskRecord>> ObservedTaskService::move(std::string_view id,
+                                                                    const tasks::Placement& target) {
+    return observed("task.move", id, [&] { return m_service.move(id, target); });
+}
+
+Result<std::string> ObservedTaskService::section(std::string_view id, std::string_view name) {
+    return observed("task.section.get", id, [&] { return m_service.section(id, name); });
+}
+
+Result<tasks::Changed<tasks::TaskRecord>> ObservedTaskService::set_section(std::string_view id, std::string_view name,
+                                                                           std::string_view body) {
+    return observed("task.section", id, [&] { return m_service.set_section(id, name, body); });
+}
+
+Result<tasks::Changed<tasks::TaskRecord>> ObservedTaskService::append_log(std::string_view id, std::string_view text,
+                                                                          tasks::LogStyle style) {
+    return observed("task.log", id, [&] { return m_service.append_log(id, text, style); });
+}
+
+Result<tasks::Changed<tasks::ParentView>> ObservedTaskService::create_parent(
+    const tasks::CreateRequest& request, const std::vector<std::string>& subtask_titles) {
+    return observed("parent.create", "", [&] { return m_service.create_parent(request, subtask_titles); });
+}
+
+Result<tasks::Changed<tasks::TaskRecord>> ObservedTaskService::add_subtask(std::string_view parent_id,
+                                                                           tasks::CreateRequest request) {
+    return observed("parent.add_subtask", parent_id,
+                    [&] { return m_service.add_subtask(parent_id, std::move(request)); });
+}
+
+Result<tasks::ParentView> ObservedTaskService::show_parent(std::string_view parent_id) {
+    return observed("parent.show", parent_id, [&] { return m_service.show_parent(parent_id); });
+}
+
+Result<tasks::Changed<tasks::ParentView>> ObservedTaskService::resequence(
+    std::string_view parent_id, const std::vector<tasks::SequenceAssignment>& assignments) {
+    return observed("parent.resequence", parent_id, [&] { return m_service.resequence(parent_id, assignments); });
+}
+
+Result<tasks::Changed<tasks::ParentView>> ObservedTaskService::parallelize(std::string_view parent_id,
+                                                                           const std::vector<std::string>& subtasks,
+                                                                           std::string target) {
+    return observed("parent.parallelize", parent_id,
+                    [&] { return m_service.parallelize(parent_id, subtasks, target); });
+}
+
+Result<tasks::Changed<tasks::ParentView>> ObservedTaskService::promote(std::string_view id,
+                                                                       const std::vector<std::string>& subtask_titles) {
+    return observed("task.promote", id, [&] { return m_service.promote(id, subtask_titles); });
+}
+
+}  // namespace sc::observe
