@@ -39,9 +39,9 @@ void print_error(const Error& error, const char* kind = "error") {
 
 int terminal_width() {
     winsize size {};
-    if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0)
+    if (::isatty(STDOUT_FILENO) == 1 && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0)
         return size.ws_col;
-    return 100;
+    return 0;
 }
 
 std::string current_directory() {

@@ -96,13 +96,15 @@ std::string table(const std::vector<std::string>& header, const std::vector<std:
         widths[c] = display_width(header[c]);
     for (const auto& row : rows)
         for (size_t c = 0; c < row.size() && c < widths.size(); ++c)
-            widths[c] = std::max(widths[c], std::min<size_t>(display_width(row[c]), 60));
+            widths[c] = std::max(widths[c], std::min<size_t>(display_width(row[c]), options.width > 0 ? 60 : 1000));
     size_t fixed = 0;
     for (size_t c = 0; c + 1 < widths.size(); ++c)
         fixed += widths[c] + 2;
-    size_t last = options.width > 0 && static_cast<size_t>(options.width) > fixed + 10
-                      ? static_cast<size_t>(options.width) - fixed
-                      : 40;
+    // On a terminal the last column takes what is left of its width; into a pipe or a file
+    // nothing is cut (width 0).
+    size_t last = options.width <= 0                                          ? std::string::npos
+                  : static_cast<size_t>(options.width) > fixed + 10 ? static_cast<size_t>(options.width) - fixed
+                                                                              : 40;
     std::string out;
     auto line = [&](const std::vector<std::string>& cells, const std::string& colour) {
         std::string text;

@@ -12,7 +12,7 @@ namespace sc::cli {
 struct RenderOptions {
     OutputFormat format = OutputFormat::table;
     bool color = false;
-    int width = 100;  // terminal columns, for truncating long titles
+    int width = 0;  // terminal columns, for cutting long cells; 0: never cut (not a terminal)
 };
 
 /// The text to write to stdout, ending in a newline (or empty).

@@ -63,6 +63,18 @@ std::vector<tasks::ChangeRecord> external_records(const std::vector<tasks::FileC
     return records;
 }
 
+constexpr telemetry::InstrumentDescriptor k_tasks_by_status {
+    "scopecraft.tasks", "scopecraft.tasks", "{task}", "Tasks in the tree by status, as the last listing saw them",
+    telemetry::InstrumentKind::observable_gauge, true, {}};
+
+void observe_status_counts(telemetry::Observer& observer, void* state) {
+    const auto* counts = static_cast<const std::map<std::string, int64_t>*>(state);
+    for (const auto& [status, count] : *counts) {
+        const telemetry::Attribute attributes[] = {{"scopecraft.task.status", std::string_view(status)}};
+        observer.observe(count, std::span<const telemetry::Attribute>(attributes));
+    }
+}
+
 }  // namespace
 
 tasks::TreeRoots tree_roots(const tasks::TaskTree& tree) {
@@ -123,9 +135,11 @@ std::unique_ptr<CommandObserver> CommandObserver::start(ObserverOptions options)
     telemetry::SpanOptions span_options;
     span_options.kind = telemetry::SpanKind::internal;
     int64_t pid = ::getpid();
-    span_options.attributes = {{"process.executable.name", "sc"},
-                               {"process.pid", pid},
-                               {"scopecraft.command", std::string_view(given.command)}};
+    // An AttributeList is a view: the array it points at must outlive start_span.
+    const telemetry::Attribute attributes[] = {{"process.executable.name", "sc"},
+                                               {"process.pid", pid},
+                                               {"scopecraft.command", std::string_view(given.command)}};
+    span_options.attributes = std::span<const telemetry::Attribute>(attributes);
     observer->m_root.emplace(k_cli_tracer.start_span(name, span_options));
     observer->m_root_scope.emplace(observer->m_root->context());
     return observer;
@@ -255,6 +269,16 @@ void CommandObserver::record(const tasks::ChangeRecord& change) {
             return;
         }
         m_state_dirty = true;
+    }
+}
+
+void CommandObserver::set_task_status_counts(std::map<std::string, int64_t> counts) {
+    if (!m_enabled)
+        return;
+    m_status_counts = std::move(counts);
+    if (!m_status_gauge_registered) {
+        telemetry::observe(k_tasks_by_status, observe_status_counts, &m_status_counts);
+        m_status_gauge_registered = true;
     }
 }
 

@@ -64,6 +64,10 @@ public:
     /// Records one operation's change as its domain event, with the current span's context.
     void record(const tasks::ChangeRecord& change);
 
+    /// Tasks by status, as a listing saw them: reported by the `scopecraft.tasks` gauge when
+    /// metrics are collected at exit.
+    void set_task_status_counts(std::map<std::string, int64_t> counts);
+
     /// Ends the root span with the exit code and flushes every signal to the store.
     void finish(int exit_code, const Error* error);
 
@@ -87,6 +91,8 @@ private:
     std::optional<TreeState> m_state;
     bool m_state_dirty = false;
     std::vector<std::string> m_reported;
+    std::map<std::string, int64_t> m_status_counts;
+    bool m_status_gauge_registered = false;
 };
 
 }  // namespace sc::observe

@@ -17,13 +17,6 @@ constexpr std::array<double, 12> k_duration_buckets {0.0001, 0.00025, 0.0005, 0.
                                                      0.01,   0.025,   0.05,   0.1,   0.25,   1.0};
 constexpr telemetry::Histogram<double> k_duration {"scopecraft.tasks", "scopecraft.operation.duration", "s",
                                                    "How long task operations take", k_duration_buckets};
-constexpr telemetry::InstrumentDescriptor k_tasks_by_status {"scopecraft.tasks",
-                                                             "scopecraft.tasks",
-                                                             "{task}",
-                                                             "Tasks in the tree by status (seen by the last listing)",
-                                                             telemetry::InstrumentKind::observable_gauge,
-                                                             true,
-                                                             {}};
 
 template <class T>
 const tasks::ChangeRecord* change_of(const Result<tasks::Changed<T>>& result) {
@@ -35,12 +28,6 @@ inline const tasks::ChangeRecord* change_of(const Result<tasks::ChangeRecord>& r
 template <class T>
 const tasks::ChangeRecord* change_of(const Result<T>&) {
     return nullptr;
-}
-
-void observe_status_counts(telemetry::Observer& observer, void* state) {
-    const auto* counts = static_cast<const std::map<std::string, int64_t>*>(state);
-    for (const auto& [status, count] : *counts)
-        observer.observe(count, {{"scopecraft.task.status", std::string_view(status)}});
 }
 
 }  // namespace
@@ -98,12 +85,10 @@ Result<tasks::TaskRecord> ObservedTaskService::get(std::string_view id) {
 Result<tasks::ListResult> ObservedTaskService::list(const tasks::ListFilter& filter) {
     auto result = observed("task.list", "", [&] { return m_service.list(filter); });
     if (result.ok() && m_observer != nullptr && m_observer->enabled()) {
-        bool first = m_status_counts.empty();
-        m_status_counts.clear();
+        std::map<std::string, int64_t> counts;
         for (const tasks::TaskRecord& record : result->tasks)
-            ++m_status_counts[record.document.field("status").value_or("unknown")];
-        if (first && !m_status_counts.empty())
-            telemetry::observe(k_tasks_by_status, observe_status_counts, &m_status_counts);
+            ++counts[record.document.field("status").value_or("unknown")];
+        m_observer->set_task_status_counts(std::move(counts));
     }
     return result;
 }

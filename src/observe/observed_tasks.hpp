@@ -48,16 +48,12 @@ public:
     Result<tasks::Changed<tasks::ParentView>> promote(std::string_view id,
                                                       const std::vector<std::string>& subtask_titles);
 
-    /// Tasks by status seen by the last full listing in this process (for the gauge).
-    [[nodiscard]] const std::map<std::string, int64_t>& status_counts() const { return m_status_counts; }
-
 private:
     template <class Operation>
     auto observed(std::string_view operation, std::string_view task_id, Operation&& run) -> decltype(run());
 
     tasks::TaskService m_service;
     CommandObserver* m_observer;
-    std::map<std::string, int64_t> m_status_counts;
 };
 
 }  // namespace sc::observe
