@@ -61,6 +61,18 @@ std::string_view trailing_gap(std::string_view region) {
     return region.substr(end_of_text(region));
 }
 
+// True when a dumped entry holds a block scalar header with keep chomping ("|+", ">2+").
+bool keeps_trailing_lines(std::string_view entry) {
+    for (size_t at = entry.find_first_of("|>"); at != std::string_view::npos; at = entry.find_first_of("|>", at + 1)) {
+        size_t next = at + 1;
+        if (next < entry.size() && entry[next] >= '1' && entry[next] <= '9')
+            ++next;
+        if (next + 1 < entry.size() && entry[next] == '+' && entry[next + 1] == '\n')
+            return true;
+    }
+    return false;
+}
+
 }  // namespace
 
 Status TaskDocument::set_field(std::string_view key, const nlohmann::ordered_json& value) {
@@ -84,7 +96,19 @@ Status TaskDocument::set_field(std::string_view key, const nlohmann::ordered_jso
             existing = &field;
     }
     if (existing != nullptr) {
-        text.replace(existing->lines.begin, existing->lines.end - existing->lines.begin, entry);
+        size_t end = existing->lines.end;
+        // A block scalar with "keep" chomping (|+) would swallow the blank lines after it: they
+        // go with the old value.
+        if (yaml && keeps_trailing_lines(entry)) {
+            while (end < m_frontmatter_content.end) {
+                const size_t newline = text.find('\n', end);
+                if (newline == std::string::npos ||
+                    !js::trim(std::string_view(text).substr(end, newline - end)).empty())
+                    break;
+                end = newline + 1;
+            }
+        }
+        text.replace(existing->lines.begin, end - existing->lines.begin, entry);
     } else if (value.is_null()) {
         return {};
     } else if (m_frontmatter.contains(std::string(key))) {

@@ -190,6 +190,16 @@ TEST(DocumentEdit, TomlFrontmatterIsReadAndEditedAsToml) {
     EXPECT_FALSE(document.set_field("extra", "flat").ok());
 }
 
+// toml++ 3.3 has undefined behaviour on characters such as U+3001; we shield it from them.
+TEST(DocumentEdit, TomlFrontmatterKeepsNonAsciiText) {
+    auto document =
+        parsed("+++\n# 注釈、コメント\ntitle_note = \"日本語、テスト。 ＋ é 🎉\"\n\"clé\" = \"\uFEDF\"\n+++\n# T\n");
+    EXPECT_EQ(document.frontmatter()["title_note"], "日本語、テスト。 ＋ é 🎉");
+    EXPECT_EQ(document.frontmatter()["clé"], "\uFEDF");
+    ASSERT_TRUE(document.set_field("area", "ウェブ、UI").ok());
+    EXPECT_EQ(document.field("area"), "ウェブ、UI");
+}
+
 // Random values through set_field and back through parse: quotes, colons, emoji, line breaks,
 // leading blanks, numbers as text, YAML keywords.
 TEST(DocumentEdit, AnyValueWrittenBySetFieldReadsBackTheSame) {

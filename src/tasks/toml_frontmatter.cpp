@@ -1,6 +1,7 @@
 #include "tasks/toml_frontmatter.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <sstream>
 
 #include <toml++/toml.h>
@@ -19,11 +20,83 @@ std::string text_of(const Printable& value) {
     return stream.str();
 }
 
+// toml++ 3.3 (Debian 12) reaches __builtin_unreachable, undefined behaviour, when it classifies
+// some non-ASCII characters (U+3001 "、", U+FEDF, ...), even inside strings. We hand it a copy in
+// which every non-ASCII BMP character c is moved to the private-use plane (U+F0000 + c), which
+// it handles, and move strings back when we read them. TOML allows non-ASCII text only in
+// strings and comments, so nothing else changes.
+constexpr char32_t k_shift = 0xF0000;
+
+char32_t decode(std::string_view text, size_t at, size_t& length) {
+    auto lead = static_cast<unsigned char>(text[at]);
+    length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+    if (at + length > text.size()) {
+        length = 1;
+        return lead;
+    }
+    char32_t code_point = length == 1 ? lead : lead & (0x7F >> length);
+    for (size_t i = 1; i < length; ++i)
+        code_point = (code_point << 6) | (static_cast<unsigned char>(text[at + i]) & 0x3F);
+    return code_point;
+}
+
+void append_utf8(std::string& out, char32_t code_point) {
+    if (code_point < 0x80) {
+        out += static_cast<char>(code_point);
+    } else if (code_point < 0x800) {
+        out += static_cast<char>(0xC0 | (code_point >> 6));
+        out += static_cast<char>(0x80 | (code_point & 0x3F));
+    } else if (code_point < 0x10000) {
+        out += static_cast<char>(0xE0 | (code_point >> 12));
+        out += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (code_point & 0x3F));
+    } else {
+        out += static_cast<char>(0xF0 | (code_point >> 18));
+        out += static_cast<char>(0x80 | ((code_point >> 12) & 0x3F));
+        out += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (code_point & 0x3F));
+    }
+}
+
+// The copy handed to toml++, or nullopt when the block already uses the private-use plane we
+// borrow (then the mapping could not be undone).
+std::optional<std::string> shifted_for_parser(std::string_view block) {
+    std::string result;
+    result.reserve(block.size() + block.size() / 2);
+    for (size_t at = 0; at < block.size();) {
+        size_t length = 0;
+        const char32_t code_point = decode(block, at, length);
+        if (code_point >= k_shift && code_point <= 0xFFFFF)
+            return std::nullopt;
+        if (code_point >= 0x80 && code_point <= 0xFFFF)
+            append_utf8(result, k_shift + code_point);
+        else
+            result.append(block.substr(at, length));
+        at += length;
+    }
+    return result;
+}
+
+std::string shifted_back(std::string_view text) {
+    std::string result;
+    result.reserve(text.size());
+    for (size_t at = 0; at < text.size();) {
+        size_t length = 0;
+        const char32_t code_point = decode(text, at, length);
+        if (code_point >= k_shift + 0x80 && code_point <= k_shift + 0xFFFF)
+            append_utf8(result, code_point - k_shift);
+        else
+            result.append(text.substr(at, length));
+        at += length;
+    }
+    return result;
+}
+
 // toml++ keeps keys sorted; the file's order is the order of their source positions.
 std::vector<std::pair<std::string, const toml::node*>> in_file_order(const toml::table& table) {
     std::vector<std::pair<std::string, const toml::node*>> ordered;
     for (const auto& [key, node] : table)
-        ordered.emplace_back(std::string(key.str()), &node);
+        ordered.emplace_back(shifted_back(key.str()), &node);
     std::stable_sort(ordered.begin(), ordered.end(), [](const auto& left, const auto& right) {
         const auto& a = left.second->source().begin;
         const auto& b = right.second->source().begin;
@@ -46,7 +119,7 @@ Json node_to_json(const toml::node& node) {
         return items;
     }
     if (const auto* text = node.as_string())
-        return text->get();
+        return shifted_back(text->get());
     if (const auto* integer = node.as_integer())
         return integer->get();
     if (const auto* floating = node.as_floating_point()) {
@@ -158,11 +231,16 @@ std::string dump_value(const Json& value) {
 }  // namespace
 
 Result<yaml::Frontmatter> read(std::string_view block, const std::string& origin, int first_line) {
+    const auto shifted = shifted_for_parser(block);
+    if (!shifted) {
+        return make_error(ErrorCode::unsupported, "TOML frontmatter with characters U+F0000-U+FFFFF is not supported",
+                          Location {origin, first_line, {}}, "convert the frontmatter to YAML between --- lines");
+    }
     toml::table table;
     try {
-        table = toml::parse(block);
+        table = toml::parse(*shifted);
     } catch (const toml::parse_error& error) {
-        return make_error(ErrorCode::parse, "frontmatter is not valid TOML: " + std::string(error.description()),
+        return make_error(ErrorCode::parse, "frontmatter is not valid TOML: " + shifted_back(error.description()),
                           Location {origin, first_line + static_cast<int>(error.source().begin.line) - 1, {}},
                           "fix the TOML between the +++ lines, or convert it to YAML between --- lines");
     }

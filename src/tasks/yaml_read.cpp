@@ -342,9 +342,11 @@ std::optional<Json> block_scalar(std::string_view block, std::string_view header
     for (const auto& line : content) {
         std::string_view text = block.substr(line.begin, line.end - line.begin);
         if (is_blank(text)) {
-            if (text.size() > indent)
-                return std::nullopt;  // blanks beyond the indentation are content: full parser
-            lines.emplace_back();
+            // Spaces beyond the indentation are content in literal text (js-yaml keeps them,
+            // yaml-cpp drops them); in folded text the full parser decides.
+            if (text.size() > indent && (!literal || text.find('\t') != std::string_view::npos))
+                return std::nullopt;
+            lines.push_back(text.size() > indent ? text.substr(indent) : std::string_view());
             continue;
         }
         if (indent_of(text) < indent)
@@ -557,7 +559,8 @@ Result<Frontmatter> read_frontmatter(std::string_view block, const std::string& 
         while (!keeps_blank_lines && range.second > range.first + 1) {
             std::string_view text = block.substr(lines[range.second - 1].begin,
                                                  lines[range.second - 1].end - lines[range.second - 1].begin);
-            if (!is_blank(text) && text[0] != '#')
+            // Only empty lines and comments: a line of spaces may be content of a block scalar.
+            if (!text.empty() && text[0] != '#')
                 break;
             --range.second;
         }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <limits>
 
 namespace sc::tasks::yaml {
 namespace {
@@ -212,7 +213,7 @@ double float_value(std::string_view text) {
     if (value == ".inf")
         return sign * HUGE_VAL;
     if (value == ".nan")
-        return NAN;
+        return std::numeric_limits<double>::quiet_NaN();
     if (value.find(':') != std::string::npos) {
         double result = 0;
         size_t start = 0;

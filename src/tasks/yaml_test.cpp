@@ -111,6 +111,15 @@ TEST(YamlRead, FastReaderAgreesWithTheFullParser) {
     }
 }
 
+// js-yaml keeps a literal line of spaces beyond the indentation; yaml-cpp drops it.
+TEST(YamlRead, LiteralTextKeepsLinesOfSpacesAsJsYamlDoes) {
+    const std::string value = "first\n  \nlast line\n  ";
+    auto result = read_frontmatter(dump_entry("k", value) + "next: 1\n", "f", 1);
+    ASSERT_TRUE(result.ok()) << result.error().describe();
+    EXPECT_EQ(result->values["k"], value);
+    EXPECT_EQ(result->values["next"], 1);
+}
+
 TEST(YamlRead, EntriesOwnTheirLinesButNotTheCommentsAfterThem) {
     const std::string block = "# leading\na: 1\n\n# about b\nb:\n  - x\n\nc: |+\n  kept\n\n";
     auto result = read_frontmatter(block, "f", 1);
