@@ -157,6 +157,8 @@ std::map<std::string, std::string> Sandbox::snapshot(const std::string& folder) 
         return files_by_path;
     for (const auto& entry : fs::recursive_directory_iterator(folder)) {
         std::string relative = fs::relative(entry.path(), folder).string();
+        if (entry.path().filename().string().rfind('.', 0) == 0)
+            continue;  // lock files and other hidden entries are not part of a tree
         if (entry.is_directory())
             files_by_path[relative + "/"] = "";
         else

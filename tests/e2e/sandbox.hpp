@@ -42,7 +42,8 @@ public:
 
     std::string read(const std::string& path) const;
     void write(const std::string& path, const std::string& content) const;
-    /// Every file under a folder, as relative path -> content (for comparing trees).
+    /// Every file under a folder, as relative path -> content (for comparing trees); hidden
+    /// entries (lock files) are left out.
     std::map<std::string, std::string> snapshot(const std::string& folder) const;
 
 private:

@@ -1,0 +1,206 @@
+// The event log is complete and exact: random sequences of task operations, each run as its
+// own observed command, interleaved with edits made behind sc's back, always replay to a tree
+// byte-identical to the live one, and replaying up to any past command gives the tree as it
+// was then.
+
+#include <gtest/gtest.h>
+#include <rapidcheck.h>
+#include <rapidcheck/gtest.h>
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "observe/command_observer.hpp"
+#include "observe/observed_tasks.hpp"
+#include "observe/replay.hpp"
+#include "util/files.hpp"
+
+namespace sc::observe {
+namespace {
+
+namespace fs = std::filesystem;
+
+class World {
+public:
+    World() : m_clock(1'795'000'000'000'000'000) {
+        char pattern[] = "/tmp/sc-replay-property-XXXXXX";
+        m_root = ::mkdtemp(pattern);
+        fs::create_directories(m_root + "/home");
+        fs::create_directories(m_root + "/project");
+        m_environment.set("HOME", m_root + "/home");
+        m_environment.set("OTEL_TRACES_EXPORTER", "none");  // events are what this test is about
+        m_environment.set("OTEL_METRICS_EXPORTER", "none");
+        m_environment.set("OTEL_LOGS_EXPORTER", "none");
+        tasks::ProjectOptions options;
+        options.current_directory = m_root + "/project";
+        m_paths = tasks::resolve_project(m_environment, options).value();
+    }
+    ~World() {
+        std::error_code ignored;
+        fs::remove_all(m_root, ignored);
+    }
+
+    // One `sc` invocation: an observer, the operation, the end of the command.
+    template <class Operation>
+    void command(const std::string& name, Operation&& operation) {
+        m_clock.advance(std::chrono::seconds(1));
+        ObserverOptions options;
+        options.environment = &m_environment;
+        options.clock = &m_clock;
+        options.project = m_paths;
+        options.command = name;
+        options.warn = [](const Error& warning) { FAIL() << "telemetry warning: " << warning.describe(); };
+        std::unique_ptr<CommandObserver> observer = CommandObserver::start(std::move(options));
+        {
+            ObservedTaskService service(tasks::TaskService::for_project(m_paths, m_clock), observer.get());
+            operation(service);
+        }
+        observer->finish(0, nullptr);
+    }
+
+    std::vector<std::string> task_paths() const {
+        std::vector<std::string> found;
+        if (!fs::exists(m_paths.tasks_dir))
+            return found;
+        for (const auto& entry : fs::recursive_directory_iterator(m_paths.tasks_dir))
+            if (entry.is_regular_file() && entry.path().extension() == ".md")
+                found.push_back(entry.path().string());
+        std::sort(found.begin(), found.end());
+        return found;
+    }
+
+    std::vector<std::string> ids(observe::ObservedTaskService& service) const {
+        tasks::ListFilter filter;
+        filter.location = tasks::LocationScope::all;
+        filter.include_parents = true;
+        std::vector<std::string> found;
+        if (auto listed = service.list(filter); listed.ok())
+            for (const tasks::TaskRecord& record : listed->tasks)
+                found.push_back(record.id);
+        return found;
+    }
+
+    TreeModel live() const { return TreeModel::read_live(tasks::TreeRoots {m_paths.tasks_dir, {}}).value(); }
+    std::string store() const { return m_paths.store_dir + "/telemetry"; }
+    int64_t now() const { return m_clock.now_unix_nanos(); }
+    const tasks::ProjectPaths& paths() const { return m_paths; }
+
+private:
+    std::string m_root;
+    FixedClock m_clock;
+    MapEnvironment m_environment;
+    tasks::ProjectPaths m_paths;
+};
+
+const std::vector<std::string> k_statuses {"todo", "in_progress", "done", "blocked", "reviewing"};
+const std::vector<std::string> k_titles {"Add login page",
+                                         "Fix crash on save",
+                                         "Write the user guide",
+                                         "Implement authentication configuration management for kubernetes",
+                                         "Refactor payment retry handler",
+                                         "Dark mode"};
+
+template <class T>
+const T& pick(const std::vector<T>& items) {
+    return items[*rc::gen::inRange<size_t>(0, items.size())];
+}
+
+RC_GTEST_PROP(ReplayProperty, RandomOperationsAndExternalEditsReplayByteForByte, ()) {
+    World world;
+    world.command("init", [](ObservedTaskService& service) { RC_ASSERT(service.init().ok()); });
+    std::vector<std::pair<int64_t, TreeModel>> snapshots;
+    size_t steps = *rc::gen::inRange<size_t>(1, 20);
+    for (size_t step = 0; step < steps; ++step) {
+        int kind = *rc::gen::inRange(0, 16);
+        if (kind >= 10) {
+            kind = 10 + (kind - 10) % 3;  // edits behind sc's back are drawn twice as often
+            // Behind sc's back: a hand edit, a new hand-written file, a deleted file.
+            std::vector<std::string> files = world.task_paths();
+            if (kind == 10 && !files.empty()) {
+                std::string path = pick(files);
+                std::string content = files::read(path).value_or("");
+                RC_ASSERT(files::write_atomic(path, content + "\nEdited by hand.\n").ok());
+            } else if (kind == 11) {
+                std::string path =
+                    world.paths().tasks_dir + "/current/hand-written-" + std::to_string(step) + ".task.md";
+                RC_ASSERT(
+                    files::write_atomic(path, "# Hand written\n\n---\ntype: chore\nstatus: todo\narea: x\n---\n").ok());
+            } else if (kind == 12 && !files.empty()) {
+                std::string path = pick(files);
+                if (path.find("_overview.md") == std::string::npos)
+                    fs::remove(path);
+            }
+            continue;
+        }
+        world.command("step", [&](ObservedTaskService& service) {
+            std::vector<std::string> ids = world.ids(service);
+            std::string id = ids.empty() ? "missing-11A" : pick(ids);
+            switch (kind) {
+                case 0: {
+                    tasks::CreateRequest request;
+                    request.title = pick(k_titles);
+                    request.fields.priority = "high";
+                    (void)service.create(request);
+                    break;
+                }
+                case 1: {
+                    tasks::UpdateRequest request;
+                    request.fields.status = pick(k_statuses);
+                    request.fields.tags = std::vector<std::string> {"a", "b c"};
+                    (void)service.update(id, request);
+                    break;
+                }
+                case 2:
+                    (void)service.set_section(id, "deliverable", "Shipped.\n\nWith tests.");
+                    break;
+                case 3:
+                    (void)service.append_log(id, "worked on it", tasks::LogStyle::utc_date);
+                    break;
+                case 4:
+                    (void)service.complete(id);
+                    break;
+                case 5:
+                    (void)service.move(id, tasks::Placement {tasks::WorkflowState::current, {}});
+                    break;
+                case 6:
+                    (void)service.remove(id, tasks::DeleteMode::cascade);
+                    break;
+                case 7: {
+                    tasks::CreateRequest request;
+                    request.title = "Parent " + pick(k_titles);
+                    (void)service.create_parent(request, {"First step", "Second step", "Third step"});
+                    break;
+                }
+                case 8:
+                    (void)service.promote(id, {"Sub one"});
+                    break;
+                default: {
+                    tasks::CreateRequest request;
+                    request.title = "Added " + pick(k_titles);
+                    (void)service.add_subtask(id, request);
+                    break;
+                }
+            }
+        });
+        snapshots.emplace_back(world.now(), world.live());
+    }
+    // The last command recorded everything up to it; a final check records what came after.
+    world.command("final", [&](ObservedTaskService& service) { (void)world.ids(service); });
+
+    Result<ReplayResult> replayed = replay_events(world.store(), {});
+    RC_ASSERT(replayed.ok());
+    std::vector<std::string> differences = replayed->model.differences(world.live());
+    RC_ASSERT(differences.empty());
+
+    if (!snapshots.empty()) {
+        const auto& [time, expected] = snapshots[*rc::gen::inRange<size_t>(0, snapshots.size())];
+        Result<ReplayResult> past = replay_events(world.store(), ReplayOptions {time});
+        RC_ASSERT(past.ok());
+        RC_ASSERT(past->model.differences(expected).empty());
+    }
+}
+
+}  // namespace
+}  // namespace sc::observe
