@@ -42,3 +42,21 @@ show task get add-login-page-$(date +%m)A
 
 printf '\nThe task files (cat them, diff them, keep them in git):\n'
 find "$HOME/.scopecraft" -name '*.md' | sed "s|$HOME|~|" | sort
+
+printf '\n\033[1mNow the telemetry every command above recorded.\033[0m\n'
+# A hand edit behind sc's back: the next command that reads the tree records it.
+overview="$HOME/.scopecraft/projects/$(ls "$HOME/.scopecraft/projects")/tasks/current/$parent/_overview.md"
+printf '\nA note added by hand.\n' >> "$overview"
+show task list --format minimal
+show events list --last 8
+show task history add-login-page-$(date +%m)A
+show traces list --last 5
+trace=$("$sc_binary" events list --type TaskCompleted --format json | sed -n 's/.*"trace_id": *"\([0-9a-f]*\)".*/\1/p' | tail -1)
+show traces show "$trace"
+show metrics
+show logs
+show events stats
+show events replay --verify
+show events replay --into "$demo/rebuilt"
+show telemetry status
+printf '\nEverything is plain JSON Lines: try  jq . %s/.scopecraft/projects/*/telemetry/events/*/*.jsonl\n' "$HOME"

@@ -80,7 +80,8 @@ Result<CommandResult> list(const Invocation& invocation, Context& context) {
     filter.tags = invocation.get_all("tags");
     filter.phase = invocation.get("phase");
     filter.parent = invocation.get("parent");
-    filter.include_parents = invocation.has("include-parents");
+    // A tree needs its parents to hang the subtasks on.
+    filter.include_parents = invocation.has("include-parents") || context.globals().format == OutputFormat::tree;
     std::string location = invocation.has("all") ? "all" : invocation.get("location").value_or("current");
     filter.location = location == "all"       ? tasks::LocationScope::all
                       : location == "archive" ? tasks::LocationScope::archive
