@@ -7,7 +7,10 @@ cd "$(dirname "$0")/.."
 jobs=$(nproc)
 fuzz_seconds=${SC_FUZZ_SECONDS:-20}
 
-step() { printf '\n== %s\n' "$*" >&2; }
+step() { printf '\n== %s (%s)\n' "$*" "$(date +%T)" >&2; }
+
+# ccache shares objects between clones of the repository (CI builds a fresh clone each time).
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1 CCACHE_SLOPPINESS=time_macros
 
 step "release build (-Werror)"
 cmake -S . -B build/ci -G Ninja -DCMAKE_BUILD_TYPE=Release -DSC_WERROR=ON -DSC_BUILD_BENCH=ON >/dev/null
@@ -18,7 +21,7 @@ ctest --test-dir build/ci -j"$jobs" --output-on-failure --timeout 600
 step "telemetry compiled out (-DSC_TELEMETRY=OFF)"
 cmake -S . -B build/notelemetry -G Ninja -DCMAKE_BUILD_TYPE=Release -DSC_WERROR=ON -DSC_TELEMETRY=OFF \
   -DSC_BUILD_BENCH=OFF >/dev/null
-ninja -C build/notelemetry -j"$jobs"
+ninja -C build/notelemetry -j"$jobs" sc e2e_tests
 ctest --test-dir build/notelemetry -j"$jobs" --output-on-failure --timeout 600 -L e2e
 
 step "ASan+UBSan build"
