@@ -35,6 +35,16 @@ TEST(Shell, CommandsAsJsonListsEveryCommandWithItsOptions) {
     EXPECT_TRUE(found_completion);
 }
 
+TEST(Shell, CommandsDocumentListsEveryCommand) {
+    Sandbox sandbox;
+    auto commands = sandbox.sc({"commands", "--format", "json"}).json();
+    std::string documented = sandbox.read(std::string(SC_SOURCE_DIR) + "/docs/commands.md");
+    for (const auto& command : commands) {
+        std::string heading = "### `sc " + command["command"].get<std::string>();
+        EXPECT_NE(documented.find(heading), std::string::npos) << "docs/commands.md lacks " << heading;
+    }
+}
+
 TEST(Shell, BashCompletionScriptLoadsInBash) {
     Sandbox sandbox;
     RunResult script = sandbox.sc({"completion", "bash"});
