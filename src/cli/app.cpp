@@ -15,6 +15,7 @@
 #include "telemetry/api/build.hpp"
 #include "util/clock.hpp"
 #include "util/environment.hpp"
+#include "util/text.hpp"
 
 namespace sc::cli {
 
@@ -59,6 +60,14 @@ OutputFormat default_format(const CommandResult& result) {
 // the store. With SC_TELEMETRY=OFF none of it is compiled in.
 std::unique_ptr<observe::CommandObserver> start_observer(const ParsedCommandLine& parsed, Context& context) {
 #if SC_TELEMETRY_COMPILED
+    // Off means free: `--no-telemetry` or OTEL_SDK_DISABLED=true (which no config file can
+    // override) end it here, before any config file is read or setting resolved.
+    bool disabled = parsed.globals.no_telemetry;
+    if (!disabled)
+        if (std::optional<std::string> variable = context.environment().get("OTEL_SDK_DISABLED"))
+            disabled = text::to_lower_ascii(text::trim(*variable)) == "true";
+    if (disabled)
+        return nullptr;
     observe::ObserverOptions options;
     options.environment = &context.environment();
     options.clock = &context.clock();

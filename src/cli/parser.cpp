@@ -70,9 +70,14 @@ std::string option_names(const OptionSpec& option) {
     return names;
 }
 
-void add_command(CLI::App& parent, const CommandSpec& spec, std::vector<Bound>& bound) {
+void add_command(CLI::App& parent, const CommandSpec& spec, std::vector<Bound>& bound, bool with_options) {
     CLI::App* app = parent.add_subcommand(spec.name, spec.summary);
     app->fallthrough();
+    if (!with_options) {
+        // Named in a listing only: `sc task --help` needs the names, not every option.
+        bound.push_back(Bound {&spec, app, {}, {}});
+        return;
+    }
     std::string footer;
     if (!spec.description.empty())
         footer += "\n" + spec.description + "\n";
@@ -113,17 +118,21 @@ void add_command(CLI::App& parent, const CommandSpec& spec, std::vector<Bound>& 
     bound.push_back(std::move(entry));
 }
 
-std::string first_word(const std::vector<std::string>& arguments) {
-    for (size_t i = 1; i < arguments.size(); ++i) {
+// The first `count` words of the command line that are not options (nor the values of the
+// global options): the group and the command.
+std::vector<std::string> leading_words(const std::vector<std::string>& arguments, size_t count) {
+    std::vector<std::string> words;
+    for (size_t i = 1; i < arguments.size() && words.size() < count; ++i) {
         const std::string& word = arguments[i];
         if (word == "--root-dir" || word == "--format" || word == "--telemetry-dir") {
             ++i;  // skip its value
             continue;
         }
         if (!word.empty() && word[0] != '-')
-            return word;
+            words.push_back(word);
     }
-    return "";
+    words.resize(count);
+    return words;
 }
 
 }  // namespace
@@ -148,14 +157,15 @@ Result<ParsedCommandLine> parse_command_line(const Registry& registry, const std
                  "Record no telemetry for this command (OTEL_SDK_DISABLED=true does the same)");
     app.add_flag("--quiet,-q", parsed.globals.quiet, "Print no warnings on stderr");
 
-    // Expand only the group the command line names: building every command's options costs
+    // Expand only the command the command line names: building every command's options costs
     // time on each start, and a short command is mostly start-up.
-    std::string wanted = first_word(arguments);
+    std::vector<std::string> named = leading_words(arguments, 2);
+    const std::string& wanted = named[0];
     std::vector<Bound> bound;
     std::vector<CLI::App*> group_apps;
     for (const CommandSpec& spec : registry.commands())
         if (spec.group.empty())
-            add_command(app, spec, bound);
+            add_command(app, spec, bound, spec.name == wanted);
     for (const GroupSpec& group : registry.groups()) {
         CLI::App* group_app = app.add_subcommand(group.name, group.summary);
         group_app->fallthrough();
@@ -165,7 +175,7 @@ Result<ParsedCommandLine> parse_command_line(const Registry& registry, const std
             continue;
         for (const CommandSpec& spec : registry.commands())
             if (spec.group == group.name)
-                add_command(*group_app, spec, bound);
+                add_command(*group_app, spec, bound, spec.name == named[1]);
     }
 
     std::vector<std::string> reversed(arguments.rbegin(), arguments.rend() - 1);

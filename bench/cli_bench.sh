@@ -1,0 +1,64 @@
+#!/bin/sh
+# Whole-command figures for `sc`, measured side by side in one run (docs/performance.md):
+#   1. `sc task list --format json` on generated trees of 1,000 and 10,000 tasks, warm cache:
+#      median wall time (hyperfine) and peak memory, telemetry on and off.
+#   2. Telemetry on vs off vs compiled out for `sc task list` and `sc task create` on a small
+#      project: median wall time.
+#   3. Instructions (callgrind) of the same commands: telemetry off at run time vs compiled out.
+# Usage: bench/cli_bench.sh GEN_TASK_TREE SC SC_COMPILED_OUT
+set -eu
+abs() { (cd "$(dirname "$1")" && printf '%s/%s' "$(pwd)" "$(basename "$1")"); }
+generator=$(abs "${1:?usage: cli_bench.sh GEN_TASK_TREE SC SC_COMPILED_OUT}")
+sc=$(abs "${2:?}")
+sc_out=$(abs "${3:?}")
+work=$(mktemp -d "${SC_BENCH_DIR:-/var/tmp}/sc-cli-bench-XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+encode() { printf '%s' "$1" | tr '/' '\n' | sed '/^$/d' | sed 's/[^a-zA-Z0-9-]/_/g' | paste -sd- | tr 'A-Z' 'a-z'; }
+median_ms() { # hyperfine JSON -> median in ms
+  sed -n 's/.*"median": *\([0-9.e-]*\).*/\1/p' "$1" | head -1 | awk '{printf "%.2f", $1 * 1000}'
+}
+time_command() { # label, command -> prints "label: median ms"
+  hyperfine -N --warmup 5 --runs "${RUNS:-40}" --export-json "$work/h.json" "$2" >/dev/null 2>&1 ||
+    hyperfine --warmup 5 --runs "${RUNS:-40}" --export-json "$work/h.json" "$2" >/dev/null
+  printf '  %-44s %8s ms\n' "$1" "$(median_ms "$work/h.json")"
+}
+
+echo "== sc task list --format json, warm cache (median wall time, peak memory)"
+for count in 1000 10000; do
+  home="$work/home-$count"; project="$work/project-$count"; mkdir -p "$project"
+  "$generator" "$home/.scopecraft/projects/$(encode "$project")/tasks" "$count" >/dev/null
+  cd "$project"
+  export HOME="$home" SCOPECRAFT_TELEMETRY_DIR="$work/telemetry-$count"
+  time_command "$count tasks, telemetry on" "$sc task list --format json --quiet"
+  OTEL_SDK_DISABLED=true time_command "$count tasks, telemetry off" "$sc task list --format json"
+  time_command "$count tasks, compiled out" "$sc_out task list --format json"
+  /usr/bin/time -f "  peak memory, telemetry on: %M KiB" "$sc" task list --format json --quiet >/dev/null
+done
+
+echo "== one command on a small project (20 tasks): telemetry on vs off vs compiled out"
+home="$work/home-small"; project="$work/project-small"; mkdir -p "$project"
+"$generator" "$home/.scopecraft/projects/$(encode "$project")/tasks" 20 >/dev/null
+cd "$project"
+export HOME="$home" SCOPECRAFT_TELEMETRY_DIR="$work/telemetry-small"
+time_command "task list, telemetry on" "$sc task list --quiet"
+OTEL_SDK_DISABLED=true time_command "task list, telemetry off" "$sc task list"
+time_command "task list, compiled out" "$sc_out task list"
+# create: each run adds a task (same title: ids move on through the letters, then numbers)
+time_command "task create, telemetry on" "$sc task create --title Bench --quiet"
+OTEL_SDK_DISABLED=true time_command "task create, telemetry off" "$sc task create --title Bench"
+time_command "task create, compiled out" "$sc_out task create --title Bench"
+
+if command -v valgrind >/dev/null 2>&1; then
+  echo "== instructions (callgrind): telemetry off at run time vs compiled out"
+  instructions() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
+                   sed -n 's/.*Collected : *\([0-9]*\).*/\1/p'; }
+  for command in "task list" "task create --title Counted"; do
+    # shellcheck disable=SC2086
+    off=$(OTEL_SDK_DISABLED=true instructions "$sc" $command)
+    # shellcheck disable=SC2086
+    out=$(instructions "$sc_out" $command)
+    awk -v c="$command" -v a="$off" -v b="$out" \
+      'BEGIN { printf "  %-28s off %10d  compiled out %10d  (+%.2f%%)\n", c, a, b, (a - b) * 100.0 / b }'
+  done
+fi
