@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "telemetry/api/build.hpp"
 #include "util/text.hpp"
 
 namespace sc::cli {
@@ -53,7 +54,11 @@ Result<OutputFormat> parse_output_format(const std::string& text) {
 
 namespace {
 
+#if SC_TELEMETRY_COMPILED
 constexpr const char* k_version = "sc 0.1.0 (scopecraft, C++)";
+#else
+constexpr const char* k_version = "sc 0.1.0 (scopecraft, C++; telemetry compiled out)";
+#endif
 
 // Where CLI11 keeps what it parsed for one command, so we can copy it into an Invocation.
 struct Bound {
