@@ -49,9 +49,16 @@ enum class View {
 };
 
 struct CommandResult {
+    CommandResult() = default;
+    CommandResult(nlohmann::ordered_json data_, View view_, std::string message_)
+        : data(std::move(data_)), view(view_), message(std::move(message_)) {}
+
     nlohmann::ordered_json data;  // the machine form (`--format json`, MCP)
     View view = View::message;
     std::string message;  // the human form for View::message and View::text
+    /// When set, the `--format json` output already written (large listings stream their JSON
+    /// instead of building `data`).
+    std::string json_text;
 };
 
 /// What a parsed command line gives a handler.

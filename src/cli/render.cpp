@@ -102,9 +102,9 @@ std::string table(const std::vector<std::string>& header, const std::vector<std:
         fixed += widths[c] + 2;
     // On a terminal the last column takes what is left of its width; into a pipe or a file
     // nothing is cut (width 0).
-    size_t last = options.width <= 0                                          ? std::string::npos
+    size_t last = options.width <= 0                                ? std::string::npos
                   : static_cast<size_t>(options.width) > fixed + 10 ? static_cast<size_t>(options.width) - fixed
-                                                                              : 40;
+                                                                    : 40;
     std::string out;
     auto line = [&](const std::vector<std::string>& cells, const std::string& colour) {
         std::string text;
@@ -316,8 +316,11 @@ std::string to_json_text(const nlohmann::ordered_json& value, int indent) {
 }
 
 std::string render(const CommandResult& result, const RenderOptions& options) {
-    if (options.format == OutputFormat::json)
+    if (options.format == OutputFormat::json) {
+        if (!result.json_text.empty())
+            return result.json_text;
         return to_json_text(result.data.is_null() ? Json::object() : result.data) + "\n";
+    }
     if (options.format == OutputFormat::minimal)
         return minimal(result);
     switch (result.view) {

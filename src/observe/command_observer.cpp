@@ -64,8 +64,13 @@ std::vector<tasks::ChangeRecord> external_records(const std::vector<tasks::FileC
 }
 
 constexpr telemetry::InstrumentDescriptor k_tasks_by_status {
-    "scopecraft.tasks", "scopecraft.tasks", "{task}", "Tasks in the tree by status, as the last listing saw them",
-    telemetry::InstrumentKind::observable_gauge, true, {}};
+    "scopecraft.tasks",
+    "scopecraft.tasks",
+    "{task}",
+    "Tasks in the tree by status, as the last listing saw them",
+    telemetry::InstrumentKind::observable_gauge,
+    true,
+    {}};
 
 void observe_status_counts(telemetry::Observer& observer, void* state) {
     const auto* counts = static_cast<const std::map<std::string, int64_t>*>(state);
@@ -220,12 +225,10 @@ void CommandObserver::check_external_changes(const tasks::TreeRoots& roots) {
         report(changes.error());
         return;
     }
-    if (changes->empty()) {
-        // The stat details may have been refreshed even when nothing changed.
-        m_state_dirty = true;
+    if (m_state->modified())
+        m_state_dirty = true;  // changes found, or stat details refreshed: worth saving
+    if (changes->empty())
         return;
-    }
-    m_state_dirty = true;
     const telemetry::SpanContext& context = telemetry::current_context();
     store::EventMeta meta;
     meta.trace_id = context.is_valid() ? telemetry::to_hex(context.trace_id) : "";

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
+#include <charconv>
 #include <cinttypes>
 #include <cstdio>
 
@@ -95,15 +96,23 @@ Result<TreeState> TreeState::load(const std::string& path) {
             state.m_folders.insert(std::string(line.substr(2)));
             continue;
         }
+        // from_chars rather than sscanf: this runs for every file of the tree on every command.
         Fingerprint fingerprint;
-        int consumed = 0;
-        std::string copy(line);
-        if (std::sscanf(copy.c_str(), "F %" SCNx64 " %" SCNu64 " %" SCNu64 " %" SCNd64 " %n", &fingerprint.hash,
-                        &fingerprint.size, &fingerprint.inode, &fingerprint.mtime_nanos, &consumed) != 4 ||
-            consumed <= 0 || static_cast<size_t>(consumed) >= copy.size())
+        const char* cursor = line.data() + 2;
+        const char* end = line.data() + line.size();
+        auto number = [&](auto& value, int base) {
+            auto [next, error] = std::from_chars(cursor, end, value, base);
+            if (error != std::errc() || next == end || *next != ' ')
+                return false;
+            cursor = next + 1;
+            return true;
+        };
+        if (line.size() < 3 || line[0] != 'F' || line[1] != ' ' || !number(fingerprint.hash, 16) ||
+            !number(fingerprint.size, 10) || !number(fingerprint.inode, 10) || !number(fingerprint.mtime_nanos, 10) ||
+            cursor >= end)
             return make_error(ErrorCode::parse, "unreadable task-tree state line", Location {path, line_number, {}},
                               "delete the file; it is rebuilt from the events");
-        state.m_files[copy.substr(static_cast<size_t>(consumed))] = fingerprint;
+        state.m_files.emplace_hint(state.m_files.end(), std::string(cursor, end), fingerprint);
     }
     return state;
 }
@@ -135,6 +144,7 @@ Status TreeState::apply(const std::vector<tasks::FileChange>& changes) {
 }
 
 Result<std::vector<tasks::FileChange>> TreeState::detect(const tasks::TreeRoots& roots) {
+    m_modified = false;
     std::map<std::string, LiveEntry> live;
     for (auto tree : {tasks::TreeKind::store, tasks::TreeKind::project_local}) {
         const std::string& root = tree == tasks::TreeKind::store ? roots.store : roots.project_local;
@@ -168,8 +178,10 @@ Result<std::vector<tasks::FileChange>> TreeState::detect(const tasks::TreeRoots&
             written_files.push_back({tasks::FileChangeKind::file_created, path, {}, std::move(content.value()), tree});
         else if (known->second.hash != now.hash || known->second.size != now.size)
             written_files.push_back({tasks::FileChangeKind::file_modified, path, {}, std::move(content.value()), tree});
-        else
+        else {
             known->second = now;  // same bytes, new stat (touched, or rewritten identically)
+            m_modified = true;
+        }
     }
     for (const auto& [key, fingerprint] : m_files)
         if (live.count(key) == 0 || live[key].is_folder) {
@@ -190,6 +202,8 @@ Result<std::vector<tasks::FileChange>> TreeState::detect(const tasks::TreeRoots&
         for (tasks::FileChange& change : *group)
             changes.push_back(std::move(change));
     SC_TRY(apply(changes));
+    if (!changes.empty())
+        m_modified = true;
     // Refresh stat details of the files just read, so the next check skips them.
     for (const auto& [key, entry] : live) {
         if (entry.is_folder)
@@ -200,6 +214,7 @@ Result<std::vector<tasks::FileChange>> TreeState::detect(const tasks::TreeRoots&
         if (known->second.size == static_cast<uint64_t>(entry.info.st_size)) {
             known->second.inode = static_cast<uint64_t>(entry.info.st_ino);
             known->second.mtime_nanos = mtime_of(entry.info);
+            m_modified = true;
         }
     }
     return changes;

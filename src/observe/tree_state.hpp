@@ -49,12 +49,16 @@ public:
     /// Records changes `sc` made itself (their stat details are unknown until the next check).
     Status apply(const std::vector<tasks::FileChange>& changes);
 
+    /// True when the last detect() found changes or refreshed stat details: worth saving.
+    [[nodiscard]] bool modified() const { return m_modified; }
+
     [[nodiscard]] const std::map<std::string, Fingerprint>& files() const { return m_files; }
     [[nodiscard]] const std::set<std::string>& folders() const { return m_folders; }
 
 private:
     std::map<std::string, Fingerprint> m_files;  // model_key -> fingerprint
     std::set<std::string> m_folders;
+    bool m_modified = false;
 };
 
 }  // namespace sc::observe

@@ -273,7 +273,7 @@ std::string TaskDocument::section(std::string_view name) const {
     return {};
 }
 
-nlohmann::ordered_json TaskDocument::to_json() const {
+nlohmann::ordered_json TaskDocument::sections_json() const {
     nlohmann::ordered_json sections = nlohmann::ordered_json::object();
     for (auto name : k_standard_sections)
         sections[std::string(name)] = "";
@@ -281,10 +281,14 @@ nlohmann::ordered_json TaskDocument::to_json() const {
         sections["instruction"] = m_loose_body;
     for (const auto& section : m_sections)
         sections[text::to_lower_ascii(section.name)] = section.body;
+    return sections;
+}
+
+nlohmann::ordered_json TaskDocument::to_json() const {
     nlohmann::ordered_json result = nlohmann::ordered_json::object();
     result["title"] = m_title;
     result["frontmatter"] = m_frontmatter;
-    result["sections"] = std::move(sections);
+    result["sections"] = sections_json();
     return result;
 }
 

@@ -86,6 +86,8 @@ public:
     /// sections has instruction, tasks, deliverable, log and every other section under its
     /// lower-cased name.
     [[nodiscard]] nlohmann::ordered_json to_json() const;
+    /// The `sections` member of to_json() alone.
+    [[nodiscard]] nlohmann::ordered_json sections_json() const;
 
 private:
     std::string m_text;

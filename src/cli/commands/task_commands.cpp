@@ -4,6 +4,7 @@
 
 #include "cli/commands/commands.hpp"
 #include "cli/commands/task_support.hpp"
+#include "cli/json_writer.hpp"
 
 namespace sc::cli {
 
@@ -88,6 +89,11 @@ Result<CommandResult> list(const Invocation& invocation, Context& context) {
                                               : tasks::LocationScope::current;
     tasks::ListResult listed = SC_TRY(service.list(filter));
     report_diagnostics(context, listed.diagnostics);
+    if (context.globals().format == OutputFormat::json) {
+        CommandResult result {Json(), View::task_list, ""};
+        result.json_text = task_list_json(listed.tasks);
+        return result;
+    }
     Json data = Json::array();
     for (const TaskRecord& record : listed.tasks)
         data.push_back(record.to_json());

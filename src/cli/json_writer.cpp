@@ -1,0 +1,151 @@
+#include "cli/json_writer.hpp"
+
+#include <cstdio>
+
+#include "util/text.hpp"
+
+namespace sc::cli {
+
+namespace {
+
+void indent_to(std::string& out, int spaces) {
+    out.append(static_cast<size_t>(spaces), ' ');
+}
+
+void append_escaped_valid(std::string& out, std::string_view text) {
+    out.push_back('"');
+    size_t plain_from = 0;
+    for (size_t i = 0; i < text.size(); ++i) {
+        auto c = static_cast<unsigned char>(text[i]);
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        out.append(text.substr(plain_from, i - plain_from));
+        plain_from = i + 1;
+        switch (c) {
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\b':
+                out += "\\b";
+                break;
+            case '\f':
+                out += "\\f";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            default: {
+                char buffer[8];
+                std::snprintf(buffer, sizeof buffer, "\\u%04x", c);
+                out += buffer;
+            }
+        }
+    }
+    out.append(text.substr(plain_from));
+    out.push_back('"');
+}
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view text) {
+    if (text::is_valid_utf8(text)) {
+        append_escaped_valid(out, text);
+        return;
+    }
+    // Rare: let nlohmann apply its replacement rules so the two writers never disagree.
+    out += nlohmann::ordered_json(std::string(text))
+               .dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+void append_pretty_json(std::string& out, const nlohmann::ordered_json& value, int indent) {
+    switch (value.type()) {
+        case nlohmann::ordered_json::value_t::object: {
+            if (value.empty()) {
+                out += "{}";
+                return;
+            }
+            out += "{\n";
+            bool first = true;
+            for (const auto& [key, member] : value.items()) {
+                if (!first)
+                    out += ",\n";
+                first = false;
+                indent_to(out, indent + 2);
+                append_json_string(out, key);
+                out += ": ";
+                append_pretty_json(out, member, indent + 2);
+            }
+            out += "\n";
+            indent_to(out, indent);
+            out += "}";
+            return;
+        }
+        case nlohmann::ordered_json::value_t::array: {
+            if (value.empty()) {
+                out += "[]";
+                return;
+            }
+            out += "[\n";
+            bool first = true;
+            for (const auto& item : value) {
+                if (!first)
+                    out += ",\n";
+                first = false;
+                indent_to(out, indent + 2);
+                append_pretty_json(out, item, indent + 2);
+            }
+            out += "\n";
+            indent_to(out, indent);
+            out += "]";
+            return;
+        }
+        case nlohmann::ordered_json::value_t::string:
+            append_json_string(out, value.get_ref<const std::string&>());
+            return;
+        case nlohmann::ordered_json::value_t::boolean:
+            out += value.get<bool>() ? "true" : "false";
+            return;
+        case nlohmann::ordered_json::value_t::number_integer:
+            out += std::to_string(value.get<int64_t>());
+            return;
+        case nlohmann::ordered_json::value_t::number_unsigned:
+            out += std::to_string(value.get<uint64_t>());
+            return;
+        default:  // floats, null, binary: nlohmann's own formatting (shortest round-trip for floats)
+            out += value.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+            return;
+    }
+}
+
+std::string task_list_json(const std::vector<tasks::TaskRecord>& records) {
+    if (records.empty())
+        return "[]\n";
+    std::string out;
+    out.reserve(records.size() * 1200);
+    out += "[\n";
+    for (size_t i = 0; i < records.size(); ++i) {
+        const tasks::TaskRecord& record = records[i];
+        out += i == 0 ? "  {\n    \"metadata\": " : ",\n  {\n    \"metadata\": ";
+        append_pretty_json(out, record.metadata_json(), 4);
+        out += ",\n    \"document\": {\n      \"title\": ";
+        append_json_string(out, record.document.title());
+        out += ",\n      \"frontmatter\": ";
+        append_pretty_json(out, record.document.frontmatter(), 6);
+        out += ",\n      \"sections\": ";
+        append_pretty_json(out, record.document.sections_json(), 6);
+        out += "\n    }\n  }";
+    }
+    out += "\n]\n";
+    return out;
+}
+
+}  // namespace sc::cli

@@ -1,0 +1,27 @@
+#pragma once
+// Writing JSON exactly as nlohmann::json's dump(2) does, but straight into a string: listing
+// 1,000 tasks as JSON spent more time building and serialising a JSON tree than reading and
+// parsing the files (docs/performance.md). Output is byte-identical to render()'s, which a
+// test checks on every corpus tree.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "tasks/task_record.hpp"
+
+namespace sc::cli {
+
+/// Appends `text` as a JSON string: the escapes nlohmann uses, UTF-8 kept as is, invalid
+/// UTF-8 replaced by U+FFFD.
+void append_json_string(std::string& out, std::string_view text);
+
+/// Appends `value` pretty-printed with two-space indentation, starting at `indent` spaces.
+void append_pretty_json(std::string& out, const nlohmann::ordered_json& value, int indent = 0);
+
+/// The JSON array of `sc task list --format json` (Scopecraft's shape), with a final newline.
+std::string task_list_json(const std::vector<tasks::TaskRecord>& records);
+
+}  // namespace sc::cli

@@ -1,0 +1,55 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "cli/json_writer.hpp"
+#include "cli/render.hpp"
+#include "tasks/task_tree.hpp"
+
+namespace sc::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Every task of every corpus tree, as `sc task list` would load them.
+std::vector<tasks::TaskRecord> corpus_records() {
+    std::vector<tasks::TaskRecord> records;
+    for (const auto& scenario : fs::directory_iterator(std::string(SC_SOURCE_DIR) + "/tests/corpus")) {
+        if (!fs::is_directory(scenario.path() / "tree"))
+            continue;
+        tasks::TreeScan scan =
+            tasks::scan_tree(tasks::TreeRoot {tasks::TreeKind::store, (scenario.path() / "tree").string()},
+                             tasks::LocationScope::all);
+        for (const tasks::TaskLocation& location : scan.tasks)
+            if (auto record = tasks::load_record(location); record.ok())
+                records.push_back(std::move(record.value()));
+    }
+    return records;
+}
+
+TEST(JsonWriter, TaskListIsByteIdenticalToTheGenericRenderer) {
+    std::vector<tasks::TaskRecord> records = corpus_records();
+    ASSERT_GT(records.size(), 40U);
+    nlohmann::ordered_json data = nlohmann::ordered_json::array();
+    for (const tasks::TaskRecord& record : records)
+        data.push_back(record.to_json());
+    EXPECT_EQ(task_list_json(records), to_json_text(data) + "\n");
+}
+
+TEST(JsonWriter, EscapesLikeNlohmannIncludingControlsAndBadUtf8) {
+    nlohmann::ordered_json value = {{"text", std::string("q\"b\\s\x01\t\n\r\b\f é 🎉")},
+                                    {"bad", std::string("x\xff y")},
+                                    {"n", 3},
+                                    {"f", 1.5},
+                                    {"list", {1, "two", nullptr, true}},
+                                    {"empty", nlohmann::ordered_json::object()},
+                                    {"none", nlohmann::ordered_json::array()}};
+    std::string written;
+    append_pretty_json(written, value);
+    EXPECT_EQ(written, to_json_text(value));
+}
+
+TEST(JsonWriter, EmptyListIsAnEmptyArray) { EXPECT_EQ(task_list_json({}), "[]\n"); }
+
+}  // namespace
+}  // namespace sc::cli
