@@ -146,6 +146,10 @@ TEST(Concurrency, KilledWritersNeverLoseAcknowledgedEvents) {
         pid_t second = spawn_writer({root, "events", "1000000", "3", "8"}, output + "-2");
         ASSERT_GT(first, 0);
         ASSERT_GT(second, 0);
+        // Wait until the first writer has acknowledged something (start-up is slow under the
+        // sanitizers), then kill at a random moment of its work.
+        for (int waited = 0; waited < 5000 && acknowledged(output).empty(); ++waited)
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
         std::this_thread::sleep_for(std::chrono::microseconds(random() % 3000));
         ::kill(first, SIGKILL);
         std::this_thread::sleep_for(std::chrono::microseconds(random() % 300));
