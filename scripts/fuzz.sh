@@ -13,6 +13,7 @@ found=0
 for fuzzer in $(find build/fuzz/fuzz -maxdepth 1 -type f -name '*_fuzz' -perm -u+x | sort); do
   name=$(basename "$fuzzer")
   seeds="tests/fuzz-corpus/${name%_fuzz}"
+  [ -d "$seeds" ] || seeds="tests/fuzz-corpus/${name%%_*}"  # store_line_fuzz -> store
   work="build/fuzz/corpus/$name"
   mkdir -p "$work"
   [ -d "$seeds" ] && cp -r "$seeds"/. "$work"/ 2>/dev/null || true
