@@ -7,13 +7,17 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 CXX=clang++-14 cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSC_BUILD_FUZZ=ON \
   -DSC_BUILD_TESTS=OFF -DSC_BUILD_BENCH=OFF >/dev/null
-ninja -C build/fuzz -j"$(nproc)"
+# Only the fuzzers: the libraries are instrumented for them, and other programs would not link.
+targets=$(ninja -C build/fuzz -t targets all | sed -n 's/^\([a-z_]*_fuzz\): .*/\1/p' | grep -v '^cmake_' | sort -u)
+# shellcheck disable=SC2086
+ninja -C build/fuzz -j"$(nproc)" $targets
 mkdir -p build/fuzz/artifacts
 found=0
 for fuzzer in $(find build/fuzz/fuzz -maxdepth 1 -type f -name '*_fuzz' -perm -u+x | sort); do
   name=$(basename "$fuzzer")
-  seeds="tests/fuzz-corpus/${name%_fuzz}"
-  [ -d "$seeds" ] || seeds="tests/fuzz-corpus/${name%%_*}"  # store_line_fuzz -> store
+  base=${name%_fuzz}                       # store_line
+  seeds="tests/fuzz-corpus/$base"
+  [ -d "$seeds" ] || seeds="tests/fuzz-corpus/${base%%_*}/${base#*_}"  # store/line
   work="build/fuzz/corpus/$name"
   mkdir -p "$work"
   [ -d "$seeds" ] && cp -r "$seeds"/. "$work"/ 2>/dev/null || true
