@@ -24,6 +24,10 @@ time_command() { # label, command -> prints "label: median ms"
   printf '  %-44s %8s ms\n' "$1" "$(median_ms "$work/h.json")"
 }
 
+echo "== the floor on this machine: process start"
+time_command "/bin/true" "/bin/true"
+time_command "sc --version (compiled out)" "$sc_out --version"
+
 echo "== sc task list --format json, warm cache (median wall time, peak memory)"
 for count in 1000 10000; do
   home="$work/home-$count"; project="$work/project-$count"; mkdir -p "$project"
