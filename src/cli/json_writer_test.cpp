@@ -17,9 +17,8 @@ std::vector<tasks::TaskRecord> corpus_records() {
     for (const auto& scenario : fs::directory_iterator(std::string(SC_SOURCE_DIR) + "/tests/corpus")) {
         if (!fs::is_directory(scenario.path() / "tree"))
             continue;
-        tasks::TreeScan scan =
-            tasks::scan_tree(tasks::TreeRoot {tasks::TreeKind::store, (scenario.path() / "tree").string()},
-                             tasks::LocationScope::all);
+        tasks::TreeScan scan = tasks::scan_tree(
+            tasks::TreeRoot {tasks::TreeKind::store, (scenario.path() / "tree").string()}, tasks::LocationScope::all);
         for (const tasks::TaskLocation& location : scan.tasks)
             if (auto record = tasks::load_record(location); record.ok())
                 records.push_back(std::move(record.value()));
@@ -49,7 +48,9 @@ TEST(JsonWriter, EscapesLikeNlohmannIncludingControlsAndBadUtf8) {
     EXPECT_EQ(written, to_json_text(value));
 }
 
-TEST(JsonWriter, EmptyListIsAnEmptyArray) { EXPECT_EQ(task_list_json({}), "[]\n"); }
+TEST(JsonWriter, EmptyListIsAnEmptyArray) {
+    EXPECT_EQ(task_list_json({}), "[]\n");
+}
 
 }  // namespace
 }  // namespace sc::cli

@@ -55,11 +55,23 @@ void write_metrics() {
     for (double seconds : {0.002, 0.04, 0.3, 2.0, 20.0})
         k_duration.record(seconds, {{"scopecraft.command", "task list"}});
     k_size.record(640);
-    observe({"scopecraft.samples", "scopecraft.store.bytes", "By", "Store size", InstrumentKind::observable_gauge,
-             true, {}},
-            [](Observer& observer, void*) { observer.observe(int64_t {123456}, {{"scopecraft.signal", "traces"}}); });
-    observe({"scopecraft.samples", "scopecraft.process.cpu", "s", "CPU time", InstrumentKind::observable_counter,
-             false, {}},
+    observe({"scopecraft.samples",
+             "scopecraft.store.bytes",
+             "By",
+             "Store size",
+             InstrumentKind::observable_gauge,
+             true,
+             {}},
+            [](Observer& observer, void*) {
+                observer.observe(int64_t {123456}, {{"scopecraft.signal", "traces"}});
+            });
+    observe({"scopecraft.samples",
+             "scopecraft.process.cpu",
+             "s",
+             "CPU time",
+             InstrumentKind::observable_counter,
+             false,
+             {}},
             [](Observer& observer, void*) { observer.observe(0.25); });
 }
 

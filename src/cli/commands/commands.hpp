@@ -8,15 +8,15 @@
 
 namespace sc::cli {
 
-void register_project_commands(Registry& registry);  // init
-void register_task_commands(Registry& registry);     // task ...
-void register_parent_commands(Registry& registry);   // parent ...
+void register_project_commands(Registry& registry);    // init
+void register_task_commands(Registry& registry);       // task ...
+void register_parent_commands(Registry& registry);     // parent ...
 void register_event_commands(Registry& registry);      // events ..., task history
 void register_telemetry_commands(Registry& registry);  // telemetry ...
 void register_shell_commands(Registry& registry);      // completion, commands
-void register_trace_commands(Registry& registry);    // traces list|show
-void register_metric_commands(Registry& registry);   // metrics
-void register_log_commands(Registry& registry);      // logs
+void register_trace_commands(Registry& registry);      // traces list|show
+void register_metric_commands(Registry& registry);     // metrics
+void register_log_commands(Registry& registry);        // logs
 
 /// "a, b, c"
 std::string text_list(const std::vector<std::string>& items);
