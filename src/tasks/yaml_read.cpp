@@ -5,6 +5,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "tasks/yaml_scalar.hpp"
+#include "util/text.hpp"
 
 namespace sc::tasks::yaml {
 namespace {
@@ -54,23 +55,7 @@ bool only_comment_follows(std::string_view rest) {
     return at == std::string_view::npos || (rest[at] == '#' && at > 0);
 }
 
-void append_utf8(std::string& out, char32_t code_point) {
-    if (code_point < 0x80) {
-        out += static_cast<char>(code_point);
-    } else if (code_point < 0x800) {
-        out += static_cast<char>(0xC0 | (code_point >> 6));
-        out += static_cast<char>(0x80 | (code_point & 0x3F));
-    } else if (code_point < 0x10000) {
-        out += static_cast<char>(0xE0 | (code_point >> 12));
-        out += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (code_point & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (code_point >> 18));
-        out += static_cast<char>(0x80 | ((code_point >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (code_point & 0x3F));
-    }
-}
+using text::append_utf8;
 
 // A single-quoted scalar that closes on this line; `used` gets its length with the quotes.
 std::optional<std::string> single_quoted(std::string_view text, size_t& used) {

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "tasks/yaml_scalar.hpp"
+#include "util/text.hpp"
 
 namespace sc::tasks::yaml {
 namespace {
@@ -46,23 +47,7 @@ std::u16string to_utf16(std::string_view text) {
     return result;
 }
 
-void append_utf8(std::string& out, char32_t code_point) {
-    if (code_point < 0x80) {
-        out += static_cast<char>(code_point);
-    } else if (code_point < 0x800) {
-        out += static_cast<char>(0xC0 | (code_point >> 6));
-        out += static_cast<char>(0x80 | (code_point & 0x3F));
-    } else if (code_point < 0x10000) {
-        out += static_cast<char>(0xE0 | (code_point >> 12));
-        out += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (code_point & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (code_point >> 18));
-        out += static_cast<char>(0x80 | ((code_point >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (code_point & 0x3F));
-    }
-}
+using text::append_utf8;
 
 std::string to_utf8(std::u16string_view text) {
     std::string result;

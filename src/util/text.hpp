@@ -13,6 +13,9 @@ bool is_valid_utf8(std::string_view bytes, size_t* bad_offset = nullptr);
 /// 1-based line number of a byte offset.
 int line_of_offset(std::string_view text, size_t offset);
 
+/// Appends one code point as UTF-8 (the caller passes a valid scalar value).
+void append_utf8(std::string& out, char32_t code_point);
+
 std::string to_lower_ascii(std::string_view text);
 std::string_view trim(std::string_view text);
 bool starts_with(std::string_view text, std::string_view prefix);
