@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "util/json_string.hpp"
 #include "util/text.hpp"
 
 namespace sc::cli {
@@ -12,53 +13,11 @@ void indent_to(std::string& out, int spaces) {
     out.append(static_cast<size_t>(spaces), ' ');
 }
 
-void append_escaped_valid(std::string& out, std::string_view text) {
-    out.push_back('"');
-    size_t plain_from = 0;
-    for (size_t i = 0; i < text.size(); ++i) {
-        auto c = static_cast<unsigned char>(text[i]);
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
-        out.append(text.substr(plain_from, i - plain_from));
-        plain_from = i + 1;
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\b':
-                out += "\\b";
-                break;
-            case '\f':
-                out += "\\f";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            default: {
-                char buffer[8];
-                std::snprintf(buffer, sizeof buffer, "\\u%04x", c);
-                out += buffer;
-            }
-        }
-    }
-    out.append(text.substr(plain_from));
-    out.push_back('"');
-}
-
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view text) {
     if (text::is_valid_utf8(text)) {
-        append_escaped_valid(out, text);
+        json::append_string(out, text);
         return;
     }
     // Rare: let nlohmann apply its replacement rules so the two writers never disagree.

@@ -1,5 +1,7 @@
 #include "store/envelope.hpp"
 
+#include "util/json_string.hpp"
+
 #include <pthread.h>
 #include <sys/random.h>
 #include <unistd.h>
@@ -77,38 +79,7 @@ std::string make_uuid_v7(int64_t unix_nanos) {
 }
 
 void append_json_string(std::string& out, std::string_view text) {
-    out += '"';
-    size_t run_start = 0;
-    for (size_t i = 0; i < text.size(); ++i) {
-        auto byte = static_cast<unsigned char>(text[i]);
-        if (byte >= 0x20 && byte != '"' && byte != '\\')
-            continue;
-        out.append(text.data() + run_start, i - run_start);
-        run_start = i + 1;
-        switch (byte) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            default: {
-                char escaped[7] = {'\\', 'u', '0', '0', k_hex[byte >> 4], k_hex[byte & 0x0F], 0};
-                out += escaped;
-            }
-        }
-    }
-    out.append(text.data() + run_start, text.size() - run_start);
-    out += '"';
+    json::append_string(out, text);
 }
 
 void append_time(std::string& out, int64_t unix_nanos) {

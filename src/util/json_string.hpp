@@ -1,0 +1,15 @@
+#pragma once
+// Writing a JSON string literal from valid UTF-8, with the escapes nlohmann::json uses: short
+// forms for quote, backslash, b, f, n, r and t, other control characters as u00XX, everything
+// else as is. Shared by the store's envelope writer and the CLI's streaming JSON writer, so
+// both write the same bytes.
+
+#include <string>
+#include <string_view>
+
+namespace sc::json {
+
+/// Appends `text` (valid UTF-8; callers check) as a quoted JSON string.
+void append_string(std::string& out, std::string_view text);
+
+}  // namespace sc::json
