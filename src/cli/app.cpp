@@ -21,7 +21,7 @@ namespace sc::cli {
 
 namespace {
 
-void write_all(int fd, const std::string& text) {
+void write_all(int fd, std::string_view text) {
     size_t written = 0;
     while (written < text.size()) {
         ssize_t n = ::write(fd, text.data() + written, text.size() - written);
@@ -94,7 +94,7 @@ int run_parsed(const ParsedCommandLine& parsed) {
         if (!quiet)
             print_error(warning, "warning");
     });
-    context.set_stream_out([](std::string_view text) { write_all(STDOUT_FILENO, std::string(text)); });
+    context.set_stream_out([](std::string_view text) { write_all(STDOUT_FILENO, text); });
     std::unique_ptr<observe::CommandObserver> observer = start_observer(parsed, context);
     Result<CommandResult> result = parsed.command->handler(parsed.invocation, context);
     if (!result.ok()) {

@@ -56,9 +56,9 @@ struct CommandResult {
     nlohmann::ordered_json data;  // the machine form (`--format json`, MCP)
     View view = View::message;
     std::string message;  // the human form for View::message and View::text
-    /// When set, the `--format json` output already written (large listings stream their JSON
-    /// instead of building `data`).
-    std::string json_text;
+    /// Set when the command wrote its output itself, through Context::write_out, as it went
+    /// (large listings, `events export`, `events follow`): nothing more is printed.
+    bool streamed = false;
 };
 
 /// What a parsed command line gives a handler.

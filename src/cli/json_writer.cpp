@@ -85,25 +85,79 @@ void append_pretty_json(std::string& out, const nlohmann::ordered_json& value, i
     }
 }
 
-std::string task_list_json(const std::vector<tasks::TaskRecord>& records) {
-    if (records.empty())
-        return "[]\n";
-    std::string out;
-    out.reserve(records.size() * 1200);
-    out += "[\n";
-    for (size_t i = 0; i < records.size(); ++i) {
-        const tasks::TaskRecord& record = records[i];
-        out += i == 0 ? "  {\n    \"metadata\": " : ",\n  {\n    \"metadata\": ";
-        append_pretty_json(out, record.metadata_json(), 4);
-        out += ",\n    \"document\": {\n      \"title\": ";
-        append_json_string(out, record.document.title());
-        out += ",\n      \"frontmatter\": ";
-        append_pretty_json(out, record.document.frontmatter(), 6);
-        out += ",\n      \"sections\": ";
-        append_pretty_json(out, record.document.sections_json(), 6);
-        out += "\n    }\n  }";
+namespace {
+
+void append_member(std::string& out, int indent, std::string_view key, std::string_view value) {
+    out += ",\n";
+    indent_to(out, indent);
+    append_json_string(out, key);
+    out += ": ";
+    append_json_string(out, value);
+}
+
+/// TaskLocation::metadata_json() written straight out (the corpus test holds the two equal).
+void append_metadata(std::string& out, const tasks::TaskLocation& task) {
+    out += "{\n      \"id\": ";
+    append_json_string(out, task.id);
+    append_member(out, 6, "filename", task.filename);
+    append_member(out, 6, "path", task.path);
+    out += ",\n      \"location\": {\n        \"workflowState\": ";
+    append_json_string(out, tasks::to_string(task.state));
+    if (!task.archive_month.empty())
+        append_member(out, 8, "archiveDate", task.archive_month);
+    out += task.is_parent ? "\n      },\n      \"isParentTask\": true" : "\n      },\n      \"isParentTask\": false";
+    if (task.is_subtask()) {
+        append_member(out, 6, "parentTask", task.parent_id);
+        if (!task.sequence.empty())
+            append_member(out, 6, "sequenceNumber", task.sequence);
     }
-    out += "\n]\n";
+    out += "\n    }";
+}
+
+void append_sections(std::string& out, const tasks::TaskDocument& document) {
+    out += "{";
+    bool first = true;
+    for (const auto& [name, body] : document.section_entries()) {
+        out += first ? "\n        " : ",\n        ";
+        first = false;
+        append_json_string(out, name);
+        out += ": ";
+        append_json_string(out, body);
+    }
+    out += "\n      }";
+}
+
+}  // namespace
+
+void TaskListJsonWriter::add(const tasks::TaskRecord& record) {
+    constexpr size_t k_piece = 64 * 1024;
+    m_buffer += m_count++ == 0 ? "[\n  {\n    \"metadata\": " : ",\n  {\n    \"metadata\": ";
+    append_metadata(m_buffer, record);
+    m_buffer += ",\n    \"document\": {\n      \"title\": ";
+    append_json_string(m_buffer, record.document.title());
+    m_buffer += ",\n      \"frontmatter\": ";
+    append_pretty_json(m_buffer, record.document.frontmatter(), 6);
+    m_buffer += ",\n      \"sections\": ";
+    append_sections(m_buffer, record.document);
+    m_buffer += "\n    }\n  }";
+    if (m_buffer.size() >= k_piece) {
+        m_out(m_buffer);
+        m_buffer.clear();
+    }
+}
+
+void TaskListJsonWriter::finish() {
+    m_buffer += m_count == 0 ? "[]\n" : "\n]\n";
+    m_out(m_buffer);
+    m_buffer.clear();
+}
+
+std::string task_list_json(const std::vector<tasks::TaskRecord>& records) {
+    std::string out;
+    TaskListJsonWriter writer([&out](std::string_view piece) { out += piece; });
+    for (const tasks::TaskRecord& record : records)
+        writer.add(record);
+    writer.finish();
     return out;
 }
 

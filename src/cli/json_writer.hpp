@@ -4,6 +4,7 @@
 // parsing the files (docs/performance.md). Output is byte-identical to render()'s, which a
 // test checks on every corpus tree.
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,7 +22,23 @@ void append_json_string(std::string& out, std::string_view text);
 /// Appends `value` pretty-printed with two-space indentation, starting at `indent` spaces.
 void append_pretty_json(std::string& out, const nlohmann::ordered_json& value, int indent = 0);
 
-/// The JSON array of `sc task list --format json` (Scopecraft's shape), with a final newline.
+/// Writes the JSON array of `sc task list --format json` (Scopecraft's shape) a task at a
+/// time, handing the text to `out` in pieces of about 64 KiB: a listing of any size needs
+/// only that much memory.
+class TaskListJsonWriter {
+public:
+    explicit TaskListJsonWriter(std::function<void(std::string_view)> out) : m_out(std::move(out)) {}
+    void add(const tasks::TaskRecord& record);
+    /// Closes the array (`[]` when nothing was added) and hands out what is left.
+    void finish();
+
+private:
+    std::function<void(std::string_view)> m_out;
+    std::string m_buffer;
+    size_t m_count = 0;
+};
+
+/// The whole array as one string, with a final newline.
 std::string task_list_json(const std::vector<tasks::TaskRecord>& records);
 
 }  // namespace sc::cli

@@ -316,9 +316,9 @@ std::string to_json_text(const nlohmann::ordered_json& value, int indent) {
 }
 
 std::string render(const CommandResult& result, const RenderOptions& options) {
+    if (result.streamed)
+        return {};
     if (options.format == OutputFormat::json) {
-        if (!result.json_text.empty())
-            return result.json_text;
         return to_json_text(result.data.is_null() ? Json::object() : result.data) + "\n";
     }
     if (options.format == OutputFormat::minimal)

@@ -30,6 +30,16 @@ const tasks::ChangeRecord* change_of(const Result<T>&) {
     return nullptr;
 }
 
+/// Whether an operation's result carries a change: reads do not, and hold the tree lock only
+/// while edits made outside sc are recorded, not while they run (a listing piped into a pager
+/// must not keep other commands waiting).
+template <class T>
+struct changes_tree : std::false_type {};
+template <class T>
+struct changes_tree<Result<tasks::Changed<T>>> : std::true_type {};
+template <>
+struct changes_tree<Result<tasks::ChangeRecord>> : std::true_type {};
+
 }  // namespace
 
 template <class Operation>
@@ -48,6 +58,8 @@ auto ObservedTaskService::observed(std::string_view operation, std::string_view 
     // event order is the order of the changes; edits made outside sc are recorded first.
     std::optional<files::FileLock> lock = m_observer->lock_tree();
     m_observer->check_external_changes(tree_roots(m_service.tree()));
+    if constexpr (!changes_tree<decltype(run())>::value)
+        lock.reset();
     auto result = run();
     if (const tasks::ChangeRecord* change = change_of(result)) {
         m_observer->record(*change);
@@ -83,13 +95,25 @@ Result<tasks::TaskRecord> ObservedTaskService::get(std::string_view id) {
 }
 
 Result<tasks::ListResult> ObservedTaskService::list(const tasks::ListFilter& filter) {
-    auto result = observed("task.list", "", [&] { return m_service.list(filter); });
-    if (result.ok() && m_observer != nullptr && m_observer->enabled()) {
-        std::map<std::string, int64_t> counts;
-        for (const tasks::TaskRecord& record : result->tasks)
-            ++counts[record.document.field("status").value_or("unknown")];
+    tasks::ListResult result;
+    result.diagnostics =
+        SC_TRY(visit(filter, [&result](tasks::TaskRecord&& record) { result.tasks.push_back(std::move(record)); }));
+    return result;
+}
+
+Result<std::vector<tasks::Diagnostic>> ObservedTaskService::visit(
+    const tasks::ListFilter& filter, const std::function<void(tasks::TaskRecord&&)>& visit) {
+    const bool counting = m_observer != nullptr && m_observer->enabled();
+    std::map<std::string, int64_t> counts;
+    auto result = observed("task.list", "", [&] {
+        return m_service.visit(filter, [&](tasks::TaskRecord&& record) {
+            if (counting)
+                ++counts[record.document.field("status").value_or("unknown")];
+            visit(std::move(record));
+        });
+    });
+    if (result.ok() && counting)
         m_observer->set_task_status_counts(std::move(counts));
-    }
     return result;
 }
 

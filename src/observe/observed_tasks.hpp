@@ -5,6 +5,7 @@
 // domain event, and first records edits made outside `sc`. The task library itself knows
 // nothing of this; with telemetry off every method is a plain call plus one branch.
 
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -27,6 +28,9 @@ public:
     Result<tasks::Changed<tasks::TaskRecord>> create(const tasks::CreateRequest& request);
     Result<tasks::TaskRecord> get(std::string_view id);
     Result<tasks::ListResult> list(const tasks::ListFilter& filter);
+    /// TaskService::visit, observed as one task.list operation.
+    Result<std::vector<tasks::Diagnostic>> visit(const tasks::ListFilter& filter,
+                                                 const std::function<void(tasks::TaskRecord&&)>& visit);
     Result<tasks::Changed<tasks::TaskRecord>> update(std::string_view id, const tasks::UpdateRequest& request);
     Result<tasks::ChangeRecord> remove(std::string_view id, tasks::DeleteMode mode);
     Result<tasks::Changed<tasks::TaskRecord>> start(std::string_view id);

@@ -56,21 +56,6 @@ bool is_blank(std::string_view text) {
     return js::trim(text).empty();
 }
 
-// Most task files are plain ASCII: checking eight bytes at a time skips the UTF-8 decoder.
-bool is_ascii(std::string_view text) {
-    size_t at = 0;
-    for (; at + 8 <= text.size(); at += 8) {
-        std::uint64_t word = 0;
-        std::memcpy(&word, text.data() + at, 8);
-        if ((word & 0x8080808080808080ULL) != 0)
-            return false;
-    }
-    for (; at < text.size(); ++at) {
-        if (static_cast<unsigned char>(text[at]) >= 0x80)
-            return false;
-    }
-    return true;
-}
 
 std::string scalar_text(const nlohmann::ordered_json& value) {
     if (value.is_string())
@@ -86,7 +71,7 @@ std::string scalar_text(const nlohmann::ordered_json& value) {
 
 Result<TaskDocument> TaskDocument::parse(std::string text, const std::string& origin) {
     size_t bad_offset = 0;
-    if (!is_ascii(text) && !text::is_valid_utf8(text, &bad_offset)) {
+    if (!text::is_valid_utf8(text, &bad_offset)) {
         return make_error(ErrorCode::parse,
                           "task file is not UTF-8 text (invalid byte at offset " + std::to_string(bad_offset) + ")",
                           Location {origin, text::line_of_offset(text, bad_offset), {}},
@@ -273,14 +258,31 @@ std::string TaskDocument::section(std::string_view name) const {
     return {};
 }
 
+std::vector<std::pair<std::string, std::string_view>> TaskDocument::section_entries() const {
+    std::vector<std::pair<std::string, std::string_view>> entries;
+    entries.reserve(std::size(k_standard_sections) + m_sections.size());
+    for (auto name : k_standard_sections)
+        entries.emplace_back(std::string(name), std::string_view());
+    auto set = [&entries](std::string name, std::string_view body) {
+        for (auto& entry : entries) {
+            if (entry.first == name) {
+                entry.second = body;
+                return;
+            }
+        }
+        entries.emplace_back(std::move(name), body);
+    };
+    if (m_sections.empty())
+        set("instruction", m_loose_body);
+    for (const auto& section : m_sections)
+        set(text::to_lower_ascii(section.name), section.body);
+    return entries;
+}
+
 nlohmann::ordered_json TaskDocument::sections_json() const {
     nlohmann::ordered_json sections = nlohmann::ordered_json::object();
-    for (auto name : k_standard_sections)
-        sections[std::string(name)] = "";
-    if (m_sections.empty())
-        sections["instruction"] = m_loose_body;
-    for (const auto& section : m_sections)
-        sections[text::to_lower_ascii(section.name)] = section.body;
+    for (const auto& [name, body] : section_entries())
+        sections[name] = std::string(body);
     return sections;
 }
 

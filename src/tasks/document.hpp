@@ -88,6 +88,10 @@ public:
     [[nodiscard]] nlohmann::ordered_json to_json() const;
     /// The `sections` member of to_json() alone.
     [[nodiscard]] nlohmann::ordered_json sections_json() const;
+    /// The same as (lower-cased name, body) pairs in that order, without building JSON: the
+    /// standard four first, then other sections in file order; a repeated name keeps its first
+    /// place and its last body. The views point into this document.
+    [[nodiscard]] std::vector<std::pair<std::string, std::string_view>> section_entries() const;
 
 private:
     std::string m_text;

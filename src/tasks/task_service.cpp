@@ -1,7 +1,6 @@
 #include "tasks/task_service.hpp"
 
 #include <algorithm>
-#include <thread>
 
 #include "tasks/schema.hpp"
 #include "tasks/service_support.hpp"
@@ -86,26 +85,6 @@ Result<MovePlan> plan_move(const TaskTree& tree, const TaskLocation& location, c
     return plan;
 }
 
-/// Reads and parses task files, on two threads when there are enough of them to repay
-/// starting one (about 50 µs): parsing, not reading, is most of a listing's time.
-std::vector<Result<TaskRecord>> load_records(const std::vector<TaskLocation>& locations) {
-    constexpr size_t k_parallel_from = 256;
-    std::vector<Result<TaskRecord>> records(locations.size(), Result<TaskRecord>(make_error(ErrorCode::internal, "")));
-    auto load_range = [&](size_t begin, size_t end) {
-        for (size_t i = begin; i < end; ++i)
-            records[i] = load_record(locations[i]);
-    };
-    if (locations.size() < k_parallel_from || std::thread::hardware_concurrency() < 2) {
-        load_range(0, locations.size());
-        return records;
-    }
-    size_t half = locations.size() / 2;
-    std::thread helper(load_range, half, locations.size());
-    load_range(0, half);
-    helper.join();
-    return records;
-}
-
 }  // namespace
 
 TaskService::TaskService(TaskTree tree, const Clock& clock, RandomSource random)
@@ -175,33 +154,35 @@ Result<TaskRecord> TaskService::get(std::string_view id) const {
 }
 
 Result<ListResult> TaskService::list(const ListFilter& filter) const {
+    ListResult result;
+    result.diagnostics = SC_TRY(visit(filter, [&result](TaskRecord&& record) { result.tasks.push_back(std::move(record)); }));
+    return result;
+}
+
+// One file at a time, read, parsed, filtered and handed over before the next is read: keeping
+// 1,000 parsed tasks alive cost more in page faults than reading them (docs/performance.md).
+Result<std::vector<Diagnostic>> TaskService::visit(const ListFilter& filter,
+                                                   const std::function<void(TaskRecord&&)>& visit) const {
     std::optional<std::string> status = SC_TRY(normalised_filter(EnumKind::status, filter.status));
     std::optional<std::string> type = SC_TRY(normalised_filter(EnumKind::type, filter.type));
     std::optional<std::string> phase = SC_TRY(normalised_filter(EnumKind::phase, filter.phase));
     TreeScan scan = SC_TRY(m_tree.scan(filter.location));
-    ListResult result;
-    result.diagnostics = std::move(scan.diagnostics);
-    std::vector<TaskLocation> wanted;
-    wanted.reserve(scan.tasks.size());
-    for (TaskLocation& location : scan.tasks) {
+    std::vector<Diagnostic> diagnostics = std::move(scan.diagnostics);
+    for (const TaskLocation& location : scan.tasks) {
         if (location.is_parent && !filter.include_parents)
             continue;
         if (filter.parent && location.parent_id != *filter.parent)
             continue;
-        wanted.push_back(std::move(location));
-    }
-    std::vector<Result<TaskRecord>> records = load_records(wanted);
-    result.tasks.reserve(records.size());
-    for (Result<TaskRecord>& loaded : records) {
+        Result<TaskRecord> loaded = load_record(location);
         if (!loaded.ok()) {
             const Error& error = loaded.error();
-            result.diagnostics.push_back({error.where, "skipped: " + error.message, error.hint});
+            diagnostics.push_back({error.where, "skipped: " + error.message, error.hint});
             continue;
         }
         TaskRecord& record = loaded.value();
         const TaskDocument& document = record.document;
         for (const Diagnostic& diagnostic : document.diagnostics())
-            result.diagnostics.push_back(diagnostic);
+            diagnostics.push_back(diagnostic);
         if (status && !enum_matches(EnumKind::status, *status, document.field("status")))
             continue;
         if (type && !enum_matches(EnumKind::type, *type, document.field("type")))
@@ -220,9 +201,9 @@ Result<ListResult> TaskService::list(const ListFilter& filter) const {
             if (!any)
                 continue;
         }
-        result.tasks.push_back(std::move(record));
+        visit(std::move(record));
     }
-    return result;
+    return diagnostics;
 }
 
 Result<Changed<TaskRecord>> TaskService::update(std::string_view id, const UpdateRequest& request) {

@@ -7,6 +7,7 @@
 // ChangeRecord it applied. Values of type, status, priority and phase are normalised through
 // the schema before anything is written; an unknown value is an error naming the valid ones.
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -131,6 +132,11 @@ public:
     Result<Changed<TaskRecord>> create(const CreateRequest& request);
     Result<TaskRecord> get(std::string_view id) const;
     Result<ListResult> list(const ListFilter& filter) const;
+    /// The tasks list() would return, in the same order, handed to `visit` one at a time and
+    /// not kept: memory stays flat however many tasks there are (each is the visitor's to move
+    /// from or drop). Gives the same diagnostics as list().
+    Result<std::vector<Diagnostic>> visit(const ListFilter& filter,
+                                          const std::function<void(TaskRecord&&)>& visit) const;
     Result<Changed<TaskRecord>> update(std::string_view id, const UpdateRequest& request);
     /// A parent needs DeleteMode::cascade, which removes its folder and everything in it.
     Result<ChangeRecord> remove(std::string_view id, DeleteMode mode = DeleteMode::single);

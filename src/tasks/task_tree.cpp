@@ -240,7 +240,7 @@ TaskLocation locate(const TreeRoot& root, std::string_view relative_path) {
 }
 
 Result<TaskRecord> load_record(const TaskLocation& location) {
-    Result<std::string> content = files::read(location.path);
+    Result<std::string> content = files::read_regular(location.path);
     if (!content.ok())
         return std::move(content).error();
     Result<TaskDocument> document = TaskDocument::parse(std::move(content).value(), location.path);

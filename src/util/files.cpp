@@ -69,6 +69,29 @@ Result<std::string> read(const std::string& path) {
     return content;
 }
 
+Result<std::string> read_regular(const std::string& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return from_errno(errno, "reading", path);
+    char buffer[16384];
+    std::string content;
+    for (;;) {
+        ssize_t got = ::read(fd, buffer, sizeof buffer);
+        if (got < 0) {
+            if (errno == EINTR)
+                continue;
+            int saved = errno;
+            ::close(fd);
+            return from_errno(saved, "reading", path);
+        }
+        content.append(buffer, static_cast<size_t>(got));
+        if (static_cast<size_t>(got) < sizeof buffer)
+            break;
+    }
+    ::close(fd);
+    return content;
+}
+
 static Status write_all(int fd, std::string_view content, const std::string& path) {
     while (!content.empty()) {
         ssize_t wrote = ::write(fd, content.data(), content.size());

@@ -11,6 +11,11 @@ namespace sc::files {
 
 /// Reads a whole file. ErrorCode::not_found when it does not exist.
 Result<std::string> read(const std::string& path);
+/// Reads a whole file known to be a regular file (a folder listing said so): the same result
+/// as read() in fewer system calls, because a read from a regular file that returns less than
+/// asked has reached the end. A small file costs open, one read and close; a listing of 1,000
+/// task files spends most of its system time here.
+Result<std::string> read_regular(const std::string& path);
 
 /// How hard a write tries to reach the disk before returning.
 enum class Durability { none, sync };

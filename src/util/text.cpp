@@ -1,11 +1,27 @@
 #include "util/text.hpp"
 
+#include <cstdint>
+#include <cstring>
+
 namespace sc::text {
+
+size_t ascii_prefix_length(std::string_view bytes) {
+    size_t at = 0;
+    for (; at + 8 <= bytes.size(); at += 8) {
+        std::uint64_t word = 0;
+        std::memcpy(&word, bytes.data() + at, 8);
+        if ((word & 0x8080808080808080ULL) != 0)
+            break;
+    }
+    while (at < bytes.size() && static_cast<unsigned char>(bytes[at]) < 0x80)
+        ++at;
+    return at;
+}
 
 bool is_valid_utf8(std::string_view bytes, size_t* bad_offset) {
     const auto* data = reinterpret_cast<const unsigned char*>(bytes.data());
     size_t size = bytes.size();
-    size_t i = 0;
+    size_t i = ascii_prefix_length(bytes);
     auto fail = [&](size_t at) {
         if (bad_offset != nullptr)
             *bad_offset = at;
@@ -14,7 +30,7 @@ bool is_valid_utf8(std::string_view bytes, size_t* bad_offset) {
     while (i < size) {
         unsigned char lead = data[i];
         if (lead < 0x80) {
-            ++i;
+            i += ascii_prefix_length(bytes.substr(i));  // runs of ASCII eight bytes at a time
             continue;
         }
         size_t length = 0;

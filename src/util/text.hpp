@@ -10,6 +10,8 @@ namespace sc::text {
 /// True when `bytes` is well-formed UTF-8 (no overlongs, no surrogates). On failure `bad_offset`
 /// is the byte offset of the first bad sequence.
 bool is_valid_utf8(std::string_view bytes, size_t* bad_offset = nullptr);
+/// How many bytes at the start of `bytes` are ASCII (checked eight at a time).
+size_t ascii_prefix_length(std::string_view bytes);
 /// 1-based line number of a byte offset.
 int line_of_offset(std::string_view text, size_t offset);
 

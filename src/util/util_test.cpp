@@ -5,8 +5,11 @@
 #include <cstdlib>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "util/clock.hpp"
 #include "util/files.hpp"
+#include "util/json_string.hpp"
 #include "util/result.hpp"
 #include "util/text.hpp"
 
@@ -40,6 +43,51 @@ TEST(Text, Utf8ValidationFindsTheFirstBadByte) {
     EXPECT_FALSE(text::is_valid_utf8("\xc0\xaf"));      // overlong '/'
     EXPECT_FALSE(text::is_valid_utf8("\xed\xa0\x80"));  // surrogate
     EXPECT_FALSE(text::is_valid_utf8("\xe2\x9c"));      // truncated
+}
+
+TEST(Text, Utf8ValidationFindsABadByteAtEveryPositionAfterAnAsciiRun) {
+    // The ASCII fast path skips eight bytes at a time: a bad byte must be found wherever it
+    // falls relative to those words, and a good sequence must pass wherever it falls.
+    for (size_t position = 0; position < 20; ++position) {
+        std::string bad(position, 'a');
+        bad += "\xff tail";
+        size_t offset = 0;
+        EXPECT_FALSE(text::is_valid_utf8(bad, &offset)) << position;
+        EXPECT_EQ(offset, position);
+        std::string good(position, 'a');
+        good += "\xc3\xa9 tail and more ascii";
+        EXPECT_TRUE(text::is_valid_utf8(good)) << position;
+        EXPECT_EQ(text::ascii_prefix_length(good), position);
+    }
+}
+
+TEST(JsonString, WritesTheSameBytesAsNlohmannForEveryAsciiByteAtEveryPosition) {
+    for (int byte = 0; byte < 0x80; ++byte) {
+        for (size_t position = 0; position < 18; ++position) {
+            std::string text(position, 'x');
+            text += static_cast<char>(byte);
+            text += "after \xc3\xa9 and some more";
+            std::string ours;
+            json::append_string(ours, text);
+            EXPECT_EQ(ours, nlohmann::json(text).dump()) << "byte " << byte << " at " << position;
+        }
+    }
+}
+
+TEST(Files, ReadRegularReadsSmallEmptyAndLargeFilesWhole) {
+    std::string folder = ::testing::TempDir() + "read-regular";
+    ASSERT_TRUE(files::make_directories(folder).ok());
+    for (size_t size : {size_t {0}, size_t {1}, size_t {16383}, size_t {16384}, size_t {16385}, size_t {100000}}) {
+        std::string content(size, 'x');
+        for (size_t i = 0; i < size; ++i)
+            content[i] = static_cast<char>('a' + i % 26);
+        std::string path = folder + "/f" + std::to_string(size);
+        ASSERT_TRUE(files::write_atomic(path, content).ok());
+        Result<std::string> read = files::read_regular(path);
+        ASSERT_TRUE(read.ok()) << size;
+        EXPECT_EQ(read.value(), content) << size;
+    }
+    EXPECT_EQ(files::read_regular(folder + "/missing").error().code, ErrorCode::not_found);
 }
 
 TEST(Clock, Rfc3339RoundTripsWithNanoseconds) {

@@ -130,6 +130,24 @@ TEST_F(Telemetry, FollowPrintsEventsAsTheyAreAppended) {
     EXPECT_EQ(event["type"], "TaskCreated");
 }
 
+TEST_F(Telemetry, ExportAndFollowWriteOnlyJsonLinesEvenWithFormatJson) {
+    ok({"task", "create", "--title", "Exported"});
+    ok({"task", "start", id("exported")});
+    for (const std::vector<std::string>& command :
+         {std::vector<std::string> {"events", "export", "--format", "json"},
+          std::vector<std::string> {"events", "follow", "--from-start", "--count", "3", "--format", "json"}}) {
+        std::string out = ok(command).out;
+        size_t lines = 0;
+        for (size_t at = 0; at < out.size(); ++lines) {  // every line one event, nothing after them
+            size_t end = out.find('\n', at);
+            ASSERT_NE(end, std::string::npos) << command[1] << ": " << out;
+            EXPECT_TRUE(nlohmann::json::parse(out.substr(at, end - at)).contains("type")) << command[1];
+            at = end + 1;
+        }
+        EXPECT_EQ(lines, 3U) << command[1] << ": " << out;  // init, create, start
+    }
+}
+
 TEST_F(Telemetry, MetricsCountOperationsByKindAndOutcome) {
     ok({"task", "create", "--title", "Counted"});
     RunResult failed = m_sandbox.sc({"task", "get", "nope-11A"});

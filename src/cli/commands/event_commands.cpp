@@ -167,7 +167,9 @@ Result<CommandResult> follow(const Invocation& invocation, Context& context) {
     }
     if (cursor_name)
         SC_TRY(store::save_cursor(layout, *cursor_name, follower.cursor()));
-    return CommandResult {Json {{"delivered", delivered}}, View::text, ""};
+    CommandResult result {Json {{"delivered", delivered}}, View::text, ""};
+    result.streamed = true;
+    return result;
 }
 
 std::string seconds_text(double seconds) {
@@ -234,7 +236,9 @@ Result<CommandResult> export_events(const Invocation& invocation, Context& conte
     }
     // JSON Lines on stdout whatever the format: that is what export is for.
     context.write_out(lines);
-    return CommandResult {Json(), View::text, ""};
+    CommandResult result {Json(), View::text, ""};
+    result.streamed = true;
+    return result;
 }
 
 Result<CommandResult> replay(const Invocation& invocation, Context& context) {

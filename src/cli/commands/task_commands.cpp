@@ -87,13 +87,19 @@ Result<CommandResult> list(const Invocation& invocation, Context& context) {
     filter.location = location == "all"       ? tasks::LocationScope::all
                       : location == "archive" ? tasks::LocationScope::archive
                                               : tasks::LocationScope::current;
-    tasks::ListResult listed = SC_TRY(service.list(filter));
-    report_diagnostics(context, listed.diagnostics);
     if (context.globals().format == OutputFormat::json) {
+        // Streamed a task at a time: memory stays flat whatever the size of the tree.
+        TaskListJsonWriter writer([&context](std::string_view piece) { context.write_out(piece); });
+        std::vector<tasks::Diagnostic> diagnostics =
+            SC_TRY(service.visit(filter, [&writer](TaskRecord&& record) { writer.add(record); }));
+        writer.finish();
+        report_diagnostics(context, diagnostics);
         CommandResult result {Json(), View::task_list, ""};
-        result.json_text = task_list_json(listed.tasks);
+        result.streamed = true;
         return result;
     }
+    tasks::ListResult listed = SC_TRY(service.list(filter));
+    report_diagnostics(context, listed.diagnostics);
     Json data = Json::array();
     for (const TaskRecord& record : listed.tasks)
         data.push_back(record.to_json());
