@@ -56,7 +56,6 @@ bool is_blank(std::string_view text) {
     return js::trim(text).empty();
 }
 
-
 std::string scalar_text(const nlohmann::ordered_json& value) {
     if (value.is_string())
         return value.get<std::string>();

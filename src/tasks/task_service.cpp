@@ -155,7 +155,8 @@ Result<TaskRecord> TaskService::get(std::string_view id) const {
 
 Result<ListResult> TaskService::list(const ListFilter& filter) const {
     ListResult result;
-    result.diagnostics = SC_TRY(visit(filter, [&result](TaskRecord&& record) { result.tasks.push_back(std::move(record)); }));
+    result.diagnostics =
+        SC_TRY(visit(filter, [&result](TaskRecord&& record) { result.tasks.push_back(std::move(record)); }));
     return result;
 }
 

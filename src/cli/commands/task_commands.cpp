@@ -71,6 +71,19 @@ Result<CommandResult> remove(const Invocation& invocation, Context& context) {
     return CommandResult {data, View::message, "Deleted " + text_list(change.removed)};
 }
 
+/// What a table, tree or minimal listing shows of a task, in the shape of TaskRecord::to_json()
+/// (metadata, title and the frontmatter fields shown) so the renderers read both alike.
+Json listing_summary(const TaskRecord& record) {
+    Json frontmatter = Json::object();
+    for (const char* key : {"status", "type", "priority"}) {
+        auto found = record.document.frontmatter().find(key);
+        if (found != record.document.frontmatter().end())
+            frontmatter[key] = *found;
+    }
+    return {{"metadata", record.metadata_json()},
+            {"document", {{"title", record.document.title()}, {"frontmatter", std::move(frontmatter)}}}};
+}
+
 Result<CommandResult> list(const Invocation& invocation, Context& context) {
     TaskService service = SC_TRY(open_task_service(context));
     tasks::ListFilter filter;
@@ -98,11 +111,11 @@ Result<CommandResult> list(const Invocation& invocation, Context& context) {
         result.streamed = true;
         return result;
     }
-    tasks::ListResult listed = SC_TRY(service.list(filter));
-    report_diagnostics(context, listed.diagnostics);
+    // Tables, trees and minimal lines show a few fields: keep only those, not whole documents.
     Json data = Json::array();
-    for (const TaskRecord& record : listed.tasks)
-        data.push_back(record.to_json());
+    std::vector<tasks::Diagnostic> diagnostics =
+        SC_TRY(service.visit(filter, [&data](TaskRecord&& record) { data.push_back(listing_summary(record)); }));
+    report_diagnostics(context, diagnostics);
     return CommandResult {std::move(data), View::task_list, ""};
 }
 
