@@ -24,9 +24,16 @@ time_command() { # label, command -> prints "label: median ms"
   printf '  %-44s %8s ms\n' "$1" "$(median_ms "$work/h.json")"
 }
 
-echo "== the floor on this machine: process start"
+floors=$(dirname "$generator")  # floor_read_files and floor_page_faults are built beside it
+median_of() { hyperfine -N --warmup 5 --runs "${RUNS:-40}" --export-json "$work/h.json" "$1" >/dev/null 2>&1
+              median_ms "$work/h.json"; }
+
+echo "== the floors on this machine: process start, page faults"
 time_command "/bin/true" "/bin/true"
 time_command "sc --version (compiled out)" "$sc_out --version"
+one=$(median_of "$floors/floor_page_faults 1"); many=$(median_of "$floors/floor_page_faults 2001")
+awk -v a="$one" -v b="$many" 'BEGIN { printf "  %-44s %8.2f us\n", "one page fault (first touch of 4 KiB)", (b - a) * 1000 / 2000 }'
+/usr/bin/time -f "  minor page faults, sc --version: %R" "$sc" --version >/dev/null
 
 echo "== sc task list --format json, warm cache (median wall time, peak memory)"
 for count in 1000 10000; do
@@ -34,10 +41,12 @@ for count in 1000 10000; do
   "$generator" "$home/.scopecraft/projects/$(encode "$project")/tasks" "$count" >/dev/null
   cd "$project"
   export HOME="$home" SCOPECRAFT_TELEMETRY_DIR="$work/telemetry-$count"
+  time_command "$count tasks, floor: read every file" "$floors/floor_read_files $home/.scopecraft/projects/$(encode "$project")/tasks"
   time_command "$count tasks, telemetry on" "$sc task list --format json --quiet"
   OTEL_SDK_DISABLED=true time_command "$count tasks, telemetry off" "$sc task list --format json"
   time_command "$count tasks, compiled out" "$sc_out task list --format json"
-  /usr/bin/time -f "  peak memory, telemetry on: %M KiB" "$sc" task list --format json --quiet >/dev/null
+  /usr/bin/time -f "  peak memory, telemetry on: %M KiB, minor page faults: %R" "$sc" task list --format json --quiet >/dev/null
+  time_command "$count tasks, table, telemetry on" "$sc task list --quiet"
 done
 
 echo "== one command on a small project (20 tasks): telemetry on vs off vs compiled out"

@@ -1,6 +1,6 @@
 # Task tree benchmarks (docs/layout.md, "Performance"). From a build folder:
 #   ./bench/tasks_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
-#   ../../bench/task_list_cli.sh ./bench/gen_task_tree ./src/apps/sc/sc   (hyperfine, once `sc` exists)
+#   whole commands: make bench, or bench/cli_bench.sh (see docs/performance.md)
 add_executable(tasks_bench ${CMAKE_CURRENT_SOURCE_DIR}/tasks_bench.cpp)
 target_include_directories(tasks_bench PRIVATE ${PROJECT_SOURCE_DIR})
 target_link_libraries(tasks_bench PRIVATE sc_tasks benchmark::benchmark sc_warnings)

@@ -93,6 +93,11 @@ private:
     /// A workflow folder or an archive month folder: task files first, then folders.
     void scan_container(WorkflowState state, const std::string& relative, const std::string& month,
                         const std::vector<DirectoryEntry>& entries, bool months_allowed) {
+        // Room for this folder's tasks at once: growing one element at a time keeps two copies
+        // of a large vector alive at each step.
+        std::vector<TaskLocation>& tasks = m_out.tasks;
+        if (tasks.size() + entries.size() > tasks.capacity())
+            tasks.reserve(std::max(tasks.size() + entries.size(), tasks.capacity() * 3 / 2));
         for (const DirectoryEntry& entry : entries) {
             if (entry.type == EntryType::symlink && parse_task_filename(entry.name)) {
                 skip_symlink(relative + "/" + entry.name);
@@ -281,22 +286,36 @@ Result<TreeScan> TaskTree::scan(LocationScope scope) const {
     TreeScan all;
     for (const TreeRoot& root : m_roots) {
         TreeScan one = scan_tree(root, scope);
-        std::move(one.tasks.begin(), one.tasks.end(), std::back_inserter(all.tasks));
+        if (all.tasks.empty()) {
+            all.tasks = std::move(one.tasks);  // the usual case, one tree: no copy at all
+        } else {
+            all.tasks.reserve(all.tasks.size() + one.tasks.size());
+            std::move(one.tasks.begin(), one.tasks.end(), std::back_inserter(all.tasks));
+        }
         std::move(one.diagnostics.begin(), one.diagnostics.end(), std::back_inserter(all.diagnostics));
     }
-    std::map<std::string_view, std::vector<const TaskLocation*>> by_id;
+    // Duplicate ids: sort pointers by id (stable, so claimants stay in scan order) and look at
+    // neighbours; a map of 10,000 ids costs more memory than the scan itself.
+    std::vector<const TaskLocation*> by_id;
+    by_id.reserve(all.tasks.size());
     for (const TaskLocation& location : all.tasks)
-        by_id[location.id].push_back(&location);
-    for (const auto& [id, claimants] : by_id) {
-        if (claimants.size() < 2)
-            continue;
-        std::string paths;
-        for (const TaskLocation* location : claimants)
-            paths += (paths.empty() ? "" : ", ") + location->path;
-        all.diagnostics.push_back(
-            {Location {claimants[0]->path, 0, "id"},
-             "the id " + std::string(id) + " is claimed by " + std::to_string(claimants.size()) + " files: " + paths,
-             "rename or remove all but one; lookups by id take the first"});
+        by_id.push_back(&location);
+    std::stable_sort(by_id.begin(), by_id.end(),
+                     [](const TaskLocation* a, const TaskLocation* b) { return a->id < b->id; });
+    for (size_t first = 0; first < by_id.size();) {
+        size_t last = first + 1;
+        while (last < by_id.size() && by_id[last]->id == by_id[first]->id)
+            ++last;
+        if (last - first >= 2) {
+            std::string paths;
+            for (size_t i = first; i < last; ++i)
+                paths += (paths.empty() ? "" : ", ") + by_id[i]->path;
+            all.diagnostics.push_back(
+                {Location {by_id[first]->path, 0, "id"},
+                 "the id " + by_id[first]->id + " is claimed by " + std::to_string(last - first) + " files: " + paths,
+                 "rename or remove all but one; lookups by id take the first"});
+        }
+        first = last;
     }
     return all;
 }
