@@ -72,15 +72,22 @@ Result<CommandResult> remove(const Invocation& invocation, Context& context) {
 }
 
 /// What a table, tree or minimal listing shows of a task, in the shape of TaskRecord::to_json()
-/// (metadata, title and the frontmatter fields shown) so the renderers read both alike.
+/// (so the renderers read both alike) but only the members they show: id, location, parent,
+/// title, status, type and priority.
 Json listing_summary(const TaskRecord& record) {
+    Json location = {{"workflowState", std::string(tasks::to_string(record.state))}};
+    if (!record.archive_month.empty())
+        location["archiveDate"] = record.archive_month;
+    Json metadata = {{"id", record.id}, {"location", std::move(location)}};
+    if (record.is_subtask())
+        metadata["parentTask"] = record.parent_id;
     Json frontmatter = Json::object();
     for (const char* key : {"status", "type", "priority"}) {
         auto found = record.document.frontmatter().find(key);
         if (found != record.document.frontmatter().end())
             frontmatter[key] = *found;
     }
-    return {{"metadata", record.metadata_json()},
+    return {{"metadata", std::move(metadata)},
             {"document", {{"title", record.document.title()}, {"frontmatter", std::move(frontmatter)}}}};
 }
 
