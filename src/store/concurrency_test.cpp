@@ -14,6 +14,7 @@
 
 #include <gtest/gtest.h>
 
+#include "store/maintenance.hpp"
 #include "store/reader.hpp"
 #include "store/test_support.hpp"
 
@@ -132,6 +133,29 @@ TEST(Concurrency, AppendFromManyProcessesLosesNothing) {
     }
 }
 
+TEST(Concurrency, WritersCompactingTheIndexOftenLoseNothing) {
+    TempDir dir;
+    constexpr int k_processes = 4;
+    constexpr int k_events = 3'000;
+    std::vector<pid_t> children;
+    for (int i = 0; i < k_processes; ++i) {
+        // Batches over many streams, and an index log compacted every ~30 events.
+        children.push_back(spawn_writer({dir.path("store"), "events", std::to_string(k_events), "13", "40", "none",
+                                         std::to_string(3000 + 1000 * i)},
+                                        dir.path("acks-" + std::to_string(i))));
+        ASSERT_GT(children.back(), 0);
+    }
+    for (pid_t child : children) {
+        int status = wait_for(child);
+        ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    }
+    Verified verified = verify_store(dir.path("store"));
+    EXPECT_EQ(verified.events, static_cast<uint64_t>(k_processes * k_events));
+    auto report = check(dir.path("store"));
+    ASSERT_TRUE(report.ok());
+    EXPECT_TRUE(report->clean()) << report->to_json();
+}
+
 TEST(Concurrency, KilledWritersNeverLoseAcknowledgedEvents) {
     TempDir dir;
     std::string root = dir.path("store");
@@ -143,7 +167,8 @@ TEST(Concurrency, KilledWritersNeverLoseAcknowledgedEvents) {
         int batch = 1 + static_cast<int>(random() % 64);
         // Two writers at once, so a kill can also land while the other one holds the lock.
         pid_t first = spawn_writer({root, "events", "1000000", std::to_string(batch), "8"}, output);
-        pid_t second = spawn_writer({root, "events", "1000000", "3", "8"}, output + "-2");
+        // The second compacts the index every few batches, so kills land in compactions too.
+        pid_t second = spawn_writer({root, "events", "1000000", "3", "8", "none", "2048"}, output + "-2");
         ASSERT_GT(first, 0);
         ASSERT_GT(second, 0);
         // Wait until the first writer has acknowledged something (start-up is slow under the
@@ -170,6 +195,9 @@ TEST(Concurrency, KilledWritersNeverLoseAcknowledgedEvents) {
     EXPECT_EQ(verified.stats.incomplete_tail, 0u);
     for (const auto& [id, seq] : all_acks)
         ASSERT_TRUE(verified.ids.count(id)) << "acknowledged event " << id << " (seq " << seq << ") was lost";
+    auto report = check(root);
+    ASSERT_TRUE(report.ok());
+    EXPECT_EQ(report->index_problems, 0u) << report->to_json();
 }
 
 TEST(Concurrency, SignalWritersAndEventWritersShareTheLock) {

@@ -11,7 +11,7 @@
 
 namespace sc::store {
 
-static constexpr std::string_view k_magic = "scopecraft-store-head 1\n";
+static constexpr std::string_view k_magic = "scopecraft-store-head 2\n";
 
 std::string encode_head(const HeadState& head) {
     std::string text(k_magic);
@@ -24,6 +24,9 @@ std::string encode_head(const HeadState& head) {
                       active.number == 0 ? "-" : format_day(active.day).c_str(), active.number, active.size);
         text += line;
     }
+    std::snprintf(line, sizeof line, "index %" PRIu64 " %" PRIu64 " %" PRIu64 "\n", head.index_generation,
+                  head.index_log_bytes, head.heads_capacity);
+    text += line;
     std::snprintf(line, sizeof line, "check %016" PRIx64 "\n", fnv1a64(text));
     text += line;
     text.resize(k_head_bytes - 1, ' ');
@@ -63,6 +66,9 @@ bool decode_head(std::string_view text, HeadState& head) {
         if (number != 0 && !parse_day(day, active.day))
             return false;
     }
+    if (std::sscanf(cursor, "index %" SCNu64 " %" SCNu64 " %" SCNu64 "\n", &decoded.index_generation,
+                    &decoded.index_log_bytes, &decoded.heads_capacity) != 3)
+        return false;
     head = decoded;
     return true;
 }

@@ -6,7 +6,8 @@
 // died between writing and updating the head; the next writer recovers from that offset.
 //
 // It is a fixed-size text block rewritten in place with one pwrite, with a checksum so a torn
-// or hand-edited head is detected and rebuilt from the segments.
+// or hand-edited head is detected and rebuilt from the segments. Format 2 added the index
+// line; a head of format 1 does not decode, so its index is rebuilt.
 
 #include <array>
 #include <cstdint>
@@ -31,6 +32,12 @@ struct HeadState {
     uint64_t seq = 0;
     int64_t last_time_unix_nanos = 0;
     std::array<ActiveSegment, 4> active {};
+    // The derived event index (stream_index.hpp): its generation (changes at every compaction
+    // and rebuild, and names the log file index/log-<generation>), the acknowledged bytes of
+    // that log, and the slot count of index/heads. generation 0: no index yet.
+    uint64_t index_generation = 0;
+    uint64_t index_log_bytes = 0;
+    uint64_t heads_capacity = 0;
     ActiveSegment& of(Signal signal) { return active[static_cast<size_t>(signal)]; }
     [[nodiscard]] const ActiveSegment& of(Signal signal) const { return active[static_cast<size_t>(signal)]; }
     bool operator==(const HeadState&) const = default;

@@ -335,9 +335,8 @@ Status run_check(const Layout& layout, bool repair, CheckReport& report) {
             "head says seq " + std::to_string(head->seq) + ", the segments end at " + std::to_string(seqs.back()));
     }
     for (const auto& [stream, versions] : expected) {
-        std::string path = layout.streams_folder() + "/" + stream_file_name(stream);
-        Result<std::vector<StreamRecord>> records = read_stream_records(path);
-        if (!records.ok() || *records != versions) {
+        Result<std::optional<std::vector<StreamRecord>>> records = read_indexed_stream(layout, stream);
+        if (!records.ok() || !*records || **records != versions) {
             ++report.index_problems;
             add_issue(report, "index_stream", "index/streams/" + stream_file_name(stream), 0,
                       "stream " + stream + " index disagrees with the segments");

@@ -208,19 +208,17 @@ private:
 }  // namespace
 
 Result<std::optional<ReadStats>> Reader::read_stream_via_index(const EventQuery& query, const EventVisitor& visit) {
-    // Without a head the index is missing or half rebuilt: only a scan can be trusted.
-    if (!files::exists(m_layout.head_path()))
-        return std::optional<ReadStats> {};
-    std::string index_path = m_layout.streams_folder() + "/" + stream_file_name(*query.stream);
-    Result<std::vector<StreamRecord>> records = read_stream_records(index_path);
-    if (!records.ok())
+    // Without a head (or with one of an older format) the index is missing, half rebuilt or
+    // not ours to read: only a scan can be trusted.
+    Result<std::optional<std::vector<StreamRecord>>> records = read_indexed_stream(m_layout, *query.stream);
+    if (!records.ok() || !*records)
         return std::optional<ReadStats> {};
     ReadStats stats;
     stats.used_index = true;
     SegmentCache segments(m_layout);
     std::string line;
-    for (uint64_t version = query.from_version; version <= records->size(); ++version) {
-        const StreamRecord& record = (*records)[version - 1];
+    for (uint64_t version = query.from_version; version <= (*records)->size(); ++version) {
+        const StreamRecord& record = (**records)[version - 1];
         if (!record.present()) {
             ++stats.missing;
             continue;

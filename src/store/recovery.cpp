@@ -15,7 +15,9 @@
 #include <cerrno>
 #include <cinttypes>
 #include <cstdio>
+#include <random>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "store/hash.hpp"
 #include "store/segment_file.hpp"
@@ -45,6 +47,112 @@ Status Store::Impl::open_head() {
 Status Store::Impl::save_head() {
     SC_TRY(open_head());
     return write_head(head_fd, layout.head_path(), head);
+}
+
+Status Store::Impl::open_index() {
+    if (head.index_generation == 0 || head.heads_capacity == 0)
+        return rebuild();
+    if (heads.mapped() && log_fd >= 0 && index_generation == head.index_generation &&
+        heads.capacity() == head.heads_capacity)
+        return {};  // what this process mapped last time is still current: no system call
+    close_index();
+    Result<HeadsTable> mapped = HeadsTable::map(layout.index_folder() + "/heads", head.heads_capacity);
+    if (!mapped.ok())
+        return mapped.error().code == ErrorCode::not_found ? rebuild() : std::move(mapped).error();
+    int fd = ::open(log_path(head.index_generation).c_str(), O_RDWR | O_CLOEXEC);
+    if (fd < 0)
+        return errno == ENOENT ? rebuild() : files::from_errno(errno, "opening", log_path(head.index_generation));
+    heads = std::move(mapped.value());
+    log_fd = fd;
+    index_generation = head.index_generation;
+    return {};
+}
+
+Status Store::Impl::reserve_heads(uint64_t streams) {
+    uint64_t needed = heads.count() + streams;
+    uint64_t capacity = heads.capacity();
+    while (needed * 10 > capacity * 7)  // linear probing stays short below 70 % full
+        capacity *= 2;
+    if (capacity == heads.capacity())
+        return {};
+    // A larger table beside the old one, renamed over it; the head names the new capacity,
+    // so other writers map it again and readers that read the old head try again.
+    std::string path = layout.index_folder() + "/heads";
+    SC_TRY(HeadsTable::create(path, capacity, heads.used()));
+    HeadsTable grown = SC_TRY(HeadsTable::map(path, capacity));
+    heads = std::move(grown);
+    head.heads_capacity = capacity;
+    return save_head();
+}
+
+Status Store::Impl::compact() {
+    uint64_t bytes = head.index_log_bytes;
+    std::string text(bytes, '\0');
+    if (::pread(log_fd, text.data(), bytes, 0) != static_cast<ssize_t>(bytes))
+        return files::from_errno(errno, "reading", log_path(index_generation));
+    // Each stream's records, in version order, as runs of consecutive versions.
+    struct Run {
+        uint64_t first = 0, next = 0;
+        std::string records;
+    };
+    std::unordered_map<std::string_view, std::vector<Run>> runs;
+    size_t position = 0;
+    while (position < text.size()) {
+        LogRecord record;
+        size_t length = 0;
+        if (!decode_log_record(std::string_view(text).substr(position), record, length))
+            return make_error(ErrorCode::parse, "damaged index log record",
+                              Location {log_path(index_generation), 0, {}}, "run `sc telemetry check --repair`");
+        std::vector<Run>& stream = runs[record.stream];
+        if (stream.empty() || stream.back().next != record.version)
+            stream.push_back(Run {record.version, record.version, {}});
+        stream.back().records.append(text, position, k_stream_record_bytes - 1);
+        stream.back().records += '\n';
+        ++stream.back().next;
+        position += length;
+    }
+    bool made_folder = false;
+    for (const auto& [stream, stream_runs] : runs) {
+        std::string path = layout.streams_folder() + "/" + stream_file_name(stream);
+        int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, k_file_mode);
+        if (fd < 0 && errno == ENOENT && !made_folder) {
+            SC_TRY(make_private_directories(layout.streams_folder()));
+            made_folder = true;
+            fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, k_file_mode);
+        }
+        if (fd < 0)
+            return files::from_errno(errno, "opening stream index", path);
+        // At the versions' own places: doing it again after a crash writes the same bytes.
+        Status written;
+        for (const Run& run : stream_runs) {
+            written = pwrite_all(fd, run.records, (run.first - 1) * k_stream_record_bytes, path);
+            if (!written.ok())
+                break;
+        }
+        ::close(fd);
+        SC_TRY(std::move(written));
+    }
+    // The next generation's empty log, then the head that names it: from then on the stream
+    // files hold what the old log held, and slots pointing into the old log are ignored.
+    uint64_t next = index_generation + 1;
+    int fd = ::open(log_path(next).c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, k_file_mode);
+    if (fd < 0)
+        return files::from_errno(errno, "creating", log_path(next));
+    HeadState saved = head;
+    head.index_generation = next;
+    head.index_log_bytes = 0;
+    if (Status written = save_head(); !written.ok()) {
+        head = saved;
+        ::close(fd);
+        ::unlink(log_path(next).c_str());
+        return written;
+    }
+    ::unlink(log_path(index_generation).c_str());
+    ::close(log_fd);
+    log_fd = fd;
+    index_generation = next;
+    stored_ids.clear();
+    return {};
 }
 
 Result<int> Store::Impl::open_segment(Signal signal, const ActiveSegment& active, bool create, uint64_t& size) {
@@ -133,28 +241,45 @@ Status Store::Impl::recover_tail(Signal signal, int fd, uint64_t from, uint64_t 
         SC_TRY(quarantine_tail(signal, path, fd, from + keep, content.substr(keep)));
     ActiveSegment& active = head.of(signal);
     if (signal == Signal::events) {
+        // Records past the acknowledged end of the log are the dead writer's: cut them, then
+        // index its complete lines again. A stream slot it already moved on means it died
+        // between updating the heads and the head: only a rebuild can tell what is true.
+        if (::ftruncate(log_fd, static_cast<off_t>(head.index_log_bytes)) != 0)
+            return files::from_errno(errno, "cutting the index log", log_path(index_generation));
+        SC_TRY(reserve_heads(static_cast<uint64_t>(std::count(content.begin(), content.begin() + keep, '\n'))));
+        std::string records;
+        uint64_t log_base = head.index_log_bytes;
+        std::unordered_set<const HeadSlot*> touched;
         size_t position = 0;
         while (position < keep) {
             size_t end = content.find('\n', position);
             std::string_view line = content.substr(position, end - position);
             EventView event;
             if (parser.parse(line, bytes.size() - position, event)) {
-                StreamState* state = SC_TRY(stream(std::string(event.stream)));
-                if (state->records + 1 == event.version) {
-                    std::string record;
-                    append_stream_record(record, StreamRecord {event.seq, active.day, active.number, from + position,
-                                                               static_cast<uint32_t>(line.size()), fnv1a64(event.id)});
-                    SC_TRY(
-                        write_all(state->fd, record, layout.streams_folder() + "/" + stream_file_name(event.stream)));
-                    state->records = event.version;
-                } else if (state->records < event.version) {
-                    return rebuild();  // a gap in the stream's versions: the index cannot be patched
-                }
+                HeadSlot* slot = heads.insert(stream_key(event.stream));
+                if (slot == nullptr)
+                    return rebuild();
+                uint64_t last = slot->last_generation == index_generation ? slot->last : 0;
+                if (slot->version + 1 != event.version || (last > log_base && touched.count(slot) == 0))
+                    return rebuild();
+                touched.insert(slot);
+                uint64_t at = log_base + records.size();
+                append_log_record(records,
+                                  StreamRecord {event.seq, active.day, active.number, from + position,
+                                                static_cast<uint32_t>(line.size()), fnv1a64(event.id)},
+                                  event.version, last, event.stream);
+                // Ahead of the log until it is written below; if that fails, the next writer
+                // finds the slot ahead and rebuilds.
+                slot->version = event.version;
+                slot->last = at + 1;
+                slot->last_generation = index_generation;
                 head.seq = std::max(head.seq, event.seq);
                 head.last_time_unix_nanos = std::max(head.last_time_unix_nanos, event.time_unix_nanos);
             }
             position = end + 1;
         }
+        SC_TRY(pwrite_all(log_fd, records, log_base, log_path(index_generation)));
+        head.index_log_bytes = log_base + records.size();
     }
     active.size = from + keep;
     ++counters.tails_recovered;
@@ -176,7 +301,7 @@ static void remove_flat_folder(const std::string& folder) {
 
 Status Store::Impl::rebuild() {
     ++counters.index_rebuilds;
-    close_streams();
+    close_index();
     for (Signal signal : k_all_signals)
         close_segment(signal);
     HeadState fresh;
@@ -245,19 +370,57 @@ Status Store::Impl::rebuild() {
     remove_flat_folder(old_folder);
     SC_TRY(make_private_directories(fresh_folder));
     std::string content;
+    std::vector<HeadSlot> slots;
+    slots.reserve(records.size());
     for (const auto& [stream_name, versions] : records) {
         content.clear();
         for (const StreamRecord& record : versions)
             append_stream_record(content, record);
         SC_TRY(files::create_exclusive(fresh_folder + "/" + stream_file_name(stream_name), content, k_file_mode));
+        StreamKey key = stream_key(stream_name);
+        slots.push_back(HeadSlot {key.key, key.key2, versions.size(), 0, 0});
     }
     if (::rename(layout.streams_folder().c_str(), old_folder.c_str()) != 0 && errno != ENOENT)
         return files::from_errno(errno, "moving the old stream index aside", layout.streams_folder());
     if (::rename(fresh_folder.c_str(), layout.streams_folder().c_str()) != 0)
         return files::from_errno(errno, "installing the rebuilt stream index", layout.streams_folder());
     remove_flat_folder(old_folder);
+
+    // A new generation nobody has mapped before: every writer that cached the old index sees
+    // the change in the head and maps the new one.
+    uint64_t capacity = k_heads_min_capacity;
+    while (slots.size() * 10 > capacity * 7)
+        capacity *= 2;
+    SC_TRY(HeadsTable::create(layout.index_folder() + "/heads", capacity, slots));
+    std::random_device random;
+    uint64_t generation = ((static_cast<uint64_t>(random()) << 20) ^ random()) % 1'000'000'000'000ULL + 1;
+    int fd = ::open(log_path(generation).c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, k_file_mode);
+    if (fd < 0)
+        return files::from_errno(errno, "creating", log_path(generation));
+    ::close(fd);
+    if (DIR* directory = ::opendir(layout.index_folder().c_str())) {  // logs of older generations
+        std::string keep = log_file_name(generation);
+        while (dirent* entry = ::readdir(directory)) {
+            std::string_view name = entry->d_name;
+            if (name.starts_with("log-") && name != keep)
+                ::unlinkat(::dirfd(directory), entry->d_name, 0);
+        }
+        ::closedir(directory);
+    }
+    fresh.index_generation = generation;
+    fresh.index_log_bytes = 0;
+    fresh.heads_capacity = capacity;
     head = fresh;
-    return save_head();
+    SC_TRY(save_head());
+    Result<HeadsTable> mapped = HeadsTable::map(layout.index_folder() + "/heads", capacity);
+    if (!mapped.ok())
+        return std::move(mapped).error();
+    log_fd = ::open(log_path(generation).c_str(), O_RDWR | O_CLOEXEC);
+    if (log_fd < 0)
+        return files::from_errno(errno, "opening", log_path(generation));
+    heads = std::move(mapped.value());
+    index_generation = generation;
+    return {};
 }
 
 }  // namespace sc::store

@@ -40,7 +40,7 @@ bool parse_durability(std::string_view name, Durability& durability) {
 }
 
 Store::Impl::~Impl() {
-    close_streams();
+    close_index();
     for (Signal signal : k_all_signals)
         close_segment(signal);
     if (head_fd >= 0)
@@ -60,12 +60,17 @@ void Store::Impl::close_segment(Signal signal) {
     unsynced[index] = false;
 }
 
-void Store::Impl::close_streams() {
-    for (auto& [name, state] : streams) {
-        if (state.fd >= 0)
-            ::close(state.fd);
-    }
-    streams.clear();
+void Store::Impl::close_index() {
+    heads = HeadsTable {};
+    if (log_fd >= 0)
+        ::close(log_fd);
+    log_fd = -1;
+    index_generation = 0;
+    stored_ids.clear();
+}
+
+std::string Store::Impl::log_path(uint64_t generation) const {
+    return layout.index_folder() + "/" + log_file_name(generation);
 }
 
 Status Store::Impl::lock() {
@@ -118,69 +123,51 @@ Status Store::Impl::write_all(int fd, std::string_view bytes, const std::string&
     return {};
 }
 
-Result<StreamState*> Store::Impl::stream(const std::string& name) {
-    if (streams.size() > 1024)
-        close_streams();  // bound the descriptors a long-lived writer holds
-    StreamState& state = streams[name];
-    for (int attempt = 0; attempt < 2; ++attempt) {
-        std::string path = layout.streams_folder() + "/" + stream_file_name(name);
-        if (state.fd < 0) {
-            state.fd = ::open(path.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, k_file_mode);
-            if (state.fd < 0 && errno == ENOENT) {
-                if (Status made = make_private_directories(layout.streams_folder()); !made.ok()) {
-                    streams.erase(name);
-                    return std::move(made).error();
-                }
-                state.fd = ::open(path.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, k_file_mode);
-            }
-            if (state.fd < 0) {
-                Error error = files::from_errno(errno, "opening stream index", path);
-                streams.erase(name);
-                return error;
-            }
+Status Store::Impl::pwrite_all(int fd, std::string_view bytes, uint64_t offset, const std::string& path) {
+    while (!bytes.empty()) {
+        ssize_t wrote = ::pwrite(fd, bytes.data(), bytes.size(), static_cast<off_t>(offset));
+        if (wrote < 0) {
+            if (errno == EINTR)
+                continue;
+            return files::from_errno(errno, "writing", path);
         }
-        struct stat info {};
-        if (::fstat(state.fd, &info) != 0 || info.st_nlink == 0) {
-            ::close(state.fd);  // index rebuilt or deleted: open the file that is there now
-            state = StreamState {};
-            continue;
-        }
-        auto size = static_cast<uint64_t>(info.st_size);
-        state.records = size / k_stream_record_bytes;
-        if (size % k_stream_record_bytes != 0 &&
-            ::ftruncate(state.fd, static_cast<off_t>(state.records * k_stream_record_bytes)) != 0)
-            return files::from_errno(errno, "cutting a torn index record", path);
-        if (state.records < state.ids_loaded) {
-            state.id_versions.clear();
-            state.ids_loaded = 0;
-        }
-        return &state;
+        if (wrote == 0)
+            return make_error(ErrorCode::io, "the disk accepted no bytes", Location {path, 0, {}},
+                              "free some disk space and try again");
+        bytes.remove_prefix(static_cast<size_t>(wrote));
+        offset += static_cast<uint64_t>(wrote);
     }
-    return make_error(ErrorCode::io, "stream index keeps disappearing", Location {layout.streams_folder(), 0, {}});
-}
-
-Status Store::Impl::load_ids(StreamState& state, const std::string& name) {
-    if (state.ids_loaded >= state.records)
-        return {};
-    std::string path = layout.streams_folder() + "/" + stream_file_name(name);
-    size_t bytes = (state.records - state.ids_loaded) * k_stream_record_bytes;
-    std::string text(bytes, '\0');
-    ssize_t got = ::pread(state.fd, text.data(), bytes, static_cast<off_t>(state.ids_loaded * k_stream_record_bytes));
-    if (got < 0)
-        return files::from_errno(errno, "reading stream index", path);
-    size_t complete = static_cast<size_t>(got) / k_stream_record_bytes;
-    for (size_t i = 0; i < complete; ++i) {
-        StreamRecord record;
-        if (decode_stream_record(std::string_view(text).substr(i * k_stream_record_bytes, k_stream_record_bytes),
-                                 record) &&
-            record.present())
-            state.id_versions[record.id_hash] = state.ids_loaded + i + 1;
-    }
-    state.ids_loaded += complete;
     return {};
 }
 
+Result<const StoredIds*> Store::Impl::load_ids(const std::string& name, uint64_t version) {
+    StoredIds& ids = stored_ids[name];
+    if (ids.version == version && (version == 0 || !ids.by_hash.empty()))
+        return &ids;
+    ids = StoredIds {};
+    Result<std::optional<std::vector<StreamRecord>>> records = read_indexed_stream(layout, name);
+    if (!records.ok())
+        return std::move(records).error();
+    if (!*records || (*records)->size() != version)
+        return make_error(ErrorCode::io, "the index of stream " + name + " disagrees with its head",
+                          Location {layout.index_folder(), 0, {}}, "run `sc telemetry check --repair`");
+    for (size_t i = 0; i < (*records)->size(); ++i) {
+        const StreamRecord& record = (**records)[i];
+        if (record.present())
+            ids.by_hash[record.id_hash] = {i + 1, record};
+    }
+    ids.version = version;
+    return &ids;
+}
+
 Status Store::Impl::prepare(Signal signal, int64_t now, size_t batch_bytes) {
+    SC_TRY(read_head_state());
+    if (signal == Signal::events)
+        SC_TRY(open_index());
+    return prepare_segment(signal, now, batch_bytes);
+}
+
+Status Store::Impl::read_head_state() {
     SC_TRY(open_head());
     Result<HeadState> read = read_head(head_fd, layout.head_path());
     if (read.ok())
@@ -189,6 +176,10 @@ Status Store::Impl::prepare(Signal signal, int64_t now, size_t batch_bytes) {
         SC_TRY(rebuild());
     else
         return std::move(read).error();
+    return {};
+}
+
+Status Store::Impl::prepare_segment(Signal signal, int64_t now, size_t batch_bytes) {
     SC_TRY(validate_active(signal, false));
 
     ActiveSegment& active = head.of(signal);
@@ -212,24 +203,21 @@ Status Store::Impl::prepare(Signal signal, int64_t now, size_t batch_bytes) {
 
 namespace {
 
-// One stream touched by a batch: its state, the index records to add, and its versions.
+// One stream touched by a batch: its slot in the heads table, its version and its last record
+// in the log as the batch goes.
 struct PendingStream {
-    StreamState* state = nullptr;
-    std::string name;
-    std::string records;
-    uint64_t old_records = 0;
+    HeadSlot* slot = nullptr;
+    std::string_view name;
+    uint64_t old_version = 0;
     uint64_t version = 0;
+    uint64_t last = 0;  // offset + 1 of its last record in the current log; 0: none there
 };
 
-// An id fingerprint matched version `version` of the stream: confirm against the stored line
+// An id fingerprint matched a stored version of the stream: confirm against the stored line
 // (fingerprints can collide) and describe the stored event.
-Result<AppendedEvent> find_stored_duplicate(Store::Impl& impl, const StreamState& state, uint64_t version,
+Result<AppendedEvent> find_stored_duplicate(Store::Impl& impl, uint64_t version, const StreamRecord& record,
                                             const std::string& id) {
-    char text[k_stream_record_bytes];
-    StreamRecord record;
-    if (::pread(state.fd, text, sizeof text, static_cast<off_t>((version - 1) * k_stream_record_bytes)) !=
-            static_cast<ssize_t>(sizeof text) ||
-        !decode_stream_record(std::string_view(text, sizeof text), record) || !record.present())
+    if (!record.present())
         return make_error(ErrorCode::not_found, "no stored record");
     AppendedEvent existing {id, record.seq, version, 0, true};
     Result<SegmentBuffer> line = read_range(impl.layout, record.segment_id(), record.offset, record.length);
@@ -260,6 +248,18 @@ Result<std::vector<AppendedEvent>> Store::append(std::vector<NewEvent> events) {
             event.id = make_uuid_v7(id_time);
         estimate += 160 + event.id.size() + event.stream.size() + event.type.size() + event.data_json.size();
     }
+    // The streams of the batch, each once, before the lock.
+    std::vector<PendingStream> pending;
+    std::vector<uint32_t> stream_of(events.size());
+    {
+        std::unordered_map<std::string_view, uint32_t> pending_of;
+        for (size_t i = 0; i < events.size(); ++i) {
+            auto [slot, inserted] = pending_of.try_emplace(events[i].stream, static_cast<uint32_t>(pending.size()));
+            if (inserted)
+                pending.push_back(PendingStream {nullptr, events[i].stream});
+            stream_of[i] = slot->second;
+        }
+    }
 
     SC_TRY(impl.lock());
     struct Unlock {
@@ -269,6 +269,16 @@ Result<std::vector<AppendedEvent>> Store::append(std::vector<NewEvent> events) {
 
     int64_t now = impl.clock->now_unix_nanos();
     SC_TRY(impl.prepare(Signal::events, now, estimate));
+    SC_TRY(impl.reserve_heads(pending.size()));
+    const uint64_t generation = impl.index_generation;
+    for (PendingStream& stream : pending) {
+        stream.slot = impl.heads.insert(stream_key(stream.name));
+        if (stream.slot == nullptr)
+            return make_error(ErrorCode::internal, "the heads table is full",
+                              Location {impl.layout.index_folder(), 0, {}});
+        stream.old_version = stream.version = stream.slot->version;
+        stream.last = stream.slot->last_generation == generation ? stream.slot->last : 0;
+    }
     // Times never go backwards in seq order, even across processes with skewed clocks: a time
     // range is then a seq range, and a day folder holds exactly the events of that day.
     now = std::max(now, impl.head.last_time_unix_nanos);
@@ -276,21 +286,16 @@ Result<std::vector<AppendedEvent>> Store::append(std::vector<NewEvent> events) {
     int segment_fd = impl.segment_fds[static_cast<size_t>(Signal::events)];
     std::string segment_path = impl.layout.segment_path(active.id(Signal::events));
     const uint64_t base = active.size;
+    const uint64_t log_base = impl.head.index_log_bytes;
     uint64_t seq = impl.head.seq;
 
     impl.buffer.clear();
-    std::vector<PendingStream> pending;
-    std::unordered_map<std::string_view, size_t> pending_of;
+    impl.log_buffer.clear();
     std::unordered_map<uint64_t, size_t> batch_ids;  // id hash -> result index, caller ids only
     results.reserve(events.size());
     for (size_t i = 0; i < events.size(); ++i) {
         const NewEvent& event = events[i];
-        auto [slot, inserted] = pending_of.try_emplace(event.stream, pending.size());
-        if (inserted) {
-            StreamState* state = SC_TRY(impl.stream(event.stream));
-            pending.push_back(PendingStream {state, event.stream, {}, state->records, state->records});
-        }
-        PendingStream& stream = pending[slot->second];
+        PendingStream& stream = pending[stream_of[i]];
         uint64_t id_hash = fnv1a64(event.id);
         if (caller_id[i] != 0) {
             if (auto earlier = batch_ids.find(id_hash);
@@ -300,9 +305,10 @@ Result<std::vector<AppendedEvent>> Store::append(std::vector<NewEvent> events) {
                 results.push_back(again);
                 continue;
             }
-            SC_TRY(impl.load_ids(*stream.state, stream.name));
-            if (auto stored = stream.state->id_versions.find(id_hash); stored != stream.state->id_versions.end()) {
-                Result<AppendedEvent> existing = find_stored_duplicate(impl, *stream.state, stored->second, event.id);
+            const StoredIds* stored = SC_TRY(impl.load_ids(event.stream, stream.old_version));
+            if (auto found = stored->by_hash.find(id_hash); found != stored->by_hash.end()) {
+                Result<AppendedEvent> existing =
+                    find_stored_duplicate(impl, found->second.first, found->second.second, event.id);
                 if (existing.ok()) {
                     results.push_back(*existing);
                     ++impl.counters.duplicates_skipped;
@@ -326,7 +332,9 @@ Result<std::vector<AppendedEvent>> Store::append(std::vector<NewEvent> events) {
                              base + line_start,
                              static_cast<uint32_t>(impl.buffer.size() - line_start - 1),
                              id_hash};
-        append_stream_record(stream.records, record);
+        size_t record_start = impl.log_buffer.size();
+        append_log_record(impl.log_buffer, record, stream.version, stream.last, event.stream);
+        stream.last = log_base + record_start + 1;
         if (caller_id[i] != 0)
             batch_ids[id_hash] = results.size();
         results.push_back(AppendedEvent {event.id, seq, stream.version, now, false});
@@ -334,44 +342,41 @@ Result<std::vector<AppendedEvent>> Store::append(std::vector<NewEvent> events) {
     if (impl.buffer.empty())
         return results;  // every event was already stored
 
-    // Segment first, then stream indexes, then the head. A crash anywhere leaves the head
-    // behind the segment, and the next writer's recovery completes the indexes from the lines.
-    auto roll_back = [&](size_t streams_written, Error error) -> Error {
-        for (size_t i = 0; i < streams_written && i < pending.size(); ++i) {
-            if (!pending[i].records.empty() &&
-                ::ftruncate(pending[i].state->fd, static_cast<off_t>(pending[i].old_records * k_stream_record_bytes)) !=
-                    0)
-                error.message += "; the stream index could not be cut back (run `sc telemetry check --repair`)";
-        }
+    // Segment first, then the index log, then the heads, then the head. A crash anywhere
+    // leaves the head behind the segment, and the next writer's recovery indexes the lines.
+    std::string log_path = impl.log_path(generation);
+    auto roll_back = [&](bool log_written, Error error) -> Error {
+        if (log_written && ::ftruncate(impl.log_fd, static_cast<off_t>(log_base)) != 0)
+            error.message += "; the index log could not be cut back (run `sc telemetry check --repair`)";
         if (::ftruncate(segment_fd, static_cast<off_t>(base)) != 0)
             error.message += "; the segment could not be cut back (run `sc telemetry check --repair`)";
         return error;
     };
     if (Status written = impl.write_all(segment_fd, impl.buffer, segment_path); !written.ok())
-        return roll_back(0, std::move(written).error());
-    for (size_t i = 0; i < pending.size(); ++i) {
-        if (pending[i].records.empty())
-            continue;
-        Status written = impl.write_all(pending[i].state->fd, pending[i].records,
-                                        impl.layout.streams_folder() + "/" + stream_file_name(pending[i].name));
-        if (!written.ok())
-            return roll_back(i + 1, std::move(written).error());
-    }
+        return roll_back(false, std::move(written).error());
+    if (Status written = impl.pwrite_all(impl.log_fd, impl.log_buffer, log_base, log_path); !written.ok())
+        return roll_back(true, std::move(written).error());
     if (impl.options.durability == Durability::always && ::fdatasync(segment_fd) != 0)
-        return roll_back(pending.size(), files::from_errno(errno, "syncing", segment_path));
+        return roll_back(true, files::from_errno(errno, "syncing", segment_path));
     if (impl.options.durability == Durability::batch)
         impl.unsynced[static_cast<size_t>(Signal::events)] = true;
 
     for (PendingStream& stream : pending) {
-        stream.state->records = stream.version;
+        if (stream.version == stream.old_version)
+            continue;
+        stream.slot->version = stream.version;
+        stream.slot->last = stream.last;
+        stream.slot->last_generation = generation;
     }
     impl.counters.events_appended += seq - impl.head.seq;
     impl.head.seq = seq;
     impl.head.last_time_unix_nanos = now;
+    impl.head.index_log_bytes = log_base + impl.log_buffer.size();
     active.size = base + impl.buffer.size();
     // The events are stored and indexed; a head that fails to update is repaired by the next
     // writer's recovery, so it does not turn a stored append into a reported failure.
-    (void)impl.save_head();
+    if (impl.save_head().ok() && impl.head.index_log_bytes >= impl.options.index_log_bytes)
+        (void)impl.compact();  // derived data: a failure leaves the log as it is, to try again later
     return results;
 }
 
@@ -387,54 +392,93 @@ Result<AppendedEvent> Store::append(NewEvent event) {
 namespace sc::store {
 
 Status Store::append_signals(Signal signal, const std::vector<std::string>& lines) {
-    if (signal == Signal::events)
+    std::array<std::vector<std::string_view>, 4> by_signal;
+    by_signal[static_cast<size_t>(signal)].assign(lines.begin(), lines.end());
+    return m_impl->append_signal_lines(by_signal);
+}
+
+Status Store::append_signals(const std::vector<SignalLine>& lines) {
+    std::array<std::vector<std::string_view>, 4> by_signal;
+    for (const SignalLine& line : lines)
+        by_signal[static_cast<size_t>(line.signal)].push_back(line.line);
+    return m_impl->append_signal_lines(by_signal);
+}
+
+Status Store::Impl::append_signal_lines(const std::array<std::vector<std::string_view>, 4>& lines) {
+    if (!lines[static_cast<size_t>(Signal::events)].empty())
         return make_error(ErrorCode::invalid_argument, "domain events are appended as events, not signal lines",
                           "use Store::append");
-    Impl& impl = *m_impl;
-    if (lines.empty())
-        return {};
-    size_t total = 0;
-    for (size_t i = 0; i < lines.size(); ++i) {
-        const std::string& line = lines[i];
-        bool shaped = line.size() >= 2 && line.front() == '{' && line.back() == '}' &&
-                      line.find_first_of("\n\r") == std::string::npos;
-        if (!shaped || !text::is_valid_utf8(line))
-            return make_error(
-                ErrorCode::invalid_argument, "signal line " + std::to_string(i + 1) + " is not one compact JSON object",
-                Location {{}, static_cast<int>(i + 1), {}}, "pass each OTLP JSON request serialized on one line");
-        total += line.size() + 1;
+    std::array<size_t, 4> total {};
+    size_t count = 0;
+    for (Signal signal : k_all_signals) {
+        const std::vector<std::string_view>& of_signal = lines[static_cast<size_t>(signal)];
+        for (size_t i = 0; i < of_signal.size(); ++i) {
+            std::string_view line = of_signal[i];
+            bool shaped = line.size() >= 2 && line.front() == '{' && line.back() == '}' &&
+                          line.find_first_of("\n\r") == std::string_view::npos;
+            if (!shaped || !text::is_valid_utf8(line))
+                return make_error(ErrorCode::invalid_argument,
+                                  "signal line " + std::to_string(i + 1) + " is not one compact JSON object",
+                                  Location {{}, static_cast<int>(i + 1), {}},
+                                  "pass each OTLP JSON request serialized on one line");
+            total[static_cast<size_t>(signal)] += line.size() + 1;
+        }
+        count += of_signal.size();
     }
-    SC_TRY(impl.lock());
+    if (count == 0)
+        return {};
+    SC_TRY(lock());
     struct Unlock {
         Impl& impl;
         ~Unlock() { impl.unlock(); }
-    } unlock_at_exit {impl};
-    SC_TRY(impl.prepare(signal, impl.clock->now_unix_nanos(), total));
-    auto index = static_cast<size_t>(signal);
-    ActiveSegment& active = impl.head.of(signal);
-    std::string path = impl.layout.segment_path(active.id(signal));
-    impl.buffer.clear();
-    impl.buffer.reserve(total);
-    for (const std::string& line : lines) {
-        impl.buffer += line;
-        impl.buffer += '\n';
-    }
-    int fd = impl.segment_fds[index];
-    const uint64_t base = active.size;
-    Status written = impl.write_all(fd, impl.buffer, path);
-    if (written.ok() && impl.options.durability == Durability::always && ::fdatasync(fd) != 0)
-        written = files::from_errno(errno, "syncing", path);
-    if (!written.ok()) {
-        Error error = std::move(written).error();
-        if (::ftruncate(fd, static_cast<off_t>(base)) != 0)
-            error.message += "; the segment could not be cut back (run `sc telemetry check --repair`)";
+    } unlock_at_exit {*this};
+    SC_TRY(read_head_state());
+    int64_t now = clock->now_unix_nanos();
+    // Every signal's segment is written before the head is; a failure cuts back what this
+    // batch wrote, so the batch is stored whole or not at all.
+    std::array<uint64_t, 4> base {};
+    std::array<bool, 4> written {};
+    auto roll_back = [&](Error error) -> Error {
+        for (Signal signal : k_all_signals) {
+            auto index = static_cast<size_t>(signal);
+            if (written[index] && ::ftruncate(segment_fds[index], static_cast<off_t>(base[index])) != 0)
+                error.message += "; a segment could not be cut back (run `sc telemetry check --repair`)";
+        }
         return error;
+    };
+    for (Signal signal : k_all_signals) {
+        auto index = static_cast<size_t>(signal);
+        if (lines[index].empty())
+            continue;
+        if (Status prepared = prepare_segment(signal, now, total[index]); !prepared.ok())
+            return roll_back(std::move(prepared).error());
+        ActiveSegment& active = head.of(signal);
+        buffer.clear();
+        buffer.reserve(total[index]);
+        for (std::string_view line : lines[index]) {
+            buffer += line;
+            buffer += '\n';
+        }
+        int fd = segment_fds[index];
+        base[index] = active.size;
+        written[index] = true;
+        std::string path = layout.segment_path(active.id(signal));
+        Status status = write_all(fd, buffer, path);
+        if (status.ok() && options.durability == Durability::always && ::fdatasync(fd) != 0)
+            status = files::from_errno(errno, "syncing", path);
+        if (!status.ok())
+            return roll_back(std::move(status).error());
     }
-    if (impl.options.durability == Durability::batch)
-        impl.unsynced[index] = true;
-    active.size = base + impl.buffer.size();
-    impl.counters.signal_lines_appended += lines.size();
-    (void)impl.save_head();
+    for (Signal signal : k_all_signals) {
+        auto index = static_cast<size_t>(signal);
+        if (!written[index])
+            continue;
+        if (options.durability == Durability::batch)
+            unsynced[index] = true;
+        head.of(signal).size = base[index] + total[index];
+        counters.signal_lines_appended += lines[index].size();
+    }
+    (void)save_head();
     return {};
 }
 

@@ -30,6 +30,9 @@ struct StoreOptions {
     Durability durability = Durability::none;
     /// A segment rolls to the next number once it holds this many bytes (and every UTC day).
     uint64_t max_segment_bytes = 64ULL << 20;
+    /// The index log is compacted into the per-stream files once it holds this many bytes
+    /// (about 120 bytes per event). Larger: fewer compactions; a stream read costs the same.
+    uint64_t index_log_bytes = 4ULL << 20;
     /// Create the store folder (0700) when it is missing; otherwise opening fails.
     bool create = true;
     /// Time source for event times and day folders; nullptr: the system clock.
@@ -43,6 +46,12 @@ struct AppendedEvent {
     uint64_t version = 0;
     int64_t time_unix_nanos = 0;
     bool duplicate = false;  // the id was already stored; nothing was written
+};
+
+/// One line of a batch that mixes signals.
+struct SignalLine {
+    Signal signal = Signal::traces;
+    std::string line;
 };
 
 /// Counters a long-lived process can report (the telemetry layer turns them into metrics).
@@ -70,6 +79,9 @@ public:
 
     /// Appends signal lines (each one OTLP JSON request, no newline inside) as one batch.
     Status append_signals(Signal signal, const std::vector<std::string>& lines);
+    /// Appends lines of several signals under one lock session (one head read, one head
+    /// write): a CLI command's traces, metrics and logs at exit. All are stored or none.
+    Status append_signals(const std::vector<SignalLine>& lines);
 
     /// fdatasync of everything written since the last flush (Durability::batch).
     Status flush();

@@ -1,10 +1,11 @@
 // sc-store-writer: a small program the store's tests run as separate processes, so that
 // concurrency and crash tests exercise real processes as a CLI would, not threads.
 //
-//   sc-store-writer ROOT events COUNT BATCH STREAMS [DURABILITY]
+//   sc-store-writer ROOT events COUNT BATCH STREAMS [DURABILITY [INDEX_LOG_BYTES]]
 //       appends COUNT events in batches of BATCH over STREAMS streams ("stream-<pid>-<n>"
 //       when STREAMS is negative, else shared "stream-<n>"); after each acknowledged batch
-//       prints "ack <seq> <id>" per event on stdout, unbuffered.
+//       prints "ack <seq> <id>" per event on stdout, unbuffered. A small INDEX_LOG_BYTES
+//       makes the writer compact the index often.
 //   sc-store-writer ROOT signals COUNT BATCH
 //       appends COUNT trace lines, printing "ack <n>" per acknowledged batch.
 // Exits 0 when done, 1 on the first failed append (the error on stderr).
@@ -54,6 +55,8 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "sc-store-writer: unknown durability %s\n", argv[6]);
         return 2;
     }
+    if (argc > 7)
+        options.index_log_bytes = std::max(1L, std::atol(argv[7]));
     auto store = sc::store::Store::open(root, options);
     if (!store.ok())
         return fail(store.error());

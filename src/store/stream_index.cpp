@@ -1,11 +1,19 @@
 #include "store/stream_index.hpp"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
+#include <utility>
 
 #include "store/hash.hpp"
+#include "store/head.hpp"
 #include "util/files.hpp"
 
 namespace sc::store {
@@ -60,10 +68,11 @@ static bool parse_decimal(std::string_view text, uint64_t& value) {
     return true;
 }
 
-bool decode_stream_record(std::string_view text, StreamRecord& record) {
+// The fields of a record, whatever ends it (a newline in a stream file, a space in the log).
+static bool decode_record_fields(std::string_view text, StreamRecord& record) {
     // 16 hex, 8 digits, 6 digits, 12 hex, 8 hex, 16 hex, separated by spaces.
-    if (text.size() != k_stream_record_bytes || text[16] != ' ' || text[25] != ' ' || text[32] != ' ' ||
-        text[45] != ' ' || text[54] != ' ' || text[71] != '\n')
+    if (text.size() < k_stream_record_bytes || text[16] != ' ' || text[25] != ' ' || text[32] != ' ' ||
+        text[45] != ' ' || text[54] != ' ')
         return false;
     uint64_t date = 0, segment = 0, length = 0;
     if (!parse_hex(text.substr(0, 16), record.seq) || !parse_decimal(text.substr(17, 8), date) ||
@@ -82,6 +91,10 @@ bool decode_stream_record(std::string_view text, StreamRecord& record) {
         record.day = days_from_civil(year, month, day);
     }
     return true;
+}
+
+bool decode_stream_record(std::string_view text, StreamRecord& record) {
+    return text.size() == k_stream_record_bytes && text[71] == '\n' && decode_record_fields(text, record);
 }
 
 std::string stream_file_name(std::string_view stream) {
@@ -117,6 +130,338 @@ Result<std::vector<StreamRecord>> read_stream_records(const std::string& path) {
                               Location {path, static_cast<int>(i + 1), {}}, "run `sc telemetry check --repair`");
     }
     return records;
+}
+
+}  // namespace sc::store
+
+namespace sc::store {
+
+// --- the index log ---
+
+void append_log_record(std::string& out, const StreamRecord& record, uint64_t version, uint64_t prev,
+                       std::string_view stream) {
+    append_stream_record(out, record);
+    size_t at = out.size();
+    out.resize(at + (k_log_record_fixed_bytes - k_stream_record_bytes) + stream.size());
+    char* cursor = out.data() + at;
+    cursor[-1] = ' ';  // the stream record's newline
+    put_hex(cursor, version, 16);
+    cursor[16] = ' ';
+    put_hex(cursor + 17, prev, 12);
+    cursor[29] = ' ';
+    put_hex(cursor + 30, stream.size(), 8);
+    cursor[38] = ' ';
+    std::memcpy(cursor + 39, stream.data(), stream.size());
+    cursor[39 + stream.size()] = '\n';
+}
+
+bool decode_log_record(std::string_view text, LogRecord& record, size_t& length) {
+    constexpr size_t k_at = k_stream_record_bytes;
+    if (text.size() < k_log_record_fixed_bytes || text[k_at - 1] != ' ' || text[k_at + 16] != ' ' ||
+        text[k_at + 29] != ' ' || text[k_at + 38] != ' ')
+        return false;
+    uint64_t name_bytes = 0;
+    if (!parse_hex(text.substr(k_at, 16), record.version) || !parse_hex(text.substr(k_at + 17, 12), record.prev) ||
+        !parse_hex(text.substr(k_at + 30, 8), name_bytes) || name_bytes > text.size() - k_log_record_fixed_bytes ||
+        text[k_at + 39 + name_bytes] != '\n')
+        return false;
+    if (!decode_record_fields(text, record.record))
+        return false;
+    record.stream = text.substr(k_at + 39, name_bytes);
+    length = k_log_record_fixed_bytes + name_bytes;
+    return true;
+}
+
+std::string log_file_name(uint64_t generation) {
+    return "log-" + std::to_string(generation);
+}
+
+// --- the heads table ---
+
+StreamKey stream_key(std::string_view stream) {
+    StreamKey key;
+    key.key = fnv1a64(stream);
+    if (key.key == 0)
+        key.key = 1;
+    // A second, unrelated hash: two names must collide on both to share a slot.
+    uint64_t hash = 0x9e3779b97f4a7c15ULL ^ stream.size();
+    for (char c : stream) {
+        hash = (hash ^ static_cast<unsigned char>(c)) * 0xff51afd7ed558ccdULL;
+        hash ^= hash >> 29;
+    }
+    key.key2 = hash;
+    return key;
+}
+
+namespace {
+
+constexpr char k_heads_magic[16] = "sc-heads 2";
+
+struct HeadsHeader {
+    char magic[16];
+    uint64_t capacity;
+    uint64_t count;
+    uint64_t reserved[4];
+};
+static_assert(sizeof(HeadsHeader) == k_heads_header_bytes);
+
+HeadSlot* probe(HeadSlot* slots, uint64_t capacity, const StreamKey& key, bool claim) {
+    uint64_t mask = capacity - 1;
+    for (uint64_t i = 0, at = key.key & mask; i < capacity; ++i, at = (at + 1) & mask) {
+        HeadSlot& slot = slots[at];
+        if (slot.key == key.key && slot.key2 == key.key2)
+            return &slot;
+        if (slot.key == 0)
+            return claim ? &slot : nullptr;
+    }
+    return nullptr;
+}
+
+}  // namespace
+
+HeadsTable::~HeadsTable() {
+    if (m_map != nullptr)
+        ::munmap(m_map, m_bytes);
+}
+
+HeadsTable::HeadsTable(HeadsTable&& other) noexcept
+    : m_map(std::exchange(other.m_map, nullptr)),
+      m_bytes(std::exchange(other.m_bytes, 0)),
+      m_slots(std::exchange(other.m_slots, nullptr)),
+      m_capacity(std::exchange(other.m_capacity, 0)) {}
+
+HeadsTable& HeadsTable::operator=(HeadsTable&& other) noexcept {
+    if (this != &other) {
+        if (m_map != nullptr)
+            ::munmap(m_map, m_bytes);
+        m_map = std::exchange(other.m_map, nullptr);
+        m_bytes = std::exchange(other.m_bytes, 0);
+        m_slots = std::exchange(other.m_slots, nullptr);
+        m_capacity = std::exchange(other.m_capacity, 0);
+    }
+    return *this;
+}
+
+Status HeadsTable::create(const std::string& path, uint64_t capacity, const std::vector<HeadSlot>& slots) {
+    std::string bytes(heads_file_bytes(capacity), '\0');
+    auto* header = reinterpret_cast<HeadsHeader*>(bytes.data());
+    std::memcpy(header->magic, k_heads_magic, sizeof k_heads_magic);
+    header->capacity = capacity;
+    auto* table = reinterpret_cast<HeadSlot*>(bytes.data() + k_heads_header_bytes);
+    for (const HeadSlot& slot : slots) {
+        HeadSlot* place = probe(table, capacity, StreamKey {slot.key, slot.key2}, true);
+        if (place == nullptr)
+            return make_error(ErrorCode::internal, "heads table too small", Location {path, 0, {}});
+        if (place->key == 0)
+            ++header->count;
+        *place = slot;
+    }
+    return files::write_atomic(path, bytes, files::Durability::none, k_file_mode);
+}
+
+Result<HeadsTable> HeadsTable::map(const std::string& path, uint64_t capacity) {
+    auto missing = [&] {
+        return make_error(ErrorCode::not_found, "the heads table is missing or damaged", Location {path, 0, {}},
+                          "it is rebuilt from the segments");
+    };
+    if (capacity < k_heads_min_capacity || (capacity & (capacity - 1)) != 0)
+        return missing();
+    int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
+    if (fd < 0)
+        return errno == ENOENT ? missing() : files::from_errno(errno, "opening", path);
+    struct stat info {};
+    size_t bytes = heads_file_bytes(capacity);
+    if (::fstat(fd, &info) != 0 || static_cast<uint64_t>(info.st_size) != bytes) {
+        ::close(fd);
+        return missing();
+    }
+    void* map = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    int saved = errno;
+    ::close(fd);
+    if (map == MAP_FAILED)
+        return files::from_errno(saved, "mapping", path);
+    const auto* header = static_cast<const HeadsHeader*>(map);
+    if (std::memcmp(header->magic, k_heads_magic, sizeof k_heads_magic) != 0 || header->capacity != capacity) {
+        ::munmap(map, bytes);
+        return missing();
+    }
+    HeadsTable table;
+    table.m_map = map;
+    table.m_bytes = bytes;
+    table.m_slots = reinterpret_cast<HeadSlot*>(static_cast<char*>(map) + k_heads_header_bytes);
+    table.m_capacity = capacity;
+    return table;
+}
+
+uint64_t HeadsTable::count() const {
+    return m_map != nullptr ? static_cast<const HeadsHeader*>(m_map)->count : 0;
+}
+
+HeadSlot* HeadsTable::find(const StreamKey& key) const {
+    return m_slots != nullptr ? probe(m_slots, m_capacity, key, false) : nullptr;
+}
+
+HeadSlot* HeadsTable::insert(const StreamKey& key) {
+    if (m_slots == nullptr)
+        return nullptr;
+    HeadSlot* slot = probe(m_slots, m_capacity, key, true);
+    if (slot != nullptr && slot->key == 0) {
+        // The key last: a writer killed before it leaves the slot free.
+        slot->version = 0;
+        slot->last = 0;
+        slot->last_generation = 0;
+        slot->key2 = key.key2;
+        slot->key = key.key;
+        ++static_cast<HeadsHeader*>(m_map)->count;
+    }
+    return slot;
+}
+
+std::vector<HeadSlot> HeadsTable::used() const {
+    std::vector<HeadSlot> slots;
+    for (uint64_t i = 0; i < m_capacity; ++i)
+        if (m_slots[i].key != 0)
+            slots.push_back(m_slots[i]);
+    return slots;
+}
+
+Result<std::optional<HeadSlot>> read_head_slot(int fd, uint64_t capacity, const StreamKey& key) {
+    if (capacity == 0 || (capacity & (capacity - 1)) != 0)
+        return make_error(ErrorCode::not_found, "no heads table");
+    // The table may have been replaced by a larger one since the head was read.
+    HeadsHeader header {};
+    if (::pread(fd, &header, sizeof header, 0) != static_cast<ssize_t>(sizeof header) ||
+        std::memcmp(header.magic, k_heads_magic, sizeof k_heads_magic) != 0 || header.capacity != capacity)
+        return make_error(ErrorCode::not_found, "heads table of another capacity");
+    constexpr uint64_t k_window = 64;  // slots per pread: probes are short at the table's load
+    std::vector<HeadSlot> window(k_window);
+    uint64_t mask = capacity - 1;
+    uint64_t at = key.key & mask;
+    for (uint64_t seen = 0; seen < capacity;) {
+        uint64_t count = std::min(k_window, capacity - at);
+        ssize_t got = ::pread(fd, window.data(), count * sizeof(HeadSlot),
+                              static_cast<off_t>(k_heads_header_bytes + at * sizeof(HeadSlot)));
+        if (got != static_cast<ssize_t>(count * sizeof(HeadSlot)))
+            return make_error(ErrorCode::not_found, "short heads table");
+        for (uint64_t i = 0; i < count; ++i, ++seen) {
+            if (window[i].key == key.key && window[i].key2 == key.key2)
+                return std::optional<HeadSlot> {window[i]};
+            if (window[i].key == 0)
+                return std::optional<HeadSlot> {};
+        }
+        at = (at + count) & mask;
+    }
+    return std::optional<HeadSlot> {};
+}
+
+namespace {
+
+class Descriptor {
+public:
+    explicit Descriptor(int fd) : m_fd(fd) {}
+    ~Descriptor() {
+        if (m_fd >= 0)
+            ::close(m_fd);
+    }
+    Descriptor(const Descriptor&) = delete;
+    Descriptor& operator=(const Descriptor&) = delete;
+    [[nodiscard]] int get() const { return m_fd; }
+
+private:
+    int m_fd;
+};
+
+// Reads records of one log backwards along a stream's chain; consecutive records of a stream
+// are often close together, so one pread of a window usually serves several.
+class LogWindow {
+public:
+    explicit LogWindow(int fd) : m_fd(fd) {}
+    bool read(uint64_t offset, LogRecord& record) {
+        size_t length = 0;
+        if (offset >= m_start && offset < m_start + m_bytes.size() &&
+            decode_log_record(std::string_view(m_bytes).substr(offset - m_start), record, length))
+            return true;
+        constexpr uint64_t k_window = 16384, k_after = 1024;
+        m_start = offset + k_after > k_window ? offset + k_after - k_window : 0;
+        m_bytes.resize(offset + k_after - m_start);
+        ssize_t got = ::pread(m_fd, m_bytes.data(), m_bytes.size(), static_cast<off_t>(m_start));
+        m_bytes.resize(got > 0 ? static_cast<size_t>(got) : 0);
+        if (offset < m_start + m_bytes.size() &&
+            decode_log_record(std::string_view(m_bytes).substr(offset - m_start), record, length))
+            return true;
+        // A record longer than the window's slack (a long stream name): read it alone.
+        m_start = offset;
+        m_bytes.resize(k_log_record_fixed_bytes + 65536);
+        got = ::pread(m_fd, m_bytes.data(), m_bytes.size(), static_cast<off_t>(m_start));
+        m_bytes.resize(got > 0 ? static_cast<size_t>(got) : 0);
+        return decode_log_record(m_bytes, record, length);
+    }
+
+private:
+    int m_fd;
+    uint64_t m_start = 0;
+    std::string m_bytes;
+};
+
+}  // namespace
+
+Result<std::optional<std::vector<StreamRecord>>> read_indexed_stream(const Layout& layout, std::string_view stream) {
+    using Answer = std::optional<std::vector<StreamRecord>>;
+    StreamKey key = stream_key(stream);
+    // A compaction or rebuild between our reads can make the parts disagree: try again.
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        Descriptor head_fd(::open(layout.head_path().c_str(), O_RDONLY | O_CLOEXEC));
+        if (head_fd.get() < 0)
+            return Answer {};
+        Result<HeadState> head = read_head(head_fd.get(), layout.head_path());
+        if (!head.ok() || head->index_generation == 0)
+            return Answer {};  // no index, or one of an older format: only a scan can answer
+        // The log first: once open, it keeps every record of its generation even if a
+        // compaction replaces it, and what it no longer holds is in the stream file read next.
+        Descriptor log_fd(::open((layout.index_folder() + "/" + log_file_name(head->index_generation)).c_str(),
+                                 O_RDONLY | O_CLOEXEC));
+        if (log_fd.get() < 0)
+            continue;
+        Descriptor heads_fd(::open((layout.index_folder() + "/heads").c_str(), O_RDONLY | O_CLOEXEC));
+        if (heads_fd.get() < 0)
+            continue;
+        Result<std::optional<HeadSlot>> slot = read_head_slot(heads_fd.get(), head->heads_capacity, key);
+        if (!slot.ok())
+            continue;
+        uint64_t version = *slot ? (*slot)->version : 0;
+        Result<std::vector<StreamRecord>> records =
+            read_stream_records(layout.streams_folder() + "/" + stream_file_name(stream));
+        if (!records.ok())
+            return Answer {};
+        if (!*slot && !records->empty())
+            return Answer {};  // the table misses a stream the files have: scan
+        if (records->size() >= version) {
+            records->resize(version);
+            return Answer {std::move(records.value())};
+        }
+        if ((*slot)->last_generation != head->index_generation || (*slot)->last == 0)
+            continue;
+        // Walk the stream's chain in the log back to what the stream file holds.
+        uint64_t have = records->size();
+        records->resize(version);
+        LogWindow window(log_fd.get());
+        uint64_t next = (*slot)->last;
+        uint64_t expected = version;
+        bool complete = true;
+        while (expected > have) {
+            LogRecord record;
+            if (next == 0 || !window.read(next - 1, record) || record.version != expected || record.stream != stream) {
+                complete = false;
+                break;
+            }
+            (*records)[expected - 1] = record.record;
+            --expected;
+            next = record.prev;
+        }
+        if (complete)
+            return Answer {std::move(records.value())};
+    }
+    return Answer {};
 }
 
 }  // namespace sc::store

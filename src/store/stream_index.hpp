@@ -1,11 +1,22 @@
 #pragma once
-// Per-stream index files (index/streams/<name>-<hash>.idx): record N (fixed width, 1-based)
-// says where version N of the stream is stored. A stream's head version is the file size over
-// the record size, so finding it costs one fstat, and reading a stream reads only its own
-// records and lines: the cost follows the stream, not the store. The files are derived data,
-// rebuilt from the segments when index/ is missing or damaged.
+// The derived event index (docs/store.md, "The index"), format 2. Three parts:
+//
+// - index/log-<generation>: one text record per appended event (where its line is, its stream,
+//   version, and the offset of the stream's previous record in this log). A batch of events
+//   adds its records with one write, whatever the number of streams it touches.
+// - index/heads: a hash table of streams (fixed-size slots, mapped into the writer's memory):
+//   each stream's head version and its last record in the log. Writers find and update a
+//   stream's version without a system call; readers read one slot with one pread.
+// - index/streams/<name>-<hash>.idx: record N (fixed width, 1-based) says where version N of
+//   the stream is stored. Filled by compaction: when the log passes a size, the writer holding
+//   the lock moves its records to the stream files and starts the next generation's log.
+//
+// A stream read costs its slot, its file and its own chain of log records: it follows the
+// stream, not the store. Everything here is rebuilt from the segments when index/ is missing,
+// damaged or of an older format.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,5 +53,91 @@ std::string stream_file_name(std::string_view stream);
 /// Reads every record of a stream's index file. An absent file is an empty stream. A trailing
 /// partial record (a writer died mid-write) is ignored.
 Result<std::vector<StreamRecord>> read_stream_records(const std::string& path);
+
+// --- the index log ---
+
+/// One record of index/log-<generation>:
+/// "<stream record without its newline> <version:16 hex> <prev:12 hex> <stream bytes:8 hex> <stream>\n".
+struct LogRecord {
+    StreamRecord record;
+    uint64_t version = 0;
+    uint64_t prev = 0;        // offset + 1 of the stream's previous record in the same log; 0: none
+    std::string_view stream;  // points into the decoded text
+};
+inline constexpr size_t k_log_record_fixed_bytes = k_stream_record_bytes + 17 + 13 + 9 + 1;  // and the name
+
+void append_log_record(std::string& out, const StreamRecord& record, uint64_t version, uint64_t prev,
+                       std::string_view stream);
+/// Decodes the record at the start of `text`, its size in `length`. false: torn or damaged.
+bool decode_log_record(std::string_view text, LogRecord& record, size_t& length);
+/// "log-<generation>", inside index/.
+std::string log_file_name(uint64_t generation);
+
+// --- the heads table ---
+
+/// Two independent 64-bit hashes of a stream name: the table's key.
+struct StreamKey {
+    uint64_t key = 0;  // never 0: 0 marks a free slot
+    uint64_t key2 = 0;
+};
+StreamKey stream_key(std::string_view stream);
+
+/// One slot of index/heads, as stored (native byte order: the file never leaves the machine).
+struct HeadSlot {
+    uint64_t key = 0;
+    uint64_t key2 = 0;
+    uint64_t version = 0;          // the stream's head version
+    uint64_t last = 0;             // offset + 1 of its last record in log-<last_generation>
+    uint64_t last_generation = 0;  // a log of another generation holds none of its records
+};
+inline constexpr size_t k_heads_header_bytes = 64;
+inline constexpr uint64_t k_heads_min_capacity = 1024;
+[[nodiscard]] constexpr uint64_t heads_file_bytes(uint64_t capacity) {
+    return k_heads_header_bytes + capacity * sizeof(HeadSlot);
+}
+
+/// The writer's view of index/heads: the file mapped shared, read and changed under the store
+/// lock. Every byte of the file is written when it is created, so storing into the mapping
+/// never needs a new disk block (no SIGBUS on a full disk).
+class HeadsTable {
+public:
+    HeadsTable() = default;
+    ~HeadsTable();
+    HeadsTable(HeadsTable&& other) noexcept;
+    HeadsTable& operator=(HeadsTable&& other) noexcept;
+    HeadsTable(const HeadsTable&) = delete;
+    HeadsTable& operator=(const HeadsTable&) = delete;
+
+    /// Writes a table of `capacity` slots (a power of two) holding `slots`, through a
+    /// temporary file renamed into place.
+    static Status create(const std::string& path, uint64_t capacity, const std::vector<HeadSlot>& slots);
+    /// Maps an existing table; not_found when it is missing or its size or header disagree.
+    static Result<HeadsTable> map(const std::string& path, uint64_t capacity);
+
+    [[nodiscard]] bool mapped() const { return m_slots != nullptr; }
+    [[nodiscard]] uint64_t capacity() const { return m_capacity; }
+    [[nodiscard]] uint64_t count() const;
+    /// The stream's slot, or nullptr.
+    [[nodiscard]] HeadSlot* find(const StreamKey& key) const;
+    /// The stream's slot, claimed (version 0) when it has none. nullptr when the table is full.
+    HeadSlot* insert(const StreamKey& key);
+    /// Every used slot.
+    [[nodiscard]] std::vector<HeadSlot> used() const;
+
+private:
+    void* m_map = nullptr;
+    size_t m_bytes = 0;
+    HeadSlot* m_slots = nullptr;
+    uint64_t m_capacity = 0;
+};
+
+/// A reader's lookup of one slot with pread; nullopt when the stream is not in the table.
+Result<std::optional<HeadSlot>> read_head_slot(int fd, uint64_t capacity, const StreamKey& key);
+
+/// Every record of one stream as the index holds it (its file, then its chain in the log):
+/// versions 1..head, all present in the index. nullopt when the index cannot answer (missing,
+/// of an older format, or disagreeing with itself while writers move it): scan instead.
+/// Takes no lock. Records are not checked against the segments here: callers do that.
+Result<std::optional<std::vector<StreamRecord>>> read_indexed_stream(const Layout& layout, std::string_view stream);
 
 }  // namespace sc::store

@@ -14,14 +14,11 @@
 
 namespace sc::store {
 
-/// A stream's index file as this process last saw it.
-struct StreamState {
-    int fd = -1;
-    uint64_t records = 0;  // = the stream's head version, refreshed under the lock
-    // Fingerprints of ids already in the stream (hash -> version), loaded only when an
-    // append carries a caller-chosen id: generated UUIDv7 ids cannot repeat.
-    std::unordered_map<uint64_t, uint64_t> id_versions;
-    uint64_t ids_loaded = 0;  // records whose ids are in id_versions
+/// Ids already stored in a stream (fingerprint -> where), loaded only when an append carries a
+/// caller-chosen id: generated UUIDv7 ids cannot repeat.
+struct StoredIds {
+    uint64_t version = 0;                                                     // the stream's head version when loaded
+    std::unordered_map<uint64_t, std::pair<uint64_t, StreamRecord>> by_hash;  // -> version, record
 };
 
 struct Store::Impl {
@@ -36,11 +33,17 @@ struct Store::Impl {
     std::array<int, 4> segment_fds {-1, -1, -1, -1};
     std::array<SegmentId, 4> segment_ids {};
     std::array<bool, 4> unsynced {};
-    std::unordered_map<std::string, StreamState> streams;
     HeadState head;  // meaningful only while the lock is held
+    // The event index (stream_index.hpp) of generation index_generation: the heads table mapped,
+    // and the log open. Checked against the head at every lock session.
+    HeadsTable heads;
+    int log_fd = -1;
+    uint64_t index_generation = 0;
+    std::unordered_map<std::string, StoredIds> stored_ids;
     StoreCounters counters;
     EventParser parser;
-    std::string buffer;  // reused line buffer of the append path
+    std::string buffer;      // reused line buffer of the append path
+    std::string log_buffer;  // and its index log records
 
     explicit Impl(std::string root) : layout(std::move(root)) {}
     ~Impl();
@@ -53,12 +56,25 @@ struct Store::Impl {
     /// Reads the head and makes the active segment of `signal` consistent with it (recovering
     /// a crashed writer's tail), then rolls to a new segment when the day or size says so.
     Status prepare(Signal signal, int64_t now, size_t batch_bytes);
-    /// The stream's index file, its record count refreshed (and a torn record cut off).
-    Result<StreamState*> stream(const std::string& name);
-    Status load_ids(StreamState& state, const std::string& name);
+    /// The first half of prepare: reads the head (rebuilding index/ when it is unusable).
+    Status read_head_state();
+    /// The second half: the signal's active segment, consistent and open, rolled if due.
+    Status prepare_segment(Signal signal, int64_t now, size_t batch_bytes);
+    /// Checks and writes lines of several signals (by signal) under the lock held.
+    Status append_signal_lines(const std::array<std::vector<std::string_view>, 4>& lines);
+    /// Maps the heads table and opens the log the head names (rebuilding index/ when they are
+    /// missing, damaged or of an older format).
+    Status open_index();
+    void close_index();
+    /// Makes room in the heads table for `streams` more streams.
+    Status reserve_heads(uint64_t streams);
+    /// Moves the log's records into the stream files and starts the next generation's log.
+    Status compact();
+    Result<const StoredIds*> load_ids(const std::string& name, uint64_t version);
     Status write_all(int fd, std::string_view bytes, const std::string& path);
+    Status pwrite_all(int fd, std::string_view bytes, uint64_t offset, const std::string& path);
+    [[nodiscard]] std::string log_path(uint64_t generation) const;
     void close_segment(Signal signal);
-    void close_streams();
 
     // --- recovery.cpp ---
     Result<int> open_segment(Signal signal, const ActiveSegment& active, bool create, uint64_t& size);
