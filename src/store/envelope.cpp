@@ -6,6 +6,8 @@
 #include <sys/random.h>
 #include <unistd.h>
 
+#include <climits>
+#include <cstdint>
 #include <cstring>
 #include <random>
 
@@ -46,6 +48,58 @@ uint64_t next_random() {
 
 constexpr char k_hex[] = "0123456789abcdef";
 
+// Eight bytes at a time (SWAR): does any byte need a JSON escape ('"', '\\', or below 0x20)?
+constexpr uint64_t k_ones = 0x0101010101010101ULL;
+constexpr uint64_t k_highs = 0x8080808080808080ULL;
+constexpr uint64_t has_zero_byte(uint64_t x) {
+    return (x - k_ones) & ~x & k_highs;
+}
+bool needs_escape(std::string_view text) {
+    size_t i = 0;
+    uint64_t found = 0;
+    for (; i + 8 <= text.size(); i += 8) {
+        uint64_t word = 0;
+        std::memcpy(&word, text.data() + i, 8);
+        // Bytes below 0x20 (0x80 and above are excluded by the ~word term), quotes, backslashes.
+        found |= ((word - k_ones * 0x20) & ~word & k_highs) | has_zero_byte(word ^ (k_ones * '"')) |
+                 has_zero_byte(word ^ (k_ones * '\\'));
+    }
+    for (; i < text.size(); ++i) {
+        auto byte = static_cast<unsigned char>(text[i]);
+        found |= static_cast<uint64_t>(byte < 0x20 || byte == '"' || byte == '\\');
+    }
+    return found != 0;
+}
+
+// Does the text hold a space, tab, newline or carriage return?
+bool has_blank(std::string_view text) {
+    size_t i = 0;
+    uint64_t found = 0;
+    for (; i + 8 <= text.size(); i += 8) {
+        uint64_t word = 0;
+        std::memcpy(&word, text.data() + i, 8);
+        found |= has_zero_byte(word ^ (k_ones * ' ')) | has_zero_byte(word ^ (k_ones * '\t')) |
+                 has_zero_byte(word ^ (k_ones * '\n')) | has_zero_byte(word ^ (k_ones * '\r'));
+    }
+    for (; i < text.size(); ++i)
+        found |= static_cast<uint64_t>(text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r');
+    return found != 0;
+}
+
+// True when every byte is ASCII.
+bool all_ascii(std::string_view text) {
+    size_t i = 0;
+    uint64_t high = 0;
+    for (; i + 8 <= text.size(); i += 8) {
+        uint64_t word = 0;
+        std::memcpy(&word, text.data() + i, 8);
+        high |= word;
+    }
+    for (; i < text.size(); ++i)
+        high |= static_cast<unsigned char>(text[i]);
+    return (high & k_highs) == 0;
+}
+
 void put_digits(char* out, uint64_t value, int width) {
     for (int i = width - 1; i >= 0; --i) {
         out[i] = static_cast<char>('0' + value % 10);
@@ -67,22 +121,38 @@ std::string make_uuid_v7(int64_t unix_nanos) {
     bytes[8] = static_cast<uint8_t>(0x80 | ((random_b >> 56) & 0x3F));
     for (int i = 9; i < 16; ++i)
         bytes[i] = static_cast<uint8_t>(random_b >> (8 * (15 - i)));
-    std::string text;
-    text.reserve(36);
+    // Written into a fixed buffer: this runs once per appended event.
+    char text[36];
+    char* cursor = text;
     for (int i = 0; i < 16; ++i) {
         if (i == 4 || i == 6 || i == 8 || i == 10)
-            text += '-';
-        text += k_hex[bytes[i] >> 4];
-        text += k_hex[bytes[i] & 0x0F];
+            *cursor++ = '-';
+        *cursor++ = k_hex[bytes[i] >> 4];
+        *cursor++ = k_hex[bytes[i] & 0x0F];
     }
-    return text;
+    return std::string(text, sizeof text);
 }
 
 void append_json_string(std::string& out, std::string_view text) {
-    json::append_string(out, text);
+    // Most strings of an envelope (ids, hex trace ids, stream and type names) need no escape:
+    // one tight scan, then one copy. Anything else takes the shared escaper.
+    if (needs_escape(text)) {
+        json::append_string(out, text);
+        return;
+    }
+    out += '"';
+    out.append(text);
+    out += '"';
 }
 
 void append_time(std::string& out, int64_t unix_nanos) {
+    // Every event of a batch has the same time: format it once.
+    thread_local int64_t t_last = INT64_MIN;
+    thread_local char t_text[30];
+    if (unix_nanos == t_last) {
+        out.append(t_text, sizeof t_text);
+        return;
+    }
     Day day = day_of_unix_nanos(unix_nanos);
     int64_t within_day = unix_nanos - unix_nanos_of_day(day);
     int year = 0;
@@ -98,6 +168,8 @@ void append_time(std::string& out, int64_t unix_nanos) {
     put_digits(buffer + 14, static_cast<uint64_t>(seconds / 60 % 60), 2);
     put_digits(buffer + 17, static_cast<uint64_t>(seconds % 60), 2);
     put_digits(buffer + 20, static_cast<uint64_t>(within_day % 1'000'000'000), 9);
+    std::memcpy(t_text, buffer, sizeof buffer);
+    t_last = unix_nanos;
     out.append(buffer, sizeof buffer);
 }
 
@@ -144,10 +216,7 @@ static Status text_error(const std::string& value, const char* field) {
 static bool text_ok(const std::string& value, bool required) {
     if (value.empty())
         return !required;
-    bool ascii = true;
-    for (char c : value)
-        ascii = ascii && static_cast<unsigned char>(c) < 0x80;
-    return ascii || text::is_valid_utf8(value);
+    return all_ascii(value) || text::is_valid_utf8(value);
 }
 
 #define SC_REQUIRE_TEXT(value, field, required) \
@@ -180,8 +249,14 @@ Status validate_new_event(NewEvent& event) {
         return make_error(ErrorCode::invalid_argument, std::string("event data is not a JSON object: ") + why,
                           Location {{}, 0, "data"}, "pass the event's fields as one JSON object");
     };
-    if (simdjson::minify(event.data_json.data(), event.data_json.size(), compact, compact_length) != simdjson::SUCCESS)
+    // Already compact (what nlohmann's dump() gives when no string holds a blank): no minify.
+    if (!has_blank(event.data_json)) {
+        std::memcpy(compact, event.data_json.data(), event.data_json.size());
+        compact_length = event.data_json.size();
+    } else if (simdjson::minify(event.data_json.data(), event.data_json.size(), compact, compact_length) !=
+               simdjson::SUCCESS) {
         return bad_data("it could not be read");
+    }
     simdjson::dom::element root;
     auto error = t_parser.parse(compact, compact_length, false).get(root);
     if (error != simdjson::SUCCESS)
@@ -194,13 +269,13 @@ Status validate_new_event(NewEvent& event) {
 
 static void append_unsigned(std::string& out, uint64_t value) {
     char buffer[24];
-    int length = 0;
+    char* end = buffer + sizeof buffer;
+    char* begin = end;
     do {
-        buffer[length++] = static_cast<char>('0' + value % 10);
+        *--begin = static_cast<char>('0' + value % 10);
         value /= 10;
     } while (value != 0);
-    while (length > 0)
-        out += buffer[--length];
+    out.append(begin, static_cast<size_t>(end - begin));
 }
 
 static void append_meta_field(std::string& out, const char* name, const std::string& value) {

@@ -290,7 +290,9 @@ Result<std::vector<AppendedEvent>> Store::append(std::vector<NewEvent> events) {
     uint64_t seq = impl.head.seq;
 
     impl.buffer.clear();
+    impl.buffer.reserve(estimate);
     impl.log_buffer.clear();
+    impl.log_buffer.reserve(events.size() * (k_log_record_fixed_bytes + 24));
     std::unordered_map<uint64_t, size_t> batch_ids;  // id hash -> result index, caller ids only
     results.reserve(events.size());
     for (size_t i = 0; i < events.size(); ++i) {

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cinttypes>
+#include <climits>
 #include <cstdio>
 #include <cstring>
 #include <utility>
@@ -19,10 +20,38 @@
 namespace sc::store {
 
 // Fixed-width fields written by hand: snprintf cost more than the rest of an append.
+// Two hex digits per byte from a table: widths here are even.
+struct HexPairs {
+    char pairs[512];
+    constexpr HexPairs() : pairs() {
+        constexpr char k_hex[] = "0123456789abcdef";
+        for (int i = 0; i < 256; ++i) {
+            pairs[2 * i] = k_hex[i >> 4];
+            pairs[2 * i + 1] = k_hex[i & 0xF];
+        }
+    }
+};
+static constexpr HexPairs k_hex_pairs;
+
 static void put_hex(char* out, uint64_t value, int width) {
-    static constexpr char k_hex[] = "0123456789abcdef";
-    for (int i = width - 1; i >= 0; --i, value >>= 4)
-        out[i] = k_hex[value & 0xF];
+    for (int i = width - 2; i >= 0; i -= 2, value >>= 8)
+        std::memcpy(out + i, k_hex_pairs.pairs + 2 * (value & 0xFF), 2);
+}
+
+// The date field of a record: the same for every record of a batch, so formatted once.
+static void put_date(char* out, Day day) {
+    thread_local Day t_day = INT32_MIN;
+    thread_local char t_text[8];
+    if (day != t_day) {
+        int year = 0;
+        unsigned month = 0, day_of_month = 0;
+        civil_from_days(day, year, month, day_of_month);
+        uint64_t value = static_cast<uint64_t>(year < 0 ? 0 : year) * 10000 + month * 100 + day_of_month;
+        for (int i = 7; i >= 0; --i, value /= 10)
+            t_text[i] = static_cast<char>('0' + value % 10);
+        t_day = day;
+    }
+    std::memcpy(out, t_text, sizeof t_text);
 }
 
 static void put_decimal(char* out, uint64_t value, int width) {
@@ -31,14 +60,13 @@ static void put_decimal(char* out, uint64_t value, int width) {
 }
 
 void append_stream_record(std::string& out, const StreamRecord& record) {
-    int year = 0;
-    unsigned month = 0, day = 0;
-    if (record.present())
-        civil_from_days(record.day, year, month, day);
     char buffer[k_stream_record_bytes];
     std::memset(buffer, ' ', sizeof buffer);
     put_hex(buffer, record.seq, 16);
-    put_decimal(buffer + 17, static_cast<uint64_t>(year < 0 ? 0 : year) * 10000 + month * 100 + day, 8);
+    if (record.present())
+        put_date(buffer + 17, record.day);
+    else
+        put_decimal(buffer + 17, 0, 8);
     put_decimal(buffer + 26, record.segment, 6);
     put_hex(buffer + 33, record.offset, 12);
     put_hex(buffer + 46, record.length, 8);
