@@ -24,8 +24,8 @@ std::string encode_head(const HeadState& head) {
                       active.number == 0 ? "-" : format_day(active.day).c_str(), active.number, active.size);
         text += line;
     }
-    std::snprintf(line, sizeof line, "index %" PRIu64 " %" PRIu64 " %" PRIu64 "\n", head.index_generation,
-                  head.index_log_bytes, head.heads_capacity);
+    std::snprintf(line, sizeof line, "index %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 "\n", head.index_generation,
+                  head.index_log_bytes, head.heads_capacity, head.heads_count);
     text += line;
     std::snprintf(line, sizeof line, "check %016" PRIx64 "\n", fnv1a64(text));
     text += line;
@@ -66,8 +66,8 @@ bool decode_head(std::string_view text, HeadState& head) {
         if (number != 0 && !parse_day(day, active.day))
             return false;
     }
-    if (std::sscanf(cursor, "index %" SCNu64 " %" SCNu64 " %" SCNu64 "\n", &decoded.index_generation,
-                    &decoded.index_log_bytes, &decoded.heads_capacity) != 3)
+    if (std::sscanf(cursor, "index %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64 "\n", &decoded.index_generation,
+                    &decoded.index_log_bytes, &decoded.heads_capacity, &decoded.heads_count) != 4)
         return false;
     head = decoded;
     return true;

@@ -34,10 +34,12 @@ struct HeadState {
     std::array<ActiveSegment, 4> active {};
     // The derived event index (stream_index.hpp): its generation (changes at every compaction
     // and rebuild, and names the log file index/log-<generation>), the acknowledged bytes of
-    // that log, and the slot count of index/heads. generation 0: no index yet.
+    // that log, and the slot count and used slots of index/heads-<capacity>. generation 0:
+    // no index yet.
     uint64_t index_generation = 0;
     uint64_t index_log_bytes = 0;
     uint64_t heads_capacity = 0;
+    uint64_t heads_count = 0;  // streams in the table
     ActiveSegment& of(Signal signal) { return active[static_cast<size_t>(signal)]; }
     [[nodiscard]] const ActiveSegment& of(Signal signal) const { return active[static_cast<size_t>(signal)]; }
     bool operator==(const HeadState&) const = default;

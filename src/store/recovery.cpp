@@ -49,40 +49,50 @@ Status Store::Impl::save_head() {
     return write_head(head_fd, layout.head_path(), head);
 }
 
+std::string Store::Impl::heads_path(uint64_t capacity) const {
+    return layout.index_folder() + "/" + heads_file_name(capacity);
+}
+
 Status Store::Impl::open_index() {
     if (head.index_generation == 0 || head.heads_capacity == 0)
         return rebuild();
-    if (heads.mapped() && log_fd >= 0 && index_generation == head.index_generation &&
-        heads.capacity() == head.heads_capacity)
-        return {};  // what this process mapped last time is still current: no system call
+    if (heads.is_open() && log_fd >= 0 && index_generation == head.index_generation &&
+        heads.capacity() == head.heads_capacity && (heads.mapped() || !map_heads)) {
+        heads.forget();  // what this process opened last time is still current
+        return {};
+    }
     close_index();
-    Result<HeadsTable> mapped = HeadsTable::map(layout.index_folder() + "/heads", head.heads_capacity);
-    if (!mapped.ok())
-        return mapped.error().code == ErrorCode::not_found ? rebuild() : std::move(mapped).error();
+    Result<HeadsTable> opened = HeadsTable::open(heads_path(head.heads_capacity), head.heads_capacity, map_heads);
+    if (!opened.ok())
+        return opened.error().code == ErrorCode::not_found ? rebuild() : std::move(opened).error();
     int fd = ::open(log_path(head.index_generation).c_str(), O_RDWR | O_CLOEXEC);
     if (fd < 0)
         return errno == ENOENT ? rebuild() : files::from_errno(errno, "opening", log_path(head.index_generation));
-    heads = std::move(mapped.value());
+    heads = std::move(opened.value());
     log_fd = fd;
     index_generation = head.index_generation;
     return {};
 }
 
-Status Store::Impl::reserve_heads(uint64_t streams) {
-    uint64_t needed = heads.count() + streams;
-    uint64_t capacity = heads.capacity();
+Status Store::Impl::reserve_heads(uint64_t streams, bool force) {
+    uint64_t needed = head.heads_count + streams;
+    uint64_t capacity = heads.capacity() * (force ? 2 : 1);
     while (needed * 10 > capacity * 7)  // linear probing stays short below 70 % full
         capacity *= 2;
     if (capacity == heads.capacity())
         return {};
-    // A larger table beside the old one, renamed over it; the head names the new capacity,
-    // so other writers map it again and readers that read the old head try again.
-    std::string path = layout.index_folder() + "/heads";
-    SC_TRY(HeadsTable::create(path, capacity, heads.used()));
-    HeadsTable grown = SC_TRY(HeadsTable::map(path, capacity));
+    // A larger table beside the old one; the head names the new capacity (and so the new
+    // file), so other writers open it, and readers that read the old head try again.
+    std::vector<HeadSlot> slots = SC_TRY(heads.used());
+    SC_TRY(HeadsTable::create(heads_path(capacity), capacity, slots));
+    HeadsTable grown = SC_TRY(HeadsTable::open(heads_path(capacity), capacity, map_heads));
+    uint64_t old_capacity = heads.capacity();
     heads = std::move(grown);
     head.heads_capacity = capacity;
-    return save_head();
+    head.heads_count = slots.size();
+    SC_TRY(save_head());
+    ::unlink(heads_path(old_capacity).c_str());
+    return {};
 }
 
 Status Store::Impl::compact() {
@@ -256,9 +266,12 @@ Status Store::Impl::recover_tail(Signal signal, int fd, uint64_t from, uint64_t 
             std::string_view line = content.substr(position, end - position);
             EventView event;
             if (parser.parse(line, bytes.size() - position, event)) {
-                HeadSlot* slot = heads.insert(stream_key(event.stream));
+                bool claimed = false;
+                HeadSlot* slot = SC_TRY(heads.slot(stream_key(event.stream), claimed));
                 if (slot == nullptr)
                     return rebuild();
+                if (claimed)
+                    ++head.heads_count;
                 uint64_t last = slot->last_generation == index_generation ? slot->last : 0;
                 if (slot->version + 1 != event.version || (last > log_base && touched.count(slot) == 0))
                     return rebuild();
@@ -279,6 +292,8 @@ Status Store::Impl::recover_tail(Signal signal, int fd, uint64_t from, uint64_t 
             position = end + 1;
         }
         SC_TRY(pwrite_all(log_fd, records, log_base, log_path(index_generation)));
+        for (const HeadSlot* slot : touched)
+            SC_TRY(heads.save(const_cast<HeadSlot*>(slot)));
         head.index_log_bytes = log_base + records.size();
     }
     active.size = from + keep;
@@ -391,18 +406,20 @@ Status Store::Impl::rebuild() {
     uint64_t capacity = k_heads_min_capacity;
     while (slots.size() * 10 > capacity * 7)
         capacity *= 2;
-    SC_TRY(HeadsTable::create(layout.index_folder() + "/heads", capacity, slots));
+    SC_TRY(HeadsTable::create(heads_path(capacity), capacity, slots));
     std::random_device random;
     uint64_t generation = ((static_cast<uint64_t>(random()) << 20) ^ random()) % 1'000'000'000'000ULL + 1;
     int fd = ::open(log_path(generation).c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, k_file_mode);
     if (fd < 0)
         return files::from_errno(errno, "creating", log_path(generation));
     ::close(fd);
-    if (DIR* directory = ::opendir(layout.index_folder().c_str())) {  // logs of older generations
-        std::string keep = log_file_name(generation);
+    if (DIR* directory = ::opendir(layout.index_folder().c_str())) {  // older logs and tables
+        std::string keep_log = log_file_name(generation);
+        std::string keep_heads = heads_file_name(capacity);
         while (dirent* entry = ::readdir(directory)) {
             std::string_view name = entry->d_name;
-            if (name.starts_with("log-") && name != keep)
+            if ((name.starts_with("log-") && name != keep_log) ||
+                (name.starts_with("heads") && name != keep_heads && name.find(".tmp-") == std::string_view::npos))
                 ::unlinkat(::dirfd(directory), entry->d_name, 0);
         }
         ::closedir(directory);
@@ -410,9 +427,10 @@ Status Store::Impl::rebuild() {
     fresh.index_generation = generation;
     fresh.index_log_bytes = 0;
     fresh.heads_capacity = capacity;
+    fresh.heads_count = slots.size();
     head = fresh;
     SC_TRY(save_head());
-    Result<HeadsTable> mapped = HeadsTable::map(layout.index_folder() + "/heads", capacity);
+    Result<HeadsTable> mapped = HeadsTable::open(heads_path(capacity), capacity, map_heads);
     if (!mapped.ok())
         return std::move(mapped).error();
     log_fd = ::open(log_path(generation).c_str(), O_RDWR | O_CLOEXEC);

@@ -261,6 +261,10 @@ Result<std::vector<AppendedEvent>> Store::append(std::vector<NewEvent> events) {
         }
     }
 
+    // A writer that appends often or over many streams maps the heads table; a CLI command's
+    // one or two events read and write their slots with pread/pwrite.
+    impl.map_heads = impl.map_heads || ++impl.event_appends > 4 || pending.size() > 16;
+
     SC_TRY(impl.lock());
     struct Unlock {
         Impl& impl;
@@ -271,11 +275,17 @@ Result<std::vector<AppendedEvent>> Store::append(std::vector<NewEvent> events) {
     SC_TRY(impl.prepare(Signal::events, now, estimate));
     SC_TRY(impl.reserve_heads(pending.size()));
     const uint64_t generation = impl.index_generation;
-    for (PendingStream& stream : pending) {
-        stream.slot = impl.heads.insert(stream_key(stream.name));
-        if (stream.slot == nullptr)
-            return make_error(ErrorCode::internal, "the heads table is full",
-                              Location {impl.layout.index_folder(), 0, {}});
+    for (size_t i = 0; i < pending.size(); ++i) {
+        PendingStream& stream = pending[i];
+        bool claimed = false;
+        stream.slot = SC_TRY(impl.heads.slot(stream_key(stream.name), claimed));
+        if (stream.slot == nullptr) {  // fuller than the head counted (crashed writers): grow
+            SC_TRY(impl.reserve_heads(pending.size(), true));
+            i = static_cast<size_t>(-1);
+            continue;
+        }
+        if (claimed)
+            ++impl.head.heads_count;
         stream.old_version = stream.version = stream.slot->version;
         stream.last = stream.slot->last_generation == generation ? stream.slot->last : 0;
     }
@@ -363,12 +373,27 @@ Result<std::vector<AppendedEvent>> Store::append(std::vector<NewEvent> events) {
     if (impl.options.durability == Durability::batch)
         impl.unsynced[static_cast<size_t>(Signal::events)] = true;
 
-    for (PendingStream& stream : pending) {
+    std::vector<HeadSlot> before(pending.size());
+    for (size_t i = 0; i < pending.size(); ++i) {
+        PendingStream& stream = pending[i];
         if (stream.version == stream.old_version)
             continue;
+        before[i] = *stream.slot;
         stream.slot->version = stream.version;
         stream.slot->last = stream.last;
         stream.slot->last_generation = generation;
+        if (Status saved = impl.heads.save(stream.slot); !saved.ok()) {
+            // Unmapped, a slot is written back with pwrite: undo the slots already written, so
+            // no stream is left ahead of the stored events, then the events themselves.
+            *stream.slot = before[i];
+            for (size_t j = 0; j < i; ++j) {
+                if (pending[j].version == pending[j].old_version)
+                    continue;
+                *pending[j].slot = before[j];
+                (void)impl.heads.save(pending[j].slot);
+            }
+            return roll_back(true, std::move(saved).error());
+        }
     }
     impl.counters.events_appended += seq - impl.head.seq;
     impl.head.seq = seq;

@@ -11,6 +11,7 @@
 #include <climits>
 #include <cstdio>
 #include <cstring>
+#include <new>
 #include <utility>
 
 #include "store/hash.hpp"
@@ -247,25 +248,29 @@ HeadSlot* probe(HeadSlot* slots, uint64_t capacity, const StreamKey& key, bool c
 
 }  // namespace
 
+std::string heads_file_name(uint64_t capacity) {
+    return "heads-" + std::to_string(capacity);
+}
+
 HeadsTable::~HeadsTable() {
     if (m_map != nullptr)
         ::munmap(m_map, m_bytes);
+    if (m_fd >= 0)
+        ::close(m_fd);
 }
 
 HeadsTable::HeadsTable(HeadsTable&& other) noexcept
-    : m_map(std::exchange(other.m_map, nullptr)),
+    : m_fd(std::exchange(other.m_fd, -1)),
+      m_map(std::exchange(other.m_map, nullptr)),
       m_bytes(std::exchange(other.m_bytes, 0)),
       m_slots(std::exchange(other.m_slots, nullptr)),
-      m_capacity(std::exchange(other.m_capacity, 0)) {}
+      m_capacity(std::exchange(other.m_capacity, 0)),
+      m_cache(std::move(other.m_cache)) {}
 
 HeadsTable& HeadsTable::operator=(HeadsTable&& other) noexcept {
     if (this != &other) {
-        if (m_map != nullptr)
-            ::munmap(m_map, m_bytes);
-        m_map = std::exchange(other.m_map, nullptr);
-        m_bytes = std::exchange(other.m_bytes, 0);
-        m_slots = std::exchange(other.m_slots, nullptr);
-        m_capacity = std::exchange(other.m_capacity, 0);
+        this->~HeadsTable();
+        new (this) HeadsTable(std::move(other));
     }
     return *this;
 }
@@ -287,69 +292,102 @@ Status HeadsTable::create(const std::string& path, uint64_t capacity, const std:
     return files::write_atomic(path, bytes, files::Durability::none, k_file_mode);
 }
 
-Result<HeadsTable> HeadsTable::map(const std::string& path, uint64_t capacity) {
+Result<HeadsTable> HeadsTable::open(const std::string& path, uint64_t capacity, bool map) {
     auto missing = [&] {
         return make_error(ErrorCode::not_found, "the heads table is missing or damaged", Location {path, 0, {}},
                           "it is rebuilt from the segments");
     };
     if (capacity < k_heads_min_capacity || (capacity & (capacity - 1)) != 0)
         return missing();
-    int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
-    if (fd < 0)
+    HeadsTable table;
+    table.m_fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
+    if (table.m_fd < 0)
         return errno == ENOENT ? missing() : files::from_errno(errno, "opening", path);
+    table.m_capacity = capacity;
+    if (!map)
+        return table;  // named by its capacity: a short file shows as a short read
     struct stat info {};
     size_t bytes = heads_file_bytes(capacity);
-    if (::fstat(fd, &info) != 0 || static_cast<uint64_t>(info.st_size) != bytes) {
-        ::close(fd);
+    if (::fstat(table.m_fd, &info) != 0 || static_cast<uint64_t>(info.st_size) != bytes)
         return missing();
-    }
-    void* map = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    int saved = errno;
-    ::close(fd);
-    if (map == MAP_FAILED)
-        return files::from_errno(saved, "mapping", path);
-    const auto* header = static_cast<const HeadsHeader*>(map);
-    if (std::memcmp(header->magic, k_heads_magic, sizeof k_heads_magic) != 0 || header->capacity != capacity) {
-        ::munmap(map, bytes);
-        return missing();
-    }
-    HeadsTable table;
-    table.m_map = map;
+    void* mapped = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, table.m_fd, 0);
+    if (mapped == MAP_FAILED)
+        return files::from_errno(errno, "mapping", path);
+    table.m_map = mapped;
     table.m_bytes = bytes;
-    table.m_slots = reinterpret_cast<HeadSlot*>(static_cast<char*>(map) + k_heads_header_bytes);
-    table.m_capacity = capacity;
+    const auto* header = static_cast<const HeadsHeader*>(mapped);
+    if (std::memcmp(header->magic, k_heads_magic, sizeof k_heads_magic) != 0 || header->capacity != capacity)
+        return missing();
+    table.m_slots = reinterpret_cast<HeadSlot*>(static_cast<char*>(mapped) + k_heads_header_bytes);
     return table;
 }
 
-uint64_t HeadsTable::count() const {
-    return m_map != nullptr ? static_cast<const HeadsHeader*>(m_map)->count : 0;
+Result<HeadSlot*> HeadsTable::at(uint64_t index) {
+    if (m_slots != nullptr)
+        return &m_slots[index];
+    if (auto found = m_cache.find(index); found != m_cache.end())
+        return &found->second.slot;
+    // Read a window of slots: a probe usually ends within it.
+    constexpr uint64_t k_window = 64;
+    uint64_t count = std::min(k_window, m_capacity - index);
+    HeadSlot window[k_window];
+    ssize_t got = ::pread(m_fd, window, count * sizeof(HeadSlot),
+                          static_cast<off_t>(k_heads_header_bytes + index * sizeof(HeadSlot)));
+    if (got != static_cast<ssize_t>(count * sizeof(HeadSlot)))
+        return make_error(ErrorCode::not_found, "the heads table is shorter than its capacity");
+    for (uint64_t i = 0; i < count; ++i)
+        m_cache.try_emplace(index + i, Cached {window[i], index + i});
+    return &m_cache.find(index)->second.slot;
 }
 
-HeadSlot* HeadsTable::find(const StreamKey& key) const {
-    return m_slots != nullptr ? probe(m_slots, m_capacity, key, false) : nullptr;
-}
-
-HeadSlot* HeadsTable::insert(const StreamKey& key) {
-    if (m_slots == nullptr)
-        return nullptr;
-    HeadSlot* slot = probe(m_slots, m_capacity, key, true);
-    if (slot != nullptr && slot->key == 0) {
-        // The key last: a writer killed before it leaves the slot free.
-        slot->version = 0;
-        slot->last = 0;
-        slot->last_generation = 0;
-        slot->key2 = key.key2;
-        slot->key = key.key;
-        ++static_cast<HeadsHeader*>(m_map)->count;
+Result<HeadSlot*> HeadsTable::slot(const StreamKey& key, bool& claimed) {
+    claimed = false;
+    uint64_t mask = m_capacity - 1;
+    for (uint64_t i = 0, index = key.key & mask; i < m_capacity; ++i, index = (index + 1) & mask) {
+        HeadSlot* slot = SC_TRY(at(index));
+        if (slot->key == key.key && slot->key2 == key.key2)
+            return slot;
+        if (slot->key == 0) {
+            // The key last: a writer killed before it leaves the slot free.
+            slot->version = 0;
+            slot->last = 0;
+            slot->last_generation = 0;
+            slot->key2 = key.key2;
+            slot->key = key.key;
+            claimed = true;
+            return slot;
+        }
     }
-    return slot;
+    return static_cast<HeadSlot*>(nullptr);
 }
 
-std::vector<HeadSlot> HeadsTable::used() const {
+Status HeadsTable::save(HeadSlot* slot) {
+    if (m_slots != nullptr || slot == nullptr)
+        return {};
+    const auto* cached = reinterpret_cast<const Cached*>(slot);
+    ssize_t wrote = ::pwrite(m_fd, slot, sizeof(HeadSlot),
+                             static_cast<off_t>(k_heads_header_bytes + cached->index * sizeof(HeadSlot)));
+    if (wrote != static_cast<ssize_t>(sizeof(HeadSlot)))
+        return files::from_errno(wrote < 0 ? errno : EIO, "writing the heads table", "index/heads");
+    return {};
+}
+
+Result<std::vector<HeadSlot>> HeadsTable::used() {
     std::vector<HeadSlot> slots;
+    std::vector<HeadSlot> all;
+    const HeadSlot* table = m_slots;
+    if (table == nullptr) {
+        all.resize(m_capacity);
+        ssize_t got = ::pread(m_fd, all.data(), m_capacity * sizeof(HeadSlot), k_heads_header_bytes);
+        if (got != static_cast<ssize_t>(m_capacity * sizeof(HeadSlot)))
+            return make_error(ErrorCode::not_found, "the heads table is shorter than its capacity");
+        for (const auto& [index, cached] : m_cache)
+            all[index] = cached.slot;  // claimed or changed in this session
+        table = all.data();
+    }
     for (uint64_t i = 0; i < m_capacity; ++i)
-        if (m_slots[i].key != 0)
-            slots.push_back(m_slots[i]);
+        if (table[i].key != 0)
+            slots.push_back(table[i]);
     return slots;
 }
 
@@ -450,7 +488,8 @@ Result<std::optional<std::vector<StreamRecord>>> read_indexed_stream(const Layou
                                  O_RDONLY | O_CLOEXEC));
         if (log_fd.get() < 0)
             continue;
-        Descriptor heads_fd(::open((layout.index_folder() + "/heads").c_str(), O_RDONLY | O_CLOEXEC));
+        Descriptor heads_fd(::open((layout.index_folder() + "/" + heads_file_name(head->heads_capacity)).c_str(),
+                                   O_RDONLY | O_CLOEXEC));
         if (heads_fd.get() < 0)
             continue;
         Result<std::optional<HeadSlot>> slot = read_head_slot(heads_fd.get(), head->heads_capacity, key);

@@ -4,8 +4,8 @@
 // - index/log-<generation>: one text record per appended event (where its line is, its stream,
 //   version, and the offset of the stream's previous record in this log). A batch of events
 //   adds its records with one write, whatever the number of streams it touches.
-// - index/heads: a hash table of streams (fixed-size slots, mapped into the writer's memory):
-//   each stream's head version and its last record in the log. Writers find and update a
+// - index/heads-<capacity>: a hash table of streams (fixed-size slots): each stream's head
+//   version and its last record in the log. A busy writer maps it and finds and updates a
 //   stream's version without a system call; readers read one slot with one pread.
 // - index/streams/<name>-<hash>.idx: record N (fixed width, 1-based) says where version N of
 //   the stream is stored. Filled by compaction: when the log passes a size, the writer holding
@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "store/layout.hpp"
@@ -82,7 +83,7 @@ struct StreamKey {
 };
 StreamKey stream_key(std::string_view stream);
 
-/// One slot of index/heads, as stored (native byte order: the file never leaves the machine).
+/// One slot of the heads table, as stored (native byte order: the file never leaves the machine).
 struct HeadSlot {
     uint64_t key = 0;
     uint64_t key2 = 0;
@@ -96,9 +97,16 @@ inline constexpr uint64_t k_heads_min_capacity = 1024;
     return k_heads_header_bytes + capacity * sizeof(HeadSlot);
 }
 
-/// The writer's view of index/heads: the file mapped shared, read and changed under the store
-/// lock. Every byte of the file is written when it is created, so storing into the mapping
-/// never needs a new disk block (no SIGBUS on a full disk).
+/// index/heads-<capacity>: the file of a table, named by its capacity so that the head, which
+/// records the capacity, always names a table of that size.
+std::string heads_file_name(uint64_t capacity);
+
+/// The writer's view of the heads table, used under the store lock. A writer with many streams
+/// per batch or many batches maps the file shared and reads and changes slots in memory; a
+/// short-lived one (a CLI command) reads the slots it needs with pread and writes each
+/// changed slot back with one pwrite, which costs less than mapping and unmapping. Every byte
+/// of the file is written when it is created, so storing into the mapping never needs a new
+/// disk block (no SIGBUS on a full disk).
 class HeadsTable {
 public:
     HeadsTable() = default;
@@ -111,24 +119,35 @@ public:
     /// Writes a table of `capacity` slots (a power of two) holding `slots`, through a
     /// temporary file renamed into place.
     static Status create(const std::string& path, uint64_t capacity, const std::vector<HeadSlot>& slots);
-    /// Maps an existing table; not_found when it is missing or its size or header disagree.
-    static Result<HeadsTable> map(const std::string& path, uint64_t capacity);
+    /// Opens an existing table, mapped or not; not_found when it is missing or damaged.
+    static Result<HeadsTable> open(const std::string& path, uint64_t capacity, bool map);
 
+    [[nodiscard]] bool is_open() const { return m_fd >= 0; }
     [[nodiscard]] bool mapped() const { return m_slots != nullptr; }
     [[nodiscard]] uint64_t capacity() const { return m_capacity; }
-    [[nodiscard]] uint64_t count() const;
-    /// The stream's slot, or nullptr.
-    [[nodiscard]] HeadSlot* find(const StreamKey& key) const;
-    /// The stream's slot, claimed (version 0) when it has none. nullptr when the table is full.
-    HeadSlot* insert(const StreamKey& key);
+    /// The stream's slot, claimed (version 0, `claimed` set) when it has none; nullptr when
+    /// the table is full. Unmapped, the slot is a copy: save() writes it back.
+    Result<HeadSlot*> slot(const StreamKey& key, bool& claimed);
+    /// Makes a changed slot part of the file (a pwrite unmapped; nothing to do when mapped).
+    Status save(HeadSlot* slot);
+    /// Forgets the slots read unmapped: another writer may have changed them since.
+    void forget() { m_cache.clear(); }
     /// Every used slot.
-    [[nodiscard]] std::vector<HeadSlot> used() const;
+    Result<std::vector<HeadSlot>> used();
 
 private:
+    struct Cached {
+        HeadSlot slot;  // first: a HeadSlot* handed out points at the Cached around it
+        uint64_t index = 0;
+    };
+    Result<HeadSlot*> at(uint64_t index);
+
+    int m_fd = -1;
     void* m_map = nullptr;
     size_t m_bytes = 0;
     HeadSlot* m_slots = nullptr;
     uint64_t m_capacity = 0;
+    std::unordered_map<uint64_t, Cached> m_cache;
 };
 
 /// A reader's lookup of one slot with pread; nullopt when the stream is not in the table.

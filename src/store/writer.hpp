@@ -39,6 +39,8 @@ struct Store::Impl {
     HeadsTable heads;
     int log_fd = -1;
     uint64_t index_generation = 0;
+    bool map_heads = false;      // map the table (a busy writer) or read slots with pread
+    uint64_t event_appends = 0;  // appends of events by this Store: after a few, it maps
     std::unordered_map<std::string, StoredIds> stored_ids;
     StoreCounters counters;
     EventParser parser;
@@ -66,8 +68,9 @@ struct Store::Impl {
     /// missing, damaged or of an older format).
     Status open_index();
     void close_index();
-    /// Makes room in the heads table for `streams` more streams.
-    Status reserve_heads(uint64_t streams);
+    /// Makes room in the heads table for `streams` more streams (or doubles it: `force`).
+    Status reserve_heads(uint64_t streams, bool force = false);
+    [[nodiscard]] std::string heads_path(uint64_t capacity) const;
     /// Moves the log's records into the stream files and starts the next generation's log.
     Status compact();
     Result<const StoredIds*> load_ids(const std::string& name, uint64_t version);
