@@ -9,7 +9,6 @@
 #include <climits>
 #include <cstdint>
 #include <cstring>
-#include <random>
 
 #include <simdjson.h>
 
@@ -20,8 +19,10 @@ namespace sc::store {
 
 namespace {
 
-// One generator per thread, reseeded in a forked child so parent and child never share ids.
-thread_local std::mt19937_64 t_random;
+// One generator per thread (splitmix64 over a getrandom seed: cheap to seed, unlike a
+// Mersenne Twister with a seed sequence), reseeded in a forked child so parent and child
+// never share ids.
+thread_local uint64_t t_random_state = 0;
 thread_local bool t_seeded = false;
 bool g_fork_handler_installed = false;
 
@@ -35,15 +36,16 @@ uint64_t next_random() {
             g_fork_handler_installed = true;
             ::pthread_atfork(nullptr, nullptr, &mark_unseeded_after_fork);
         }
-        uint64_t seed[2] = {0, 0};
-        if (::getrandom(seed, sizeof seed, 0) != static_cast<ssize_t>(sizeof seed))
-            seed[0] = static_cast<uint64_t>(::getpid()) * 0x9E3779B97F4A7C15ULL ^ reinterpret_cast<uintptr_t>(&seed);
-        std::seed_seq sequence {static_cast<uint32_t>(seed[0]), static_cast<uint32_t>(seed[0] >> 32),
-                                static_cast<uint32_t>(seed[1]), static_cast<uint32_t>(seed[1] >> 32)};
-        t_random.seed(sequence);
+        uint64_t seed = 0;
+        if (::getrandom(&seed, sizeof seed, 0) != static_cast<ssize_t>(sizeof seed))
+            seed = static_cast<uint64_t>(::getpid()) * 0x9E3779B97F4A7C15ULL ^ reinterpret_cast<uintptr_t>(&seed);
+        t_random_state = seed;
         t_seeded = true;
     }
-    return t_random();
+    uint64_t z = (t_random_state += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
 }
 
 constexpr char k_hex[] = "0123456789abcdef";

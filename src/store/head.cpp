@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cinttypes>
 #include <cstdio>
 
@@ -13,22 +14,83 @@ namespace sc::store {
 
 static constexpr std::string_view k_magic = "scopecraft-store-head 2\n";
 
+namespace {
+
+// Written and read by hand: sscanf and snprintf cost more than the rest of a short append,
+// and every append reads and writes the head once.
+void append_number(std::string& out, uint64_t value) {
+    char buffer[24];
+    auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, value);
+    out.append(buffer, end);
+}
+
+void append_signed(std::string& out, int64_t value) {
+    char buffer[24];
+    auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, value);
+    out.append(buffer, end);
+}
+
+// Reads "<word> " at the cursor.
+bool take_word(std::string_view& text, std::string_view word) {
+    if (text.substr(0, word.size()) != word || text.size() <= word.size() || text[word.size()] != ' ')
+        return false;
+    text.remove_prefix(word.size() + 1);
+    return true;
+}
+
+// Reads a token ended by a space or a newline (consumed).
+bool take_token(std::string_view& text, std::string_view& token, char end) {
+    size_t at = text.find(end);
+    if (at == std::string_view::npos)
+        return false;
+    token = text.substr(0, at);
+    text.remove_prefix(at + 1);
+    return !token.empty();
+}
+
+template <typename Number>
+bool take_number(std::string_view& text, Number& value, char end, int base = 10) {
+    std::string_view token;
+    if (!take_token(text, token, end))
+        return false;
+    auto [stop, error] = std::from_chars(token.data(), token.data() + token.size(), value, base);
+    return error == std::errc {} && stop == token.data() + token.size();
+}
+
+}  // namespace
+
 std::string encode_head(const HeadState& head) {
-    std::string text(k_magic);
-    char line[128];
-    std::snprintf(line, sizeof line, "seq %" PRIu64 "\nlast_time %" PRId64 "\n", head.seq, head.last_time_unix_nanos);
-    text += line;
+    std::string text;
+    text.reserve(k_head_bytes);
+    text += k_magic;
+    text += "seq ";
+    append_number(text, head.seq);
+    text += "\nlast_time ";
+    append_signed(text, head.last_time_unix_nanos);
+    text += '\n';
     for (Signal signal : k_all_signals) {
         const ActiveSegment& active = head.of(signal);
-        std::snprintf(line, sizeof line, "%s %s %u %" PRIu64 "\n", std::string(signal_name(signal)).c_str(),
-                      active.number == 0 ? "-" : format_day(active.day).c_str(), active.number, active.size);
-        text += line;
+        text += signal_name(signal);
+        text += ' ';
+        text += active.number == 0 ? std::string("-") : format_day(active.day);
+        text += ' ';
+        append_number(text, active.number);
+        text += ' ';
+        append_number(text, active.size);
+        text += '\n';
     }
-    std::snprintf(line, sizeof line, "index %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 "\n", head.index_generation,
-                  head.index_log_bytes, head.heads_capacity, head.heads_count);
-    text += line;
-    std::snprintf(line, sizeof line, "check %016" PRIx64 "\n", fnv1a64(text));
-    text += line;
+    text += "index ";
+    append_number(text, head.index_generation);
+    text += ' ';
+    append_number(text, head.index_log_bytes);
+    text += ' ';
+    append_number(text, head.heads_capacity);
+    text += ' ';
+    append_number(text, head.heads_count);
+    text += '\n';
+    char check[32];
+    std::snprintf(check, sizeof check, "check %016" PRIx64 "\n", fnv1a64(text));
+    text += check;
     text.resize(k_head_bytes - 1, ' ');
     text += '\n';
     return text;
@@ -40,34 +102,28 @@ bool decode_head(std::string_view text, HeadState& head) {
     size_t check_at = text.find("check ");
     if (check_at == std::string_view::npos)
         return false;
-    std::string body(text.substr(0, check_at));
+    std::string_view body = text.substr(0, check_at);
+    std::string_view check_text = text.substr(check_at + 6);
     uint64_t check = 0;
-    if (std::sscanf(std::string(text.substr(check_at, 40)).c_str(), "check %16" SCNx64, &check) != 1 ||
-        check != fnv1a64(body))
+    if (!take_number(check_text, check, '\n', 16) || check != fnv1a64(body))
         return false;
     HeadState decoded;
-    const char* cursor = body.c_str() + k_magic.size();
-    int consumed = 0;
-    if (std::sscanf(cursor, "seq %" SCNu64 "\nlast_time %" SCNd64 "\n%n", &decoded.seq, &decoded.last_time_unix_nanos,
-                    &consumed) != 2)
+    std::string_view cursor = body.substr(k_magic.size());
+    if (!take_word(cursor, "seq") || !take_number(cursor, decoded.seq, '\n') || !take_word(cursor, "last_time") ||
+        !take_number(cursor, decoded.last_time_unix_nanos, '\n'))
         return false;
-    cursor += consumed;
     for (Signal signal : k_all_signals) {
-        char name[16] = {}, day[16] = {};
-        unsigned number = 0;
-        uint64_t size = 0;
-        if (std::sscanf(cursor, "%15s %15s %u %" SCNu64 "\n%n", name, day, &number, &size, &consumed) != 4 ||
-            signal_name(signal) != name)
-            return false;
-        cursor += consumed;
         ActiveSegment& active = decoded.of(signal);
-        active.number = number;
-        active.size = size;
-        if (number != 0 && !parse_day(day, active.day))
+        std::string_view day;
+        if (!take_word(cursor, signal_name(signal)) || !take_token(cursor, day, ' ') ||
+            !take_number(cursor, active.number, ' ') || !take_number(cursor, active.size, '\n'))
+            return false;
+        if (active.number != 0 && !parse_day(day, active.day))
             return false;
     }
-    if (std::sscanf(cursor, "index %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64 "\n", &decoded.index_generation,
-                    &decoded.index_log_bytes, &decoded.heads_capacity, &decoded.heads_count) != 4)
+    if (!take_word(cursor, "index") || !take_number(cursor, decoded.index_generation, ' ') ||
+        !take_number(cursor, decoded.index_log_bytes, ' ') || !take_number(cursor, decoded.heads_capacity, ' ') ||
+        !take_number(cursor, decoded.heads_count, '\n') || !cursor.empty())
         return false;
     head = decoded;
     return true;

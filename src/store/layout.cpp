@@ -74,9 +74,17 @@ std::string format_day(Day day) {
     int year = 0;
     unsigned month = 0, day_of_month = 0;
     civil_from_days(day, year, month, day_of_month);
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", year, month, day_of_month);
-    return buffer;
+    // By hand: snprintf costs more than the rest of a short append (this runs for every path).
+    if (year < 0 || year > 9999)
+        year = year < 0 ? 0 : 9999;
+    char buffer[10] = {'0', '0', '0', '0', '-', '0', '0', '-', '0', '0'};
+    for (int i = 3, value = year; i >= 0; --i, value /= 10)
+        buffer[i] = static_cast<char>('0' + value % 10);
+    buffer[5] = static_cast<char>('0' + month / 10);
+    buffer[6] = static_cast<char>('0' + month % 10);
+    buffer[8] = static_cast<char>('0' + day_of_month / 10);
+    buffer[9] = static_cast<char>('0' + day_of_month % 10);
+    return std::string(buffer, sizeof buffer);
 }
 
 static bool parse_digits(std::string_view text, int& value) {
@@ -102,8 +110,13 @@ bool parse_day(std::string_view text, Day& day) {
 
 std::string SegmentId::relative_path(bool compressed) const {
     std::string name(signal_name(signal));
-    char number_text[16];
-    std::snprintf(number_text, sizeof number_text, "%06u", number);
+    char number_text[16] = "000000";
+    if (number >= 1'000'000) {
+        std::snprintf(number_text, sizeof number_text, "%06u", number);
+    } else {
+        for (int i = 5, value = static_cast<int>(number); i >= 0; --i, value /= 10)
+            number_text[i] = static_cast<char>('0' + value % 10);
+    }
     std::string result = name + "/" + format_day(day) + "/" + name + "-" + number_text + ".jsonl";
     if (compressed)
         result += ".zst";

@@ -45,7 +45,9 @@ Status Store::Impl::open_head() {
 }
 
 Status Store::Impl::save_head() {
-    SC_TRY(open_head());
+    // Checked (still linked) when the lock session read it; only a first head is opened here.
+    if (head_fd < 0)
+        SC_TRY(open_head());
     return write_head(head_fd, layout.head_path(), head);
 }
 
@@ -429,6 +431,7 @@ Status Store::Impl::rebuild() {
     fresh.heads_capacity = capacity;
     fresh.heads_count = slots.size();
     head = fresh;
+    SC_TRY(open_head());  // the head file there now (index/ may have been deleted)
     SC_TRY(save_head());
     Result<HeadsTable> mapped = HeadsTable::open(heads_path(capacity), capacity, map_heads);
     if (!mapped.ok())
