@@ -123,8 +123,13 @@ std::unique_ptr<CommandObserver> CommandObserver::start(ObserverOptions options)
     pipeline.service_version = k_version;
     pipeline.environment = given.environment;
     pipeline.clock = given.clock;
-    std::shared_ptr<LazyStore> store = observer->m_store;
-    pipeline.make_sink = [store] { return std::make_shared<StoreSignalSink>(store); };
+    // The pipeline asks for the sink only when some signal goes to the store. A CLI command
+    // exports every signal at exit: the sink keeps the lines until finish() stores them at once.
+    CommandObserver* owner = observer.get();
+    pipeline.make_sink = [owner] {
+        owner->m_sink = std::make_shared<StoreSignalSink>(owner->m_store, true);
+        return owner->m_sink;
+    };
     CommandObserver* self = observer.get();
     pipeline.on_export_failure = [self](const Error& error) { self->report(error); };
     std::vector<Error> warnings;
@@ -173,12 +178,17 @@ std::optional<files::FileLock> CommandObserver::lock_tree() {
     if (!m_enabled)
         return std::nullopt;
     std::string folder = m_store_root + "/projections";
-    Status made = files::make_directories(folder, 0700);
-    if (!made.ok()) {
-        report(made.error());
-        return std::nullopt;
-    }
+    // The folder exists after the first command: try the lock first, create only when missing
+    // (a mkdir of every parent costs one failing system call each).
     Result<files::FileLock> lock = files::FileLock::acquire(folder + "/tasks.lock");
+    if (!lock.ok() && !files::is_directory(folder)) {
+        Status made = files::make_directories(folder, 0700);
+        if (!made.ok()) {
+            report(made.error());
+            return std::nullopt;
+        }
+        lock = files::FileLock::acquire(folder + "/tasks.lock");
+    }
     if (!lock.ok()) {
         report(lock.error());
         return std::nullopt;
@@ -307,6 +317,13 @@ void CommandObserver::finish(int exit_code, const Error* error) {
     }
     if (m_pipeline)
         m_pipeline->shutdown();
+    if (m_sink) {
+        if (Status stored = m_sink->write_deferred(); !stored.ok()) {
+            Error shown = stored.error();
+            shown.message = "signals could not be stored: " + shown.message;
+            report(shown);
+        }
+    }
     if (m_store && m_store->opened()) {
         if (Result<store::Store*> store = m_store->get(); store.ok()) {
             Status flushed = store.value()->flush();

@@ -85,6 +85,7 @@ private:
     telemetry::sdk::ResolvedSettings m_settings;
     std::string m_store_root;
     std::shared_ptr<LazyStore> m_store;
+    std::shared_ptr<StoreSignalSink> m_sink;  // deferred: written once, at finish
     std::unique_ptr<telemetry::Pipeline> m_pipeline;
     std::optional<telemetry::Span> m_root;
     std::optional<telemetry::Scope> m_root_scope;

@@ -34,6 +34,11 @@ store::Signal store_signal(telemetry::exporters::Signal signal) {
 }  // namespace
 
 Status StoreSignalSink::append(telemetry::exporters::Signal signal, std::string_view line) {
+    if (m_defer) {
+        std::lock_guard lock(m_mutex);
+        m_deferred.push_back(store::SignalLine {store_signal(signal), std::string(line)});
+        return {};
+    }
     store::Store* store = SC_TRY(m_store->get());
     return store->append_signals(store_signal(signal), {std::string(line)});
 }
@@ -43,6 +48,18 @@ Status StoreSignalSink::flush() {
         return {};
     store::Store* store = SC_TRY(m_store->get());
     return store->flush();
+}
+
+Status StoreSignalSink::write_deferred() {
+    std::vector<store::SignalLine> lines;
+    {
+        std::lock_guard lock(m_mutex);
+        lines.swap(m_deferred);
+    }
+    if (lines.empty())
+        return {};
+    store::Store* store = SC_TRY(m_store->get());
+    return store->append_signals(lines);
 }
 
 }  // namespace sc::observe

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "store/store.hpp"
 #include "telemetry/exporters/signal_sink.hpp"
@@ -33,14 +34,24 @@ private:
 };
 
 /// Adapts the store to the telemetry exporters' SignalSink.
+///
+/// A short-lived process defers: its traces, metrics and logs are exported one after the
+/// other at exit, and write_deferred() then stores them all in one append (one lock session
+/// and one head update instead of one per signal).
 class StoreSignalSink final : public telemetry::exporters::SignalSink {
 public:
-    explicit StoreSignalSink(std::shared_ptr<LazyStore> store) : m_store(std::move(store)) {}
+    explicit StoreSignalSink(std::shared_ptr<LazyStore> store, bool defer = false)
+        : m_store(std::move(store)), m_defer(defer) {}
     Status append(telemetry::exporters::Signal signal, std::string_view line) override;
     Status flush() override;
+    /// Stores the deferred lines (nothing to do when there are none).
+    Status write_deferred();
 
 private:
     std::shared_ptr<LazyStore> m_store;
+    bool m_defer = false;
+    std::mutex m_mutex;
+    std::vector<store::SignalLine> m_deferred;
 };
 
 }  // namespace sc::observe
