@@ -215,6 +215,10 @@ static Status text_error(const std::string& value, const char* field) {
                       Location {{}, 0, field}, "pass UTF-8 text");
 }
 
+bool is_valid_text(std::string_view text) {
+    return all_ascii(text) || text::is_valid_utf8(text);
+}
+
 static bool text_ok(const std::string& value, bool required) {
     if (value.empty())
         return !required;

@@ -54,6 +54,9 @@ bool parse_fixed_time(std::string_view text, int64_t& unix_nanos);
 /// JSON object. Compacts `data_json` in place so the line holds no newline.
 Status validate_new_event(NewEvent& event);
 
+/// UTF-8 validity, with a word-at-a-time shortcut for ASCII text.
+bool is_valid_text(std::string_view text);
+
 /// Writes one envelope line (with the trailing newline) to `out`.
 void append_envelope_line(std::string& out, const NewEvent& event, uint64_t seq, uint64_t version,
                           int64_t time_unix_nanos, int64_t pid);

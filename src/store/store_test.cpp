@@ -1,6 +1,8 @@
 #include "store/store.hpp"
 
+#include <sys/inotify.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -208,6 +210,57 @@ TEST(Store, SignalLinesAreStoredVerbatim) {
     query.from_time = 1'795'000'002'000'000'000;
     stats = reader.read_signals(Signal::traces, query, [](std::string_view) { return true; });
     EXPECT_EQ(stats->matched, 0u);
+}
+
+// Writes of index/head while `action` runs: one per lock session.
+template <typename Action>
+int head_writes(const std::string& root, Action action) {
+    int watch_fd = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    ::inotify_add_watch(watch_fd, (root + "/index/head").c_str(), IN_MODIFY);
+    action();
+    int writes = 0;
+    alignas(inotify_event) char buffer[4096];
+    ssize_t got = 0;
+    while ((got = ::read(watch_fd, buffer, sizeof buffer)) > 0) {
+        for (char* at = buffer; at < buffer + got;
+             at += sizeof(inotify_event) + reinterpret_cast<inotify_event*>(at)->len)
+            ++writes;
+    }
+    ::close(watch_fd);
+    return writes;
+}
+
+TEST(Store, SignalsOfSeveralKindsAreStoredInOneLockSession) {
+    TempDir dir;
+    auto store = Store::open(dir.path());
+    ASSERT_TRUE(store->append(make_event("s", "T")).ok());  // the head exists
+    std::vector<SignalLine> lines = {{Signal::traces, R"({"resourceSpans":[1]})"},
+                                     {Signal::metrics, R"({"resourceMetrics":[]})"},
+                                     {Signal::traces, R"({"resourceSpans":[2]})"},
+                                     {Signal::logs, R"({"resourceLogs":[]})"}};
+    int writes = head_writes(dir.path(), [&] { ASSERT_TRUE(store->append_signals(lines).ok()); });
+    EXPECT_EQ(writes, 1) << "one head write for the three signals";
+    Reader reader(dir.path());
+    std::vector<std::string> traces;
+    ASSERT_TRUE(reader
+                    .read_signals(Signal::traces, {},
+                                  [&](std::string_view line) {
+                                      traces.emplace_back(line);
+                                      return true;
+                                  })
+                    .ok());
+    EXPECT_EQ(traces, (std::vector<std::string> {R"({"resourceSpans":[1]})", R"({"resourceSpans":[2]})"}));
+    for (Signal signal : {Signal::metrics, Signal::logs}) {
+        auto stats = reader.read_signals(signal, {}, [](std::string_view) { return true; });
+        ASSERT_TRUE(stats.ok());
+        EXPECT_EQ(stats->matched, 1u) << signal_name(signal);
+    }
+    // One bad line refuses the whole batch: nothing of it is stored.
+    lines.push_back({Signal::logs, "not json"});
+    EXPECT_FALSE(store->append_signals(lines).ok());
+    auto logs = reader.read_signals(Signal::logs, {}, [](std::string_view) { return true; });
+    EXPECT_EQ(logs->matched, 1u);
+    EXPECT_EQ(store->counters().signal_lines_appended, 4u);
 }
 
 TEST(Store, MissingFolderIsAClearErrorWhenNotCreating) {
