@@ -4,7 +4,8 @@
 #      median wall time (hyperfine) and peak memory, telemetry on and off.
 #   2. Telemetry on vs off vs compiled out for `sc task list` and `sc task create` on a small
 #      project: median wall time.
-#   3. Instructions (callgrind) of the same commands: telemetry off at run time vs compiled out.
+#   3. Instructions (callgrind) of the same commands: telemetry off at run time vs compiled out,
+#      and telemetry on vs off (with the system calls each adds, from strace -c, when present).
 # Usage: bench/cli_bench.sh GEN_TASK_TREE SC SC_COMPILED_OUT
 set -eu
 abs() { (cd "$(dirname "$1")" && printf '%s/%s' "$(pwd)" "$(basename "$1")"); }
@@ -73,5 +74,23 @@ if command -v valgrind >/dev/null 2>&1; then
     out=$(instructions "$sc_out" $command)
     awk -v c="$command" -v a="$off" -v b="$out" \
       'BEGIN { printf "  %-28s off %10d  compiled out %10d  (+%.2f%%)\n", c, a, b, (a - b) * 100.0 / b }'
+  done
+  echo "== instructions (callgrind) and system calls: telemetry on vs off"
+  calls() { strace -f -c -o "$work/calls" "$@" >/dev/null 2>&1 && awk '/total/ { print $4 }' "$work/calls"; }
+  for command in "task list" "task create --title Counted"; do
+    # shellcheck disable=SC2086
+    on=$(instructions "$sc" $command --quiet)
+    # shellcheck disable=SC2086
+    off=$(OTEL_SDK_DISABLED=true instructions "$sc" $command)
+    line=$(awk -v c="$command" -v a="$on" -v b="$off" \
+      'BEGIN { printf "  %-28s on %10d  off %10d  (+%d)", c, a, b, a - b }')
+    if command -v strace >/dev/null 2>&1; then
+      # shellcheck disable=SC2086
+      son=$(calls "$sc" $command --quiet)
+      # shellcheck disable=SC2086
+      soff=$(OTEL_SDK_DISABLED=true calls "$sc" $command)
+      line="$line  system calls $son / $soff"
+    fi
+    echo "$line"
   done
 fi
