@@ -4,6 +4,7 @@
 // older format is rebuilt.
 
 #include <dirent.h>
+#include <unistd.h>
 
 #include <cinttypes>
 #include <cstdio>
@@ -167,6 +168,22 @@ TEST(Index, AnIndexOfTheOlderFormatIsRebuilt) {
     auto report = check(dir.path());
     ASSERT_TRUE(report.ok());
     EXPECT_TRUE(report->clean()) << report->to_json();
+}
+
+TEST(Index, ADamagedHeadsTableIsRebuiltByTheNextWriter) {
+    TempDir dir;
+    {
+        auto store = Store::open(dir.path());
+        append_many(*store, 3, "task:a");
+    }
+    std::string table = dir.path("index/" + heads_file_name(k_heads_min_capacity));
+    ASSERT_EQ(::truncate(table.c_str(), 100), 0);
+    auto store = Store::open(dir.path());
+    auto next = store->append(make_event("task:a", "T"));
+    ASSERT_TRUE(next.ok()) << next.error().describe();
+    EXPECT_EQ(next->version, 4u);
+    Reader reader(dir.path());
+    EXPECT_EQ(versions_via_index(reader, "task:a"), one_to(4));
 }
 
 TEST(Index, CallerIdsStayIdempotentAcrossTheLogAndCompaction) {

@@ -273,23 +273,34 @@ Result<std::vector<AppendedEvent>> Store::append(std::vector<NewEvent> events) {
     } unlock_at_exit {impl};
 
     int64_t now = impl.clock->now_unix_nanos();
-    SC_TRY(impl.prepare(Signal::events, now, estimate));
-    SC_TRY(impl.reserve_heads(pending.size()));
-    const uint64_t generation = impl.index_generation;
-    for (size_t i = 0; i < pending.size(); ++i) {
-        PendingStream& stream = pending[i];
-        bool claimed = false;
-        stream.slot = SC_TRY(impl.heads.slot(stream_key(stream.name), claimed));
-        if (stream.slot == nullptr) {  // fuller than the head counted (crashed writers): grow
-            SC_TRY(impl.reserve_heads(pending.size(), true));
-            i = static_cast<size_t>(-1);
-            continue;
+    // The streams' slots. A heads table damaged from outside (shorter than its capacity) is
+    // rebuilt once, and the session prepared again.
+    auto assign_slots = [&]() -> Status {
+        SC_TRY(impl.prepare(Signal::events, now, estimate));
+        SC_TRY(impl.reserve_heads(pending.size()));
+        for (size_t i = 0; i < pending.size(); ++i) {
+            PendingStream& stream = pending[i];
+            bool claimed = false;
+            stream.slot = SC_TRY(impl.heads.slot(stream_key(stream.name), claimed));
+            if (stream.slot == nullptr) {  // fuller than the head counted (crashed writers): grow
+                SC_TRY(impl.reserve_heads(pending.size(), true));
+                i = static_cast<size_t>(-1);
+                continue;
+            }
+            if (claimed)
+                ++impl.head.heads_count;
+            stream.old_version = stream.version = stream.slot->version;
+            stream.last = stream.slot->last_generation == impl.index_generation ? stream.slot->last : 0;
         }
-        if (claimed)
-            ++impl.head.heads_count;
-        stream.old_version = stream.version = stream.slot->version;
-        stream.last = stream.slot->last_generation == generation ? stream.slot->last : 0;
+        return {};
+    };
+    if (Status assigned = assign_slots(); !assigned.ok()) {
+        if (assigned.error().code != ErrorCode::not_found)
+            return std::move(assigned).error();
+        SC_TRY(impl.rebuild());
+        SC_TRY(assign_slots());
     }
+    const uint64_t generation = impl.index_generation;
     // Times never go backwards in seq order, even across processes with skewed clocks: a time
     // range is then a seq range, and a day folder holds exactly the events of that day.
     now = std::max(now, impl.head.last_time_unix_nanos);
