@@ -230,6 +230,7 @@ void CommandObserver::check_external_changes(const tasks::TreeRoots& roots) {
         report(loaded.error());
         return;
     }
+    m_roots = roots;
     Result<std::vector<tasks::FileChange>> changes = m_state->detect(roots);
     if (!changes.ok()) {
         report(changes.error());
@@ -281,6 +282,7 @@ void CommandObserver::record(const tasks::ChangeRecord& change) {
             m_state_dirty = false;
             return;
         }
+        m_state->note_written(m_roots, change.files);
         m_state_dirty = true;
     }
 }

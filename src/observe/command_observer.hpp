@@ -91,6 +91,7 @@ private:
     std::optional<telemetry::Scope> m_root_scope;
     std::optional<TreeState> m_state;
     bool m_state_dirty = false;
+    tasks::TreeRoots m_roots;  // of the last check, for note_written after a change
     std::vector<std::string> m_reported;
     std::map<std::string, int64_t> m_status_counts;
     bool m_status_gauge_registered = false;

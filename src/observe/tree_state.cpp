@@ -229,4 +229,35 @@ Result<std::vector<tasks::FileChange>> TreeState::detect(const tasks::TreeRoots&
     return changes;
 }
 
+void TreeState::note_written(const tasks::TreeRoots& roots, const std::vector<tasks::FileChange>& changes) {
+    for (const tasks::FileChange& change : changes) {
+        if (change.kind != tasks::FileChangeKind::file_created && change.kind != tasks::FileChangeKind::file_modified)
+            continue;
+        auto known = m_files.find(model_key(change.tree, change.path));
+        if (known == m_files.end())
+            continue;
+        int fd = ::open((roots.path(change.tree) + "/" + change.path).c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            continue;
+        struct stat before {};
+        struct stat after {};
+        std::string content;
+        bool read_whole = ::fstat(fd, &before) == 0 && S_ISREG(before.st_mode);
+        if (read_whole) {
+            content.resize(static_cast<size_t>(before.st_size));
+            ssize_t got = ::pread(fd, content.data(), content.size(), 0);
+            read_whole = got == before.st_size && ::fstat(fd, &after) == 0 && after.st_size == before.st_size &&
+                         mtime_of(after) == mtime_of(before);
+        }
+        ::close(fd);
+        if (!read_whole)
+            continue;
+        Fingerprint now = Fingerprint::of(content);
+        if (now.hash != known->second.hash || now.size != known->second.size)
+            continue;  // someone else's bytes already: the next check reads and records them
+        known->second.inode = static_cast<uint64_t>(before.st_ino);
+        known->second.mtime_nanos = mtime_of(before);
+    }
+}
+
 }  // namespace sc::observe

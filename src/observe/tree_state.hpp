@@ -49,6 +49,12 @@ public:
     /// Records changes `sc` made itself (their stat details are unknown until the next check).
     Status apply(const std::vector<tasks::FileChange>& changes);
 
+    /// Confirms the stat details of files this process has just written (created or modified
+    /// in `changes`): each is read back and fstat-ed before and after, and when the bytes are
+    /// the ones applied and the file held still, its inode and mtime are kept, so the next
+    /// check neither reads it again nor rewrites the state to learn them.
+    void note_written(const tasks::TreeRoots& roots, const std::vector<tasks::FileChange>& changes);
+
     /// True when the last detect() found changes or refreshed stat details: worth saving.
     [[nodiscard]] bool modified() const { return m_modified; }
 
