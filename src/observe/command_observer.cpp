@@ -245,14 +245,20 @@ void CommandObserver::check_external_changes(const tasks::TreeRoots& roots) {
     meta.trace_id = context.is_valid() ? telemetry::to_hex(context.trace_id) : "";
     meta.span_id = context.is_valid() ? telemetry::to_hex(context.span_id) : "";
     meta.actor = "external";
-    for (const tasks::ChangeRecord& record : external_records(changes.value())) {
-        Status appended = append_event(make_task_event(record, meta));
-        if (!appended.ok()) {
-            report(appended.error());
-            m_state.reset();  // unrecorded: let the next command find these changes again
-            m_state_dirty = false;
-            return;
-        }
+    // One batch, one lock session, however many files a `git pull` changed.
+    std::vector<store::NewEvent> events;
+    for (const tasks::ChangeRecord& record : external_records(changes.value()))
+        events.push_back(make_task_event(record, meta));
+    auto append_all = [&]() -> Status {
+        store::Store* store = SC_TRY(m_store->get());
+        SC_TRY(store->append(std::move(events)));
+        return {};
+    };
+    if (Status appended = append_all(); !appended.ok()) {
+        report(appended.error());
+        m_state.reset();  // unrecorded: let the next command find these changes again
+        m_state_dirty = false;
+        return;
     }
 }
 
