@@ -13,6 +13,7 @@
 #include <simdjson.h>
 
 #include "store/layout.hpp"
+#include "util/swar.hpp"
 #include "util/text.hpp"
 
 namespace sc::store {
@@ -50,56 +51,19 @@ uint64_t next_random() {
 
 constexpr char k_hex[] = "0123456789abcdef";
 
-// Eight bytes at a time (SWAR): does any byte need a JSON escape ('"', '\\', or below 0x20)?
-constexpr uint64_t k_ones = 0x0101010101010101ULL;
-constexpr uint64_t k_highs = 0x8080808080808080ULL;
-constexpr uint64_t has_zero_byte(uint64_t x) {
-    return (x - k_ones) & ~x & k_highs;
-}
-bool needs_escape(std::string_view text) {
-    size_t i = 0;
-    uint64_t found = 0;
-    for (; i + 8 <= text.size(); i += 8) {
-        uint64_t word = 0;
-        std::memcpy(&word, text.data() + i, 8);
-        // Bytes below 0x20 (0x80 and above are excluded by the ~word term), quotes, backslashes.
-        found |= ((word - k_ones * 0x20) & ~word & k_highs) | has_zero_byte(word ^ (k_ones * '"')) |
-                 has_zero_byte(word ^ (k_ones * '\\'));
-    }
-    for (; i < text.size(); ++i) {
-        auto byte = static_cast<unsigned char>(text[i]);
-        found |= static_cast<uint64_t>(byte < 0x20 || byte == '"' || byte == '\\');
-    }
-    return found != 0;
-}
-
-// Does the text hold a space, tab, newline or carriage return?
+// Does the text hold a space, tab, newline or carriage return? (Eight bytes at a time.)
 bool has_blank(std::string_view text) {
     size_t i = 0;
-    uint64_t found = 0;
     for (; i + 8 <= text.size(); i += 8) {
-        uint64_t word = 0;
-        std::memcpy(&word, text.data() + i, 8);
-        found |= has_zero_byte(word ^ (k_ones * ' ')) | has_zero_byte(word ^ (k_ones * '\t')) |
-                 has_zero_byte(word ^ (k_ones * '\n')) | has_zero_byte(word ^ (k_ones * '\r'));
+        uint64_t word = swar::load(text.data() + i);
+        if ((swar::has_byte(word, ' ') | swar::has_byte(word, '\t') | swar::has_byte(word, '\n') |
+             swar::has_byte(word, '\r')) != 0)
+            return true;
     }
     for (; i < text.size(); ++i)
-        found |= static_cast<uint64_t>(text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r');
-    return found != 0;
-}
-
-// True when every byte is ASCII.
-bool all_ascii(std::string_view text) {
-    size_t i = 0;
-    uint64_t high = 0;
-    for (; i + 8 <= text.size(); i += 8) {
-        uint64_t word = 0;
-        std::memcpy(&word, text.data() + i, 8);
-        high |= word;
-    }
-    for (; i < text.size(); ++i)
-        high |= static_cast<unsigned char>(text[i]);
-    return (high & k_highs) == 0;
+        if (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r')
+            return true;
+    return false;
 }
 
 void put_digits(char* out, uint64_t value, int width) {
@@ -138,7 +102,7 @@ std::string make_uuid_v7(int64_t unix_nanos) {
 void append_json_string(std::string& out, std::string_view text) {
     // Most strings of an envelope (ids, hex trace ids, stream and type names) need no escape:
     // one tight scan, then one copy. Anything else takes the shared escaper.
-    if (needs_escape(text)) {
+    if (json::needs_escape(text)) {
         json::append_string(out, text);
         return;
     }
@@ -216,13 +180,13 @@ static Status text_error(const std::string& value, const char* field) {
 }
 
 bool is_valid_text(std::string_view text) {
-    return all_ascii(text) || text::is_valid_utf8(text);
+    return text::is_valid_utf8(text);  // ASCII runs are skipped eight bytes at a time
 }
 
 static bool text_ok(const std::string& value, bool required) {
     if (value.empty())
         return !required;
-    return all_ascii(value) || text::is_valid_utf8(value);
+    return text::is_valid_utf8(value);
 }
 
 #define SC_REQUIRE_TEXT(value, field, required) \

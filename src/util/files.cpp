@@ -43,6 +43,31 @@ Error from_errno(int error_number, std::string_view action, const std::string& p
     return make_error(code, std::move(message), Location {path, 0, {}}, std::move(hint));
 }
 
+namespace {
+
+/// Reads `fd` to its end; with `short_read_ends`, a read shorter than asked is taken as the end
+/// (true of regular files), which saves the last read of a small file.
+Result<std::string> read_to_end(int fd, const std::string& path, std::string content, bool short_read_ends) {
+    char buffer[16384];
+    for (;;) {
+        ssize_t got = ::read(fd, buffer, sizeof buffer);
+        if (got < 0) {
+            if (errno == EINTR)
+                continue;
+            int saved = errno;
+            ::close(fd);
+            return from_errno(saved, "reading", path);
+        }
+        content.append(buffer, static_cast<size_t>(got));
+        if (got == 0 || (short_read_ends && static_cast<size_t>(got) < sizeof buffer))
+            break;
+    }
+    ::close(fd);
+    return content;
+}
+
+}  // namespace
+
 Result<std::string> read(const std::string& path) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
@@ -51,45 +76,14 @@ Result<std::string> read(const std::string& path) {
     struct stat info {};
     if (::fstat(fd, &info) == 0 && info.st_size > 0)
         content.reserve(static_cast<size_t>(info.st_size));
-    char buffer[16384];
-    for (;;) {
-        ssize_t got = ::read(fd, buffer, sizeof buffer);
-        if (got < 0) {
-            if (errno == EINTR)
-                continue;
-            int saved = errno;
-            ::close(fd);
-            return from_errno(saved, "reading", path);
-        }
-        if (got == 0)
-            break;
-        content.append(buffer, static_cast<size_t>(got));
-    }
-    ::close(fd);
-    return content;
+    return read_to_end(fd, path, std::move(content), false);
 }
 
 Result<std::string> read_regular(const std::string& path) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return from_errno(errno, "reading", path);
-    char buffer[16384];
-    std::string content;
-    for (;;) {
-        ssize_t got = ::read(fd, buffer, sizeof buffer);
-        if (got < 0) {
-            if (errno == EINTR)
-                continue;
-            int saved = errno;
-            ::close(fd);
-            return from_errno(saved, "reading", path);
-        }
-        content.append(buffer, static_cast<size_t>(got));
-        if (static_cast<size_t>(got) < sizeof buffer)
-            break;
-    }
-    ::close(fd);
-    return content;
+    return read_to_end(fd, path, {}, true);
 }
 
 static Status write_all(int fd, std::string_view content, const std::string& path) {

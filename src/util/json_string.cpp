@@ -1,27 +1,32 @@
 #include "util/json_string.hpp"
 
 #include <cstdint>
-#include <cstring>
+
+#include "util/swar.hpp"
 
 namespace sc::json {
 
 namespace {
 
-constexpr std::uint64_t k_ones = 0x0101010101010101ULL;
-constexpr std::uint64_t k_highs = 0x8080808080808080ULL;
-
-constexpr std::uint64_t has_zero_byte(std::uint64_t word) {
-    return (word - k_ones) & ~word & k_highs;
-}
-
-/// True when one of the eight bytes is a control character, a quote or a backslash. The tests
-/// are exact about whether such a byte exists, which is all the caller needs to skip a word.
-constexpr bool needs_escape(std::uint64_t word) {
-    const std::uint64_t control = (word - k_ones * 0x20) & ~word & k_highs;
-    return (control | has_zero_byte(word ^ (k_ones * '"')) | has_zero_byte(word ^ (k_ones * '\\'))) != 0;
+/// Whether one of the eight bytes is a control character, a quote or a backslash.
+bool word_needs_escape(std::uint64_t word) {
+    return (swar::has_byte_below(word, 0x20) | swar::has_byte(word, '"') | swar::has_byte(word, '\\')) != 0;
 }
 
 }  // namespace
+
+bool needs_escape(std::string_view text) {
+    size_t i = 0;
+    for (; i + 8 <= text.size(); i += 8)
+        if (word_needs_escape(swar::load(text.data() + i)))
+            return true;
+    for (; i < text.size(); ++i) {
+        auto c = static_cast<unsigned char>(text[i]);
+        if (c < 0x20 || c == '"' || c == '\\')
+            return true;
+    }
+    return false;
+}
 
 void append_string(std::string& out, std::string_view text) {
     static constexpr char k_hex[] = "0123456789abcdef";
@@ -30,13 +35,9 @@ void append_string(std::string& out, std::string_view text) {
     size_t i = 0;
     while (i < text.size()) {
         // Most text needs no escape at all: skip it eight bytes at a time.
-        if (i + 8 <= text.size()) {
-            std::uint64_t word = 0;
-            std::memcpy(&word, text.data() + i, 8);
-            if (!needs_escape(word)) {
-                i += 8;
-                continue;
-            }
+        if (i + 8 <= text.size() && !word_needs_escape(swar::load(text.data() + i))) {
+            i += 8;
+            continue;
         }
         auto c = static_cast<unsigned char>(text[i]);
         if (c >= 0x20 && c != '"' && c != '\\') {

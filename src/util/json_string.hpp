@@ -9,6 +9,9 @@
 
 namespace sc::json {
 
+/// Whether `text` holds a byte that a JSON string must escape (control, quote, backslash).
+bool needs_escape(std::string_view text);
+
 /// Appends `text` (valid UTF-8; callers check) as a quoted JSON string.
 void append_string(std::string& out, std::string_view text);
 

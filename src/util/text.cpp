@@ -1,18 +1,14 @@
 #include "util/text.hpp"
 
-#include <cstdint>
-#include <cstring>
+#include "util/swar.hpp"
 
 namespace sc::text {
 
 size_t ascii_prefix_length(std::string_view bytes) {
     size_t at = 0;
-    for (; at + 8 <= bytes.size(); at += 8) {
-        std::uint64_t word = 0;
-        std::memcpy(&word, bytes.data() + at, 8);
-        if ((word & 0x8080808080808080ULL) != 0)
+    for (; at + 8 <= bytes.size(); at += 8)
+        if ((swar::load(bytes.data() + at) & swar::k_highs) != 0)
             break;
-    }
     while (at < bytes.size() && static_cast<unsigned char>(bytes[at]) < 0x80)
         ++at;
     return at;
