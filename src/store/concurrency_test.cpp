@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <functional>
 #include <map>
 #include <random>
 #include <set>
@@ -47,6 +48,20 @@ int wait_for(pid_t pid) {
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
     return status;
+}
+
+// Runs `processes` writers at once, writer i with `arguments(i)` and its acknowledgements in
+// `acks-<i>`, and waits until all of them have exited cleanly.
+void run_writers(const TempDir& dir, int processes, const std::function<std::vector<std::string>(int)>& arguments) {
+    std::vector<pid_t> children;
+    for (int i = 0; i < processes; ++i) {
+        children.push_back(spawn_writer(arguments(i), dir.path("acks-" + std::to_string(i))));
+        ASSERT_GT(children.back(), 0);
+    }
+    for (pid_t child : children) {
+        int status = wait_for(child);
+        ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    }
 }
 
 // The ids a writer acknowledged: complete "ack <seq> <id>" lines of its output.
@@ -111,16 +126,9 @@ TEST(Concurrency, AppendFromManyProcessesLosesNothing) {
     TempDir dir;
     constexpr int k_processes = 8;
     constexpr int k_events = 10'000;
-    std::vector<pid_t> children;
-    for (int i = 0; i < k_processes; ++i) {
-        children.push_back(spawn_writer({dir.path("store"), "events", std::to_string(k_events), "1", "16"},
-                                        dir.path("acks-" + std::to_string(i))));
-        ASSERT_GT(children.back(), 0);
-    }
-    for (pid_t child : children) {
-        int status = wait_for(child);
-        ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-    }
+    run_writers(dir, k_processes, [&](int) {
+        return std::vector<std::string> {dir.path("store"), "events", std::to_string(k_events), "1", "16"};
+    });
     Verified verified = verify_store(dir.path("store"));
     EXPECT_EQ(verified.events, static_cast<uint64_t>(k_processes * k_events));
     EXPECT_EQ(verified.stats.corrupt, 0u);
@@ -137,18 +145,11 @@ TEST(Concurrency, WritersCompactingTheIndexOftenLoseNothing) {
     TempDir dir;
     constexpr int k_processes = 4;
     constexpr int k_events = 3'000;
-    std::vector<pid_t> children;
-    for (int i = 0; i < k_processes; ++i) {
-        // Batches over many streams, and an index log compacted every ~30 events.
-        children.push_back(spawn_writer({dir.path("store"), "events", std::to_string(k_events), "13", "40", "none",
-                                         std::to_string(3000 + 1000 * i)},
-                                        dir.path("acks-" + std::to_string(i))));
-        ASSERT_GT(children.back(), 0);
-    }
-    for (pid_t child : children) {
-        int status = wait_for(child);
-        ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-    }
+    // Batches over many streams, and an index log compacted every ~30 events.
+    run_writers(dir, k_processes, [&](int i) {
+        return std::vector<std::string> {
+            dir.path("store"), "events", std::to_string(k_events), "13", "40", "none", std::to_string(3000 + 1000 * i)};
+    });
     Verified verified = verify_store(dir.path("store"));
     EXPECT_EQ(verified.events, static_cast<uint64_t>(k_processes * k_events));
     auto report = check(dir.path("store"));
