@@ -51,17 +51,24 @@ for count in 1000 10000; do
 done
 
 echo "== one command on a small project (20 tasks): telemetry on vs off vs compiled out"
-home="$work/home-small"; project="$work/project-small"; mkdir -p "$project"
-"$generator" "$home/.scopecraft/projects/$(encode "$project")/tasks" 20 >/dev/null
-cd "$project"
-export HOME="$home" SCOPECRAFT_TELEMETRY_DIR="$work/telemetry-small"
-time_command "task list, telemetry on" "$sc task list --quiet"
-OTEL_SDK_DISABLED=true time_command "task list, telemetry off" "$sc task list"
-time_command "task list, compiled out" "$sc_out task list"
+# One project per variant: a project shared by the variants would make the telemetry-on runs
+# record the other variants' new tasks as edits made outside sc, and time that instead.
+use_project() { # on | off | out: a project of 20 tasks made once, then cd into it
+  home="$work/home-small-$1"; project="$work/project-small-$1"
+  if [ ! -d "$project" ]; then
+    mkdir -p "$project"
+    "$generator" "$home/.scopecraft/projects/$(encode "$project")/tasks" 20 >/dev/null
+  fi
+  cd "$project"
+  export HOME="$home" SCOPECRAFT_TELEMETRY_DIR="$work/telemetry-small-$1"
+}
+use_project on; time_command "task list, telemetry on" "$sc task list --quiet"
+use_project off; OTEL_SDK_DISABLED=true time_command "task list, telemetry off" "$sc task list"
+use_project out; time_command "task list, compiled out" "$sc_out task list"
 # create: each run adds a task (same title: ids move on through the letters, then numbers)
-time_command "task create, telemetry on" "$sc task create --title Bench --quiet"
-OTEL_SDK_DISABLED=true time_command "task create, telemetry off" "$sc task create --title Bench"
-time_command "task create, compiled out" "$sc_out task create --title Bench"
+use_project on; time_command "task create, telemetry on" "$sc task create --title Bench --quiet"
+use_project off; OTEL_SDK_DISABLED=true time_command "task create, telemetry off" "$sc task create --title Bench"
+use_project out; time_command "task create, compiled out" "$sc_out task create --title Bench"
 
 if command -v valgrind >/dev/null 2>&1; then
   echo "== instructions (callgrind): telemetry off at run time vs compiled out"
@@ -69,26 +76,26 @@ if command -v valgrind >/dev/null 2>&1; then
                    sed -n 's/.*Collected : *\([0-9]*\).*/\1/p'; }
   for command in "task list" "task create --title Counted"; do
     # shellcheck disable=SC2086
-    off=$(OTEL_SDK_DISABLED=true instructions "$sc" $command)
+    off=$(use_project off; OTEL_SDK_DISABLED=true instructions "$sc" $command)
     # shellcheck disable=SC2086
-    out=$(instructions "$sc_out" $command)
+    out=$(use_project out; instructions "$sc_out" $command)
     awk -v c="$command" -v a="$off" -v b="$out" \
-      'BEGIN { printf "  %-28s off %10d  compiled out %10d  (+%.2f%%)\n", c, a, b, (a - b) * 100.0 / b }'
+      'BEGIN { printf "  %-28s off %10d  compiled out %10d  (%+.2f%%)\n", c, a, b, (a - b) * 100.0 / b }'
   done
   echo "== instructions (callgrind) and system calls: telemetry on vs off"
   calls() { strace -f -c -o "$work/calls" "$@" >/dev/null 2>&1 && awk '/total/ { print $4 }' "$work/calls"; }
   for command in "task list" "task create --title Counted"; do
     # shellcheck disable=SC2086
-    on=$(instructions "$sc" $command --quiet)
+    on=$(use_project on; instructions "$sc" $command --quiet)
     # shellcheck disable=SC2086
-    off=$(OTEL_SDK_DISABLED=true instructions "$sc" $command)
+    off=$(use_project off; OTEL_SDK_DISABLED=true instructions "$sc" $command)
     line=$(awk -v c="$command" -v a="$on" -v b="$off" \
       'BEGIN { printf "  %-28s on %10d  off %10d  (+%d)", c, a, b, a - b }')
     if command -v strace >/dev/null 2>&1; then
       # shellcheck disable=SC2086
-      son=$(calls "$sc" $command --quiet)
+      son=$(use_project on; calls "$sc" $command --quiet)
       # shellcheck disable=SC2086
-      soff=$(OTEL_SDK_DISABLED=true calls "$sc" $command)
+      soff=$(use_project off; OTEL_SDK_DISABLED=true calls "$sc" $command)
       line="$line  system calls $son / $soff"
     fi
     echo "$line"
