@@ -217,9 +217,9 @@ Status CommandObserver::load_state() {
     return {};
 }
 
-Status CommandObserver::append_event(store::NewEvent event) {
+Status CommandObserver::append_events(std::vector<store::NewEvent> events) {
     store::Store* store = SC_TRY(m_store->get());
-    SC_TRY(store->append(std::move(event)));
+    SC_TRY(store->append(std::move(events)));
     return {};
 }
 
@@ -249,12 +249,7 @@ void CommandObserver::check_external_changes(const tasks::TreeRoots& roots) {
     std::vector<store::NewEvent> events;
     for (const tasks::ChangeRecord& record : external_records(changes.value()))
         events.push_back(make_task_event(record, meta));
-    auto append_all = [&]() -> Status {
-        store::Store* store = SC_TRY(m_store->get());
-        SC_TRY(store->append(std::move(events)));
-        return {};
-    };
-    if (Status appended = append_all(); !appended.ok()) {
+    if (Status appended = append_events(std::move(events)); !appended.ok()) {
         report(appended.error());
         m_state.reset();  // unrecorded: let the next command find these changes again
         m_state_dirty = false;
@@ -275,7 +270,9 @@ void CommandObserver::record(const tasks::ChangeRecord& change) {
         meta.correlation_id = meta.trace_id;
     if (auto user = m_options.environment ? m_options.environment->get("USER") : std::nullopt)
         meta.actor = "user:" + *user;
-    Status appended = append_event(make_task_event(change, meta));
+    std::vector<store::NewEvent> events;
+    events.push_back(make_task_event(change, meta));
+    Status appended = append_events(std::move(events));
     if (!appended.ok()) {
         report(appended.error());
         m_state.reset();  // the change is not in the log: the next check records it

@@ -77,7 +77,7 @@ public:
 private:
     CommandObserver() = default;
     Status load_state();
-    Status append_event(store::NewEvent event);
+    Status append_events(std::vector<store::NewEvent> events);
 
     bool m_enabled = false;
     bool m_finished = false;

@@ -3,6 +3,7 @@
 #include <cstdint>
 
 #include "util/swar.hpp"
+#include "util/text.hpp"
 
 namespace sc::json {
 
@@ -28,9 +29,11 @@ bool needs_escape(std::string_view text) {
     return false;
 }
 
-void append_string(std::string& out, std::string_view text) {
+namespace {
+
+/// The escaped text, without the quotes.
+void append_escaped(std::string& out, std::string_view text) {
     static constexpr char k_hex[] = "0123456789abcdef";
-    out.push_back('"');
     size_t plain_from = 0;
     size_t i = 0;
     while (i < text.size()) {
@@ -75,6 +78,25 @@ void append_string(std::string& out, std::string_view text) {
         }
     }
     out.append(text.substr(plain_from));
+}
+
+}  // namespace
+
+void append_string(std::string& out, std::string_view text) {
+    out.push_back('"');
+    append_escaped(out, text);
+    out.push_back('"');
+}
+
+void append_string_replacing_invalid(std::string& out, std::string_view text) {
+    out.push_back('"');
+    size_t bad = 0;
+    while (!text::is_valid_utf8(text, &bad)) {
+        append_escaped(out, text.substr(0, bad));
+        out += "\xEF\xBF\xBD";  // U+FFFD for a byte that does not start valid UTF-8
+        text.remove_prefix(bad + 1);
+    }
+    append_escaped(out, text);
     out.push_back('"');
 }
 

@@ -15,4 +15,8 @@ bool needs_escape(std::string_view text);
 /// Appends `text` (valid UTF-8; callers check) as a quoted JSON string.
 void append_string(std::string& out, std::string_view text);
 
+/// The same for text that may not be UTF-8: each byte that does not start a valid sequence
+/// becomes U+FFFD, so the result is always valid JSON (telemetry attributes, log bodies).
+void append_string_replacing_invalid(std::string& out, std::string_view text);
+
 }  // namespace sc::json

@@ -90,6 +90,17 @@ TEST(Files, ReadRegularReadsSmallEmptyAndLargeFilesWhole) {
     EXPECT_EQ(files::read_regular(folder + "/missing").error().code, ErrorCode::not_found);
 }
 
+TEST(JsonString, ReplacingInvalidTurnsEachBadByteIntoOneReplacementCharacter) {
+    std::string out;
+    json::append_string_replacing_invalid(out, std::string_view("a\"\xff\xc3\xa9\xe2\x82 b\n", 10));
+    EXPECT_EQ(out, "\"a\\\"\xEF\xBF\xBD\xC3\xA9\xEF\xBF\xBD\xEF\xBF\xBD b\\n\"");
+    std::string valid;
+    json::append_string_replacing_invalid(valid, "plain \xc3\xa9");
+    std::string same;
+    json::append_string(same, "plain \xc3\xa9");
+    EXPECT_EQ(valid, same);
+}
+
 TEST(Clock, Rfc3339RoundTripsWithNanoseconds) {
     int64_t parsed = 0;
     ASSERT_TRUE(parse_rfc3339("2026-11-27T13:51:01.123456789Z", parsed));
