@@ -174,9 +174,30 @@ void CommandObserver::report(const Error& problem) {
     }
 }
 
-std::optional<files::FileLock> CommandObserver::lock_tree() {
+TreeLock::TreeLock(TreeLock&& other) noexcept
+    : m_owner(std::exchange(other.m_owner, nullptr)), m_lock(std::move(other.m_lock)) {
+    other.m_lock.reset();
+}
+
+TreeLock& TreeLock::operator=(TreeLock&& other) noexcept {
+    if (this != &other) {
+        release();
+        m_owner = std::exchange(other.m_owner, nullptr);
+        m_lock = std::move(other.m_lock);
+        other.m_lock.reset();
+    }
+    return *this;
+}
+
+void TreeLock::release() {
+    if (m_owner != nullptr)
+        std::exchange(m_owner, nullptr)->end_tree_session();
+    m_lock.reset();
+}
+
+TreeLock CommandObserver::lock_tree() {
     if (!m_enabled)
-        return std::nullopt;
+        return {};
     std::string folder = m_store_root + "/projections";
     // The folder exists after the first command: try the lock first, create only when missing
     // (a mkdir of every parent costs one failing system call each).
@@ -185,15 +206,25 @@ std::optional<files::FileLock> CommandObserver::lock_tree() {
         Status made = files::make_directories(folder, 0700);
         if (!made.ok()) {
             report(made.error());
-            return std::nullopt;
+            return {this, std::nullopt};
         }
         lock = files::FileLock::acquire(folder + "/tasks.lock");
     }
     if (!lock.ok()) {
         report(lock.error());
-        return std::nullopt;
+        return {this, std::nullopt};
     }
-    return std::move(lock.value());
+    return {this, std::move(lock.value())};
+}
+
+void CommandObserver::end_tree_session() {
+    if (!m_state)
+        return;
+    if (Status saved = m_state->save(state_path(m_store_root)); !saved.ok())
+        report(saved.error());
+    // Forgotten once the lock goes: another process may change the tree and the state file
+    // before this one takes the lock again, and the next session loads what it left.
+    m_state.reset();
 }
 
 Status CommandObserver::load_state() {
@@ -213,7 +244,6 @@ Status CommandObserver::load_state() {
         model = std::move(replayed.model);
     }
     m_state = TreeState::from_model(model);
-    m_state_dirty = true;
     return {};
 }
 
@@ -236,8 +266,6 @@ void CommandObserver::check_external_changes(const tasks::TreeRoots& roots) {
         report(changes.error());
         return;
     }
-    if (m_state->modified())
-        m_state_dirty = true;  // changes found, or stat details refreshed: worth saving
     if (changes->empty())
         return;
     const telemetry::SpanContext& context = telemetry::current_context();
@@ -252,7 +280,6 @@ void CommandObserver::check_external_changes(const tasks::TreeRoots& roots) {
     if (Status appended = append_events(std::move(events)); !appended.ok()) {
         report(appended.error());
         m_state.reset();  // unrecorded: let the next command find these changes again
-        m_state_dirty = false;
         return;
     }
 }
@@ -276,17 +303,14 @@ void CommandObserver::record(const tasks::ChangeRecord& change) {
     if (!appended.ok()) {
         report(appended.error());
         m_state.reset();  // the change is not in the log: the next check records it
-        m_state_dirty = false;
         return;
     }
     if (m_state) {
         if (Status applied = m_state->apply(change.files); !applied.ok()) {
             m_state.reset();
-            m_state_dirty = false;
             return;
         }
         m_state->note_written(m_roots, change.files);
-        m_state_dirty = true;
     }
 }
 
@@ -315,11 +339,7 @@ void CommandObserver::finish(int exit_code, const Error* error) {
         m_root->end();
         m_root.reset();
     }
-    if (m_state && m_state_dirty) {
-        Status saved = m_state->save(state_path(m_store_root));
-        if (!saved.ok())
-            report(saved.error());
-    }
+    end_tree_session();  // normally done already, when the tree lock was released
     if (m_pipeline)
         m_pipeline->shutdown();
     if (m_sink) {

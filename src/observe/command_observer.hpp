@@ -44,6 +44,29 @@ struct ObserverOptions {
 /// The task-tree roots a TaskTree covers (the project-local root only when it is configured).
 tasks::TreeRoots tree_roots(const tasks::TaskTree& tree);
 
+class CommandObserver;
+
+/// The observer's hold on the task tree: while it lives, no other instrumented process changes
+/// the tree or appends task events. Releasing it first saves what the outside-edit check and
+/// the recorded changes taught the tree state, so the next holder starts from it.
+class TreeLock {
+public:
+    TreeLock() = default;
+    TreeLock(CommandObserver* owner, std::optional<files::FileLock> lock) : m_owner(owner), m_lock(std::move(lock)) {}
+    TreeLock(TreeLock&& other) noexcept;
+    TreeLock& operator=(TreeLock&& other) noexcept;
+    TreeLock(const TreeLock&) = delete;
+    TreeLock& operator=(const TreeLock&) = delete;
+    ~TreeLock() { release(); }
+
+    /// Saves the tree state and lets the lock go; the destructor does the same.
+    void release();
+
+private:
+    CommandObserver* m_owner = nullptr;
+    std::optional<files::FileLock> m_lock;  // empty when the lock could not be taken (reported)
+};
+
 class CommandObserver {
 public:
     static std::unique_ptr<CommandObserver> start(ObserverOptions options);
@@ -58,7 +81,7 @@ public:
 
     /// Serialises instrumented task operations across processes, so events are appended in
     /// the order their file changes happened. Held around check + operation + record.
-    std::optional<files::FileLock> lock_tree();
+    TreeLock lock_tree();
     /// Records edits made outside `sc` since the last check as TaskChangedExternally events.
     void check_external_changes(const tasks::TreeRoots& roots);
     /// Records one operation's change as its domain event, with the current span's context.
@@ -75,8 +98,11 @@ public:
     void report(const Error& problem);
 
 private:
+    friend class TreeLock;
     CommandObserver() = default;
     Status load_state();
+    /// Saves the tree state (appending what changed) and forgets it: the lock is going.
+    void end_tree_session();
     Status append_events(std::vector<store::NewEvent> events);
 
     bool m_enabled = false;
@@ -90,7 +116,6 @@ private:
     std::optional<telemetry::Span> m_root;
     std::optional<telemetry::Scope> m_root_scope;
     std::optional<TreeState> m_state;
-    bool m_state_dirty = false;
     tasks::TreeRoots m_roots;  // of the last check, for note_written after a change
     std::vector<std::string> m_reported;
     std::map<std::string, int64_t> m_status_counts;

@@ -56,10 +56,10 @@ auto ObservedTaskService::observed(std::string_view operation, std::string_view 
 
     // One instrumented process at a time changes the tree and appends its events, so the
     // event order is the order of the changes; edits made outside sc are recorded first.
-    std::optional<files::FileLock> lock = m_observer->lock_tree();
+    TreeLock lock = m_observer->lock_tree();
     m_observer->check_external_changes(tree_roots(m_service.tree()));
     if constexpr (!changes_tree<decltype(run())>::value)
-        lock.reset();
+        lock.release();
     auto result = run();
     if (const tasks::ChangeRecord* change = change_of(result)) {
         m_observer->record(*change);
@@ -67,7 +67,7 @@ auto ObservedTaskService::observed(std::string_view operation, std::string_view 
             span.set_attribute("scopecraft.task.id", std::string_view(change->task_id));
         span.set_attribute("scopecraft.files.changed", static_cast<int64_t>(change->files.size()));
     }
-    lock.reset();
+    lock.release();
 
     const char* outcome = result.ok() ? "ok" : "error";
     if (!result.ok()) {

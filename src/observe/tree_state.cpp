@@ -15,7 +15,7 @@ namespace sc::observe {
 
 namespace {
 
-constexpr const char* k_header = "# scopecraft task-tree state v1 (derived; safe to delete)\n";
+constexpr const char* k_header = "# scopecraft task-tree state v2 (derived; safe to delete)\n";
 
 uint64_t fnv1a64(const std::string& bytes) {
     uint64_t hash = 0xcbf29ce484222325ULL;
@@ -91,18 +91,35 @@ Fingerprint Fingerprint::of(const std::string& content) {
 Result<TreeState> TreeState::load(const std::string& path) {
     std::string content = SC_TRY(files::read(path));
     TreeState state;
+    state.m_rewrite = false;
     int line_number = 0;
     std::string_view rest = content;
     while (!rest.empty()) {
         size_t newline = rest.find('\n');
+        if (newline == std::string_view::npos) {
+            // Cut short by a crash or a full disk: the entry is not trusted, the file is
+            // rewritten whole by the next save (an append would continue the broken line).
+            state.m_rewrite = true;
+            break;
+        }
         std::string_view line = rest.substr(0, newline);
-        rest.remove_prefix(newline == std::string_view::npos ? rest.size() : newline + 1);
+        rest.remove_prefix(newline + 1);
         ++line_number;
         if (line.empty() || line[0] == '#')
             continue;
-        // "D <key>" or "F <hash> <size> <inode> <mtime> <key>"
+        ++state.m_lines_on_disk;
+        // "D <key>", "R <key>" or "F <hash> <size> <inode> <mtime> <key>"; a later line for a
+        // key replaces an earlier one.
         if (line.size() > 2 && line[0] == 'D' && line[1] == ' ') {
-            state.m_folders.insert(std::string(line.substr(2)));
+            std::string key(line.substr(2));
+            state.m_files.erase(key);
+            state.m_folders.insert(state.m_folders.end(), std::move(key));
+            continue;
+        }
+        if (line.size() > 2 && line[0] == 'R' && line[1] == ' ') {
+            std::string key(line.substr(2));
+            state.m_files.erase(key);
+            state.m_folders.erase(key);
             continue;
         }
         // from_chars rather than sscanf: this runs for every file of the tree on every command.
@@ -121,24 +138,58 @@ Result<TreeState> TreeState::load(const std::string& path) {
             cursor >= end)
             return make_error(ErrorCode::parse, "unreadable task-tree state line", Location {path, line_number, {}},
                               "delete the file; it is rebuilt from the events");
-        state.m_files.emplace_hint(state.m_files.end(), std::string(cursor, end), fingerprint);
+        std::string key(cursor, end);
+        if (!state.m_folders.empty())
+            state.m_folders.erase(key);
+        state.m_files.insert_or_assign(state.m_files.end(), std::move(key), fingerprint);
     }
     return state;
 }
 
-Status TreeState::save(const std::string& path) const {
+std::string TreeState::journal_line(const std::string& key) const {
+    if (auto file = m_files.find(key); file != m_files.end()) {
+        const Fingerprint& fingerprint = file->second;
+        char buffer[128];
+        std::snprintf(buffer, sizeof buffer, "F %016" PRIx64 " %" PRIu64 " %" PRIu64 " %" PRId64 " ", fingerprint.hash,
+                      fingerprint.size, fingerprint.inode, fingerprint.mtime_nanos);
+        return buffer + key + "\n";
+    }
+    return (m_folders.count(key) > 0 ? "D " : "R ") + key + "\n";
+}
+
+Status TreeState::save(const std::string& path) {
+    if (!unsaved())
+        return {};
+    size_t live = m_files.size() + m_folders.size();
+    // Appended while the journal stays under twice the tree (and a small floor, so a young
+    // tree is not rewritten on every command); rewritten whole otherwise.
+    if (!m_rewrite && m_lines_on_disk + m_unsaved.size() <= 2 * live + 64) {
+        std::string lines;
+        for (const std::string& key : m_unsaved)
+            lines += journal_line(key);
+        Status appended = files::append_existing(path, lines);
+        if (appended.ok()) {
+            m_lines_on_disk += m_unsaved.size();
+            m_unsaved.clear();
+            return {};
+        }
+        if (appended.error().code != ErrorCode::not_found) {
+            m_rewrite = true;  // part of it may be on disk: the next save starts over
+            return appended;
+        }
+        // Deleted meanwhile (it is safe to delete): written whole below.
+    }
     std::string out = k_header;
     for (const std::string& folder : m_folders)
         out += "D " + folder + "\n";
-    char buffer[128];
-    for (const auto& [key, fingerprint] : m_files) {
-        std::snprintf(buffer, sizeof buffer, "F %016" PRIx64 " %" PRIu64 " %" PRIu64 " %" PRId64 " ", fingerprint.hash,
-                      fingerprint.size, fingerprint.inode, fingerprint.mtime_nanos);
-        out += buffer + key + "\n";
-    }
-    return files::write_atomic(path, out, files::Durability::none, 0600);
+    for (const auto& [key, fingerprint] : m_files)
+        out += journal_line(key);
+    SC_TRY(files::write_atomic(path, out, files::Durability::none, 0600));
+    m_lines_on_disk = live;
+    m_unsaved.clear();
+    m_rewrite = false;
+    return {};
 }
-
 TreeState TreeState::from_model(const TreeModel& model) {
     TreeState state;
     state.m_folders = model.folders();
@@ -148,8 +199,36 @@ TreeState TreeState::from_model(const TreeModel& model) {
 }
 
 Status TreeState::apply(const std::vector<tasks::FileChange>& changes) {
-    return apply_file_changes_to(m_files, m_folders, changes,
-                                 [](const std::string& content) { return Fingerprint::of(content); });
+    // Every key the changes touch gets a journal line: the changed entries, and for a moved
+    // folder everything that was under its old name and is under its new one.
+    std::vector<std::string> touched;
+    auto under = [&touched](const auto& entries, const std::string& prefix, auto key_of) {
+        for (auto it = entries.lower_bound(prefix);
+             it != entries.end() && key_of(*it).compare(0, prefix.size(), prefix) == 0; ++it)
+            touched.push_back(key_of(*it));
+    };
+    auto file_key = [](const auto& entry) -> const std::string& { return entry.first; };
+    auto folder_key = [](const std::string& key) -> const std::string& { return key; };
+    for (const tasks::FileChange& change : changes) {
+        touched.push_back(model_key(change.tree, change.path));
+        if (change.kind == tasks::FileChangeKind::renamed) {
+            std::string old_key = model_key(change.tree, change.old_path);
+            under(m_files, old_key + "/", file_key);
+            under(m_folders, old_key + "/", folder_key);
+            touched.push_back(std::move(old_key));
+        }
+    }
+    SC_TRY(apply_file_changes_to(m_files, m_folders, changes,
+                                 [](const std::string& content) { return Fingerprint::of(content); }));
+    for (const tasks::FileChange& change : changes)
+        if (change.kind == tasks::FileChangeKind::renamed) {
+            std::string new_prefix = model_key(change.tree, change.path) + "/";
+            under(m_files, new_prefix, file_key);
+            under(m_folders, new_prefix, folder_key);
+        }
+    for (std::string& key : touched)
+        m_unsaved.insert(std::move(key));
+    return {};
 }
 
 Result<std::vector<tasks::FileChange>> TreeState::detect(const tasks::TreeRoots& roots) {
@@ -190,6 +269,7 @@ Result<std::vector<tasks::FileChange>> TreeState::detect(const tasks::TreeRoots&
         else {
             known->second = now;  // same bytes, new stat (touched, or rewritten identically)
             m_modified = true;
+            mark_unsaved(key);
         }
     }
     for (const auto& [key, fingerprint] : m_files)
@@ -224,6 +304,7 @@ Result<std::vector<tasks::FileChange>> TreeState::detect(const tasks::TreeRoots&
             known->second.inode = entry.inode;
             known->second.mtime_nanos = entry.mtime_nanos;
             m_modified = true;
+            mark_unsaved(key);
         }
     }
     return changes;
@@ -257,6 +338,7 @@ void TreeState::note_written(const tasks::TreeRoots& roots, const std::vector<ta
             continue;  // someone else's bytes already: the next check reads and records them
         known->second.inode = static_cast<uint64_t>(before.st_ino);
         known->second.mtime_nanos = mtime_of(before);
+        mark_unsaved(known->first);
     }
 }
 

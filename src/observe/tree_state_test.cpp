@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -71,6 +72,112 @@ TEST_F(TreeStateTest, AnEditMadeBetweenTheWriteAndTheNoteIsStillFound) {
     ASSERT_EQ(found->size(), 1U);
     EXPECT_EQ(found->front().kind, tasks::FileChangeKind::file_modified);
     EXPECT_EQ(found->front().content, "# A\nedited by hand\n");
+}
+
+// The state file is a journal: what a command changed is appended, and loading it gives back
+// exactly the state that was saved.
+
+tasks::FileChange change(tasks::FileChangeKind kind, const std::string& path, const std::string& content = {},
+                         const std::string& old_path = {}) {
+    return {kind, path, old_path, content, tasks::TreeKind::store};
+}
+
+size_t line_count(const std::string& path) {
+    Result<std::string> content = files::read(path);
+    return content.ok() ? static_cast<size_t>(std::count(content->begin(), content->end(), '\n')) : 0;
+}
+
+void expect_loads_as(const std::string& path, const TreeState& saved) {
+    Result<TreeState> loaded = TreeState::load(path);
+    ASSERT_TRUE(loaded.ok()) << loaded.error().describe();
+    EXPECT_EQ(loaded->files(), saved.files());
+    EXPECT_EQ(loaded->folders(), saved.folders());
+}
+
+using Kind = tasks::FileChangeKind;
+
+TEST_F(TreeStateTest, ASaveAfterTheFirstAppendsOnlyTheEntriesThatChanged) {
+    std::string path = (m_root / "state").string();
+    TreeState state;
+    ASSERT_TRUE(state.apply({change(Kind::folder_created, "current"), change(Kind::file_created, "current/a.task.md", "a"),
+                             change(Kind::file_created, "current/b.task.md", "b")})
+                    .ok());
+    ASSERT_TRUE(state.save(path).ok());
+    size_t first = line_count(path);
+    EXPECT_EQ(first, 4U) << "the header, one folder and two files";
+
+    ASSERT_TRUE(state.apply({change(Kind::file_modified, "current/a.task.md", "a2")}).ok());
+    ASSERT_TRUE(state.save(path).ok());
+    EXPECT_EQ(line_count(path), first + 1);
+    expect_loads_as(path, state);
+    EXPECT_FALSE(state.unsaved());
+    ASSERT_TRUE(state.save(path).ok());
+    EXPECT_EQ(line_count(path), first + 1) << "nothing changed, nothing written";
+}
+
+TEST_F(TreeStateTest, RemovalsAndAMovedFolderLoadBackExactlyAsSaved) {
+    std::string path = (m_root / "state").string();
+    TreeState state;
+    ASSERT_TRUE(state.apply({change(Kind::folder_created, "current"), change(Kind::folder_created, "current/p-11A"),
+                             change(Kind::file_created, "current/p-11A/_overview.md", "p"),
+                             change(Kind::file_created, "current/p-11A/01_s.task.md", "s"),
+                             change(Kind::file_created, "current/x.task.md", "x")})
+                    .ok());
+    ASSERT_TRUE(state.save(path).ok());
+    Result<TreeState> reloaded = TreeState::load(path);
+    ASSERT_TRUE(reloaded.ok());
+    TreeState next = std::move(reloaded.value());
+    ASSERT_TRUE(next.apply({change(Kind::folder_created, "archive"),
+                            change(Kind::renamed, "archive/p-11A", {}, "current/p-11A"),
+                            change(Kind::file_removed, "current/x.task.md")})
+                    .ok());
+    ASSERT_TRUE(next.save(path).ok());
+    expect_loads_as(path, next);
+    EXPECT_EQ(next.files().count("store:archive/p-11A/01_s.task.md"), 1U);
+    EXPECT_EQ(next.files().count("store:current/p-11A/01_s.task.md"), 0U);
+}
+
+TEST_F(TreeStateTest, ATornLastLineIsIgnoredAndTheNextSaveRewritesTheFile) {
+    std::string path = (m_root / "state").string();
+    TreeState state;
+    ASSERT_TRUE(state.apply({change(Kind::folder_created, "current"), change(Kind::file_created, "current/a.task.md", "a")})
+                    .ok());
+    ASSERT_TRUE(state.save(path).ok());
+    // A crash in the middle of an append: half a line, no newline.
+    ASSERT_TRUE(files::append_existing(path, "F 00000000000000ff 2 7 9 store:current/b.ta").ok());
+    Result<TreeState> loaded = TreeState::load(path);
+    ASSERT_TRUE(loaded.ok()) << loaded.error().describe();
+    EXPECT_EQ(loaded->files(), state.files()) << "the torn entry is not trusted";
+    EXPECT_TRUE(loaded->unsaved()) << "the file must be rewritten, not appended to";
+    ASSERT_TRUE(loaded->save(path).ok());
+    Result<std::string> content = files::read(path);
+    ASSERT_TRUE(content.ok());
+    EXPECT_EQ(content->find("b.ta"), std::string::npos);
+    expect_loads_as(path, state);
+}
+
+TEST_F(TreeStateTest, TheJournalIsRewrittenWholeOnceItOutgrowsTheTree) {
+    std::string path = (m_root / "state").string();
+    TreeState state;
+    ASSERT_TRUE(state.apply({change(Kind::folder_created, "current"), change(Kind::file_created, "current/a.task.md", "0")})
+                    .ok());
+    ASSERT_TRUE(state.save(path).ok());
+    size_t longest = 0;
+    for (int edit = 1; edit <= 300; ++edit) {
+        ASSERT_TRUE(state.apply({change(Kind::file_modified, "current/a.task.md", std::to_string(edit))}).ok());
+        ASSERT_TRUE(state.save(path).ok());
+        longest = std::max(longest, line_count(path));
+    }
+    EXPECT_LE(longest, 1U + 2 * 2 + 64 + 1) << "a header and at most twice the tree plus the floor";
+    expect_loads_as(path, state);
+}
+
+TEST_F(TreeStateTest, AnUnreadableLineInTheMiddleIsAnErrorThatNamesTheLine) {
+    std::string path = (m_root / "state").string();
+    ASSERT_TRUE(files::write_atomic(path, "# scopecraft task-tree state v2\nD store:current\nF zz\nD store:archive\n").ok());
+    Result<TreeState> loaded = TreeState::load(path);
+    ASSERT_FALSE(loaded.ok());
+    EXPECT_EQ(loaded.error().where.line, 3);
 }
 
 }  // namespace

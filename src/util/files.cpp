@@ -132,6 +132,16 @@ Status create_exclusive(const std::string& path, std::string_view content, unsig
     return written;
 }
 
+Status append_existing(const std::string& path, std::string_view content) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+    if (fd < 0)
+        return from_errno(errno, "appending to", path);
+    Status written = write_all(fd, content, path);
+    if (::close(fd) != 0 && written.ok())
+        written = from_errno(errno, "writing", path);
+    return written;
+}
+
 Status make_directories(const std::string& path, unsigned mode) {
     if (path.empty())
         return {};

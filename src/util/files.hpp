@@ -30,6 +30,10 @@ Status write_atomic(const std::string& path, std::string_view content, Durabilit
 /// if another process got there first: this is what makes concurrent creates safe.
 Status create_exclusive(const std::string& path, std::string_view content, unsigned mode = 0644);
 
+/// Appends to a file that must already exist (O_APPEND, no O_CREAT): ErrorCode::not_found when
+/// it does not. A write cut short (a full disk) can leave part of `content` at the end.
+Status append_existing(const std::string& path, std::string_view content);
+
 /// mkdir -p with the given mode for the folders it creates.
 Status make_directories(const std::string& path, unsigned mode = 0755);
 

@@ -3,7 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
+#include <thread>
 
 #include "e2e/sandbox.hpp"
 
@@ -146,6 +148,34 @@ TEST_F(Telemetry, ExportAndFollowWriteOnlyJsonLinesEvenWithFormatJson) {
         }
         EXPECT_EQ(lines, 3U) << command[1] << ": " << out;  // init, create, start
     }
+}
+
+TEST_F(Telemetry, CommandsRunAtOnceNeverRecordEachOthersTasksAsOutsideEdits) {
+    // Each command saves what it learnt of the tree before the next may look at it: a state
+    // saved after the tree lock was let go made a concurrent command record this one's new
+    // task as an edit made outside sc.
+    constexpr int k_writers = 4;
+    constexpr int k_tasks_each = 6;
+    std::vector<std::thread> writers;
+    std::atomic<int> failures {0};
+    for (int writer = 0; writer < k_writers; ++writer)
+        writers.emplace_back([&, writer] {
+            for (int task = 0; task < k_tasks_each; ++task) {
+                std::string title = "Writer " + std::to_string(writer) + " task " + std::to_string(task);
+                if (m_sandbox.sc({"task", "create", "--title", title}).exit_code != 0)
+                    ++failures;
+                if (m_sandbox.sc({"task", "list", "--format", "minimal"}).exit_code != 0)
+                    ++failures;
+            }
+        });
+    for (std::thread& writer : writers)
+        writer.join();
+    EXPECT_EQ(failures.load(), 0);
+    auto created = ok({"events", "list", "--type", "TaskCreated", "--format", "json"}).json();
+    EXPECT_EQ(created.size(), static_cast<size_t>(k_writers * k_tasks_each));
+    auto external = ok({"events", "list", "--type", "TaskChangedExternally", "--format", "json"}).json();
+    EXPECT_EQ(external.size(), 0U) << external.dump();
+    EXPECT_TRUE(ok({"events", "replay", "--verify", "--format", "json"}).json()["identical"].get<bool>());
 }
 
 TEST_F(Telemetry, MetricsCountOperationsByKindAndOutcome) {

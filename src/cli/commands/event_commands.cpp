@@ -262,7 +262,7 @@ Result<CommandResult> replay(const Invocation& invocation, Context& context) {
         tasks::ProjectPaths project = SC_TRY(context.project());
         tasks::TaskTree tree = tasks::TaskService::for_project(project, context.clock()).tree();
         if (observe::CommandObserver* observer = context.observer(); observer != nullptr && observer->enabled()) {
-            std::optional<files::FileLock> lock = observer->lock_tree();
+            observe::TreeLock lock = observer->lock_tree();
             observer->check_external_changes(observe::tree_roots(tree));
         }
         observe::ReplayResult replayed = SC_TRY(observe::replay_events(root, options));
