@@ -1,5 +1,6 @@
 #include "store/envelope.hpp"
 
+#include "util/json_check.hpp"
 #include "util/json_string.hpp"
 
 #include <pthread.h>
@@ -51,21 +52,6 @@ uint64_t next_random() {
 
 constexpr char k_hex[] = "0123456789abcdef";
 
-// Does the text hold a space, tab, newline or carriage return? (Eight bytes at a time.)
-bool has_blank(std::string_view text) {
-    size_t i = 0;
-    for (; i + 8 <= text.size(); i += 8) {
-        uint64_t word = swar::load(text.data() + i);
-        if ((swar::has_byte(word, ' ') | swar::has_byte(word, '\t') | swar::has_byte(word, '\n') |
-             swar::has_byte(word, '\r')) != 0)
-            return true;
-    }
-    for (; i < text.size(); ++i)
-        if (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r')
-            return true;
-    return false;
-}
-
 void put_digits(char* out, uint64_t value, int width) {
     for (int i = width - 1; i >= 0; --i) {
         out[i] = static_cast<char>('0' + value % 10);
@@ -111,14 +97,15 @@ void append_json_string(std::string& out, std::string_view text) {
     out += '"';
 }
 
-void append_time(std::string& out, int64_t unix_nanos) {
-    // Every event of a batch has the same time: format it once.
+namespace {
+
+// The envelope's time, "2026-11-27T19:16:00.123456789Z", into 30 bytes. Every event of a batch
+// has the same time: it is formatted once.
+const char* fixed_time(int64_t unix_nanos) {
     thread_local int64_t t_last = INT64_MIN;
     thread_local char t_text[30];
-    if (unix_nanos == t_last) {
-        out.append(t_text, sizeof t_text);
-        return;
-    }
+    if (unix_nanos == t_last)
+        return t_text;
     Day day = day_of_unix_nanos(unix_nanos);
     int64_t within_day = unix_nanos - unix_nanos_of_day(day);
     int year = 0;
@@ -136,7 +123,13 @@ void append_time(std::string& out, int64_t unix_nanos) {
     put_digits(buffer + 20, static_cast<uint64_t>(within_day % 1'000'000'000), 9);
     std::memcpy(t_text, buffer, sizeof buffer);
     t_last = unix_nanos;
-    out.append(buffer, sizeof buffer);
+    return t_text;
+}
+
+}  // namespace
+
+void append_time(std::string& out, int64_t unix_nanos) {
+    out.append(fixed_time(unix_nanos), 30);
 }
 
 bool parse_fixed_time(std::string_view text, int64_t& unix_nanos) {
@@ -207,32 +200,37 @@ Status validate_new_event(NewEvent& event) {
         event.data_json = "{}";
         return {};
     }
-    // Compact first (pretty-printed JSON may hold newlines), then validate fully with the DOM
-    // parser: a line that readers could not parse would be an event lost.
+    auto bad_data = [](std::string why, size_t offset) {
+        if (offset != std::string::npos)
+            why += " (at byte " + std::to_string(offset) + ")";
+        return make_error(ErrorCode::invalid_argument, "event data is not a JSON object: " + why,
+                          Location {{}, 0, "data"}, "pass the event's fields as one JSON object");
+    };
+    // One pass decides nearly every text: valid, compact (what nlohmann's dump() writes), an
+    // object. Such data is stored as given, without a copy. A line readers could not parse
+    // would be an event lost, so anything else goes through simdjson, the readers' parser.
+    json::Checked checked = json::check(event.data_json);
+    if (checked.verdict == json::Verdict::invalid)
+        return bad_data(checked.why, checked.offset);
+    if (checked.verdict == json::Verdict::valid && !checked.object)
+        return bad_data("it is not an object", std::string::npos);
+    if (checked.verdict == json::Verdict::valid && checked.compact)
+        return {};
+    // Pretty-printed (it may hold newlines) or undecided: minified, then parsed in full.
     thread_local simdjson::dom::parser t_parser;
     thread_local std::string t_compact;  // reused: no allocation per event
     if (t_compact.size() < event.data_json.size() + simdjson::SIMDJSON_PADDING)
         t_compact.resize(event.data_json.size() + simdjson::SIMDJSON_PADDING);
     char* compact = t_compact.data();
     size_t compact_length = 0;
-    auto bad_data = [&](const char* why) {
-        return make_error(ErrorCode::invalid_argument, std::string("event data is not a JSON object: ") + why,
-                          Location {{}, 0, "data"}, "pass the event's fields as one JSON object");
-    };
-    // Already compact (what nlohmann's dump() gives when no string holds a blank): no minify.
-    if (!has_blank(event.data_json)) {
-        std::memcpy(compact, event.data_json.data(), event.data_json.size());
-        compact_length = event.data_json.size();
-    } else if (simdjson::minify(event.data_json.data(), event.data_json.size(), compact, compact_length) !=
-               simdjson::SUCCESS) {
-        return bad_data("it could not be read");
-    }
+    if (simdjson::minify(event.data_json.data(), event.data_json.size(), compact, compact_length) != simdjson::SUCCESS)
+        return bad_data("it could not be read", std::string::npos);
     simdjson::dom::element root;
     auto error = t_parser.parse(compact, compact_length, false).get(root);
     if (error != simdjson::SUCCESS)
-        return bad_data(simdjson::error_message(error));
+        return bad_data(simdjson::error_message(error), std::string::npos);
     if (root.type() != simdjson::dom::element_type::OBJECT)
-        return bad_data("it is not an object");
+        return bad_data("it is not an object", std::string::npos);
     event.data_json.assign(compact, compact_length);
     return {};
 }
@@ -258,8 +256,48 @@ static void append_meta_field(std::string& out, const char* name, const std::str
     out += ',';
 }
 
-void append_envelope_line(std::string& out, const NewEvent& event, uint64_t seq, uint64_t version,
-                          int64_t time_unix_nanos, int64_t pid) {
+namespace {
+
+/// Writes into space reserved beforehand: no capacity check per piece.
+struct LineWriter {
+    char* at;
+
+    template <size_t N>
+    void literal(const char (&text)[N]) {
+        std::memcpy(at, text, N - 1);
+        at += N - 1;
+    }
+    void bytes(std::string_view text) {
+        std::memcpy(at, text.data(), text.size());
+        at += text.size();
+    }
+    void quoted(std::string_view text) {
+        *at++ = '"';
+        bytes(text);
+        *at++ = '"';
+    }
+    void number(uint64_t value) {
+        char buffer[20];
+        char* end = buffer + sizeof buffer;
+        char* begin = end;
+        do {
+            *--begin = static_cast<char>('0' + value % 10);
+            value /= 10;
+        } while (value != 0);
+        bytes(std::string_view(begin, static_cast<size_t>(end - begin)));
+    }
+    template <size_t N>
+    void meta_field(const char (&name)[N], const std::string& value) {
+        if (value.empty())
+            return;
+        literal(name);
+        quoted(value);
+        *at++ = ',';
+    }
+};
+
+void append_envelope_line_escaping(std::string& out, const NewEvent& event, uint64_t seq, uint64_t version,
+                                   int64_t time_unix_nanos, int64_t pid) {
     out += "{\"id\":";
     append_json_string(out, event.id);
     out += ",\"seq\":";
@@ -291,6 +329,61 @@ void append_envelope_line(std::string& out, const NewEvent& event, uint64_t seq,
     out += ",\"schema_version\":";
     append_unsigned(out, static_cast<uint64_t>(event.meta.schema_version < 0 ? 0 : event.meta.schema_version));
     out += "}}\n";
+}
+
+}  // namespace
+
+void append_envelope_line(std::string& out, const NewEvent& event, uint64_t seq, uint64_t version,
+                          int64_t time_unix_nanos, int64_t pid) {
+    const EventMeta& meta = event.meta;
+    const std::string* strings[] = {&event.id,          &event.stream,       &event.type,
+                                    &meta.trace_id,     &meta.span_id,       &meta.correlation_id,
+                                    &meta.causation_id, &meta.actor,         &meta.host};
+    size_t bound = k_envelope_frame_bytes + event.data_json.size();
+    for (const std::string* text : strings) {
+        // Ids, hex trace ids, stream and type names need no escape; anything that does takes
+        // the general path.
+        if (json::needs_escape(*text)) {
+            append_envelope_line_escaping(out, event, seq, version, time_unix_nanos, pid);
+            return;
+        }
+        bound += text->size();
+    }
+    size_t start = out.size();
+    out.resize(start + bound);
+    LineWriter line {out.data() + start};
+    line.literal("{\"id\":");
+    line.quoted(event.id);
+    line.literal(",\"seq\":");
+    line.number(seq);
+    line.literal(",\"stream\":");
+    line.quoted(event.stream);
+    line.literal(",\"version\":");
+    line.number(version);
+    line.literal(",\"type\":");
+    line.quoted(event.type);
+    line.literal(",\"time\":\"");
+    line.bytes(std::string_view(fixed_time(time_unix_nanos), 30));
+    line.literal("\",\"data\":");
+    line.bytes(event.data_json);
+    line.literal(",\"meta\":{");
+    line.meta_field("\"trace_id\":", meta.trace_id);
+    line.meta_field("\"span_id\":", meta.span_id);
+    line.meta_field("\"correlation_id\":", meta.correlation_id);
+    line.meta_field("\"causation_id\":", meta.causation_id);
+    line.meta_field("\"actor\":", meta.actor);
+    line.meta_field("\"host\":", meta.host);
+    line.literal("\"pid\":");
+    int64_t effective_pid = meta.pid != 0 ? meta.pid : pid;
+    if (effective_pid < 0) {
+        *line.at++ = '-';
+        effective_pid = -effective_pid;
+    }
+    line.number(static_cast<uint64_t>(effective_pid));
+    line.literal(",\"schema_version\":");
+    line.number(static_cast<uint64_t>(meta.schema_version < 0 ? 0 : meta.schema_version));
+    line.literal("}}\n");
+    out.resize(static_cast<size_t>(line.at - out.data()));
 }
 
 }  // namespace sc::store

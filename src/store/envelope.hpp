@@ -58,6 +58,11 @@ Status validate_new_event(NewEvent& event);
 bool is_valid_text(std::string_view text);
 
 /// Writes one envelope line (with the trailing newline) to `out`.
+/// Everything of an envelope line but its strings and data, with room to spare: the keys, the
+/// time, numbers of up to 20 digits, quotes and commas. A line whose strings need no escape is
+/// at most this plus the sizes of its strings and data.
+constexpr size_t k_envelope_frame_bytes = 320;
+
 void append_envelope_line(std::string& out, const NewEvent& event, uint64_t seq, uint64_t version,
                           int64_t time_unix_nanos, int64_t pid);
 

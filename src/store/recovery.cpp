@@ -110,14 +110,15 @@ Status Store::Impl::compact() {
     std::unordered_map<std::string_view, std::vector<Run>> runs;
     size_t position = 0;
     while (position < text.size()) {
-        LogRecord record;
+        uint64_t version = 0;
+        std::string_view name;
         size_t length = 0;
-        if (!decode_log_record(std::string_view(text).substr(position), record, length))
+        if (!decode_log_frame(std::string_view(text).substr(position), version, name, length))
             return make_error(ErrorCode::parse, "damaged index log record",
                               Location {log_path(index_generation), 0, {}}, "run `sc telemetry check --repair`");
-        std::vector<Run>& stream = runs[record.stream];
-        if (stream.empty() || stream.back().next != record.version)
-            stream.push_back(Run {record.version, record.version, {}});
+        std::vector<Run>& stream = runs[name];
+        if (stream.empty() || stream.back().next != version)
+            stream.push_back(Run {version, version, {}});
         stream.back().records.append(text, position, k_stream_record_bytes - 1);
         stream.back().records += '\n';
         ++stream.back().next;

@@ -247,7 +247,11 @@ Result<std::vector<AppendedEvent>> Store::append(std::vector<NewEvent> events) {
         caller_id[i] = event.id.empty() ? 0 : 1;
         if (event.id.empty())
             event.id = make_uuid_v7(id_time);
-        estimate += 160 + event.id.size() + event.stream.size() + event.type.size() + event.data_json.size();
+        // What append_envelope_line reserves for the line: its frame, strings and data.
+        const EventMeta& meta = event.meta;
+        estimate += k_envelope_frame_bytes + event.id.size() + event.stream.size() + event.type.size() +
+                    event.data_json.size() + meta.trace_id.size() + meta.span_id.size() + meta.correlation_id.size() +
+                    meta.causation_id.size() + meta.actor.size() + meta.host.size();
     }
     // The streams of the batch, each once, before the lock.
     std::vector<PendingStream> pending;

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "store/envelope.hpp"
 #include "store/reader.hpp"
 #include "store/test_support.hpp"
 #include "util/files.hpp"
@@ -144,6 +145,41 @@ TEST(Store, StringsAreEscaped) {
     EXPECT_EQ(events[0].type,
               "Type\twith\x01"
               "controls");
+}
+
+TEST(Store, AnEnvelopeLineHasTheSameLayoutWhetherItsStringsNeedEscapingOrNot) {
+    NewEvent event = make_event("task:x-11A", "TaskCreated", R"({"a":1})");
+    event.id = "0195f0e2-0000-7000-8000-000000000001";
+    event.meta.trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
+    event.meta.span_id = "00f067aa0ba902b7";
+    event.meta.correlation_id = "c";
+    event.meta.causation_id = "d";
+    event.meta.actor = "user:ünïcode";
+    event.meta.host = "vm";
+    event.meta.schema_version = 1;
+    std::string expected =
+        R"({"id":"0195f0e2-0000-7000-8000-000000000001","seq":3,"stream":"task:x-11A","version":2,)"
+        R"("type":"TaskCreated","time":"2026-11-18T11:06:40.000000000Z","data":{"a":1},"meta":{)"
+        R"("trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","span_id":"00f067aa0ba902b7","correlation_id":"c",)"
+        R"("causation_id":"d","actor":"user:ünïcode","host":"vm","pid":42,"schema_version":1}})"
+        "\n";
+    std::string plain = "before|";
+    append_envelope_line(plain, event, 3, 2, k_noon, 42);
+    EXPECT_EQ(plain, "before|" + expected) << "appended after what the buffer held, with nothing left over";
+
+    event.meta.actor = "user:\"quoted\"\t";  // takes the escaping path
+    std::string escaped;
+    append_envelope_line(escaped, event, 3, 2, k_noon, 42);
+    std::string actor_expected = expected;
+    actor_expected.replace(actor_expected.find("user:ünïcode"), std::string("user:ünïcode").size(),
+                           "user:\\\"quoted\\\"\\t");
+    EXPECT_EQ(escaped, actor_expected);
+
+    event.meta = EventMeta {};  // no meta at all: only pid and schema version
+    event.meta.pid = -7;
+    std::string bare;
+    append_envelope_line(bare, event, 3, 2, k_noon, 42);
+    EXPECT_NE(bare.find(R"("meta":{"pid":-7,"schema_version":)"), std::string::npos) << bare;
 }
 
 TEST(Store, TimesNeverGoBackwardsAndRollDays) {

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cinttypes>
 #include <climits>
@@ -76,15 +77,28 @@ void append_stream_record(std::string& out, const StreamRecord& record) {
     out.append(buffer, sizeof buffer);
 }
 
+// Hex digit values, 0xFF for anything else: the index is decoded a record at a time, by readers
+// and by compaction, and a table beats a chain of comparisons per digit.
+constexpr auto k_hex_values = [] {
+    std::array<uint8_t, 256> values {};
+    values.fill(0xFF);
+    for (int c = '0'; c <= '9'; ++c)
+        values[static_cast<size_t>(c)] = static_cast<uint8_t>(c - '0');
+    for (int c = 'a'; c <= 'f'; ++c)
+        values[static_cast<size_t>(c)] = static_cast<uint8_t>(c - 'a' + 10);
+    return values;
+}();
+
 static bool parse_hex(std::string_view text, uint64_t& value) {
-    value = 0;
+    uint64_t result = 0;
+    uint8_t seen = 0;
     for (char c : text) {
-        int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-        if (digit < 0)
-            return false;
-        value = value * 16 + static_cast<uint64_t>(digit);
+        uint8_t digit = k_hex_values[static_cast<unsigned char>(c)];
+        seen |= digit;
+        result = result * 16 + digit;
     }
-    return true;
+    value = result;
+    return (seen & 0xF0) == 0;  // no 0xFF among the digits
 }
 
 static bool parse_decimal(std::string_view text, uint64_t& value) {
@@ -182,6 +196,21 @@ void append_log_record(std::string& out, const StreamRecord& record, uint64_t ve
     cursor[38] = ' ';
     std::memcpy(cursor + 39, stream.data(), stream.size());
     cursor[39 + stream.size()] = '\n';
+}
+
+bool decode_log_frame(std::string_view text, uint64_t& version, std::string_view& stream, size_t& length) {
+    constexpr size_t k_at = k_stream_record_bytes;
+    if (text.size() < k_log_record_fixed_bytes || text[k_at - 1] != ' ' || text[k_at + 16] != ' ' ||
+        text[k_at + 29] != ' ' || text[k_at + 38] != ' ' || text[16] != ' ' || text[25] != ' ' || text[32] != ' ' ||
+        text[45] != ' ' || text[54] != ' ')
+        return false;
+    uint64_t name_bytes = 0;
+    if (!parse_hex(text.substr(k_at, 16), version) || !parse_hex(text.substr(k_at + 30, 8), name_bytes) ||
+        name_bytes > text.size() - k_log_record_fixed_bytes || text[k_at + 39 + name_bytes] != '\n')
+        return false;
+    stream = text.substr(k_at + 39, name_bytes);
+    length = k_log_record_fixed_bytes + name_bytes;
+    return true;
 }
 
 bool decode_log_record(std::string_view text, LogRecord& record, size_t& length) {

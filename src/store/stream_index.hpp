@@ -71,6 +71,10 @@ void append_log_record(std::string& out, const StreamRecord& record, uint64_t ve
                        std::string_view stream);
 /// Decodes the record at the start of `text`, its size in `length`. false: torn or damaged.
 bool decode_log_record(std::string_view text, LogRecord& record, size_t& length);
+/// Only what compaction needs of a log record: its version, its stream and its length, with
+/// the record's frame (separators, name length, newline) checked. The stream record it holds
+/// is copied as it is, and readers check it when they decode it.
+bool decode_log_frame(std::string_view text, uint64_t& version, std::string_view& stream, size_t& length);
 /// "log-<generation>", inside index/.
 std::string log_file_name(uint64_t generation);
 

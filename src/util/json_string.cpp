@@ -17,12 +17,16 @@ bool word_needs_escape(std::uint64_t word) {
 }  // namespace
 
 bool needs_escape(std::string_view text) {
-    size_t i = 0;
-    for (; i + 8 <= text.size(); i += 8)
-        if (word_needs_escape(swar::load(text.data() + i)))
-            return true;
-    for (; i < text.size(); ++i) {
-        auto c = static_cast<unsigned char>(text[i]);
+    size_t size = text.size();
+    if (size >= 8) {
+        // Whole words, then the last eight bytes (overlapping what was seen): no byte loop.
+        for (size_t i = 0; i + 8 <= size; i += 8)
+            if (word_needs_escape(swar::load(text.data() + i)))
+                return true;
+        return word_needs_escape(swar::load(text.data() + size - 8));
+    }
+    for (char byte : text) {
+        auto c = static_cast<unsigned char>(byte);
         if (c < 0x20 || c == '"' || c == '\\')
             return true;
     }

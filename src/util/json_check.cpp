@@ -1,0 +1,324 @@
+#include "util/json_check.hpp"
+
+#include "util/swar.hpp"
+
+namespace sc::json {
+
+namespace {
+
+constexpr int k_max_depth = 256;
+constexpr int k_max_digits = 18;
+
+enum class Expect { value, key_or_close, key, value_or_close, comma_or_close };
+
+class Checker {
+public:
+    explicit Checker(std::string_view text)
+        : m_begin(reinterpret_cast<const unsigned char*>(text.data())), m_at(m_begin), m_end(m_begin + text.size()) {}
+
+    Checked run();
+
+private:
+    bool fail(const char* why) {
+        m_result.verdict = Verdict::invalid;
+        m_result.offset = static_cast<size_t>(m_at - m_begin);
+        m_result.why = why;
+        return false;
+    }
+    bool undecided() {
+        m_result.verdict = Verdict::undecided;
+        return false;
+    }
+    void skip_blanks() {
+        while (m_at < m_end && (*m_at == ' ' || *m_at == '\n' || *m_at == '\r' || *m_at == '\t')) {
+            m_result.compact = false;
+            ++m_at;
+        }
+    }
+    bool string();
+    bool escape();
+    bool utf8_sequence();
+    bool number();
+    bool literal(std::string_view word);
+
+    const unsigned char* m_begin;
+    const unsigned char* m_at;
+    const unsigned char* m_end;
+    Checked m_result;
+};
+
+bool is_continuation(unsigned char byte) {
+    return (byte & 0xC0) == 0x80;
+}
+
+int hex_value(unsigned char c) {
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+// Called on the opening quote; leaves m_at after the closing one.
+bool Checker::string() {
+    ++m_at;
+    for (;;) {
+        // Plain ASCII text, eight bytes at a time, straight to the first byte that needs a look:
+        // the lowest flagged byte of each test is exact (borrows only flag bytes above a match).
+        for (;;) {
+            if (m_end - m_at < 8) {
+                while (m_at < m_end && *m_at >= 0x20 && *m_at < 0x80 && *m_at != '"' && *m_at != '\\')
+                    ++m_at;
+                break;
+            }
+            uint64_t word = swar::load(reinterpret_cast<const char*>(m_at));
+            uint64_t flagged = swar::has_byte(word, '"') | swar::has_byte(word, '\\') |
+                               swar::has_byte_below(word, 0x20) | (word & swar::k_highs);
+            if (flagged != 0) {
+                m_at += static_cast<unsigned>(__builtin_ctzll(flagged)) / 8;
+                break;
+            }
+            m_at += 8;
+        }
+        if (m_at == m_end)
+            return fail("a string is not closed");
+        unsigned char c = *m_at;
+        if (c == '"') {
+            ++m_at;
+            return true;
+        }
+        if (c == '\\') {
+            if (!escape())
+                return false;
+        } else if (c < 0x20) {
+            return fail("a control character is inside a string (escape it)");
+        } else if (!utf8_sequence()) {
+            return false;
+        }
+    }
+}
+
+bool Checker::escape() {
+    if (m_end - m_at < 2)
+        return fail("a string is not closed");
+    switch (m_at[1]) {
+        case '"':
+        case '\\':
+        case '/':
+        case 'b':
+        case 'f':
+        case 'n':
+        case 'r':
+        case 't':
+            m_at += 2;
+            return true;
+        case 'u': {
+            if (m_end - m_at < 6)
+                return fail("a \\u escape needs four hex digits");
+            int value = 0;
+            for (int i = 2; i < 6; ++i) {
+                int digit = hex_value(m_at[i]);
+                if (digit < 0)
+                    return fail("a \\u escape needs four hex digits");
+                value = value * 16 + digit;
+            }
+            if (value >= 0xD800 && value <= 0xDFFF)
+                return undecided();  // surrogate pairs: the full parser's rules
+            m_at += 6;
+            return true;
+        }
+        default:
+            return fail("an unknown escape is inside a string");
+    }
+}
+
+// One UTF-8 encoded character of two to four bytes (RFC 3629: no overlong forms, no
+// surrogates, nothing past U+10FFFF).
+bool Checker::utf8_sequence() {
+    unsigned char lead = *m_at;
+    int length = 0;
+    unsigned char low = 0x80;
+    unsigned char high = 0xBF;
+    if (lead >= 0xC2 && lead <= 0xDF) {
+        length = 2;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+        length = 3;
+        if (lead == 0xE0)
+            low = 0xA0;
+        else if (lead == 0xED)
+            high = 0x9F;
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+        length = 4;
+        if (lead == 0xF0)
+            low = 0x90;
+        else if (lead == 0xF4)
+            high = 0x8F;
+    } else {
+        return fail("a string holds bytes that are not UTF-8");
+    }
+    if (m_end - m_at < length || m_at[1] < low || m_at[1] > high)
+        return fail("a string holds bytes that are not UTF-8");
+    for (int i = 2; i < length; ++i)
+        if (!is_continuation(m_at[i]))
+            return fail("a string holds bytes that are not UTF-8");
+    m_at += length;
+    return true;
+}
+
+bool Checker::number() {
+    int digits = 0;
+    if (*m_at == '-')
+        ++m_at;
+    if (m_at == m_end || *m_at < '0' || *m_at > '9')
+        return fail("a number needs a digit");
+    if (*m_at == '0') {
+        ++m_at;
+        ++digits;
+    } else {
+        while (m_at < m_end && *m_at >= '0' && *m_at <= '9')
+            ++m_at, ++digits;
+    }
+    if (m_at < m_end && *m_at == '.') {
+        ++m_at;
+        if (m_at == m_end || *m_at < '0' || *m_at > '9')
+            return fail("a number needs a digit after its decimal point");
+        while (m_at < m_end && *m_at >= '0' && *m_at <= '9')
+            ++m_at, ++digits;
+    }
+    bool exponent = false;
+    if (m_at < m_end && (*m_at == 'e' || *m_at == 'E')) {
+        exponent = true;
+        ++m_at;
+        if (m_at < m_end && (*m_at == '+' || *m_at == '-'))
+            ++m_at;
+        if (m_at == m_end || *m_at < '0' || *m_at > '9')
+            return fail("a number needs a digit in its exponent");
+        while (m_at < m_end && *m_at >= '0' && *m_at <= '9')
+            ++m_at;
+    }
+    if (exponent || digits > k_max_digits)
+        return undecided();  // in range of a double or not: the full parser's call
+    return true;
+}
+
+bool Checker::literal(std::string_view word) {
+    if (static_cast<size_t>(m_end - m_at) < word.size() ||
+        std::string_view(reinterpret_cast<const char*>(m_at), word.size()) != word)
+        return fail("a value was expected (an object, array, string, number, true, false or null)");
+    m_at += word.size();
+    return true;
+}
+
+Checked Checker::run() {
+    uint64_t in_object[k_max_depth / 64 + 1] = {};  // a bit per open container: object or array
+    auto is_object = [&in_object](int level) { return ((in_object[level / 64] >> (level % 64)) & 1) != 0; };
+    int depth = 0;
+    Expect expect = Expect::value;
+    skip_blanks();
+    if (m_at == m_end) {
+        fail("the text is empty");
+        return m_result;
+    }
+    m_result.object = *m_at == '{';
+    for (;;) {
+        skip_blanks();
+        if (m_at == m_end) {
+            if (expect == Expect::comma_or_close && depth == 0) {
+                m_result.verdict = Verdict::valid;
+                return m_result;
+            }
+            fail("the text ends before its value does");
+            return m_result;
+        }
+        unsigned char c = *m_at;
+        bool ok = true;
+        switch (expect) {
+            case Expect::key_or_close:
+                if (c == '}') {
+                    ++m_at;
+                    --depth;
+                    expect = Expect::comma_or_close;
+                    continue;
+                }
+                [[fallthrough]];
+            case Expect::key:
+                if (c != '"') {
+                    ok = fail("a member name (a string) was expected");
+                    break;
+                }
+                if (!string())
+                    return m_result;
+                skip_blanks();
+                if (m_at == m_end || *m_at != ':') {
+                    ok = fail("a colon was expected after the member name");
+                    break;
+                }
+                ++m_at;
+                expect = Expect::value;
+                continue;
+            case Expect::value_or_close:
+                if (c == ']') {
+                    ++m_at;
+                    --depth;
+                    expect = Expect::comma_or_close;
+                    continue;
+                }
+                [[fallthrough]];
+            case Expect::value:
+                if (c == '{' || c == '[') {
+                    if (depth == k_max_depth) {
+                        undecided();
+                        return m_result;
+                    }
+                    ++depth;
+                    if (c == '{')
+                        in_object[depth / 64] |= uint64_t {1} << (depth % 64);
+                    else
+                        in_object[depth / 64] &= ~(uint64_t {1} << (depth % 64));
+                    ++m_at;
+                    expect = c == '{' ? Expect::key_or_close : Expect::value_or_close;
+                    continue;
+                }
+                if (c == '"')
+                    ok = string();
+                else if (c == '-' || (c >= '0' && c <= '9'))
+                    ok = number();
+                else if (c == 't')
+                    ok = literal("true");
+                else if (c == 'f')
+                    ok = literal("false");
+                else if (c == 'n')
+                    ok = literal("null");
+                else
+                    ok = fail("a value was expected (an object, array, string, number, true, false or null)");
+                expect = Expect::comma_or_close;
+                break;
+            case Expect::comma_or_close:
+                if (depth == 0) {
+                    ok = fail("more text follows the value");
+                } else if (c == ',') {
+                    ++m_at;
+                    expect = is_object(depth) ? Expect::key : Expect::value;
+                } else if (c == (is_object(depth) ? '}' : ']')) {
+                    ++m_at;
+                    --depth;
+                } else {
+                    ok = fail(is_object(depth) ? "a comma or a closing brace was expected"
+                                               : "a comma or a closing bracket was expected");
+                }
+                break;
+        }
+        if (!ok)
+            return m_result;
+    }
+}
+
+}  // namespace
+
+Checked check(std::string_view text) {
+    return Checker(text).run();
+}
+
+}  // namespace sc::json
