@@ -64,11 +64,22 @@ inline Error impossible(const tasks::FileChange& change, const std::string& why)
 
 }  // namespace detail
 
+/// all_or_nothing leaves the map and set as they were when a change is impossible (it applies
+/// to copies); in_place is for owners that drop what they hold on a failure.
+enum class ApplyMode { all_or_nothing, in_place };
+
 template <class Entry, class MakeEntry>
 Status apply_file_changes_to(std::map<std::string, Entry>& files, std::set<std::string>& folders,
-                             const std::vector<tasks::FileChange>& changes, MakeEntry make_entry) {
-    std::map<std::string, Entry> next_files = files;
-    std::set<std::string> next_folders = folders;
+                             const std::vector<tasks::FileChange>& changes, MakeEntry make_entry,
+                             ApplyMode mode = ApplyMode::all_or_nothing) {
+    std::map<std::string, Entry> copied_files;
+    std::set<std::string> copied_folders;
+    if (mode == ApplyMode::all_or_nothing) {
+        copied_files = files;
+        copied_folders = folders;
+    }
+    std::map<std::string, Entry>& next_files = mode == ApplyMode::all_or_nothing ? copied_files : files;
+    std::set<std::string>& next_folders = mode == ApplyMode::all_or_nothing ? copied_folders : folders;
     for (const tasks::FileChange& change : changes) {
         std::string key = model_key(change.tree, change.path);
         std::string parent = detail::parent_of(change.path);
@@ -143,8 +154,10 @@ Status apply_file_changes_to(std::map<std::string, Entry>& files, std::set<std::
             }
         }
     }
-    files = std::move(next_files);
-    folders = std::move(next_folders);
+    if (mode == ApplyMode::all_or_nothing) {
+        files = std::move(copied_files);
+        folders = std::move(copied_folders);
+    }
     return {};
 }
 

@@ -4,9 +4,12 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <cinttypes>
 #include <cstdio>
+#include <tuple>
 
 #include "util/files.hpp"
 #include "util/text.hpp"
@@ -30,44 +33,60 @@ int64_t mtime_of(const struct stat& info) {
     return static_cast<int64_t>(info.st_mtim.tv_sec) * 1'000'000'000 + info.st_mtim.tv_nsec;
 }
 
-/// What a check keeps of each entry's stat: 32 bytes, not 144 (a check of 10,000 files keeps
-/// them all, and on some machines every page touched costs more than the stat itself).
+/// What a check keeps of each file's stat: 32 bytes, not 144 (on some machines every page
+/// touched costs more than the stat itself).
 struct LiveEntry {
-    bool is_folder = false;
     uint64_t inode = 0;
     uint64_t size = 0;
     int64_t mtime_nanos = 0;
 };
 
-// Every folder and file under one root, by model key, without reading file contents.
-Status walk(const std::string& root, const std::string& relative, tasks::TreeKind tree,
-            std::map<std::string, LiveEntry>& entries) {
+/// Every folder and file under one root, without reading file contents: `on_folder(key)` and
+/// `on_file(key, stat)`, keys being model keys. Folders are known from the listing's d_type;
+/// only files are stat-ed (their size and mtime are what the check compares).
+template <class OnFolder, class OnFile>
+Status walk(const std::string& root, const std::string& relative, tasks::TreeKind tree, std::string& key,
+            OnFolder& on_folder, OnFile& on_file) {
     std::string path = relative.empty() ? root : root + "/" + relative;
     DIR* directory = ::opendir(path.c_str());
-    if (directory == nullptr)
+    if (directory == nullptr) {
+        if (errno == ENOENT && relative.empty())
+            return {};  // no tree yet
         return files::from_errno(errno, "reading folder", path);
+    }
     std::vector<std::string> folders;
+    size_t key_length = key.size();
     while (dirent* entry = ::readdir(directory)) {
         std::string name = entry->d_name;
         if (name == "." || name == ".." || is_ignored_name(name))
             continue;
-        std::string child = relative.empty() ? name : relative + "/" + name;
+        unsigned char type = entry->d_type;
         struct stat info {};
-        if (::fstatat(::dirfd(directory), name.c_str(), &info, AT_SYMLINK_NOFOLLOW) != 0)
-            continue;  // removed while we looked: the next check sees it gone
-        if (S_ISLNK(info.st_mode))
-            continue;  // links are never followed out of the tree
-        LiveEntry live {S_ISDIR(info.st_mode), static_cast<uint64_t>(info.st_ino), static_cast<uint64_t>(info.st_size),
-                        mtime_of(info)};
-        if (!live.is_folder && !S_ISREG(info.st_mode))
-            continue;
-        entries.emplace(model_key(tree, child), live);
-        if (live.is_folder)
-            folders.push_back(child);
+        bool stated = false;
+        if (type == DT_REG || type == DT_UNKNOWN) {
+            if (::fstatat(::dirfd(directory), name.c_str(), &info, AT_SYMLINK_NOFOLLOW) != 0)
+                continue;  // removed while we looked: the next check sees it gone
+            stated = true;
+            type = S_ISREG(info.st_mode) ? DT_REG : S_ISDIR(info.st_mode) ? DT_DIR : DT_UNKNOWN;
+        }
+        if (type != DT_REG && type != DT_DIR)
+            continue;  // links are never followed out of the tree; devices and sockets are not tasks
+        key.resize(key_length);
+        if (!relative.empty())
+            key.append(relative).append(1, '/');
+        key.append(name);
+        if (type == DT_DIR) {
+            on_folder(key);
+            folders.push_back(relative.empty() ? name : relative + "/" + name);
+        } else if (stated) {
+            on_file(key, LiveEntry {static_cast<uint64_t>(info.st_ino), static_cast<uint64_t>(info.st_size),
+                                    mtime_of(info)});
+        }
     }
     ::closedir(directory);
+    key.resize(key_length);
     for (const std::string& folder : folders)
-        SC_TRY(walk(root, folder, tree, entries));
+        SC_TRY(walk(root, folder, tree, key, on_folder, on_file));
     return {};
 }
 
@@ -218,8 +237,11 @@ Status TreeState::apply(const std::vector<tasks::FileChange>& changes) {
             touched.push_back(std::move(old_key));
         }
     }
+    // In place, not all or nothing: a state that fails to apply a change is dropped by its
+    // owner (and rebuilt from the events), so copying the whole state first would buy nothing.
     SC_TRY(apply_file_changes_to(m_files, m_folders, changes,
-                                 [](const std::string& content) { return Fingerprint::of(content); }));
+                                 [](const std::string& content) { return Fingerprint::of(content); },
+                                 ApplyMode::in_place));
     for (const tasks::FileChange& change : changes)
         if (change.kind == tasks::FileChangeKind::renamed) {
             std::string new_prefix = model_key(change.tree, change.path) + "/";
@@ -233,59 +255,74 @@ Status TreeState::apply(const std::vector<tasks::FileChange>& changes) {
 
 Result<std::vector<tasks::FileChange>> TreeState::detect(const tasks::TreeRoots& roots) {
     m_modified = false;
-    std::map<std::string, LiveEntry> live;
-    for (auto tree : {tasks::TreeKind::store, tasks::TreeKind::project_local}) {
-        const std::string& root = tree == tasks::TreeKind::store ? roots.store : roots.project_local;
-        if (!root.empty() && files::is_directory(root))
-            SC_TRY(walk(root, "", tree, live));
-    }
-
+    for (auto& [key, fingerprint] : m_files)
+        fingerprint.seen = false;
+    std::set<std::string> live_folders;
     std::vector<tasks::FileChange> created_folders, written_files, removed_files, removed_folders;
-    for (const auto& [key, entry] : live) {
-        if (entry.is_folder) {
-            if (m_folders.count(key) == 0) {
-                auto [tree, path] = split_key(key);
-                created_folders.push_back({tasks::FileChangeKind::folder_created, path, {}, {}, tree});
-            }
-            continue;
+    std::vector<std::pair<std::string, LiveEntry>> read;  // files read: their stat, kept once applied
+
+    auto on_folder = [&](const std::string& key) {
+        live_folders.insert(key);
+        if (m_folders.count(key) == 0) {
+            auto [kind, path] = split_key(key);
+            created_folders.push_back({tasks::FileChangeKind::folder_created, path, {}, {}, kind});
         }
+    };
+    auto on_file = [&](const std::string& key, const LiveEntry& entry) {
         auto known = m_files.find(key);
-        bool stat_matches = known != m_files.end() && known->second.inode != 0 && known->second.inode == entry.inode &&
-                            known->second.size == entry.size && known->second.mtime_nanos == entry.mtime_nanos;
-        if (stat_matches)
-            continue;
-        auto [tree, path] = split_key(key);
-        std::string absolute = roots.path(tree) + "/" + path;
-        Result<std::string> content = files::read(absolute);
+        if (known != m_files.end()) {
+            known->second.seen = true;
+            if (known->second.inode != 0 && known->second.inode == entry.inode && known->second.size == entry.size &&
+                known->second.mtime_nanos == entry.mtime_nanos)
+                return;
+        }
+        auto [kind, path] = split_key(key);
+        Result<std::string> content = files::read(roots.path(kind) + "/" + path);
         if (!content.ok())
-            continue;  // vanished or unreadable: looked at again next time
+            return;  // vanished or unreadable: looked at again next time (and not taken for removed)
         Fingerprint now = Fingerprint::of(content.value());
         now.inode = entry.inode;
         now.mtime_nanos = entry.mtime_nanos;
-        if (known == m_files.end())
-            written_files.push_back({tasks::FileChangeKind::file_created, path, {}, std::move(content.value()), tree});
-        else if (known->second.hash != now.hash || known->second.size != now.size)
-            written_files.push_back({tasks::FileChangeKind::file_modified, path, {}, std::move(content.value()), tree});
-        else {
+        if (known == m_files.end()) {
+            written_files.push_back({tasks::FileChangeKind::file_created, path, {}, std::move(content.value()), kind});
+            read.emplace_back(key, entry);
+        } else if (known->second.hash != now.hash || known->second.size != now.size) {
+            written_files.push_back({tasks::FileChangeKind::file_modified, path, {}, std::move(content.value()), kind});
+            read.emplace_back(key, entry);
+        } else {
+            now.seen = true;
             known->second = now;  // same bytes, new stat (touched, or rewritten identically)
             m_modified = true;
             mark_unsaved(key);
         }
+    };
+    for (auto kind : {tasks::TreeKind::store, tasks::TreeKind::project_local}) {
+        const std::string& root = kind == tasks::TreeKind::store ? roots.store : roots.project_local;
+        if (root.empty())
+            continue;
+        std::string key = model_key(kind, "");
+        SC_TRY(walk(root, "", kind, key, on_folder, on_file));
     }
+
     for (const auto& [key, fingerprint] : m_files)
-        if (live.count(key) == 0 || live[key].is_folder) {
-            auto [tree, path] = split_key(key);
-            removed_files.push_back({tasks::FileChangeKind::file_removed, path, {}, {}, tree});
+        if (!fingerprint.seen) {
+            auto [kind, path] = split_key(key);
+            removed_files.push_back({tasks::FileChangeKind::file_removed, path, {}, {}, kind});
         }
     for (auto folder = m_folders.rbegin(); folder != m_folders.rend(); ++folder)
-        if (live.count(*folder) == 0 || !live[*folder].is_folder) {
-            auto [tree, path] = split_key(*folder);
-            removed_folders.push_back({tasks::FileChangeKind::folder_removed, path, {}, {}, tree});
+        if (live_folders.count(*folder) == 0) {
+            auto [kind, path] = split_key(*folder);
+            removed_folders.push_back({tasks::FileChangeKind::folder_removed, path, {}, {}, kind});
         }
 
     // Removals first: a file replaced by a folder of the same name (or the reverse) must go
-    // before its successor is created. Folders are created parents first (sorted keys), and
-    // removed deepest first (reverse order).
+    // before its successor is created. Folders are created parents first and files in key
+    // order (a listing's order is the file system's); folders are removed deepest first.
+    auto by_tree_and_path = [](const tasks::FileChange& a, const tasks::FileChange& b) {
+        return std::tie(a.tree, a.path) < std::tie(b.tree, b.path);
+    };
+    std::sort(created_folders.begin(), created_folders.end(), by_tree_and_path);
+    std::sort(written_files.begin(), written_files.end(), by_tree_and_path);
     std::vector<tasks::FileChange> changes;
     for (auto* group : {&removed_files, &removed_folders, &created_folders, &written_files})
         for (tasks::FileChange& change : *group)
@@ -293,19 +330,14 @@ Result<std::vector<tasks::FileChange>> TreeState::detect(const tasks::TreeRoots&
     SC_TRY(apply(changes));
     if (!changes.empty())
         m_modified = true;
-    // Refresh stat details of the files just read, so the next check skips them.
-    for (const auto& [key, entry] : live) {
-        if (entry.is_folder)
-            continue;
+    // The files just read keep the stat they were read with, so the next check skips them.
+    for (const auto& [key, entry] : read) {
         auto known = m_files.find(key);
-        if (known == m_files.end() || known->second.inode != 0)
+        if (known == m_files.end() || known->second.size != entry.size)
             continue;
-        if (known->second.size == entry.size) {
-            known->second.inode = entry.inode;
-            known->second.mtime_nanos = entry.mtime_nanos;
-            m_modified = true;
-            mark_unsaved(key);
-        }
+        known->second.inode = entry.inode;
+        known->second.mtime_nanos = entry.mtime_nanos;
+        mark_unsaved(key);
     }
     return changes;
 }

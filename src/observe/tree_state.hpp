@@ -33,8 +33,13 @@ struct Fingerprint {
     uint64_t inode = 0;
     int64_t mtime_nanos = 0;
 
+    // Whether the check under way has met the file on disk (its absence means it was removed).
+    bool seen = false;
+
     static Fingerprint of(const std::string& content);
-    bool operator==(const Fingerprint&) const = default;
+    bool operator==(const Fingerprint& other) const {
+        return hash == other.hash && size == other.size && inode == other.inode && mtime_nanos == other.mtime_nanos;
+    }
 };
 
 class TreeState {
@@ -57,6 +62,7 @@ public:
     Result<std::vector<tasks::FileChange>> detect(const tasks::TreeRoots& roots);
 
     /// Records changes `sc` made itself (their stat details are unknown until the next check).
+    /// On an error the state is partly changed: its owner drops it and loads the saved one.
     Status apply(const std::vector<tasks::FileChange>& changes);
 
     /// Confirms the stat details of files this process has just written (created or modified

@@ -74,6 +74,46 @@ TEST_F(TreeStateTest, AnEditMadeBetweenTheWriteAndTheNoteIsStillFound) {
     EXPECT_EQ(found->front().content, "# A\nedited by hand\n");
 }
 
+TEST_F(TreeStateTest, EditsMadeBehindScsBackAreFoundInAnOrderThatReplays) {
+    auto write = [&](const std::string& path, const std::string& content) {
+        fs::create_directories((m_root / path).parent_path());
+        std::ofstream((m_root / path).string(), std::ios::trunc) << content;
+    };
+    write("current/a-11A.task.md", "a");
+    write("current/b-11A.task.md", "b");
+    write("current/c-11A.task.md", "c");
+    TreeState state;
+    ASSERT_TRUE(state.detect(m_roots).ok());
+    ASSERT_TRUE(state.detect(m_roots)->empty()) << "nothing changed since";
+
+    write("current/a-11A.task.md", "a, edited");               // modified
+    fs::remove(m_root / "current/b-11A.task.md");               // removed
+    fs::remove(m_root / "current/c-11A.task.md");               // a file replaced by a folder
+    write("current/c-11A.task.md/inside.md", "odd but legal");  //   of the same name
+    write("archive/2026-11/p-11A/_overview.md", "p");           // folders created, parents first
+    Result<std::vector<tasks::FileChange>> found = state.detect(m_roots);
+    ASSERT_TRUE(found.ok()) << found.error().describe();
+    std::vector<std::string> seen;
+    for (const tasks::FileChange& change : *found)
+        seen.push_back(std::string(tasks::to_string(change.kind)) + " " + change.path);
+    std::vector<std::string> expected = {"file_removed current/b-11A.task.md",
+                                         "file_removed current/c-11A.task.md",
+                                         "folder_created archive",
+                                         "folder_created archive/2026-11",
+                                         "folder_created archive/2026-11/p-11A",
+                                         "folder_created current/c-11A.task.md",
+                                         "file_created archive/2026-11/p-11A/_overview.md",
+                                         "file_modified current/a-11A.task.md",
+                                         "file_created current/c-11A.task.md/inside.md"};
+    EXPECT_EQ(seen, expected);
+
+    TreeState fresh;
+    ASSERT_TRUE(fresh.detect(m_roots).ok());
+    EXPECT_EQ(state.files(), fresh.files()) << "the same hashes, sizes and stats as a check from scratch";
+    EXPECT_EQ(state.folders(), fresh.folders());
+    EXPECT_TRUE(state.detect(m_roots)->empty());
+}
+
 // The state file is a journal: what a command changed is appended, and loading it gives back
 // exactly the state that was saved.
 
