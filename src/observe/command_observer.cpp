@@ -264,6 +264,7 @@ void CommandObserver::check_external_changes(const tasks::TreeRoots& roots) {
     Result<std::vector<tasks::FileChange>> changes = m_state->detect(roots);
     if (!changes.ok()) {
         report(changes.error());
+        m_state.reset();  // possibly half applied: the next command loads the saved state again
         return;
     }
     if (changes->empty())
