@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <tuple>
 
+#include "tasks/folder_listing.hpp"
 #include "util/files.hpp"
 #include "util/text.hpp"
 
@@ -43,7 +44,9 @@ struct LiveEntry {
 
 /// Every folder and file under one root, without reading file contents: `on_folder(key)` and
 /// `on_file(key, stat)`, keys being model keys. Folders are known from the listing's d_type;
-/// only files are stat-ed (their size and mtime are what the check compares).
+/// only files are stat-ed (their size and mtime are what the check compares). Each folder's
+/// listing is kept for the operation that runs next (tasks::FolderListings), so it does not
+/// read the folder again.
 template <class OnFolder, class OnFile>
 Status walk(const std::string& root, const std::string& relative, tasks::TreeKind tree, std::string& key,
             OnFolder& on_folder, OnFile& on_file) {
@@ -54,36 +57,44 @@ Status walk(const std::string& root, const std::string& relative, tasks::TreeKin
             return {};  // no tree yet
         return files::from_errno(errno, "reading folder", path);
     }
+    std::vector<tasks::DirectoryEntry> listing;  // as tasks::read_folder gives it
     std::vector<std::string> folders;
     size_t key_length = key.size();
     while (dirent* entry = ::readdir(directory)) {
+        if (entry->d_name[0] == '.')
+            continue;  // hidden (the lock file, .templates/), and "." and ".."
         std::string name = entry->d_name;
-        if (name == "." || name == ".." || is_ignored_name(name))
-            continue;
-        unsigned char type = entry->d_type;
+        tasks::EntryType type = tasks::entry_type_of(entry->d_type);
+        bool ignored = is_ignored_name(name);
         struct stat info {};
         bool stated = false;
-        if (type == DT_REG || type == DT_UNKNOWN) {
-            if (::fstatat(::dirfd(directory), name.c_str(), &info, AT_SYMLINK_NOFOLLOW) != 0)
-                continue;  // removed while we looked: the next check sees it gone
-            stated = true;
-            type = S_ISREG(info.st_mode) ? DT_REG : S_ISDIR(info.st_mode) ? DT_DIR : DT_UNKNOWN;
+        if (entry->d_type == DT_UNKNOWN || (entry->d_type == DT_REG && !ignored)) {
+            stated = ::fstatat(::dirfd(directory), name.c_str(), &info, AT_SYMLINK_NOFOLLOW) == 0;
+            if (stated)
+                type = tasks::entry_type_of_mode(info.st_mode);
         }
-        if (type != DT_REG && type != DT_DIR)
-            continue;  // links are never followed out of the tree; devices and sockets are not tasks
+        listing.push_back({name, type});
+        // Links are never followed out of the tree; devices and sockets are not tasks; a file
+        // that went while we looked is seen gone by the next check.
+        if (ignored || (type != tasks::EntryType::folder && !(type == tasks::EntryType::file && stated)))
+            continue;
         key.resize(key_length);
         if (!relative.empty())
             key.append(relative).append(1, '/');
         key.append(name);
-        if (type == DT_DIR) {
+        if (type == tasks::EntryType::folder) {
             on_folder(key);
             folders.push_back(relative.empty() ? name : relative + "/" + name);
-        } else if (stated) {
+        } else {
             on_file(key, LiveEntry {static_cast<uint64_t>(info.st_ino), static_cast<uint64_t>(info.st_size),
                                     mtime_of(info)});
         }
     }
     ::closedir(directory);
+    if (tasks::FolderListings* listings = tasks::FolderListings::current()) {
+        tasks::sort_listing(listing);
+        listings->keep(path, std::move(listing));
+    }
     key.resize(key_length);
     for (const std::string& folder : folders)
         SC_TRY(walk(root, folder, tree, key, on_folder, on_file));

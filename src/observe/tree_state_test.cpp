@@ -8,7 +8,9 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
+#include "tasks/folder_listing.hpp"
 #include "util/files.hpp"
 
 namespace sc::observe {
@@ -112,6 +114,35 @@ TEST_F(TreeStateTest, EditsMadeBehindScsBackAreFoundInAnOrderThatReplays) {
     EXPECT_EQ(state.files(), fresh.files()) << "the same hashes, sizes and stats as a check from scratch";
     EXPECT_EQ(state.folders(), fresh.folders());
     EXPECT_TRUE(state.detect(m_roots)->empty());
+}
+
+TEST_F(TreeStateTest, TheCheckLeavesEachFolderListedExactlyAsTheTaskScanWouldReadIt) {
+    auto write = [&](const std::string& path) { std::ofstream((m_root / path).string()) << "x"; };
+    write("current/b-11A.task.md");
+    write("current/a-11A.task.md");
+    write("current/.hidden");
+    write("current/c-11A.task.md.tmp-1-2");  // an atomic write under way: listed, not checked
+    fs::create_directories(m_root / "current/p-11A");
+    write("current/p-11A/_overview.md");
+    fs::create_symlink("/etc", m_root / "current/link");
+    std::vector<std::string> folders = {m_root.string(), (m_root / "current").string(),
+                                        (m_root / "current/p-11A").string()};
+    std::map<std::string, std::vector<tasks::DirectoryEntry>> kept;
+    {
+        tasks::FolderListings listings;
+        TreeState state;
+        ASSERT_TRUE(state.detect(m_roots).ok());
+        for (const std::string& folder : folders)
+            kept[folder] = tasks::read_folder(folder);  // taken from the check's listings
+    }
+    for (const std::string& folder : folders) {
+        std::vector<tasks::DirectoryEntry> read = tasks::read_folder(folder);  // from the disk
+        ASSERT_EQ(kept[folder].size(), read.size()) << folder;
+        for (size_t i = 0; i < read.size(); ++i) {
+            EXPECT_EQ(kept[folder][i].name, read[i].name) << folder;
+            EXPECT_EQ(kept[folder][i].type, read[i].type) << folder << "/" << read[i].name;
+        }
+    }
 }
 
 // The state file is a journal: what a command changed is appended, and loading it gives back

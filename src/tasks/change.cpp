@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdio>
 
+#include "tasks/folder_listing.hpp"
 #include "util/files.hpp"
 
 namespace sc::tasks {
@@ -188,6 +189,7 @@ void ChangeApplier::rollback() {
 }
 
 Status ChangeApplier::apply(const std::vector<FileChange>& changes) {
+    forget_folder_listings();  // what was listed before this change is not the tree after it
     for (const FileChange& change : changes) {
         SC_TRY(validate_relative_path(change.path));
         if (change.kind == FileChangeKind::renamed)

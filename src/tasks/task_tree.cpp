@@ -8,53 +8,13 @@
 #include <map>
 #include <tuple>
 
+#include "tasks/folder_listing.hpp"
 #include "util/files.hpp"
 #include "util/text.hpp"
 
 namespace sc::tasks {
 
 namespace {
-
-enum class EntryType { file, folder, symlink, other };
-
-struct DirectoryEntry {
-    std::string name;
-    EntryType type = EntryType::other;
-};
-
-/// Names in a folder, sorted, hidden ones dropped. d_type saves a stat per entry on the
-/// file systems we care about; DT_UNKNOWN falls back to lstat.
-std::vector<DirectoryEntry> read_folder(const std::string& folder) {
-    std::vector<DirectoryEntry> entries;
-    DIR* directory = ::opendir(folder.c_str());
-    if (directory == nullptr)
-        return entries;
-    while (dirent* entry = ::readdir(directory)) {
-        if (entry->d_name[0] == '.')
-            continue;
-        DirectoryEntry item {entry->d_name, EntryType::other};
-        unsigned char type = entry->d_type;
-        if (type == DT_UNKNOWN) {
-            struct stat info {};
-            if (::fstatat(::dirfd(directory), entry->d_name, &info, AT_SYMLINK_NOFOLLOW) == 0)
-                type = S_ISREG(info.st_mode)   ? DT_REG
-                       : S_ISDIR(info.st_mode) ? DT_DIR
-                       : S_ISLNK(info.st_mode) ? DT_LNK
-                                               : 0;
-        }
-        if (type == DT_REG)
-            item.type = EntryType::file;
-        else if (type == DT_DIR)
-            item.type = EntryType::folder;
-        else if (type == DT_LNK)
-            item.type = EntryType::symlink;
-        entries.push_back(std::move(item));
-    }
-    ::closedir(directory);
-    std::sort(entries.begin(), entries.end(),
-              [](const DirectoryEntry& a, const DirectoryEntry& b) { return a.name < b.name; });
-    return entries;
-}
 
 class Scanner {
 public:

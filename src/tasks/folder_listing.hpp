@@ -1,0 +1,64 @@
+#pragma once
+// Reading a folder of the task tree: the names in it with their kinds, and a way to read each
+// folder once when two layers look at the same tree in turn.
+//
+// Before an instrumented operation scans the tree, the outside-edit check (observe/) has just
+// listed every folder of it. While a FolderListings is installed on the thread, the check keeps
+// each listing there and read_folder() takes it instead of reading the folder again: one
+// opendir/getdents/close per folder instead of two, which on a small tree is a good part of
+// what the check costs a command. A listing is taken once, and every change the task layer
+// applies drops all of them, so nothing read after a change is stale.
+
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace sc::tasks {
+
+enum class EntryType { file, folder, symlink, other };
+
+struct DirectoryEntry {
+    std::string name;
+    EntryType type = EntryType::other;
+};
+
+/// Kind of an entry from the listing's d_type (DT_UNKNOWN: other; callers stat such entries).
+EntryType entry_type_of(unsigned char d_type);
+/// Kind of an entry from its lstat mode.
+EntryType entry_type_of_mode(unsigned mode);
+
+/// Names in a folder, sorted, hidden ones (a leading dot) dropped. d_type saves a stat per
+/// entry on the file systems we care about; DT_UNKNOWN falls back to lstat. A folder that cannot
+/// be read is empty. Taken from the installed FolderListings when it holds the folder.
+std::vector<DirectoryEntry> read_folder(const std::string& folder);
+
+/// Sorts a listing as read_folder() returns it.
+void sort_listing(std::vector<DirectoryEntry>& entries);
+
+class FolderListings {
+public:
+    /// Installs this cache for the current thread until it is destroyed.
+    FolderListings();
+    ~FolderListings();
+    FolderListings(const FolderListings&) = delete;
+    FolderListings& operator=(const FolderListings&) = delete;
+
+    /// The cache installed on this thread, if any.
+    static FolderListings* current();
+
+    /// Keeps a listing (in read_folder's form) for the next read_folder(folder).
+    void keep(std::string folder, std::vector<DirectoryEntry> entries);
+    /// Takes the listing of `folder` out of the cache: false when there is none.
+    bool take(const std::string& folder, std::vector<DirectoryEntry>& entries);
+    /// Drops every listing (the tree is about to change).
+    void forget() { m_listings.clear(); }
+
+private:
+    std::unordered_map<std::string, std::vector<DirectoryEntry>> m_listings;
+    FolderListings* m_previous = nullptr;
+};
+
+/// Drops the listings of the installed cache, if any: called before any change is applied.
+void forget_folder_listings();
+
+}  // namespace sc::tasks
