@@ -3,6 +3,7 @@
 #include <array>
 #include <chrono>
 
+#include "tasks/folder_listing.hpp"
 #include "telemetry/api/telemetry.hpp"
 
 namespace sc::observe {
@@ -55,7 +56,10 @@ auto ObservedTaskService::observed(std::string_view operation, std::string_view 
         span.set_attribute("scopecraft.task.id", task_id);
 
     // One instrumented process at a time changes the tree and appends its events, so the
-    // event order is the order of the changes; edits made outside sc are recorded first.
+    // event order is the order of the changes; edits made outside sc are recorded first. The
+    // check lists every folder; the operation's scan takes those listings instead of reading
+    // the folders again.
+    tasks::FolderListings listings;
     TreeLock lock = m_observer->lock_tree();
     m_observer->check_external_changes(tree_roots(m_service.tree()));
     if constexpr (!changes_tree<decltype(run())>::value)
