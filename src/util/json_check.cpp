@@ -9,8 +9,6 @@ namespace {
 constexpr int k_max_depth = 256;
 constexpr int k_max_digits = 18;
 
-enum class Expect { value, key_or_close, key, value_or_close, comma_or_close };
-
 class Checker {
 public:
     explicit Checker(std::string_view text)
@@ -29,12 +27,20 @@ private:
         m_result.verdict = Verdict::undecided;
         return false;
     }
+    /// The next byte, or 0 at the end (0 is wrong wherever a structural byte is expected).
+    unsigned char peek() const { return m_at < m_end ? *m_at : 0; }
     void skip_blanks() {
-        while (m_at < m_end && (*m_at == ' ' || *m_at == '\n' || *m_at == '\r' || *m_at == '\t')) {
+        for (;;) {
+            unsigned char c = peek();
+            if (c > ' ' || (c != ' ' && c != '\n' && c != '\r' && c != '\t'))
+                return;
             m_result.compact = false;
             ++m_at;
         }
     }
+    bool value(int depth);
+    bool object(int depth);
+    bool array(int depth);
     bool string();
     bool escape();
     bool utf8_sequence();
@@ -211,108 +217,114 @@ bool Checker::literal(std::string_view word) {
     return true;
 }
 
+// A value, from its first byte (blanks before it are skipped by the caller).
+bool Checker::value(int depth) {
+    switch (peek()) {
+        case '{':
+            return object(depth + 1);
+        case '[':
+            return array(depth + 1);
+        case '"':
+            return string();
+        case 't':
+            return literal("true");
+        case 'f':
+            return literal("false");
+        case 'n':
+            return literal("null");
+        case '-':
+        case '0':
+        case '1':
+        case '2':
+        case '3':
+        case '4':
+        case '5':
+        case '6':
+        case '7':
+        case '8':
+        case '9':
+            return number();
+        case 0:
+            if (m_at == m_end)
+                return fail("the text ends before its value does");
+            [[fallthrough]];
+        default:
+            return fail("a value was expected (an object, array, string, number, true, false or null)");
+    }
+}
+
+bool Checker::object(int depth) {
+    if (depth > k_max_depth)
+        return undecided();
+    ++m_at;
+    skip_blanks();
+    if (peek() == '}') {
+        ++m_at;
+        return true;
+    }
+    for (;;) {
+        if (peek() != '"')
+            return fail(m_at == m_end ? "the text ends before its value does" : "a member name (a string) was expected");
+        if (!string())
+            return false;
+        skip_blanks();
+        if (peek() != ':')
+            return fail("a colon was expected after the member name");
+        ++m_at;
+        skip_blanks();
+        if (!value(depth))
+            return false;
+        skip_blanks();
+        unsigned char c = peek();
+        if (c != '}' && c != ',')
+            return fail(m_at == m_end ? "the text ends before its value does" : "a comma or a closing brace was expected");
+        ++m_at;
+        if (c == '}')
+            return true;
+        skip_blanks();
+    }
+}
+
+bool Checker::array(int depth) {
+    if (depth > k_max_depth)
+        return undecided();
+    ++m_at;
+    skip_blanks();
+    if (peek() == ']') {
+        ++m_at;
+        return true;
+    }
+    for (;;) {
+        if (!value(depth))
+            return false;
+        skip_blanks();
+        unsigned char c = peek();
+        if (c != ']' && c != ',')
+            return fail(m_at == m_end ? "the text ends before its value does"
+                                      : "a comma or a closing bracket was expected");
+        ++m_at;
+        if (c == ']')
+            return true;
+        skip_blanks();
+    }
+}
+
 Checked Checker::run() {
-    uint64_t in_object[k_max_depth / 64 + 1] = {};  // a bit per open container: object or array
-    auto is_object = [&in_object](int level) { return ((in_object[level / 64] >> (level % 64)) & 1) != 0; };
-    int depth = 0;
-    Expect expect = Expect::value;
     skip_blanks();
     if (m_at == m_end) {
         fail("the text is empty");
         return m_result;
     }
     m_result.object = *m_at == '{';
-    for (;;) {
-        skip_blanks();
-        if (m_at == m_end) {
-            if (expect == Expect::comma_or_close && depth == 0) {
-                m_result.verdict = Verdict::valid;
-                return m_result;
-            }
-            fail("the text ends before its value does");
-            return m_result;
-        }
-        unsigned char c = *m_at;
-        bool ok = true;
-        switch (expect) {
-            case Expect::key_or_close:
-                if (c == '}') {
-                    ++m_at;
-                    --depth;
-                    expect = Expect::comma_or_close;
-                    continue;
-                }
-                [[fallthrough]];
-            case Expect::key:
-                if (c != '"') {
-                    ok = fail("a member name (a string) was expected");
-                    break;
-                }
-                if (!string())
-                    return m_result;
-                skip_blanks();
-                if (m_at == m_end || *m_at != ':') {
-                    ok = fail("a colon was expected after the member name");
-                    break;
-                }
-                ++m_at;
-                expect = Expect::value;
-                continue;
-            case Expect::value_or_close:
-                if (c == ']') {
-                    ++m_at;
-                    --depth;
-                    expect = Expect::comma_or_close;
-                    continue;
-                }
-                [[fallthrough]];
-            case Expect::value:
-                if (c == '{' || c == '[') {
-                    if (depth == k_max_depth) {
-                        undecided();
-                        return m_result;
-                    }
-                    ++depth;
-                    if (c == '{')
-                        in_object[depth / 64] |= uint64_t {1} << (depth % 64);
-                    else
-                        in_object[depth / 64] &= ~(uint64_t {1} << (depth % 64));
-                    ++m_at;
-                    expect = c == '{' ? Expect::key_or_close : Expect::value_or_close;
-                    continue;
-                }
-                if (c == '"')
-                    ok = string();
-                else if (c == '-' || (c >= '0' && c <= '9'))
-                    ok = number();
-                else if (c == 't')
-                    ok = literal("true");
-                else if (c == 'f')
-                    ok = literal("false");
-                else if (c == 'n')
-                    ok = literal("null");
-                else
-                    ok = fail("a value was expected (an object, array, string, number, true, false or null)");
-                expect = Expect::comma_or_close;
-                break;
-            case Expect::comma_or_close:
-                if (depth == 0) {
-                    ok = fail("more text follows the value");
-                } else if (c == ',') {
-                    ++m_at;
-                    expect = is_object(depth) ? Expect::key : Expect::value;
-                } else if (c == (is_object(depth) ? '}' : ']')) {
-                    ++m_at;
-                    --depth;
-                } else {
-                    ok = fail(is_object(depth) ? "a comma or a closing brace was expected"
-                                               : "a comma or a closing bracket was expected");
-                }
-                break;
-        }
-        if (!ok)
-            return m_result;
+    if (!value(0))
+        return m_result;
+    skip_blanks();
+    if (m_at != m_end) {
+        fail("more text follows the value");
+        return m_result;
     }
+    m_result.verdict = Verdict::valid;
+    return m_result;
 }
 
 }  // namespace
