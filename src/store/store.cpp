@@ -365,7 +365,8 @@ Result<std::vector<AppendedEvent>> Store::append(std::vector<NewEvent> events) {
         stream.last = log_base + record_start + 1;
         if (caller_id[i] != 0)
             batch_ids[id_hash] = results.size();
-        results.push_back(AppendedEvent {event.id, seq, stream.version, now, false});
+        // The id moves to the result: the batch is the store's, and nothing reads it again.
+        results.push_back(AppendedEvent {std::move(events[i].id), seq, stream.version, now, false});
     }
     if (impl.buffer.empty())
         return results;  // every event was already stored
