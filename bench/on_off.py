@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""Telemetry on vs off for one `sc` command, alternating run by run (docs/performance.md).
+
+hyperfine runs one command's samples back to back, so on a VM whose speed drifts by a third
+within minutes the two medians come from different machines. This runs on and off in turns
+(ABBA order), each in its own scratch project (telemetry on would otherwise record the other
+variant's new tasks as edits made outside sc), and prints both medians and the difference.
+
+Usage: bench/on_off.py SC GEN_TASK_TREE [--runs N] [--tasks N] -- ARGS...
+   e.g. bench/on_off.py build/rel/bin/sc build/rel/bench/gen_task_tree -- task create --title x
+"""
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import tempfile
+import time
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("sc")
+    parser.add_argument("generator")
+    parser.add_argument("--runs", type=int, default=60)
+    parser.add_argument("--tasks", type=int, default=20)
+    parser.add_argument("args", nargs="+")
+    options = parser.parse_args()
+    sc = os.path.abspath(options.sc)
+    work = tempfile.mkdtemp(prefix="sc-on-off-", dir=os.environ.get("SC_BENCH_DIR", "/var/tmp"))
+    environments, projects = {}, {}
+    for variant in ("on", "off"):
+        home, project = f"{work}/home-{variant}", f"{work}/project-{variant}"
+        os.makedirs(project)
+        # The project's folder name under ~/.scopecraft/projects, as Scopecraft encodes it.
+        encoded = "-".join(re.sub(r"[^a-zA-Z0-9-]", "_", part) for part in project.split("/") if part).lower()
+        subprocess.run([options.generator, f"{home}/.scopecraft/projects/{encoded}/tasks", str(options.tasks)],
+                       check=True, stdout=subprocess.DEVNULL)
+        environment = dict(os.environ, HOME=home, SCOPECRAFT_TELEMETRY_DIR=f"{work}/telemetry-{variant}")
+        if variant == "off":
+            environment["OTEL_SDK_DISABLED"] = "true"
+        environments[variant], projects[variant] = environment, project
+    null = os.open(os.devnull, os.O_WRONLY)
+
+    def run(variant):
+        os.chdir(projects[variant])
+        started = time.perf_counter()
+        pid = os.posix_spawn(sc, [sc] + options.args, environments[variant],
+                             file_actions=[(os.POSIX_SPAWN_DUP2, null, 1), (os.POSIX_SPAWN_DUP2, null, 2)])
+        os.waitpid(pid, 0)
+        return (time.perf_counter() - started) * 1000
+
+    for _ in range(3):  # warm-up
+        run("on"), run("off")
+    times = {"on": [], "off": []}
+    for i in range(options.runs):
+        for variant in (("on", "off") if i % 2 == 0 else ("off", "on")):
+            times[variant].append(run(variant))
+    on, off = statistics.median(times["on"]), statistics.median(times["off"])
+    print(f"sc {' '.join(options.args)}: telemetry on {on:.2f} ms, off {off:.2f} ms, "
+          f"difference {on - off:+.2f} ms (medians of {options.runs}, alternating)")
+    subprocess.run(["rm", "-rf", work])
+
+
+if __name__ == "__main__":
+    main()
