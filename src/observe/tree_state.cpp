@@ -250,9 +250,9 @@ Status TreeState::apply(const std::vector<tasks::FileChange>& changes) {
     }
     // In place, not all or nothing: a state that fails to apply a change is dropped by its
     // owner (and rebuilt from the events), so copying the whole state first would buy nothing.
-    SC_TRY(apply_file_changes_to(m_files, m_folders, changes,
-                                 [](const std::string& content) { return Fingerprint::of(content); },
-                                 ApplyMode::in_place));
+    SC_TRY(apply_file_changes_to(
+        m_files, m_folders, changes, [](const std::string& content) { return Fingerprint::of(content); },
+        ApplyMode::in_place));
     for (const tasks::FileChange& change : changes)
         if (change.kind == tasks::FileChangeKind::renamed) {
             std::string new_prefix = model_key(change.tree, change.path) + "/";

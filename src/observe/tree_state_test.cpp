@@ -88,7 +88,7 @@ TEST_F(TreeStateTest, EditsMadeBehindScsBackAreFoundInAnOrderThatReplays) {
     ASSERT_TRUE(state.detect(m_roots).ok());
     ASSERT_TRUE(state.detect(m_roots)->empty()) << "nothing changed since";
 
-    write("current/a-11A.task.md", "a, edited");               // modified
+    write("current/a-11A.task.md", "a, edited");                // modified
     fs::remove(m_root / "current/b-11A.task.md");               // removed
     fs::remove(m_root / "current/c-11A.task.md");               // a file replaced by a folder
     write("current/c-11A.task.md/inside.md", "odd but legal");  //   of the same name
@@ -170,9 +170,11 @@ using Kind = tasks::FileChangeKind;
 TEST_F(TreeStateTest, ASaveAfterTheFirstAppendsOnlyTheEntriesThatChanged) {
     std::string path = (m_root / "state").string();
     TreeState state;
-    ASSERT_TRUE(state.apply({change(Kind::folder_created, "current"), change(Kind::file_created, "current/a.task.md", "a"),
-                             change(Kind::file_created, "current/b.task.md", "b")})
-                    .ok());
+    ASSERT_TRUE(
+        state
+            .apply({change(Kind::folder_created, "current"), change(Kind::file_created, "current/a.task.md", "a"),
+                    change(Kind::file_created, "current/b.task.md", "b")})
+            .ok());
     ASSERT_TRUE(state.save(path).ok());
     size_t first = line_count(path);
     EXPECT_EQ(first, 4U) << "the header, one folder and two files";
@@ -189,10 +191,11 @@ TEST_F(TreeStateTest, ASaveAfterTheFirstAppendsOnlyTheEntriesThatChanged) {
 TEST_F(TreeStateTest, RemovalsAndAMovedFolderLoadBackExactlyAsSaved) {
     std::string path = (m_root / "state").string();
     TreeState state;
-    ASSERT_TRUE(state.apply({change(Kind::folder_created, "current"), change(Kind::folder_created, "current/p-11A"),
-                             change(Kind::file_created, "current/p-11A/_overview.md", "p"),
-                             change(Kind::file_created, "current/p-11A/01_s.task.md", "s"),
-                             change(Kind::file_created, "current/x.task.md", "x")})
+    ASSERT_TRUE(state
+                    .apply({change(Kind::folder_created, "current"), change(Kind::folder_created, "current/p-11A"),
+                            change(Kind::file_created, "current/p-11A/_overview.md", "p"),
+                            change(Kind::file_created, "current/p-11A/01_s.task.md", "s"),
+                            change(Kind::file_created, "current/x.task.md", "x")})
                     .ok());
     ASSERT_TRUE(state.save(path).ok());
     Result<TreeState> reloaded = TreeState::load(path);
@@ -211,8 +214,9 @@ TEST_F(TreeStateTest, RemovalsAndAMovedFolderLoadBackExactlyAsSaved) {
 TEST_F(TreeStateTest, ATornLastLineIsIgnoredAndTheNextSaveRewritesTheFile) {
     std::string path = (m_root / "state").string();
     TreeState state;
-    ASSERT_TRUE(state.apply({change(Kind::folder_created, "current"), change(Kind::file_created, "current/a.task.md", "a")})
-                    .ok());
+    ASSERT_TRUE(
+        state.apply({change(Kind::folder_created, "current"), change(Kind::file_created, "current/a.task.md", "a")})
+            .ok());
     ASSERT_TRUE(state.save(path).ok());
     // A crash in the middle of an append: half a line, no newline.
     ASSERT_TRUE(files::append_existing(path, "F 00000000000000ff 2 7 9 store:current/b.ta").ok());
@@ -230,8 +234,9 @@ TEST_F(TreeStateTest, ATornLastLineIsIgnoredAndTheNextSaveRewritesTheFile) {
 TEST_F(TreeStateTest, TheJournalIsRewrittenWholeOnceItOutgrowsTheTree) {
     std::string path = (m_root / "state").string();
     TreeState state;
-    ASSERT_TRUE(state.apply({change(Kind::folder_created, "current"), change(Kind::file_created, "current/a.task.md", "0")})
-                    .ok());
+    ASSERT_TRUE(
+        state.apply({change(Kind::folder_created, "current"), change(Kind::file_created, "current/a.task.md", "0")})
+            .ok());
     ASSERT_TRUE(state.save(path).ok());
     size_t longest = 0;
     for (int edit = 1; edit <= 300; ++edit) {
@@ -245,7 +250,8 @@ TEST_F(TreeStateTest, TheJournalIsRewrittenWholeOnceItOutgrowsTheTree) {
 
 TEST_F(TreeStateTest, AnUnreadableLineInTheMiddleIsAnErrorThatNamesTheLine) {
     std::string path = (m_root / "state").string();
-    ASSERT_TRUE(files::write_atomic(path, "# scopecraft task-tree state v2\nD store:current\nF zz\nD store:archive\n").ok());
+    ASSERT_TRUE(
+        files::write_atomic(path, "# scopecraft task-tree state v2\nD store:current\nF zz\nD store:archive\n").ok());
     Result<TreeState> loaded = TreeState::load(path);
     ASSERT_FALSE(loaded.ok());
     EXPECT_EQ(loaded.error().where.line, 3);

@@ -336,9 +336,9 @@ void append_envelope_line_escaping(std::string& out, const NewEvent& event, uint
 void append_envelope_line(std::string& out, const NewEvent& event, uint64_t seq, uint64_t version,
                           int64_t time_unix_nanos, int64_t pid) {
     const EventMeta& meta = event.meta;
-    const std::string* strings[] = {&event.id,          &event.stream,       &event.type,
-                                    &meta.trace_id,     &meta.span_id,       &meta.correlation_id,
-                                    &meta.causation_id, &meta.actor,         &meta.host};
+    const std::string* strings[] = {&event.id,          &event.stream, &event.type,
+                                    &meta.trace_id,     &meta.span_id, &meta.correlation_id,
+                                    &meta.causation_id, &meta.actor,   &meta.host};
     size_t bound = k_envelope_frame_bytes + event.data_json.size();
     for (const std::string* text : strings) {
         // Ids, hex trace ids, stream and type names need no escape; anything that does takes

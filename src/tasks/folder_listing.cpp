@@ -28,8 +28,10 @@ EntryType entry_type_of(unsigned char d_type) {
 }
 
 EntryType entry_type_of_mode(unsigned mode) {
-    return S_ISREG(mode) ? EntryType::file : S_ISDIR(mode) ? EntryType::folder : S_ISLNK(mode) ? EntryType::symlink
-                                                                                             : EntryType::other;
+    return S_ISREG(mode)   ? EntryType::file
+           : S_ISDIR(mode) ? EntryType::folder
+           : S_ISLNK(mode) ? EntryType::symlink
+                           : EntryType::other;
 }
 
 void sort_listing(std::vector<DirectoryEntry>& entries) {

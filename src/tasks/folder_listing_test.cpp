@@ -56,8 +56,9 @@ TEST_F(FolderListingTest, ApplyingAChangeDropsEveryListing) {
     listings.keep(m_folder, {{"kept.task.md", EntryType::file}});
     TreeRoots roots;
     roots.store = m_root.string();
-    ASSERT_TRUE(apply_file_changes(roots, {{FileChangeKind::file_created, "current/c.task.md", {}, "c", TreeKind::store}})
-                    .ok());
+    ASSERT_TRUE(
+        apply_file_changes(roots, {{FileChangeKind::file_created, "current/c.task.md", {}, "c", TreeKind::store}})
+            .ok());
     EXPECT_EQ(names(read_folder(m_folder)), (std::vector<std::string> {"a.task.md", "b.task.md", "c.task.md"}));
 }
 

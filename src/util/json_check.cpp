@@ -264,7 +264,8 @@ bool Checker::object(int depth) {
     }
     for (;;) {
         if (peek() != '"')
-            return fail(m_at == m_end ? "the text ends before its value does" : "a member name (a string) was expected");
+            return fail(m_at == m_end ? "the text ends before its value does"
+                                      : "a member name (a string) was expected");
         if (!string())
             return false;
         skip_blanks();
@@ -277,7 +278,8 @@ bool Checker::object(int depth) {
         skip_blanks();
         unsigned char c = peek();
         if (c != '}' && c != ',')
-            return fail(m_at == m_end ? "the text ends before its value does" : "a comma or a closing brace was expected");
+            return fail(m_at == m_end ? "the text ends before its value does"
+                                      : "a comma or a closing brace was expected");
         ++m_at;
         if (c == '}')
             return true;

@@ -19,9 +19,9 @@ enum class Verdict { valid, invalid, undecided };
 
 struct Checked {
     Verdict verdict = Verdict::invalid;
-    bool compact = true;  // no space, tab or newline outside strings
-    bool object = false;  // the top-level value is an object
-    size_t offset = 0;    // where an invalid text goes wrong
+    bool compact = true;   // no space, tab or newline outside strings
+    bool object = false;   // the top-level value is an object
+    size_t offset = 0;     // where an invalid text goes wrong
     const char* why = "";  // what is wrong there
 };
 

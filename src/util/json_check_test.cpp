@@ -15,13 +15,14 @@ Verdict verdict_of(std::string_view text) {
 }
 
 TEST(JsonCheck, AcceptsCompactObjectsAsNlohmannWritesThem) {
-    nlohmann::json value = {{"taskId", "x-11A"},
-                            {"files", {{{"kind", "file_created"}, {"content", "# X\n\n\"quoted\" caf\u00e9 \U0001F600\t"}}}},
-                            {"n", -12.5},
-                            {"ok", true},
-                            {"none", nullptr},
-                            {"empty", nlohmann::json::object()},
-                            {"list", nlohmann::json::array()}};
+    nlohmann::json value = {
+        {"taskId", "x-11A"},
+        {"files", {{{"kind", "file_created"}, {"content", "# X\n\n\"quoted\" caf\u00e9 \U0001F600\t"}}}},
+        {"n", -12.5},
+        {"ok", true},
+        {"none", nullptr},
+        {"empty", nlohmann::json::object()},
+        {"list", nlohmann::json::array()}};
     Checked checked = check(value.dump());
     EXPECT_EQ(checked.verdict, Verdict::valid) << checked.why << " at " << checked.offset;
     EXPECT_TRUE(checked.compact);
@@ -45,9 +46,10 @@ TEST(JsonCheck, TellsObjectsFromOtherValues) {
 }
 
 TEST(JsonCheck, RejectsBrokenSyntaxAndSaysWhere) {
-    for (const char* bad : {"", " ", "{", "}", "{\"a\"}", "{\"a\":}", "{\"a\":1,}", "[1,]", "[1 2]", "{a:1}",
-                            "01", "-", "1.", ".5", "1e", "+1", "tru", "nul", "truex", "{\"a\":1}x", "{} {}",
-                            "\"abc", "[\"a\\x\"]", "\"\\u12g4\"", "'a'", "[1]]", "{\"a\":1]"}) {
+    for (const char* bad :
+         {"",      " ",          "{",     "}",     "{\"a\"}",    "{\"a\":}",    "{\"a\":1,}", "[1,]", "[1 2]",
+          "{a:1}", "01",         "-",     "1.",    ".5",         "1e",          "+1",         "tru",  "nul",
+          "truex", "{\"a\":1}x", "{} {}", "\"abc", "[\"a\\x\"]", "\"\\u12g4\"", "'a'",        "[1]]", "{\"a\":1]"}) {
         Checked checked = check(bad);
         EXPECT_EQ(checked.verdict, Verdict::invalid) << bad;
         EXPECT_NE(std::string(checked.why), "") << bad;
