@@ -235,15 +235,22 @@ Status validate_new_event(NewEvent& event) {
     return {};
 }
 
+/// The decimal digits of `value`, written backwards from the end of `buffer`.
+struct Decimal {
+    char buffer[20];
+    char* begin;
+
+    explicit Decimal(uint64_t value) : begin(buffer + sizeof buffer) {
+        do {
+            *--begin = static_cast<char>('0' + value % 10);
+            value /= 10;
+        } while (value != 0);
+    }
+    [[nodiscard]] std::string_view text() const { return {begin, static_cast<size_t>(buffer + sizeof buffer - begin)}; }
+};
+
 static void append_unsigned(std::string& out, uint64_t value) {
-    char buffer[24];
-    char* end = buffer + sizeof buffer;
-    char* begin = end;
-    do {
-        *--begin = static_cast<char>('0' + value % 10);
-        value /= 10;
-    } while (value != 0);
-    out.append(begin, static_cast<size_t>(end - begin));
+    out.append(Decimal(value).text());
 }
 
 static void append_meta_field(std::string& out, const char* name, const std::string& value) {
@@ -276,16 +283,7 @@ struct LineWriter {
         bytes(text);
         *at++ = '"';
     }
-    void number(uint64_t value) {
-        char buffer[20];
-        char* end = buffer + sizeof buffer;
-        char* begin = end;
-        do {
-            *--begin = static_cast<char>('0' + value % 10);
-            value /= 10;
-        } while (value != 0);
-        bytes(std::string_view(begin, static_cast<size_t>(end - begin)));
-    }
+    void number(uint64_t value) { bytes(Decimal(value).text()); }
     template <size_t N>
     void meta_field(const char (&name)[N], const std::string& value) {
         if (value.empty())
