@@ -42,9 +42,13 @@ public:
         m_options.max_queue_size = std::max<size_t>(m_options.max_queue_size, 1);
         m_options.max_export_batch_size =
             std::clamp<size_t>(m_options.max_export_batch_size, 1, m_options.max_queue_size);
-        m_queue.reserve(m_options.max_queue_size);
-        if (m_options.threading == Threading::background)
+        // A background queue takes every item of a busy process: room for all of them at once.
+        // A caller-threaded one (a short-lived command) holds a handful; 16 KiB reserved up
+        // front would only spread the command's heap over more fresh pages.
+        if (m_options.threading == Threading::background) {
+            m_queue.reserve(m_options.max_queue_size);
             m_worker = std::thread([this] { run_worker(); });
+        }
     }
     ~Batcher() { shutdown(m_options.export_timeout); }
     Batcher(const Batcher&) = delete;
@@ -120,8 +124,8 @@ private:
     std::vector<std::unique_ptr<Item>> take_queue() {
         std::vector<std::unique_ptr<Item>> batch;
         batch.swap(m_queue);
-        m_queue.reserve(m_options.threading == Threading::caller ? m_options.max_export_batch_size
-                                                                 : m_options.max_queue_size);
+        if (m_options.threading == Threading::background)
+            m_queue.reserve(m_options.max_queue_size);
         return batch;
     }
 
