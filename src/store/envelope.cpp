@@ -85,18 +85,6 @@ std::string make_uuid_v7(int64_t unix_nanos) {
     return std::string(text, sizeof text);
 }
 
-void append_json_string(std::string& out, std::string_view text) {
-    // Most strings of an envelope (ids, hex trace ids, stream and type names) need no escape:
-    // one tight scan, then one copy. Anything else takes the shared escaper.
-    if (json::needs_escape(text)) {
-        json::append_string(out, text);
-        return;
-    }
-    out += '"';
-    out.append(text);
-    out += '"';
-}
-
 namespace {
 
 // The envelope's time, "2026-11-27T19:16:00.123456789Z", into 30 bytes. Every event of a batch
@@ -235,6 +223,8 @@ Status validate_new_event(NewEvent& event) {
     return {};
 }
 
+namespace {
+
 /// The decimal digits of `value`, written backwards from the end of `buffer`.
 struct Decimal {
     char buffer[20];
@@ -249,39 +239,44 @@ struct Decimal {
     [[nodiscard]] std::string_view text() const { return {begin, static_cast<size_t>(buffer + sizeof buffer - begin)}; }
 };
 
-static void append_unsigned(std::string& out, uint64_t value) {
-    out.append(Decimal(value).text());
-}
-
-static void append_meta_field(std::string& out, const char* name, const std::string& value) {
-    if (value.empty())
-        return;
-    out += '"';
-    out += name;
-    out += "\":";
-    append_json_string(out, value);
-    out += ',';
-}
-
-namespace {
-
-/// Writes into space reserved beforehand: no capacity check per piece.
-struct LineWriter {
-    char* at;
+/// Writes a line into space reserved for it in `out`: no capacity check per piece. A string
+/// that needs escaping (rare in an envelope: ids, hex trace ids, stream and type names do not)
+/// is escaped by the shared escaper and makes room for its extra bytes.
+class LineWriter {
+public:
+    LineWriter(std::string& out, size_t bound) : m_out(out) {
+        size_t start = out.size();
+        out.resize(start + bound);
+        m_at = out.data() + start;
+    }
+    /// Drops the reserved space left over.
+    ~LineWriter() { m_out.resize(static_cast<size_t>(m_at - m_out.data())); }
+    LineWriter(const LineWriter&) = delete;
+    LineWriter& operator=(const LineWriter&) = delete;
 
     template <size_t N>
     void literal(const char (&text)[N]) {
-        std::memcpy(at, text, N - 1);
-        at += N - 1;
+        std::memcpy(m_at, text, N - 1);
+        m_at += N - 1;
     }
     void bytes(std::string_view text) {
-        std::memcpy(at, text.data(), text.size());
-        at += text.size();
+        std::memcpy(m_at, text.data(), text.size());
+        m_at += text.size();
     }
+    void character(char c) { *m_at++ = c; }
     void quoted(std::string_view text) {
-        *at++ = '"';
-        bytes(text);
-        *at++ = '"';
+        if (!json::needs_escape(text)) {
+            character('"');
+            bytes(text);
+            character('"');
+            return;
+        }
+        std::string escaped;
+        json::append_string(escaped, text);
+        size_t used = static_cast<size_t>(m_at - m_out.data());
+        m_out.resize(m_out.size() + escaped.size() - text.size() - 2);  // the bound counted the text and quotes
+        m_at = m_out.data() + used;
+        bytes(escaped);
     }
     void number(uint64_t value) { bytes(Decimal(value).text()); }
     template <size_t N>
@@ -290,66 +285,23 @@ struct LineWriter {
             return;
         literal(name);
         quoted(value);
-        *at++ = ',';
+        character(',');
     }
-};
 
-void append_envelope_line_escaping(std::string& out, const NewEvent& event, uint64_t seq, uint64_t version,
-                                   int64_t time_unix_nanos, int64_t pid) {
-    out += "{\"id\":";
-    append_json_string(out, event.id);
-    out += ",\"seq\":";
-    append_unsigned(out, seq);
-    out += ",\"stream\":";
-    append_json_string(out, event.stream);
-    out += ",\"version\":";
-    append_unsigned(out, version);
-    out += ",\"type\":";
-    append_json_string(out, event.type);
-    out += ",\"time\":\"";
-    append_time(out, time_unix_nanos);
-    out += "\",\"data\":";
-    out += event.data_json;
-    out += ",\"meta\":{";
-    append_meta_field(out, "trace_id", event.meta.trace_id);
-    append_meta_field(out, "span_id", event.meta.span_id);
-    append_meta_field(out, "correlation_id", event.meta.correlation_id);
-    append_meta_field(out, "causation_id", event.meta.causation_id);
-    append_meta_field(out, "actor", event.meta.actor);
-    append_meta_field(out, "host", event.meta.host);
-    out += "\"pid\":";
-    int64_t effective_pid = event.meta.pid != 0 ? event.meta.pid : pid;
-    if (effective_pid < 0) {
-        out += '-';
-        effective_pid = -effective_pid;
-    }
-    append_unsigned(out, static_cast<uint64_t>(effective_pid));
-    out += ",\"schema_version\":";
-    append_unsigned(out, static_cast<uint64_t>(event.meta.schema_version < 0 ? 0 : event.meta.schema_version));
-    out += "}}\n";
-}
+private:
+    std::string& m_out;
+    char* m_at = nullptr;
+};
 
 }  // namespace
 
 void append_envelope_line(std::string& out, const NewEvent& event, uint64_t seq, uint64_t version,
                           int64_t time_unix_nanos, int64_t pid) {
     const EventMeta& meta = event.meta;
-    const std::string* strings[] = {&event.id,          &event.stream, &event.type,
-                                    &meta.trace_id,     &meta.span_id, &meta.correlation_id,
-                                    &meta.causation_id, &meta.actor,   &meta.host};
-    size_t bound = k_envelope_frame_bytes + event.data_json.size();
-    for (const std::string* text : strings) {
-        // Ids, hex trace ids, stream and type names need no escape; anything that does takes
-        // the general path.
-        if (json::needs_escape(*text)) {
-            append_envelope_line_escaping(out, event, seq, version, time_unix_nanos, pid);
-            return;
-        }
-        bound += text->size();
-    }
-    size_t start = out.size();
-    out.resize(start + bound);
-    LineWriter line {out.data() + start};
+    size_t bound = k_envelope_frame_bytes + event.data_json.size() + event.id.size() + event.stream.size() +
+                   event.type.size() + meta.trace_id.size() + meta.span_id.size() + meta.correlation_id.size() +
+                   meta.causation_id.size() + meta.actor.size() + meta.host.size();
+    LineWriter line(out, bound);
     line.literal("{\"id\":");
     line.quoted(event.id);
     line.literal(",\"seq\":");
@@ -374,14 +326,13 @@ void append_envelope_line(std::string& out, const NewEvent& event, uint64_t seq,
     line.literal("\"pid\":");
     int64_t effective_pid = meta.pid != 0 ? meta.pid : pid;
     if (effective_pid < 0) {
-        *line.at++ = '-';
+        line.character('-');
         effective_pid = -effective_pid;
     }
     line.number(static_cast<uint64_t>(effective_pid));
     line.literal(",\"schema_version\":");
     line.number(static_cast<uint64_t>(meta.schema_version < 0 ? 0 : meta.schema_version));
     line.literal("}}\n");
-    out.resize(static_cast<size_t>(line.at - out.data()));
 }
 
 }  // namespace sc::store

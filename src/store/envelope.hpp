@@ -41,9 +41,6 @@ struct NewEvent {
 /// A fresh UUIDv7 (RFC 9562): 48 bits of milliseconds, then random bits, so ids sort by time.
 std::string make_uuid_v7(int64_t unix_nanos);
 
-/// Appends `text` as a JSON string literal (quotes included). `text` must be valid UTF-8.
-void append_json_string(std::string& out, std::string_view text);
-
 /// "2026-11-27T13:51:01.123456789Z": always UTC, always nine digits, so that comparing two
 /// times as strings compares them as times (scans filter on time without parsing it).
 void append_time(std::string& out, int64_t unix_nanos);
