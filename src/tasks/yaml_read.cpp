@@ -162,10 +162,7 @@ std::optional<std::string> double_quoted(std::string_view text, size_t& used) {
         char32_t code_point = 0;
         for (size_t i = 1; i <= hex_digits; ++i) {
             const char digit = text[at + i];
-            int nibble = digit >= '0' && digit <= '9'   ? digit - '0'
-                         : digit >= 'a' && digit <= 'f' ? digit - 'a' + 10
-                         : digit >= 'A' && digit <= 'F' ? digit - 'A' + 10
-                                                        : -1;
+            int nibble = text::hex_digit_value(digit);
             if (nibble < 0)
                 return std::nullopt;
             code_point = (code_point << 4) | static_cast<char32_t>(nibble);

@@ -1,6 +1,7 @@
 #include "util/json_check.hpp"
 
 #include "util/swar.hpp"
+#include "util/text.hpp"
 
 namespace sc::json {
 
@@ -52,20 +53,6 @@ private:
     const unsigned char* m_end;
     Checked m_result;
 };
-
-bool is_continuation(unsigned char byte) {
-    return (byte & 0xC0) == 0x80;
-}
-
-int hex_value(unsigned char c) {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 // Called on the opening quote; leaves m_at after the closing one.
 bool Checker::string() {
@@ -125,7 +112,7 @@ bool Checker::escape() {
                 return fail("a \\u escape needs four hex digits");
             int value = 0;
             for (int i = 2; i < 6; ++i) {
-                int digit = hex_value(m_at[i]);
+                int digit = text::hex_digit_value(static_cast<char>(m_at[i]));
                 if (digit < 0)
                     return fail("a \\u escape needs four hex digits");
                 value = value * 16 + digit;
@@ -143,32 +130,10 @@ bool Checker::escape() {
 // One UTF-8 encoded character of two to four bytes (RFC 3629: no overlong forms, no
 // surrogates, nothing past U+10FFFF).
 bool Checker::utf8_sequence() {
-    unsigned char lead = *m_at;
-    int length = 0;
-    unsigned char low = 0x80;
-    unsigned char high = 0xBF;
-    if (lead >= 0xC2 && lead <= 0xDF) {
-        length = 2;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-        length = 3;
-        if (lead == 0xE0)
-            low = 0xA0;
-        else if (lead == 0xED)
-            high = 0x9F;
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-        length = 4;
-        if (lead == 0xF0)
-            low = 0x90;
-        else if (lead == 0xF4)
-            high = 0x8F;
-    } else {
+    size_t length = text::utf8_sequence_length(
+        std::string_view(reinterpret_cast<const char*>(m_at), static_cast<size_t>(m_end - m_at)));
+    if (length == 0)
         return fail("a string holds bytes that are not UTF-8");
-    }
-    if (m_end - m_at < length || m_at[1] < low || m_at[1] > high)
-        return fail("a string holds bytes that are not UTF-8");
-    for (int i = 2; i < length; ++i)
-        if (!is_continuation(m_at[i]))
-            return fail("a string holds bytes that are not UTF-8");
     m_at += length;
     return true;
 }

@@ -14,46 +14,52 @@ size_t ascii_prefix_length(std::string_view bytes) {
     return at;
 }
 
-bool is_valid_utf8(std::string_view bytes, size_t* bad_offset) {
+size_t utf8_sequence_length(std::string_view bytes) {
+    if (bytes.empty())
+        return 0;
     const auto* data = reinterpret_cast<const unsigned char*>(bytes.data());
-    size_t size = bytes.size();
+    unsigned char lead = data[0];
+    size_t length = 0;
+    unsigned char low = 0x80;  // the second byte's range: narrower after E0, ED, F0 and F4
+    unsigned char high = 0xBF;
+    if (lead >= 0xC2 && lead <= 0xDF) {
+        length = 2;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+        length = 3;
+        if (lead == 0xE0)
+            low = 0xA0;  // no overlong forms
+        else if (lead == 0xED)
+            high = 0x9F;  // no surrogates
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+        length = 4;
+        if (lead == 0xF0)
+            low = 0x90;  // no overlong forms
+        else if (lead == 0xF4)
+            high = 0x8F;  // nothing past U+10FFFF
+    } else {
+        return 0;
+    }
+    if (bytes.size() < length || data[1] < low || data[1] > high)
+        return 0;
+    for (size_t i = 2; i < length; ++i)
+        if ((data[i] & 0xC0) != 0x80)
+            return 0;
+    return length;
+}
+
+bool is_valid_utf8(std::string_view bytes, size_t* bad_offset) {
     size_t i = ascii_prefix_length(bytes);
-    auto fail = [&](size_t at) {
-        if (bad_offset != nullptr)
-            *bad_offset = at;
-        return false;
-    };
-    while (i < size) {
-        unsigned char lead = data[i];
-        if (lead < 0x80) {
+    while (i < bytes.size()) {
+        if (static_cast<unsigned char>(bytes[i]) < 0x80) {
             i += ascii_prefix_length(bytes.substr(i));  // runs of ASCII eight bytes at a time
             continue;
         }
-        size_t length = 0;
-        unsigned int code_point = 0;
-        if ((lead & 0xE0) == 0xC0) {
-            length = 2;
-            code_point = lead & 0x1F;
-        } else if ((lead & 0xF0) == 0xE0) {
-            length = 3;
-            code_point = lead & 0x0F;
-        } else if ((lead & 0xF8) == 0xF0) {
-            length = 4;
-            code_point = lead & 0x07;
-        } else {
-            return fail(i);
+        size_t length = utf8_sequence_length(bytes.substr(i));
+        if (length == 0) {
+            if (bad_offset != nullptr)
+                *bad_offset = i;
+            return false;
         }
-        if (i + length > size)
-            return fail(i);
-        for (size_t k = 1; k < length; ++k) {
-            if ((data[i + k] & 0xC0) != 0x80)
-                return fail(i);
-            code_point = (code_point << 6) | (data[i + k] & 0x3F);
-        }
-        bool overlong = (length == 2 && code_point < 0x80) || (length == 3 && code_point < 0x800) ||
-                        (length == 4 && code_point < 0x10000);
-        if (overlong || code_point > 0x10FFFF || (code_point >= 0xD800 && code_point <= 0xDFFF))
-            return fail(i);
         i += length;
     }
     return true;

@@ -10,6 +10,16 @@ namespace sc::text {
 /// True when `bytes` is well-formed UTF-8 (no overlongs, no surrogates). On failure `bad_offset`
 /// is the byte offset of the first bad sequence.
 bool is_valid_utf8(std::string_view bytes, size_t* bad_offset = nullptr);
+/// The length (2 to 4) of the well-formed multi-byte UTF-8 sequence at the start of `bytes`
+/// (RFC 3629: no overlong forms, no surrogates, nothing past U+10FFFF), or 0 when there is none.
+size_t utf8_sequence_length(std::string_view bytes);
+/// The value of a hexadecimal digit (either case), or -1.
+constexpr int hex_digit_value(char c) {
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+}
 /// How many bytes at the start of `bytes` are ASCII (checked eight at a time).
 size_t ascii_prefix_length(std::string_view bytes);
 /// 1-based line number of a byte offset.

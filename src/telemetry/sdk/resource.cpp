@@ -14,16 +14,6 @@
 namespace sc::telemetry::sdk {
 namespace {
 
-int hex_value(char character) {
-    if (character >= '0' && character <= '9')
-        return character - '0';
-    if (character >= 'a' && character <= 'f')
-        return character - 'a' + 10;
-    if (character >= 'A' && character <= 'F')
-        return character - 'A' + 10;
-    return -1;
-}
-
 bool percent_decode(std::string_view text, std::string& out) {
     out.clear();
     for (size_t index = 0; index < text.size(); ++index) {
@@ -31,8 +21,8 @@ bool percent_decode(std::string_view text, std::string& out) {
             out += text[index];
             continue;
         }
-        int high = index + 1 < text.size() ? hex_value(text[index + 1]) : -1;
-        int low = index + 2 < text.size() ? hex_value(text[index + 2]) : -1;
+        int high = index + 1 < text.size() ? text::hex_digit_value(text[index + 1]) : -1;
+        int low = index + 2 < text.size() ? text::hex_digit_value(text[index + 2]) : -1;
         if (high < 0 || low < 0)
             return false;
         out += static_cast<char>(high * 16 + low);
