@@ -38,6 +38,12 @@ protected:
         return changes;
     }
 
+    /// A file written behind sc's back (its folders made as needed).
+    void write(const std::string& path, const std::string& content = "x") {
+        fs::create_directories((m_root / path).parent_path());
+        std::ofstream((m_root / path).string(), std::ios::trunc) << content;
+    }
+
     fs::path m_root;
     tasks::TreeRoots m_roots;
 };
@@ -77,10 +83,6 @@ TEST_F(TreeStateTest, AnEditMadeBetweenTheWriteAndTheNoteIsStillFound) {
 }
 
 TEST_F(TreeStateTest, EditsMadeBehindScsBackAreFoundInAnOrderThatReplays) {
-    auto write = [&](const std::string& path, const std::string& content) {
-        fs::create_directories((m_root / path).parent_path());
-        std::ofstream((m_root / path).string(), std::ios::trunc) << content;
-    };
     write("current/a-11A.task.md", "a");
     write("current/b-11A.task.md", "b");
     write("current/c-11A.task.md", "c");
@@ -117,7 +119,6 @@ TEST_F(TreeStateTest, EditsMadeBehindScsBackAreFoundInAnOrderThatReplays) {
 }
 
 TEST_F(TreeStateTest, TheCheckLeavesEachFolderListedExactlyAsTheTaskScanWouldReadIt) {
-    auto write = [&](const std::string& path) { std::ofstream((m_root / path).string()) << "x"; };
     write("current/b-11A.task.md");
     write("current/a-11A.task.md");
     write("current/.hidden");
