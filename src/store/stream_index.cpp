@@ -214,20 +214,9 @@ bool decode_log_frame(std::string_view text, uint64_t& version, std::string_view
 }
 
 bool decode_log_record(std::string_view text, LogRecord& record, size_t& length) {
-    constexpr size_t k_at = k_stream_record_bytes;
-    if (text.size() < k_log_record_fixed_bytes || text[k_at - 1] != ' ' || text[k_at + 16] != ' ' ||
-        text[k_at + 29] != ' ' || text[k_at + 38] != ' ')
-        return false;
-    uint64_t name_bytes = 0;
-    if (!parse_hex(text.substr(k_at, 16), record.version) || !parse_hex(text.substr(k_at + 17, 12), record.prev) ||
-        !parse_hex(text.substr(k_at + 30, 8), name_bytes) || name_bytes > text.size() - k_log_record_fixed_bytes ||
-        text[k_at + 39 + name_bytes] != '\n')
-        return false;
-    if (!decode_record_fields(text, record.record))
-        return false;
-    record.stream = text.substr(k_at + 39, name_bytes);
-    length = k_log_record_fixed_bytes + name_bytes;
-    return true;
+    return decode_log_frame(text, record.version, record.stream, length) &&
+           parse_hex(text.substr(k_stream_record_bytes + 17, 12), record.prev) &&
+           decode_record_fields(text, record.record);
 }
 
 std::string log_file_name(uint64_t generation) {
