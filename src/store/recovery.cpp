@@ -138,7 +138,7 @@ Status Store::Impl::compact() {
         // At the versions' own places: doing it again after a crash writes the same bytes.
         Status written;
         for (const Run& run : stream_runs) {
-            written = pwrite_all(fd, run.records, (run.first - 1) * k_stream_record_bytes, path);
+            written = files::pwrite_all(fd, run.records, (run.first - 1) * k_stream_record_bytes, path);
             if (!written.ok())
                 break;
         }
@@ -294,7 +294,7 @@ Status Store::Impl::recover_tail(Signal signal, int fd, uint64_t from, uint64_t 
             }
             position = end + 1;
         }
-        SC_TRY(pwrite_all(log_fd, records, log_base, log_path(index_generation)));
+        SC_TRY(files::pwrite_all(log_fd, records, log_base, log_path(index_generation)));
         for (const HeadSlot* slot : touched)
             SC_TRY(heads.save(const_cast<HeadSlot*>(slot)));
         head.index_log_bytes = log_base + records.size();

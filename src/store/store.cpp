@@ -108,39 +108,6 @@ void Store::Impl::unlock() {
         ::flock(lock_fd, LOCK_UN);
 }
 
-Status Store::Impl::write_all(int fd, std::string_view bytes, const std::string& path) {
-    while (!bytes.empty()) {
-        ssize_t wrote = ::write(fd, bytes.data(), bytes.size());
-        if (wrote < 0) {
-            if (errno == EINTR)
-                continue;
-            return files::from_errno(errno, "appending to", path);
-        }
-        if (wrote == 0)
-            return make_error(ErrorCode::io, "the disk accepted no bytes", Location {path, 0, {}},
-                              "free some disk space and try again");
-        bytes.remove_prefix(static_cast<size_t>(wrote));
-    }
-    return {};
-}
-
-Status Store::Impl::pwrite_all(int fd, std::string_view bytes, uint64_t offset, const std::string& path) {
-    while (!bytes.empty()) {
-        ssize_t wrote = ::pwrite(fd, bytes.data(), bytes.size(), static_cast<off_t>(offset));
-        if (wrote < 0) {
-            if (errno == EINTR)
-                continue;
-            return files::from_errno(errno, "writing", path);
-        }
-        if (wrote == 0)
-            return make_error(ErrorCode::io, "the disk accepted no bytes", Location {path, 0, {}},
-                              "free some disk space and try again");
-        bytes.remove_prefix(static_cast<size_t>(wrote));
-        offset += static_cast<uint64_t>(wrote);
-    }
-    return {};
-}
-
 Result<const StoredIds*> Store::Impl::load_ids(const std::string& name, uint64_t version) {
     StoredIds& ids = stored_ids[name];
     if (ids.version == version && (version == 0 || !ids.by_hash.empty()))
@@ -381,9 +348,9 @@ Result<std::vector<AppendedEvent>> Store::append(std::vector<NewEvent> events) {
             error.message += "; the segment could not be cut back (run `sc telemetry check --repair`)";
         return error;
     };
-    if (Status written = impl.write_all(segment_fd, impl.buffer, segment_path); !written.ok())
+    if (Status written = files::write_all(segment_fd, impl.buffer, segment_path); !written.ok())
         return roll_back(false, std::move(written).error());
-    if (Status written = impl.pwrite_all(impl.log_fd, impl.log_buffer, log_base, log_path); !written.ok())
+    if (Status written = files::pwrite_all(impl.log_fd, impl.log_buffer, log_base, log_path); !written.ok())
         return roll_back(true, std::move(written).error());
     if (impl.options.durability == Durability::always && ::fdatasync(segment_fd) != 0)
         return roll_back(true, files::from_errno(errno, "syncing", segment_path));
@@ -509,7 +476,7 @@ Status Store::Impl::append_signal_lines(const std::array<std::vector<std::string
         base[index] = active.size;
         written[index] = true;
         std::string path = layout.segment_path(active.id(signal));
-        Status status = write_all(fd, buffer, path);
+        Status status = files::write_all(fd, buffer, path);
         if (status.ok() && options.durability == Durability::always && ::fdatasync(fd) != 0)
             status = files::from_errno(errno, "syncing", path);
         if (!status.ok())

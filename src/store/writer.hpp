@@ -74,8 +74,6 @@ struct Store::Impl {
     /// Moves the log's records into the stream files and starts the next generation's log.
     Status compact();
     Result<const StoredIds*> load_ids(const std::string& name, uint64_t version);
-    Status write_all(int fd, std::string_view bytes, const std::string& path);
-    Status pwrite_all(int fd, std::string_view bytes, uint64_t offset, const std::string& path);
     [[nodiscard]] std::string log_path(uint64_t generation) const;
     void close_segment(Signal signal);
 

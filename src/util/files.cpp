@@ -86,17 +86,37 @@ Result<std::string> read_regular(const std::string& path) {
     return read_to_end(fd, path, {}, true);
 }
 
-static Status write_all(int fd, std::string_view content, const std::string& path) {
-    while (!content.empty()) {
-        ssize_t wrote = ::write(fd, content.data(), content.size());
+namespace {
+
+// Every byte of `bytes`, at the file's end (offset < 0) or at `offset`: interrupted writes are
+// retried, and a write that takes no byte is a full disk rather than a reason to spin.
+Status write_loop(int fd, std::string_view bytes, int64_t offset, std::string_view action, const std::string& path) {
+    while (!bytes.empty()) {
+        ssize_t wrote = offset < 0 ? ::write(fd, bytes.data(), bytes.size())
+                                   : ::pwrite(fd, bytes.data(), bytes.size(), static_cast<off_t>(offset));
         if (wrote < 0) {
             if (errno == EINTR)
                 continue;
-            return from_errno(errno, "writing", path);
+            return from_errno(errno, action, path);
         }
-        content.remove_prefix(static_cast<size_t>(wrote));
+        if (wrote == 0)
+            return make_error(ErrorCode::io, "the disk accepted no bytes", Location {path, 0, {}},
+                              "free some disk space and try again");
+        bytes.remove_prefix(static_cast<size_t>(wrote));
+        if (offset >= 0)
+            offset += wrote;
     }
     return {};
+}
+
+}  // namespace
+
+Status write_all(int fd, std::string_view bytes, const std::string& path) {
+    return write_loop(fd, bytes, -1, "writing", path);
+}
+
+Status pwrite_all(int fd, std::string_view bytes, uint64_t offset, const std::string& path) {
+    return write_loop(fd, bytes, static_cast<int64_t>(offset), "writing", path);
 }
 
 Status write_atomic(const std::string& path, std::string_view content, Durability durability, unsigned mode) {
