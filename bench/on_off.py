@@ -6,7 +6,10 @@ within minutes the two medians come from different machines. This runs on and of
 (ABBA order), each in its own scratch project (telemetry on would otherwise record the other
 variant's new tasks as edits made outside sc), and prints both medians and the difference.
 
-Usage: bench/on_off.py SC GEN_TASK_TREE [--runs N] [--tasks N] -- ARGS...
+With --versus OTHER_SC (repeatable) the other builds run in the same rounds, each in its own
+projects, so that two builds' on-off differences are compared on the same minutes of the VM.
+
+Usage: bench/on_off.py SC GEN_TASK_TREE [--runs N] [--tasks N] [--versus SC]... -- ARGS...
    e.g. bench/on_off.py build/rel/bin/sc build/rel/bench/gen_task_tree -- task create --title x
 """
 import argparse
@@ -24,26 +27,30 @@ def main():
     parser.add_argument("generator")
     parser.add_argument("--runs", type=int, default=60)
     parser.add_argument("--tasks", type=int, default=20)
+    parser.add_argument("--versus", action="append", default=[])
     parser.add_argument("args", nargs="+")
     options = parser.parse_args()
-    sc = os.path.abspath(options.sc)
+    binaries = [os.path.abspath(path) for path in [options.sc] + options.versus]
     work = tempfile.mkdtemp(prefix="sc-on-off-", dir=os.environ.get("SC_BENCH_DIR", "/var/tmp"))
+    variants = [(binary, switch) for binary in range(len(binaries)) for switch in ("on", "off")]
     environments, projects = {}, {}
-    for variant in ("on", "off"):
-        home, project = f"{work}/home-{variant}", f"{work}/project-{variant}"
+    for variant in variants:
+        name = f"{variant[0]}-{variant[1]}"
+        home, project = f"{work}/home-{name}", f"{work}/project-{name}"
         os.makedirs(project)
         # The project's folder name under ~/.scopecraft/projects, as Scopecraft encodes it.
         encoded = "-".join(re.sub(r"[^a-zA-Z0-9-]", "_", part) for part in project.split("/") if part).lower()
         subprocess.run([options.generator, f"{home}/.scopecraft/projects/{encoded}/tasks", str(options.tasks)],
                        check=True, stdout=subprocess.DEVNULL)
-        environment = dict(os.environ, HOME=home, SCOPECRAFT_TELEMETRY_DIR=f"{work}/telemetry-{variant}")
-        if variant == "off":
+        environment = dict(os.environ, HOME=home, SCOPECRAFT_TELEMETRY_DIR=f"{work}/telemetry-{name}")
+        if variant[1] == "off":
             environment["OTEL_SDK_DISABLED"] = "true"
         environments[variant], projects[variant] = environment, project
     null = os.open(os.devnull, os.O_WRONLY)
 
     def run(variant):
         os.chdir(projects[variant])
+        sc = binaries[variant[0]]
         started = time.perf_counter()
         pid = os.posix_spawn(sc, [sc] + options.args, environments[variant],
                              file_actions=[(os.POSIX_SPAWN_DUP2, null, 1), (os.POSIX_SPAWN_DUP2, null, 2)])
@@ -51,14 +58,19 @@ def main():
         return (time.perf_counter() - started) * 1000
 
     for _ in range(3):  # warm-up
-        run("on"), run("off")
-    times = {"on": [], "off": []}
+        for variant in variants:
+            run(variant)
+    times = {variant: [] for variant in variants}
     for i in range(options.runs):
-        for variant in (("on", "off") if i % 2 == 0 else ("off", "on")):
+        # Each round runs every variant once, the order rotated and reversed every other round.
+        order = variants[i % len(variants):] + variants[:i % len(variants)]
+        for variant in (order if i % 2 == 0 else order[::-1]):
             times[variant].append(run(variant))
-    on, off = statistics.median(times["on"]), statistics.median(times["off"])
-    print(f"sc {' '.join(options.args)}: telemetry on {on:.2f} ms, off {off:.2f} ms, "
-          f"difference {on - off:+.2f} ms (medians of {options.runs}, alternating)")
+    for index, binary in enumerate(binaries):
+        on, off = statistics.median(times[(index, "on")]), statistics.median(times[(index, "off")])
+        label = "" if len(binaries) == 1 else f" [{binary}]"
+        print(f"sc {' '.join(options.args)}{label}: telemetry on {on:.2f} ms, off {off:.2f} ms, "
+              f"difference {on - off:+.2f} ms (medians of {options.runs}, alternating)")
     subprocess.run(["rm", "-rf", work])
 
 

@@ -4,7 +4,7 @@
 set -eu
 
 packages="
-  build-essential g++ cmake ninja-build make pkg-config ccache git
+  build-essential g++ cmake ninja-build make pkg-config ccache git lld
   libcli11-dev nlohmann-json3-dev libsimdjson-dev libyaml-cpp-dev libtomlplusplus-dev
   libfmt-dev libzstd-dev zstd
   libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev
