@@ -117,13 +117,13 @@ std::string Value::origin() const {
 }
 
 void load_file(const std::string& path, Loaded& into) {
-    Result<std::string> content = files::read(path);
+    Result<std::optional<std::string>> content = files::read_if_exists(path);
     if (!content) {
-        if (content.error().code != ErrorCode::not_found)
-            into.warnings.push_back(content.error());
+        into.warnings.push_back(content.error());
         return;
     }
-    load_text(content.value(), path, into);
+    if (content.value())
+        load_text(*content.value(), path, into);
 }
 
 void load_text(std::string_view content, const std::string& path, Loaded& into) {

@@ -66,17 +66,32 @@ Result<std::string> read_to_end(int fd, const std::string& path, std::string con
     return content;
 }
 
+/// The whole of a file just opened, its size known in advance; closes `fd`.
+Result<std::string> read_opened(int fd, const std::string& path) {
+    std::string content;
+    struct stat info {};
+    if (::fstat(fd, &info) == 0 && info.st_size > 0)
+        content.reserve(static_cast<size_t>(info.st_size));
+    return read_to_end(fd, path, std::move(content), false);
+}
+
 }  // namespace
 
 Result<std::string> read(const std::string& path) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return from_errno(errno, "reading", path);
-    std::string content;
-    struct stat info {};
-    if (::fstat(fd, &info) == 0 && info.st_size > 0)
-        content.reserve(static_cast<size_t>(info.st_size));
-    return read_to_end(fd, path, std::move(content), false);
+    return read_opened(fd, path);
+}
+
+Result<std::optional<std::string>> read_if_exists(const std::string& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT || errno == ENOTDIR)
+            return std::optional<std::string>();
+        return from_errno(errno, "reading", path);
+    }
+    return std::optional<std::string>(SC_TRY(read_opened(fd, path)));
 }
 
 Result<std::string> read_regular(const std::string& path) {

@@ -3,6 +3,7 @@
 // files (../docs/performance.md), and every failure comes back as an Error naming the path.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -12,6 +13,9 @@ namespace sc::files {
 
 /// Reads a whole file. ErrorCode::not_found when it does not exist.
 Result<std::string> read(const std::string& path);
+/// Reads a whole file that may well not exist (a configuration file): nullopt when it or a
+/// folder on its path is missing, without building an error for it.
+Result<std::optional<std::string>> read_if_exists(const std::string& path);
 /// Reads a whole file known to be a regular file (a folder listing said so): the same result
 /// as read() in fewer system calls, because a read from a regular file that returns less than
 /// asked has reached the end. A small file costs open, one read and close; a listing of 1,000

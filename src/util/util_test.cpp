@@ -90,6 +90,19 @@ TEST(Files, ReadRegularReadsSmallEmptyAndLargeFilesWhole) {
     EXPECT_EQ(files::read_regular(folder + "/missing").error().code, ErrorCode::not_found);
 }
 
+TEST(Files, ReadIfExistsTellsAMissingFileFromAnUnreadableOne) {
+    std::string folder = ::testing::TempDir() + "read-if-exists";
+    ASSERT_TRUE(files::make_directories(folder).ok());
+    ASSERT_TRUE(files::write_atomic(folder + "/present", "text").ok());
+    EXPECT_EQ(files::read_if_exists(folder + "/present").value(), std::optional<std::string>("text"));
+    EXPECT_EQ(files::read_if_exists(folder + "/missing").value(), std::nullopt);
+    // A file where a folder should be (ENOTDIR) is as missing as the file itself.
+    EXPECT_EQ(files::read_if_exists(folder + "/present/below").value(), std::nullopt);
+    // A folder exists but cannot be read as a file: that is an error, not an absence.
+    Result<std::optional<std::string>> folder_read = files::read_if_exists(folder);
+    EXPECT_FALSE(folder_read.ok());
+}
+
 TEST(JsonString, ReplacingInvalidTurnsEachBadByteIntoOneReplacementCharacter) {
     std::string out;
     json::append_string_replacing_invalid(out, std::string_view("a\"\xff\xc3\xa9\xe2\x82 b\n", 10));
