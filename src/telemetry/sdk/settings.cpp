@@ -7,6 +7,9 @@
 namespace sc::telemetry::sdk {
 namespace {
 
+// What an OTEL_SDK_DISABLED that is neither true nor false turns into: no setting accepts it.
+constexpr std::string_view k_invalid = "\x01invalid";
+
 using Apply = bool (*)(std::string_view text, TelemetrySettings& settings, std::string& shown,
                        std::vector<std::string>& notes);
 
@@ -353,9 +356,9 @@ std::vector<config::KeySpec> make_specs() {
     return specs;
 }
 
-struct Candidate {
-    std::string text;
-    std::string source;
+/// Where a value came from, for `sc telemetry config` and for warnings.
+struct Origin {
+    std::string source;  // "flag", "env OTEL_TRACES_SAMPLER", "file /path:12", "default"
     Location where;
 };
 
@@ -394,11 +397,46 @@ ResolvedSettings resolve_settings(const SettingsSources& sources) {
     bool log_length_given = false;
 
     for (const Entry& entry : k_entries) {
-        std::vector<Candidate> candidates;
-        if (sources.flags != nullptr) {
+        // Tries one source's value: true once the entry has its value. The sources are tried
+        // from the strongest (flags) to the default, and a value that does not parse is
+        // reported and passed over; an origin is only spelled out when it is shown.
+        auto take = [&](std::string_view text, const auto& origin_of) {
+            std::string shown;
+            std::vector<std::string> notes;
+            bool ok = entry.apply(text, settings, shown, notes);
+            if (!ok || !notes.empty() || entry.key == "telemetry.resource.attributes") {
+                Origin origin = origin_of();
+                for (const std::string& note : notes)
+                    resolved.warnings.push_back(make_error(ErrorCode::invalid_argument,
+                                                           std::string(entry.key) + ": " + note, origin.where,
+                                                           std::string(entry.hint)));
+                if (!ok) {
+                    std::string shown_value = text == k_invalid ? origin.where.field : std::string(text);
+                    resolved.warnings.push_back(make_error(
+                        ErrorCode::invalid_argument,
+                        std::string(entry.key) + ": '" + shown_value + "' from " + origin.source + " is not valid; ignored",
+                        origin.where, std::string(entry.hint)));
+                    return false;
+                }
+                if (entry.key == "telemetry.resource.attributes" && origin.source != "default")
+                    settings.resource_attributes_origin =
+                        origin.where.file.empty() ? origin.where.field : origin.where.to_string();
+            }
+            if (entry.key == "telemetry.limits.attribute_value_length")
+                general_limits = settings.span_limits.attributes;
+            if (entry.key == "telemetry.limits.log_attribute_count")
+                log_count_given = shown != "inherit";
+            if (entry.key == "telemetry.limits.log_attribute_value_length")
+                log_length_given = shown != "inherit";
+            resolved.rows.push_back({entry.key, std::move(shown), origin_of().source});
+            return true;
+        };
+
+        if (sources.flags != nullptr && !sources.flags->empty()) {
             auto found = sources.flags->find(std::string(entry.key));
-            if (found != sources.flags->end())
-                candidates.push_back({found->second, "flag", Location {{}, 0, std::string(entry.key)}});
+            if (found != sources.flags->end() &&
+                take(found->second, [&] { return Origin {"flag", Location {{}, 0, std::string(entry.key)}}; }))
+                continue;
         }
         if (sources.environment != nullptr && !entry.env.empty()) {
             std::optional<std::string> value = sources.environment->get(std::string(entry.env));
@@ -407,48 +445,27 @@ ResolvedSettings resolve_settings(const SettingsSources& sources) {
                 std::string text = *value;
                 if (entry.inverted_env) {
                     bool disabled = false;
-                    text = parse_otel_bool(*value, disabled) ? (disabled ? "false" : "true") : "\x01invalid";
+                    text = parse_otel_bool(*value, disabled) ? (disabled ? "false" : "true") : std::string(k_invalid);
                 }
-                candidates.push_back({text, "env " + std::string(entry.env), Location {{}, 0, std::string(entry.env)}});
-                if (entry.inverted_env)
-                    candidates.back().where.field = std::string(entry.env) + "=" + *value;
+                auto origin = [&] {
+                    Origin env {"env " + std::string(entry.env), Location {{}, 0, std::string(entry.env)}};
+                    if (entry.inverted_env)
+                        env.where.field = std::string(entry.env) + "=" + *value;
+                    return env;
+                };
+                if (take(text, origin))
+                    continue;
             }
         }
         if (sources.file != nullptr) {
             auto found = sources.file->find(entry.key);
-            if (found != sources.file->end())
-                candidates.push_back({found->second.text, "file " + found->second.origin(),
-                                      Location {found->second.file, found->second.line, std::string(entry.key)}});
+            if (found != sources.file->end() && take(found->second.text, [&] {
+                    return Origin {"file " + found->second.origin(),
+                                   Location {found->second.file, found->second.line, std::string(entry.key)}};
+                }))
+                continue;
         }
-        candidates.push_back({std::string(entry.default_text), "default", {}});
-
-        for (const Candidate& candidate : candidates) {
-            std::string shown;
-            std::vector<std::string> notes;
-            bool ok = entry.apply(candidate.text, settings, shown, notes);
-            for (const std::string& note : notes)
-                resolved.warnings.push_back(make_error(ErrorCode::invalid_argument,
-                                                       std::string(entry.key) + ": " + note, candidate.where,
-                                                       std::string(entry.hint)));
-            if (ok) {
-                if (entry.key == "telemetry.limits.attribute_value_length")
-                    general_limits = settings.span_limits.attributes;
-                if (entry.key == "telemetry.limits.log_attribute_count")
-                    log_count_given = shown != "inherit";
-                if (entry.key == "telemetry.limits.log_attribute_value_length")
-                    log_length_given = shown != "inherit";
-                resolved.rows.push_back({std::string(entry.key), shown, candidate.source});
-                if (entry.key == "telemetry.resource.attributes" && candidate.source != "default")
-                    settings.resource_attributes_origin =
-                        candidate.where.file.empty() ? candidate.where.field : candidate.where.to_string();
-                break;
-            }
-            std::string shown_value = candidate.text == "\x01invalid" ? candidate.where.field : candidate.text;
-            resolved.warnings.push_back(make_error(
-                ErrorCode::invalid_argument,
-                std::string(entry.key) + ": '" + shown_value + "' from " + candidate.source + " is not valid; ignored",
-                candidate.where, std::string(entry.hint)));
-        }
+        take(entry.default_text, [] { return Origin {"default", {}}; });
     }
 
     // Per-signal limits that were left at "inherit" take the general values.

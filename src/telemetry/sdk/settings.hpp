@@ -61,7 +61,7 @@ struct TelemetrySettings {
 
 /// One line of `sc telemetry config`.
 struct SettingRow {
-    std::string key;
+    std::string_view key;  // one of the keys the SDK knows: static storage
     std::string value;
     std::string source;  // "default", "env OTEL_TRACES_SAMPLER", "file /path:12", "flag"
 };
