@@ -74,7 +74,7 @@ store::NewEvent make_task_event(const tasks::ChangeRecord& change, const store::
     store::NewEvent event;
     event.stream = stream_for_task(change.task_id);
     event.type = std::string(event_type_for(change));
-    event.data_json = change.to_json().dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+    event.data_json = change.to_json();
     event.meta = meta;
     return event;
 }

@@ -9,6 +9,7 @@
 
 #include "tasks/folder_listing.hpp"
 #include "util/files.hpp"
+#include "util/json_string.hpp"
 
 namespace sc::tasks {
 
@@ -70,42 +71,100 @@ std::string_view to_string(FileChangeKind kind) {
     return "file_modified";
 }
 
-nlohmann::ordered_json ChangeRecord::to_json() const {
-    nlohmann::ordered_json json = nlohmann::ordered_json::object();
-    json["operation"] = operation;
-    json["taskId"] = task_id;
-    if (!created.empty())
-        json["created"] = created;
-    if (!removed.empty())
-        json["removed"] = removed;
+std::string ChangeRecord::to_json() const {
+    // Written directly rather than through nlohmann::ordered_json: every changing command
+    // stores one of these, and a task's whole text is in it. The bytes are those of
+    // ordered_json's compact dump (ChangeRecordTest.JsonIsTheCompactDumpOfTheSameObject).
+    size_t text_size = 0;
+    for (const FileChange& change : files)
+        text_size += change.path.size() + change.old_path.size() + change.content.size();
+    std::string out;
+    out.reserve(160 + text_size + text_size / 16);
+    auto string = [&out](std::string_view text) { json::append_string_replacing_invalid(out, text); };
+    auto strings = [&](const std::vector<std::string>& items) {
+        out += '[';
+        for (size_t i = 0; i < items.size(); ++i) {
+            if (i > 0)
+                out += ',';
+            string(items[i]);
+        }
+        out += ']';
+    };
+    auto value = [&out](const nlohmann::ordered_json& json) {
+        out += json.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+    };
+    auto separator = [&out](size_t index) {
+        if (index > 0)
+            out += ',';
+    };
+    out += "{\"operation\":";
+    string(operation);
+    out += ",\"taskId\":";
+    string(task_id);
+    if (!created.empty()) {
+        out += ",\"created\":";
+        strings(created);
+    }
+    if (!removed.empty()) {
+        out += ",\"removed\":";
+        strings(removed);
+    }
     if (!renamed_ids.empty()) {
-        nlohmann::ordered_json ids = nlohmann::ordered_json::array();
-        for (const IdChange& change : renamed_ids)
-            ids.push_back({{"old", change.old_id}, {"new", change.new_id}});
-        json["renamedIds"] = std::move(ids);
+        out += ",\"renamedIds\":[";
+        for (size_t i = 0; i < renamed_ids.size(); ++i) {
+            separator(i);
+            out += "{\"old\":";
+            string(renamed_ids[i].old_id);
+            out += ",\"new\":";
+            string(renamed_ids[i].new_id);
+            out += '}';
+        }
+        out += ']';
     }
-    nlohmann::ordered_json fields_json = nlohmann::ordered_json::array();
-    for (const FieldChange& field : fields)
-        fields_json.push_back({{"field", field.field}, {"old", field.old_value}, {"new", field.new_value}});
-    json["fields"] = std::move(fields_json);
-    nlohmann::ordered_json sections_json = nlohmann::ordered_json::array();
-    for (const SectionChange& section : sections)
-        sections_json.push_back({{"section", section.section}, {"old", section.old_body}, {"new", section.new_body}});
-    json["sections"] = std::move(sections_json);
-    nlohmann::ordered_json files_json = nlohmann::ordered_json::array();
-    for (const FileChange& change : files) {
-        nlohmann::ordered_json item = nlohmann::ordered_json::object();
-        item["kind"] = std::string(to_string(change.kind));
-        item["tree"] = std::string(to_string(change.tree));
-        item["path"] = change.path;
-        if (change.kind == FileChangeKind::renamed)
-            item["oldPath"] = change.old_path;
-        if (change.kind == FileChangeKind::file_created || change.kind == FileChangeKind::file_modified)
-            item["content"] = change.content;
-        files_json.push_back(std::move(item));
+    out += ",\"fields\":[";
+    for (size_t i = 0; i < fields.size(); ++i) {
+        separator(i);
+        out += "{\"field\":";
+        string(fields[i].field);
+        out += ",\"old\":";
+        value(fields[i].old_value);
+        out += ",\"new\":";
+        value(fields[i].new_value);
+        out += '}';
     }
-    json["files"] = std::move(files_json);
-    return json;
+    out += "],\"sections\":[";
+    for (size_t i = 0; i < sections.size(); ++i) {
+        separator(i);
+        out += "{\"section\":";
+        string(sections[i].section);
+        out += ",\"old\":";
+        string(sections[i].old_body);
+        out += ",\"new\":";
+        string(sections[i].new_body);
+        out += '}';
+    }
+    out += "],\"files\":[";
+    for (size_t i = 0; i < files.size(); ++i) {
+        const FileChange& change = files[i];
+        separator(i);
+        out += "{\"kind\":";
+        string(to_string(change.kind));
+        out += ",\"tree\":";
+        string(to_string(change.tree));
+        out += ",\"path\":";
+        string(change.path);
+        if (change.kind == FileChangeKind::renamed) {
+            out += ",\"oldPath\":";
+            string(change.old_path);
+        }
+        if (change.kind == FileChangeKind::file_created || change.kind == FileChangeKind::file_modified) {
+            out += ",\"content\":";
+            string(change.content);
+        }
+        out += '}';
+    }
+    out += "]}";
+    return out;
 }
 
 Status ChangeApplier::apply_one(const std::string& root, const FileChange& change, Undo& undo) {

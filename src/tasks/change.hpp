@@ -82,9 +82,9 @@ struct ChangeRecord {
     std::vector<SectionChange> sections;
     std::vector<FileChange> files;
 
-    /// The record as JSON (the shape a domain event's `data` can take): file contents are
-    /// included in full.
-    [[nodiscard]] nlohmann::ordered_json to_json() const;
+    /// The record as compact JSON text (a domain event's `data`): file contents are included
+    /// in full; a byte that is not UTF-8 becomes U+FFFD.
+    [[nodiscard]] std::string to_json() const;
     [[nodiscard]] bool empty() const { return files.empty(); }
 };
 

@@ -72,7 +72,7 @@ TEST_F(ServiceTest, CreateRecordsTheFileAndEveryField) {
     ASSERT_EQ(change.fields.size(), 4u);  // type, status, area defaulted; priority normalised
     EXPECT_EQ(change.fields[3].field, "priority");
     EXPECT_EQ(change.fields[3].new_value, "high");
-    EXPECT_EQ(change.to_json()["files"][0]["kind"], "file_created");
+    EXPECT_EQ(nlohmann::json::parse(change.to_json())["files"][0]["kind"], "file_created");
 }
 
 TEST_F(ServiceTest, UnknownEnumValueNamesTheValidOnesAndWritesNothing) {
