@@ -162,16 +162,23 @@ Result<ParsedCommandLine> parse_command_line(const Registry& registry, const std
                  "Record no telemetry for this command (OTEL_SDK_DISABLED=true does the same)");
     app.add_flag("--quiet,-q", parsed.globals.quiet, "Print no warnings on stderr");
 
-    // Expand only the command the command line names: building every command's options costs
-    // time on each start, and a short command is mostly start-up.
+    // Build only the command the command line names: every command built costs time on each
+    // start (a CLI11 subcommand is some 20 K instructions and a few KB of heap), and a short
+    // command is mostly start-up. The other commands are needed only to be listed (`sc --help`,
+    // `sc task --help`) or to tell a name that is not a command, so they are built only when
+    // the command named is not one the registry knows.
     std::vector<std::string> named = leading_words(arguments, 2);
     const std::string& wanted = named[0];
+    const bool known = registry.is_group(wanted) ? registry.find(wanted, named[1]) != nullptr
+                                                 : registry.find("", wanted) != nullptr;
     std::vector<Bound> bound;
     std::vector<CLI::App*> group_apps;
     for (const CommandSpec& spec : registry.commands())
-        if (spec.group.empty())
+        if (spec.group.empty() && (!known || spec.name == wanted))
             add_command(app, spec, bound, spec.name == wanted);
     for (const GroupSpec& group : registry.groups()) {
+        if (known && group.name != wanted)
+            continue;
         CLI::App* group_app = app.add_subcommand(group.name, group.summary);
         group_app->fallthrough();
         group_app->require_subcommand(0, 1);
@@ -179,7 +186,7 @@ Result<ParsedCommandLine> parse_command_line(const Registry& registry, const std
         if (group.name != wanted)
             continue;
         for (const CommandSpec& spec : registry.commands())
-            if (spec.group == group.name)
+            if (spec.group == group.name && (!known || spec.name == named[1]))
                 add_command(*group_app, spec, bound, spec.name == named[1]);
     }
 

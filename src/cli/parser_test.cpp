@@ -90,6 +90,36 @@ TEST(Parser, AGroupAloneShowsItsCommands) {
     EXPECT_NE(parsed->help_text.find("create"), std::string::npos) << parsed->help_text;
 }
 
+// Only the command named is built when it is known; listings and unknown names still see all.
+TEST(Parser, HelpOfAGroupOrOfScListsEveryCommand) {
+    auto group = parse({"task", "--help"});
+    ASSERT_TRUE(group.ok());
+    EXPECT_NE(group->help_text.find("create"), std::string::npos) << group->help_text;
+    EXPECT_NE(group->help_text.find("get"), std::string::npos) << group->help_text;
+    auto top = parse({"--help"});
+    ASSERT_TRUE(top.ok());
+    EXPECT_NE(top->help_text.find("task"), std::string::npos) << top->help_text;
+}
+
+TEST(Parser, AnUnknownCommandIsAUsageErrorNamingIt) {
+    auto in_group = parse({"task", "craete", "--title", "x"});
+    ASSERT_FALSE(in_group.ok());
+    EXPECT_NE(in_group.error().message.find("craete"), std::string::npos) << in_group.error().message;
+    EXPECT_NE(in_group.error().hint.find("sc task --help"), std::string::npos) << in_group.error().hint;
+    auto at_top = parse({"tsak", "list"});
+    ASSERT_FALSE(at_top.ok());
+    EXPECT_NE(at_top.error().message.find("tsak"), std::string::npos) << at_top.error().message;
+}
+
+TEST(Parser, AKnownCommandParsesWithItsSiblingsLeftOut) {
+    auto parsed = parse({"task", "get", "some-11A"});
+    ASSERT_TRUE(parsed.ok());
+    ASSERT_NE(parsed->command, nullptr);
+    EXPECT_EQ(parsed->command->name, "get");
+    // An option of a sibling command is not one of this command's.
+    EXPECT_FALSE(parse({"task", "get", "some-11A", "--title", "x"}).ok());
+}
+
 TEST(Parser, BadFormatIsRejectedWithTheChoices) {
     auto parsed = parse({"task", "get", "x", "--format", "yaml"});
     ASSERT_FALSE(parsed.ok());

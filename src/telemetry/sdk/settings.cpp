@@ -395,6 +395,7 @@ ResolvedSettings resolve_settings(const SettingsSources& sources) {
     AttributeLimits general_limits;
     bool log_count_given = false;
     bool log_length_given = false;
+    resolved.rows.reserve(std::size(k_entries));
 
     for (const Entry& entry : k_entries) {
         // Tries one source's value: true once the entry has its value. The sources are tried
