@@ -119,7 +119,9 @@ int run_parsed(const ParsedCommandLine& parsed) {
 
 int run(const std::vector<std::string>& arguments) {
     try {
-        Result<ParsedCommandLine> parsed = parse_command_line(registry(), arguments);
+        const Registry named = registry_named(first_command_word(arguments));
+        const Registry& commands = named.commands().empty() ? registry() : named;
+        Result<ParsedCommandLine> parsed = parse_command_line(commands, arguments);
         if (!parsed.ok()) {
             print_error(parsed.error());
             return static_cast<int>(ExitCode::usage);

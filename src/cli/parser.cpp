@@ -142,6 +142,10 @@ std::vector<std::string> leading_words(const std::vector<std::string>& arguments
 
 }  // namespace
 
+std::string first_command_word(const std::vector<std::string>& arguments) {
+    return leading_words(arguments, 1)[0];
+}
+
 Result<ParsedCommandLine> parse_command_line(const Registry& registry, const std::vector<std::string>& arguments) {
     ParsedCommandLine parsed;
     CLI::App app {"sc: tasks as Markdown files, with traces, metrics, logs and domain events built in", "sc"};
@@ -169,8 +173,8 @@ Result<ParsedCommandLine> parse_command_line(const Registry& registry, const std
     // the command named is not one the registry knows.
     std::vector<std::string> named = leading_words(arguments, 2);
     const std::string& wanted = named[0];
-    const bool known = registry.is_group(wanted) ? registry.find(wanted, named[1]) != nullptr
-                                                 : registry.find("", wanted) != nullptr;
+    const bool known =
+        registry.is_group(wanted) ? registry.find(wanted, named[1]) != nullptr : registry.find("", wanted) != nullptr;
     std::vector<Bound> bound;
     std::vector<CLI::App*> group_apps;
     for (const CommandSpec& spec : registry.commands())

@@ -37,6 +37,10 @@ std::map<std::string, std::string> telemetry_flags(const GlobalOptions& globals)
 
 Result<ParsedCommandLine> parse_command_line(const Registry& registry, const std::vector<std::string>& arguments);
 
+/// The first word of a command line that is neither an option nor a global option's value: the
+/// group (`task`) or the top-level command (`init`), or "" when there is none.
+std::string first_command_word(const std::vector<std::string>& arguments);
+
 Result<OutputFormat> parse_output_format(const std::string& text);
 
 }  // namespace sc::cli

@@ -18,21 +18,31 @@ bool Registry::is_group(const std::string& name) const {
     return false;
 }
 
+namespace {
+
+Registry build(std::string word) {
+    Registry built(std::move(word));
+    register_project_commands(built);
+    register_task_commands(built);
+    register_parent_commands(built);
+    register_event_commands(built);
+    register_telemetry_commands(built);
+    register_trace_commands(built);
+    register_metric_commands(built);
+    register_log_commands(built);
+    register_shell_commands(built);
+    return built;
+}
+
+}  // namespace
+
 const Registry& registry() {
-    static const Registry instance = [] {
-        Registry built;
-        register_project_commands(built);
-        register_task_commands(built);
-        register_parent_commands(built);
-        register_event_commands(built);
-        register_telemetry_commands(built);
-        register_trace_commands(built);
-        register_metric_commands(built);
-        register_log_commands(built);
-        register_shell_commands(built);
-        return built;
-    }();
+    static const Registry instance = build({});
     return instance;
+}
+
+Registry registry_named(const std::string& first_word) {
+    return build(first_word);
 }
 
 }  // namespace sc::cli

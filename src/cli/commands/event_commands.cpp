@@ -320,10 +320,7 @@ Result<CommandResult> history(const Invocation& invocation, Context& context) {
     return CommandResult {std::move(data), View::records, ""};
 }
 
-}  // namespace
-
-void register_event_commands(Registry& registry) {
-    registry.add_group({"events", "Domain events: list, follow, stats, export, replay"});
+void add_events_commands(Registry& registry) {
     std::vector<OptionSpec> listing = filter_options();
     listing.push_back({"last", OptionKind::value, "Only the last N", "N", {}, {}});
     registry.add({
@@ -394,6 +391,17 @@ void register_event_commands(Registry& registry) {
         .mutates = false,
         .handler = replay,
     });
+}
+
+}  // namespace
+
+void register_event_commands(Registry& registry) {
+    registry.add_group({"events", "Domain events: list, follow, stats, export, replay"});
+    if (registry.wants("events"))
+        add_events_commands(registry);
+    // `task history` reads events, so it lives here; it is listed with the task commands.
+    if (!registry.wants("task"))
+        return;
     registry.add({
         .group = "task",
         .name = "history",

@@ -49,6 +49,8 @@ Result<CommandResult> logs(const Invocation& invocation, Context& context) {
 }  // namespace
 
 void register_log_commands(Registry& registry) {
+    if (!registry.wants("", "logs"))
+        return;
     std::vector<OptionSpec> options = {
         {"severity",
          OptionKind::value,

@@ -79,6 +79,8 @@ Result<CommandResult> metrics(const Invocation& invocation, Context& context) {
 }  // namespace
 
 void register_metric_commands(Registry& registry) {
+    if (!registry.wants("", "metrics"))
+        return;
     std::vector<OptionSpec> options = time_window_options();
     options.push_back(
         {"attributes", OptionKind::flag, "One row per attribute set instead of one per metric", "", {}, {}});

@@ -101,6 +101,8 @@ std::vector<OptionSpec> with(std::vector<OptionSpec> first, const std::vector<Op
 
 void register_parent_commands(Registry& registry) {
     registry.add_group({"parent", "Parent tasks and their ordered subtasks"});
+    if (!registry.wants("parent"))
+        return;
     const ArgumentSpec parent {"parent", "Parent task id", true};
 
     registry.add({

@@ -22,6 +22,8 @@ Result<CommandResult> init(const Invocation&, Context& context) {
 }  // namespace
 
 void register_project_commands(Registry& registry) {
+    if (!registry.wants("", "init"))
+        return;
     registry.add({
         .group = "",
         .name = "init",

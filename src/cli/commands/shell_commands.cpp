@@ -93,44 +93,46 @@ Json describe(const CommandSpec& command) {
 }  // namespace
 
 void register_shell_commands(Registry& target) {
-    target.add({
-        .group = "",
-        .name = "completion",
-        .summary = "Print a shell completion script",
-        .description = "Load it with: source <(sc completion bash)",
-        .arguments = {{"shell", "The shell: bash"}},
-        .options = {},
-        .examples = {"source <(sc completion bash)"},
-        .mutates = false,
-        .handler = [](const Invocation& invocation, Context&) -> Result<CommandResult> {
-            if (invocation.argument(0) != "bash")
-                return make_error(ErrorCode::invalid_argument,
-                                  "no completion for shell \"" + invocation.argument(0) + "\"",
-                                  "only bash is supported: sc completion bash");
-            return CommandResult {Json(), View::text, bash_completion(registry())};
-        },
-    });
-    target.add({
-        .group = "",
-        .name = "commands",
-        .summary = "List every command with its arguments and options",
-        .description = "With --format json this is the machine-readable command registry.",
-        .arguments = {},
-        .options = {},
-        .examples = {"sc commands", "sc commands --format json"},
-        .mutates = false,
-        .handler = [](const Invocation&, Context&) -> Result<CommandResult> {
-            Json all = Json::array();
-            std::string text;
-            for (const CommandSpec& command : registry().commands()) {
-                all.push_back(describe(command));
-                text += "sc " + command.full_name() +
-                        std::string(command.full_name().size() < 22 ? 22 - command.full_name().size() : 1, ' ') +
-                        command.summary + "\n";
-            }
-            return CommandResult {all, View::text, text};
-        },
-    });
+    if (target.wants("", "completion"))
+        target.add({
+            .group = "",
+            .name = "completion",
+            .summary = "Print a shell completion script",
+            .description = "Load it with: source <(sc completion bash)",
+            .arguments = {{"shell", "The shell: bash"}},
+            .options = {},
+            .examples = {"source <(sc completion bash)"},
+            .mutates = false,
+            .handler = [](const Invocation& invocation, Context&) -> Result<CommandResult> {
+                if (invocation.argument(0) != "bash")
+                    return make_error(ErrorCode::invalid_argument,
+                                      "no completion for shell \"" + invocation.argument(0) + "\"",
+                                      "only bash is supported: sc completion bash");
+                return CommandResult {Json(), View::text, bash_completion(registry())};
+            },
+        });
+    if (target.wants("", "commands"))
+        target.add({
+            .group = "",
+            .name = "commands",
+            .summary = "List every command with its arguments and options",
+            .description = "With --format json this is the machine-readable command registry.",
+            .arguments = {},
+            .options = {},
+            .examples = {"sc commands", "sc commands --format json"},
+            .mutates = false,
+            .handler = [](const Invocation&, Context&) -> Result<CommandResult> {
+                Json all = Json::array();
+                std::string text;
+                for (const CommandSpec& command : registry().commands()) {
+                    all.push_back(describe(command));
+                    text += "sc " + command.full_name() +
+                            std::string(command.full_name().size() < 22 ? 22 - command.full_name().size() : 1, ' ') +
+                            command.summary + "\n";
+                }
+                return CommandResult {all, View::text, text};
+            },
+        });
 }
 
 }  // namespace sc::cli

@@ -219,6 +219,8 @@ std::string text_list(const std::vector<std::string>& items) {
 
 void register_task_commands(Registry& registry) {
     registry.add_group({"task", "Create, show, change, move and list tasks"});
+    if (!registry.wants("task"))
+        return;
     const ArgumentSpec id {"id", "Task id, e.g. add-login-page-11A", true};
 
     registry.add({

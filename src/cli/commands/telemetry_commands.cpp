@@ -153,6 +153,8 @@ Result<CommandResult> config(const Invocation&, Context& context) {
 
 void register_telemetry_commands(Registry& registry) {
     registry.add_group({"telemetry", "The telemetry store and configuration: status, check, prune, config"});
+    if (!registry.wants("telemetry"))
+        return;
     registry.add({
         .group = "telemetry",
         .name = "status",

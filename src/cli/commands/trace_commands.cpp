@@ -99,6 +99,8 @@ Result<CommandResult> show(const Invocation& invocation, Context& context) {
 
 void register_trace_commands(Registry& registry) {
     registry.add_group({"traces", "Traces recorded in the telemetry store"});
+    if (!registry.wants("traces"))
+        return;
     std::vector<OptionSpec> list_options = time_window_options();
     list_options.push_back(
         {"name", OptionKind::value, "Only traces with a span whose name contains TEXT", "TEXT", {}, {}});
