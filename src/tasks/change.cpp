@@ -80,90 +80,80 @@ std::string ChangeRecord::to_json() const {
         text_size += change.path.size() + change.old_path.size() + change.content.size();
     std::string out;
     out.reserve(160 + text_size + text_size / 16);
+    // `"key":` then the value; `key` is a literal that needs no escaping.
+    auto member = [&out](std::string_view key, bool first = false) {
+        out.append(first ? "{\"" : ",\"").append(key).append("\":");
+    };
     auto string = [&out](std::string_view text) { json::append_string_replacing_invalid(out, text); };
-    auto strings = [&](const std::vector<std::string>& items) {
+    auto value = [&out](const nlohmann::ordered_json& json) {
+        out += json.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+    };
+    auto array = [&out](const auto& items, const auto& write_item) {
         out += '[';
         for (size_t i = 0; i < items.size(); ++i) {
             if (i > 0)
                 out += ',';
-            string(items[i]);
+            write_item(items[i]);
         }
         out += ']';
     };
-    auto value = [&out](const nlohmann::ordered_json& json) {
-        out += json.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+    // An object of a name and its old and new values: a field, a section or an id.
+    auto before_after = [&](std::string_view name_key, const std::string* name, const auto& old_value,
+                            const auto& new_value, const auto& write) {
+        if (name != nullptr) {
+            member(name_key, true);
+            string(*name);
+        }
+        member("old", name == nullptr);
+        write(old_value);
+        member("new");
+        write(new_value);
+        out += '}';
     };
-    auto separator = [&out](size_t index) {
-        if (index > 0)
-            out += ',';
-    };
-    out += "{\"operation\":";
+
+    member("operation", true);
     string(operation);
-    out += ",\"taskId\":";
+    member("taskId");
     string(task_id);
     if (!created.empty()) {
-        out += ",\"created\":";
-        strings(created);
+        member("created");
+        array(created, string);
     }
     if (!removed.empty()) {
-        out += ",\"removed\":";
-        strings(removed);
+        member("removed");
+        array(removed, string);
     }
     if (!renamed_ids.empty()) {
-        out += ",\"renamedIds\":[";
-        for (size_t i = 0; i < renamed_ids.size(); ++i) {
-            separator(i);
-            out += "{\"old\":";
-            string(renamed_ids[i].old_id);
-            out += ",\"new\":";
-            string(renamed_ids[i].new_id);
-            out += '}';
-        }
-        out += ']';
+        member("renamedIds");
+        array(renamed_ids, [&](const IdChange& id) { before_after("", nullptr, id.old_id, id.new_id, string); });
     }
-    out += ",\"fields\":[";
-    for (size_t i = 0; i < fields.size(); ++i) {
-        separator(i);
-        out += "{\"field\":";
-        string(fields[i].field);
-        out += ",\"old\":";
-        value(fields[i].old_value);
-        out += ",\"new\":";
-        value(fields[i].new_value);
-        out += '}';
-    }
-    out += "],\"sections\":[";
-    for (size_t i = 0; i < sections.size(); ++i) {
-        separator(i);
-        out += "{\"section\":";
-        string(sections[i].section);
-        out += ",\"old\":";
-        string(sections[i].old_body);
-        out += ",\"new\":";
-        string(sections[i].new_body);
-        out += '}';
-    }
-    out += "],\"files\":[";
-    for (size_t i = 0; i < files.size(); ++i) {
-        const FileChange& change = files[i];
-        separator(i);
-        out += "{\"kind\":";
+    member("fields");
+    array(fields, [&](const FieldChange& field) {
+        before_after("field", &field.field, field.old_value, field.new_value, value);
+    });
+    member("sections");
+    array(sections, [&](const SectionChange& section) {
+        before_after("section", &section.section, section.old_body, section.new_body, string);
+    });
+    member("files");
+    array(files, [&](const FileChange& change) {
+        member("kind", true);
         string(to_string(change.kind));
-        out += ",\"tree\":";
+        member("tree");
         string(to_string(change.tree));
-        out += ",\"path\":";
+        member("path");
         string(change.path);
         if (change.kind == FileChangeKind::renamed) {
-            out += ",\"oldPath\":";
+            member("oldPath");
             string(change.old_path);
         }
         if (change.kind == FileChangeKind::file_created || change.kind == FileChangeKind::file_modified) {
-            out += ",\"content\":";
+            member("content");
             string(change.content);
         }
         out += '}';
-    }
-    out += "]}";
+    });
+    out += '}';
     return out;
 }
 

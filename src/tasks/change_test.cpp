@@ -66,7 +66,10 @@ TEST(ChangeRecordTest, JsonIsTheCompactDumpOfTheSameObject) {
     record.sections = {{"log", "", "- line\n- \x01 control\r\n"}, {"tasks", "\xF0\x9F\x94\xA5", "</script>"}};
     record.files = {
         {FileChangeKind::folder_created, "current/p-11A", {}, {}, TreeKind::store},
-        {FileChangeKind::file_created, "current/p-11A/_overview.md", {}, "# Title\n\n---\ntype: feature\n---\n",
+        {FileChangeKind::file_created,
+         "current/p-11A/_overview.md",
+         {},
+         "# Title\n\n---\ntype: feature\n---\n",
          TreeKind::store},
         {FileChangeKind::file_modified, "a.task.md", {}, "x\x7f\x1f\"\\/", TreeKind::project_local},
         {FileChangeKind::renamed, "archive/2026-11/x.task.md", "current/x.task.md", "not written", TreeKind::store},

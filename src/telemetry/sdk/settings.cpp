@@ -413,10 +413,10 @@ ResolvedSettings resolve_settings(const SettingsSources& sources) {
                                                            std::string(entry.hint)));
                 if (!ok) {
                     std::string shown_value = text == k_invalid ? origin.where.field : std::string(text);
-                    resolved.warnings.push_back(make_error(
-                        ErrorCode::invalid_argument,
-                        std::string(entry.key) + ": '" + shown_value + "' from " + origin.source + " is not valid; ignored",
-                        origin.where, std::string(entry.hint)));
+                    resolved.warnings.push_back(make_error(ErrorCode::invalid_argument,
+                                                           std::string(entry.key) + ": '" + shown_value + "' from " +
+                                                               origin.source + " is not valid; ignored",
+                                                           origin.where, std::string(entry.hint)));
                     return false;
                 }
                 if (entry.key == "telemetry.resource.attributes" && origin.source != "default")
@@ -435,8 +435,9 @@ ResolvedSettings resolve_settings(const SettingsSources& sources) {
 
         if (sources.flags != nullptr && !sources.flags->empty()) {
             auto found = sources.flags->find(std::string(entry.key));
-            if (found != sources.flags->end() &&
-                take(found->second, [&] { return Origin {"flag", Location {{}, 0, std::string(entry.key)}}; }))
+            if (found != sources.flags->end() && take(found->second, [&] {
+                    return Origin {"flag", Location {{}, 0, std::string(entry.key)}};
+                }))
                 continue;
         }
         if (sources.environment != nullptr && !entry.env.empty()) {
