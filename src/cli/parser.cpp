@@ -173,15 +173,15 @@ Result<ParsedCommandLine> parse_command_line(const Registry& registry, const std
     // the command named is not one the registry knows.
     std::vector<std::string> named = leading_words(arguments, 2);
     const std::string& wanted = named[0];
-    const bool known =
+    const bool command_known =
         registry.is_group(wanted) ? registry.find(wanted, named[1]) != nullptr : registry.find("", wanted) != nullptr;
     std::vector<Bound> bound;
     std::vector<CLI::App*> group_apps;
     for (const CommandSpec& spec : registry.commands())
-        if (spec.group.empty() && (!known || spec.name == wanted))
+        if (spec.group.empty() && (!command_known || spec.name == wanted))
             add_command(app, spec, bound, spec.name == wanted);
     for (const GroupSpec& group : registry.groups()) {
-        if (known && group.name != wanted)
+        if (command_known && group.name != wanted)
             continue;
         CLI::App* group_app = app.add_subcommand(group.name, group.summary);
         group_app->fallthrough();
@@ -190,7 +190,7 @@ Result<ParsedCommandLine> parse_command_line(const Registry& registry, const std
         if (group.name != wanted)
             continue;
         for (const CommandSpec& spec : registry.commands())
-            if (spec.group == group.name && (!known || spec.name == named[1]))
+            if (spec.group == group.name && (!command_known || spec.name == named[1]))
                 add_command(*group_app, spec, bound, spec.name == named[1]);
     }
 
