@@ -210,6 +210,14 @@ Result<ParsedCommandLine> parse_command_line(const Registry& registry, const std
         std::string message = error.what();
         if (!message.empty() && message.back() == '\n')
             message.pop_back();
+        if (dynamic_cast<const CLI::ExtrasError*>(&error) != nullptr) {
+            // CLI11 lists the unexpected words back to front: name them as they were typed.
+            std::vector<std::string> extras = app.remaining(true);
+            message = extras.size() > 1 ? "The following arguments were not expected:"
+                                        : "The following argument was not expected:";
+            for (const std::string& extra : extras)
+                message += " " + extra;
+        }
         bool known = registry.is_group(wanted) || registry.find("", wanted) != nullptr;
         return make_error(ErrorCode::invalid_argument, message,
                           known ? "run `sc " + wanted + " --help` for its usage" : "run `sc --help` for the commands");

@@ -111,6 +111,18 @@ TEST(Parser, AnUnknownCommandIsAUsageErrorNamingIt) {
     EXPECT_NE(at_top.error().message.find("tsak"), std::string::npos) << at_top.error().message;
 }
 
+TEST(Parser, UnexpectedWordsAreNamedInTheOrderTheyWereTyped) {
+    auto at_top = parse({"tsak", "list"});
+    ASSERT_FALSE(at_top.ok());
+    EXPECT_EQ(at_top.error().message, "The following arguments were not expected: tsak list");
+    auto after_command = parse({"task", "get", "some-11A", "one", "two"});
+    ASSERT_FALSE(after_command.ok());
+    EXPECT_EQ(after_command.error().message, "The following arguments were not expected: one two");
+    auto single = parse({"task", "get", "some-11A", "one"});
+    ASSERT_FALSE(single.ok());
+    EXPECT_EQ(single.error().message, "The following argument was not expected: one");
+}
+
 TEST(Parser, AKnownCommandParsesWithItsSiblingsLeftOut) {
     auto parsed = parse({"task", "get", "some-11A"});
     ASSERT_TRUE(parsed.ok());
