@@ -80,9 +80,11 @@ std::string ChangeRecord::to_json() const {
         text_size += change.path.size() + change.old_path.size() + change.content.size();
     std::string out;
     out.reserve(160 + text_size + text_size / 16);
-    // `"key":` then the value; `key` is a literal that needs no escaping.
-    auto member = [&out](std::string_view key, bool first = false) {
-        out.append(first ? "{\"" : ",\"").append(key).append("\":");
+    // `"key":`, after a comma unless it opens an object; `key` is a literal needing no escapes.
+    auto member = [&out](std::string_view key) {
+        if (out.back() != '{')
+            out += ',';
+        out.append(1, '"').append(key).append("\":");
     };
     auto string = [&out](std::string_view text) { json::append_string_replacing_invalid(out, text); };
     auto value = [&out](const nlohmann::ordered_json& json) {
@@ -97,21 +99,17 @@ std::string ChangeRecord::to_json() const {
         }
         out += ']';
     };
-    // An object of a name and its old and new values: a field, a section or an id.
-    auto before_after = [&](std::string_view name_key, const std::string* name, const auto& old_value,
-                            const auto& new_value, const auto& write) {
-        if (name != nullptr) {
-            member(name_key, true);
-            string(*name);
-        }
-        member("old", name == nullptr);
+    // The "old" and "new" members that end a field, a section or an id object.
+    auto old_and_new = [&](const auto& old_value, const auto& new_value, const auto& write) {
+        member("old");
         write(old_value);
         member("new");
         write(new_value);
         out += '}';
     };
 
-    member("operation", true);
+    out += '{';
+    member("operation");
     string(operation);
     member("taskId");
     string(task_id);
@@ -125,19 +123,29 @@ std::string ChangeRecord::to_json() const {
     }
     if (!renamed_ids.empty()) {
         member("renamedIds");
-        array(renamed_ids, [&](const IdChange& id) { before_after("", nullptr, id.old_id, id.new_id, string); });
+        array(renamed_ids, [&](const IdChange& id) {
+            out += '{';
+            old_and_new(id.old_id, id.new_id, string);
+        });
     }
     member("fields");
     array(fields, [&](const FieldChange& field) {
-        before_after("field", &field.field, field.old_value, field.new_value, value);
+        out += '{';
+        member("field");
+        string(field.field);
+        old_and_new(field.old_value, field.new_value, value);
     });
     member("sections");
     array(sections, [&](const SectionChange& section) {
-        before_after("section", &section.section, section.old_body, section.new_body, string);
+        out += '{';
+        member("section");
+        string(section.section);
+        old_and_new(section.old_body, section.new_body, string);
     });
     member("files");
     array(files, [&](const FileChange& change) {
-        member("kind", true);
+        out += '{';
+        member("kind");
         string(to_string(change.kind));
         member("tree");
         string(to_string(change.tree));
