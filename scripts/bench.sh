@@ -15,10 +15,8 @@ for program in tasks_bench store_bench telemetry_bench telemetry_off_bench; do
 done
 echo "== whole commands"
 bench/cli_bench.sh "$build/bench/gen_task_tree" "$build/bin/sc" "$notel/bin/sc"
-if command -v python3 >/dev/null; then
-  echo "== telemetry on vs off, alternating run by run"
-  for command in "task create --title Measured" "task list"; do
-    # shellcheck disable=SC2086
-    bench/on_off.py "$build/bin/sc" "$build/bench/gen_task_tree" -- $command
-  done
-fi
+echo "== telemetry on vs off, alternating run by run"
+for command in "task create --title Measured" "task list"; do
+  # shellcheck disable=SC2086
+  bench/on_off.py "$build/bin/sc" "$build/bench/gen_task_tree" -- $command
+done
