@@ -28,23 +28,40 @@ Result<files::FileLock> lock_tree(const std::string& tree_root) {
 std::set<std::string> ids_in_use(const TaskTree& tree) {
     std::set<std::string> ids;
     for (const TreeRoot& root : tree.roots())
-        for (const TaskLocation& location : scan_tree(root, LocationScope::all).tasks)
+        for (const TaskLocation& location : scan_tree(root, LocationScope::all).tasks) {
             ids.insert(location.id);
+            if (std::optional<TaskFileName> name = parse_task_filename(location.filename); name && !location.is_parent)
+                ids.insert(name->base_id);
+        }
     return ids;
 }
 
 IdCandidates::IdCandidates(std::string_view title, std::string month_digits, const std::set<std::string>& taken,
-                           RandomSource random)
+                           RandomSource random, LetterOrder order)
     : m_title(title),
       m_name(name_from_title(title)),
       m_month(std::move(month_digits)),
       m_taken(taken),
-      m_random(std::move(random)) {}
+      m_random(std::move(random)),
+      m_order(order) {}
 
 std::string IdCandidates::next() {
-    while (m_letter <= 'Z') {
-        std::string id = make_task_id(m_name, m_month, m_letter++);
-        if (m_taken.count(id) == 0 && m_returned.insert(id).second)
+    if (m_order == LetterOrder::random && m_letters_tried < 26) {
+        // One draw, then the letters after it in turn: the draw is the letter Scopecraft would
+        // have taken, and walking on from it ends after 26 letters however the draws fall.
+        const int first = static_cast<int>(m_random() % 26);
+        for (int step = 0; step < 26; ++step) {
+            std::string id = make_task_id(m_name, m_month, static_cast<char>('A' + (first + step) % 26));
+            if (usable(id)) {
+                ++m_letters_tried;
+                return id;
+            }
+        }
+        m_letters_tried = 26;  // every letter is taken or was returned
+    }
+    while (m_order == LetterOrder::first_free && m_letters_tried < 26) {
+        std::string id = make_task_id(m_name, m_month, static_cast<char>('A' + m_letters_tried++));
+        if (usable(id))
             return id;
     }
     // Past Z Scopecraft appends a random number to the title and picks a random letter.
@@ -58,14 +75,9 @@ std::string IdCandidates::next() {
         }
         char letter = static_cast<char>('A' + m_random() % 26);
         std::string id = make_task_id(name, m_month, letter);
-        if (m_taken.count(id) == 0 && m_returned.insert(id).second)
+        if (usable(id))
             return id;
     }
-}
-
-std::string random_subtask_id(std::string_view title, std::string_view month_digits, const RandomSource& random) {
-    char letter = static_cast<char>('A' + random() % 26);
-    return make_task_id(name_from_title(title), month_digits, letter);
 }
 
 }  // namespace sc::tasks

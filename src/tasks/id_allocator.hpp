@@ -1,6 +1,9 @@
 #pragma once
 // Choosing a new task's id as Scopecraft does (docs/layout.md, "Ids"): `<name>-<MM><L>` with
-// the first letter A..Z not already used in the tree; subtasks get a random letter.
+// the first letter A..Z not already used in the tree; subtasks get a random letter. Unlike
+// Scopecraft, a subtask's letter is checked too, against the whole tree: its id without the
+// `NN_` prefix finds it by id, so it must not be claimed anywhere else (two parents whose
+// subtasks share an id would make `sc` refuse the ids it made).
 //
 // Safety between processes comes from two things: writers hold the tree lock (TreeLock)
 // while they choose and create, and every new file is created with O_EXCL, so even a writer
@@ -27,32 +30,37 @@ RandomSource default_random_source();
 /// A read-only tree fails here, before anything is written, with a clear error.
 Result<files::FileLock> lock_tree(const std::string& tree_root);
 
-/// Every id in use in the trees (all locations, archive included), for allocation.
+/// Every id in use in the trees (all locations, archive included), for allocation: each
+/// task's id and, for a `NN_`-named file, its id without the prefix too (a lookup by that
+/// shorter id finds it).
 std::set<std::string> ids_in_use(const TaskTree& tree);
 
-/// Candidate ids for a new task or parent, best first: `<name>-<MM>A` .. `<name>-<MM>Z`
-/// skipping ids in `taken`, then (as Scopecraft does after Z) ids made from the title with a
-/// random number appended and a random letter. The caller tries them in order until an O_EXCL
-/// create succeeds.
+/// How the letter of `<name>-<MM><L>` is chosen: tasks and parents take the first free one
+/// from A, subtasks a random free one (a random draw, then the next free letter after it).
+enum class LetterOrder { first_free, random };
+
+/// Candidate ids, best first: `<name>-<MM><L>` for the letters in `order`, skipping ids in
+/// `taken`; once every letter is taken, (as Scopecraft does after Z) ids made from the title
+/// with a random number appended and a random letter. The caller tries them in order until an
+/// O_EXCL create succeeds. A subtask's candidate is its id without the `NN_` prefix.
 class IdCandidates {
 public:
     IdCandidates(std::string_view title, std::string month_digits, const std::set<std::string>& taken,
-                 RandomSource random);
+                 RandomSource random, LetterOrder order = LetterOrder::first_free);
     /// The next candidate; it is never one of `taken` nor one returned before.
     std::string next();
 
 private:
+    bool usable(const std::string& id) { return m_taken.count(id) == 0 && m_returned.insert(id).second; }
+
     std::string m_title;
     std::string m_name;
     std::string m_month;
     const std::set<std::string>& m_taken;
     std::set<std::string> m_returned;
     RandomSource m_random;
-    char m_letter = 'A';
+    LetterOrder m_order;
+    int m_letters_tried = 0;
 };
-
-/// A random subtask id `<name>-<MM><L>` (the letter is random and, as in Scopecraft, not
-/// checked against other tasks; the O_EXCL create of its file is the only check).
-std::string random_subtask_id(std::string_view title, std::string_view month_digits, const RandomSource& random);
 
 }  // namespace sc::tasks

@@ -55,7 +55,15 @@ Result<TaskLocation> find_parent(const TaskTree& tree, std::string_view parent_i
 /// Finds a subtask the way users name them: its id (`02_name-11A`), its id without the
 /// `NN_` prefix (`name-11A`), or its name without the month and letter (`name`), as
 /// Scopecraft's MCP accepts. Two matches are an error rather than a guess.
-Result<const TaskLocation*> match_subtask(const std::vector<TaskLocation>& subtasks, std::string_view wanted) {
+Result<const TaskLocation*> match_subtask(const std::vector<TaskLocation>& subtasks, std::string_view wanted,
+                                          const TaskLocation& parent) {
+    if (size_t slash = wanted.find('/'); slash != std::string_view::npos) {
+        // `<parent-id>/<subtask-id>`, as every id-taking command accepts: it must name this parent.
+        if (wanted.substr(0, slash) != parent.id)
+            return make_error(ErrorCode::not_found, std::string(wanted) + " is not a subtask of " + parent.id,
+                              Location {{}, 0, "subtask"}, "`sc parent show " + parent.id + "` lists its subtasks");
+        wanted.remove_prefix(slash + 1);
+    }
     std::vector<const TaskLocation*> matches;
     for (int pass = 0; pass < 3 && matches.empty(); ++pass) {
         for (const TaskLocation& subtask : subtasks) {
@@ -213,9 +221,13 @@ Result<Changed<TaskRecord>> TaskService::add_subtask(std::string_view parent_id,
     for (const TaskLocation& subtask : support::subtask_locations(parent))
         highest = std::max(highest, sequence_number(subtask.sequence));
     std::string sequence = two_digits(highest + 1);
-    std::string month = local_month_digits(m_clock.now_unix_nanos());
+    // Checked against the whole tree, under its lock: the id without `NN_` must find this
+    // subtask alone, whichever parent the other claimants are in.
+    std::set<std::string> taken = ids_in_use(m_tree);
+    IdCandidates candidates(request.title, local_month_digits(m_clock.now_unix_nanos()), taken, m_random,
+                            LetterOrder::random);
     for (int attempt = 0; attempt < k_create_attempts; ++attempt) {
-        std::string id = sequence + "_" + random_subtask_id(request.title, month, m_random);
+        std::string id = sequence + "_" + candidates.next();
         std::string relative = parent.folder() + "/" + id + std::string(k_task_file_suffix);
         ChangeRecord change;
         change.operation = "parent.add_subtask";
@@ -242,7 +254,7 @@ Result<Changed<ParentView>> TaskService::resequence(std::string_view parent_id,
     std::vector<TaskLocation> subtasks = support::subtask_locations(parent);
     std::map<const TaskLocation*, std::string> sequences;
     for (const SequenceAssignment& assignment : assignments) {
-        const TaskLocation* subtask = SC_TRY(match_subtask(subtasks, assignment.subtask));
+        const TaskLocation* subtask = SC_TRY(match_subtask(subtasks, assignment.subtask, parent));
         std::string sequence = SC_TRY(parse_sequence(assignment.sequence));
         if (!sequences.emplace(subtask, sequence).second)
             return make_error(ErrorCode::invalid_argument, "the subtask " + subtask->id + " is listed twice",
@@ -265,7 +277,7 @@ Result<Changed<ParentView>> TaskService::parallelize(std::string_view parent_id,
     std::vector<TaskLocation> subtasks = support::subtask_locations(parent);
     std::vector<const TaskLocation*> chosen;
     for (const std::string& wanted : chosen_ids) {
-        const TaskLocation* subtask = SC_TRY(match_subtask(subtasks, wanted));
+        const TaskLocation* subtask = SC_TRY(match_subtask(subtasks, wanted, parent));
         if (std::find(chosen.begin(), chosen.end(), subtask) != chosen.end())
             return make_error(ErrorCode::invalid_argument, "the subtask " + subtask->id + " is listed twice",
                               Location {{}, 0, "subtasks"}, "give each subtask once");

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "tasks/task_service.hpp"
 #include "tasks/tree_test_support.hpp"
 
@@ -138,6 +140,86 @@ TEST_F(ParentTest, AParentMovesAsOneFolderAndRefusesToOverwrite) {
     Result<Changed<TaskRecord>> back = m_service.move("big-job-11A", {WorkflowState::current, {}});
     ASSERT_FALSE(back.ok());
     EXPECT_EQ(back.error().code, ErrorCode::already_exists);
+}
+
+// Every draw gives 0, the letter A, as if Scopecraft's random letter had hit it every time,
+// until a test asks for draws that differ (past Z a constant draw would repeat one id).
+class SubtaskIdTest : public ::testing::Test {
+protected:
+    SubtaskIdTest()
+        : m_clock(testing::k_corpus_time),
+          m_service(TaskTree({TreeKind::store, root()}), m_clock, [this] { return m_counting ? m_draws++ : 0u; }) {
+        EXPECT_TRUE(m_service.init().ok());
+    }
+    [[nodiscard]] std::string root() const { return m_temp.path() + "/tasks"; }
+    std::string parent_with_subtask(const std::string& title) {
+        CreateRequest parent;
+        parent.title = title;
+        Result<Changed<ParentView>> created = m_service.create_parent(parent, {"Write tests"});
+        EXPECT_TRUE(created.ok()) << created.error().describe();
+        return created->value.groups.at(0).subtasks.at(0).id;
+    }
+
+    bool m_counting = false;
+    uint32_t m_draws = 0;
+    testing::UtcTimeZone m_utc;
+    TempDir m_temp;
+    FixedClock m_clock;
+    TaskService m_service;
+};
+
+TEST_F(SubtaskIdTest, ASubtasksLetterIsFreeAcrossEveryParent) {
+    EXPECT_EQ(parent_with_subtask("Alpha"), "01_write-tests-11A");
+    EXPECT_EQ(parent_with_subtask("Beta"), "01_write-tests-11B");
+    CreateRequest plain;
+    plain.title = "Write tests";
+    EXPECT_EQ(m_service.create(plain)->value.id, "write-tests-11C");  // subtask ids count as taken
+    for (const char* id : {"01_write-tests-11A", "write-tests-11A", "write-tests-11B", "write-tests-11C"})
+        EXPECT_TRUE(m_service.tree().find_unique(id).ok()) << id;
+}
+
+TEST_F(SubtaskIdTest, PastTheLastLetterASubtaskTakesANumberAsScopecraftDoes) {
+    m_counting = true;
+    std::set<std::string> ids;
+    for (int i = 0; i < 28; ++i)
+        ids.insert(parent_with_subtask("Parent " + std::to_string(i)).substr(3));
+    EXPECT_EQ(ids.size(), 28u);
+    for (const std::string& id : ids)
+        EXPECT_TRUE(m_service.tree().find_unique(id).ok()) << id;
+}
+
+TEST_F(SubtaskIdTest, TwinsAreRefusedByTheirBareIdAndFoundWithTheirParent) {
+    parent_with_subtask("Alpha");
+    parent_with_subtask("Beta");
+    // Scopecraft does not check subtask letters: give Beta's subtask Alpha's subtask's id.
+    fs::rename(root() + "/current/beta-11A/01_write-tests-11B.task.md",
+               root() + "/current/beta-11A/01_write-tests-11A.task.md");
+    for (const char* bare : {"01_write-tests-11A", "write-tests-11A"}) {
+        Result<TaskLocation> refused = m_service.tree().find_unique(bare);
+        ASSERT_FALSE(refused.ok());
+        EXPECT_EQ(refused.error().code, ErrorCode::conflict);
+        EXPECT_EQ(refused.error().hint,
+                  "name a subtask with its parent, e.g. alpha-11A/01_write-tests-11A or beta-11A/01_write-tests-11A; "
+                  "or rename or remove all but one");
+    }
+    for (const char* qualified : {"beta-11A/01_write-tests-11A", "beta-11A/write-tests-11A"}) {
+        Result<TaskLocation> found = m_service.tree().find_unique(qualified);
+        ASSERT_TRUE(found.ok()) << qualified;
+        EXPECT_EQ(found->parent_id, "beta-11A");
+        EXPECT_EQ(found->id, "01_write-tests-11A");
+    }
+    UpdateRequest done;
+    done.fields.status = "done";
+    ASSERT_TRUE(m_service.update("alpha-11A/write-tests-11A", done).ok());
+    EXPECT_EQ(m_service.get("alpha-11A/01_write-tests-11A")->document.field("status"), "done");
+    EXPECT_EQ(m_service.get("beta-11A/01_write-tests-11A")->document.field("status"), "todo");
+    EXPECT_EQ(m_service.tree().find_unique("gamma-11A/write-tests-11A").error().code, ErrorCode::not_found);
+    EXPECT_EQ(m_service.tree().find_unique("alpha-11A/other-11A").error().code, ErrorCode::not_found);
+    EXPECT_EQ(m_service.tree().find_unique("alpha-11A/../x").error().code, ErrorCode::unsafe_path);
+    // Sequencing commands take the qualified form of their own subtasks.
+    EXPECT_TRUE(m_service.resequence("beta-11A", {{"beta-11A/write-tests-11A", "02"}}).ok());
+    EXPECT_EQ(m_service.resequence("beta-11A", {{"alpha-11A/write-tests-11A", "03"}}).error().code,
+              ErrorCode::not_found);
 }
 
 }  // namespace

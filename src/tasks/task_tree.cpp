@@ -131,6 +131,29 @@ void Scanner::scan_task_folder(WorkflowState state, const std::string& relative,
     }
 }
 
+/// What to do about an id that several files claim: a subtask is named with its parent
+/// (`<parent-id>/<subtask-id>`), which tells twins in different parents apart.
+std::string ambiguity_hint(const std::vector<const TaskLocation*>& claimants) {
+    std::string qualified;
+    for (const TaskLocation* location : claimants) {
+        if (!location->is_subtask())
+            continue;
+        std::string name = location->parent_id + "/" + location->id;
+        if (qualified.find(name) == std::string::npos)
+            qualified += (qualified.empty() ? "" : " or ") + name;
+    }
+    if (qualified.empty())
+        return "rename or remove all but one, then try again";
+    return "name a subtask with its parent, e.g. " + qualified + "; or rename or remove all but one";
+}
+
+std::string ambiguity_hint(const std::vector<TaskLocation>& claimants) {
+    std::vector<const TaskLocation*> pointers;
+    for (const TaskLocation& location : claimants)
+        pointers.push_back(&location);
+    return ambiguity_hint(pointers);
+}
+
 /// Lookup priority within one tree (lower is found first), see TaskTree::find_all.
 std::tuple<int, int, std::string, int> lookup_rank(const TaskLocation& location, int tree_index) {
     int state = location.state == WorkflowState::current ? 0 : location.state == WorkflowState::backlog ? 1 : 2;
@@ -270,17 +293,50 @@ Result<TreeScan> TaskTree::scan(LocationScope scope) const {
             std::string paths;
             for (size_t i = first; i < last; ++i)
                 paths += (paths.empty() ? "" : ", ") + by_id[i]->path;
+            std::vector<const TaskLocation*> claimants(by_id.begin() + static_cast<std::ptrdiff_t>(first),
+                                                       by_id.begin() + static_cast<std::ptrdiff_t>(last));
             all.diagnostics.push_back(
                 {Location {by_id[first]->path, 0, "id"},
                  "the id " + by_id[first]->id + " is claimed by " + std::to_string(last - first) + " files: " + paths,
-                 "rename or remove all but one; lookups by id take the first"});
+                 ambiguity_hint(claimants) + " (a lookup by the bare id takes the first)"});
         }
         first = last;
     }
     return all;
 }
 
+Result<std::vector<TaskLocation>> TaskTree::find_qualified(std::string_view parent_id,
+                                                           std::string_view subtask_id) const {
+    std::vector<TaskLocation> found;
+    for (const TaskLocation& parent : SC_TRY(find_all(parent_id))) {
+        if (!parent.is_parent)
+            continue;
+        TreeRoot root {parent.tree, root_path(parent.tree)};
+        std::vector<TaskLocation> exact;
+        std::vector<TaskLocation> by_base;
+        for (TaskLocation& location : scan_parent_folder(root, parent).tasks) {
+            if (!location.is_subtask())
+                continue;
+            if (location.id == subtask_id)
+                exact.push_back(std::move(location));
+            else if (location.id.size() > 3 && location.id.substr(3) == subtask_id)
+                by_base.push_back(std::move(location));
+        }
+        for (TaskLocation& location : exact.empty() ? by_base : exact)
+            found.push_back(std::move(location));
+    }
+    return found;
+}
+
 Result<std::vector<TaskLocation>> TaskTree::find_all(std::string_view id) const {
+    if (size_t slash = id.find('/'); slash != std::string_view::npos && id.find('/', slash + 1) == id.npos) {
+        // `<parent-id>/<subtask-id>`: the one name that tells twins in different parents apart.
+        std::string_view parent_id = id.substr(0, slash);
+        std::string_view subtask_id = id.substr(slash + 1);
+        SC_TRY(validate_id_for_path(parent_id));
+        SC_TRY(validate_id_for_path(subtask_id));
+        return find_qualified(parent_id, subtask_id);
+    }
     SC_TRY(validate_id_for_path(id));
     SC_TRY(require_initialised());
     std::vector<std::pair<std::tuple<int, int, std::string, int>, TaskLocation>> exact;
@@ -304,11 +360,14 @@ Result<std::vector<TaskLocation>> TaskTree::find_all(std::string_view id) const 
 }
 
 Result<TaskLocation> TaskTree::find(std::string_view id) const {
-    SC_TRY(validate_id_for_path(id));
+    if (id.find('/') == std::string_view::npos)
+        SC_TRY(validate_id_for_path(id));
     // The first two places in the lookup order are plain paths: probing them answers most
     // lookups with two lstat calls instead of a scan of every folder.
     for (const std::string& relative : {"current/" + std::string(id) + std::string(k_task_file_suffix),
                                         "current/" + std::string(id) + "/" + std::string(k_overview_file_name)}) {
+        if (id.find('/') != std::string_view::npos)
+            break;
         struct stat info {};
         if (::lstat((m_store.path + "/" + relative).c_str(), &info) == 0 && S_ISREG(info.st_mode) &&
             ::lstat((m_store.path + "/" + relative.substr(0, relative.rfind('/'))).c_str(), &info) == 0 &&
@@ -331,7 +390,7 @@ Result<TaskLocation> TaskTree::find_unique(std::string_view id) const {
         return make_error(ErrorCode::conflict,
                           "the id " + std::string(id) + " is claimed by more than one file: " + found[0].path +
                               " and " + found[1].path,
-                          Location {found[0].path, 0, "id"}, "rename or remove one of them, then try again");
+                          Location {found[0].path, 0, "id"}, ambiguity_hint(found));
     return std::move(found.front());
 }
 

@@ -65,19 +65,24 @@ public:
     /// each, the file `<id>.task.md`, then a parent folder `<id>/`, then subtasks of parent
     /// folders, then files in folders without `_overview.md`. When nothing has exactly this
     /// id, a subtask whose id without its `NN_` prefix equals it is found instead (sequence
-    /// numbers change on resequencing; the rest of the id does not). The id is checked for
+    /// numbers change on resequencing; the rest of the id does not). `<parent-id>/<subtask-id>`
+    /// finds the subtask (by either form of its id) in that parent's folder only: the name that
+    /// tells apart twins, subtasks of different parents with one id. Each id is checked for
     /// path safety first (ErrorCode::unsafe_path).
     [[nodiscard]] Result<std::vector<TaskLocation>> find_all(std::string_view id) const;
 
     /// The best location for `id`; ErrorCode::not_found when none.
     [[nodiscard]] Result<TaskLocation> find(std::string_view id) const;
     /// The best location for `id`, refusing (ErrorCode::conflict, both paths named) when two
-    /// files claim it: used before changing anything.
+    /// files claim it: used before changing anything. For subtasks the hint gives the
+    /// parent-qualified ids that name each one.
     [[nodiscard]] Result<TaskLocation> find_unique(std::string_view id) const;
     /// find() and load_record().
     [[nodiscard]] Result<TaskRecord> get(std::string_view id) const;
 
 private:
+    Result<std::vector<TaskLocation>> find_qualified(std::string_view parent_id, std::string_view subtask_id) const;
+
     TreeRoot m_store;
     std::vector<TreeRoot> m_roots;  // the store first
 };

@@ -227,8 +227,16 @@ TEST_F(TreeTest, LegacyBacklogAndProjectLocalTreesAreRead) {
 
 TEST_F(TreeTest, UnsafeIdsAreRefusedBeforeAnyLookup) {
     TaskTree tree({TreeKind::store, root()});
-    for (std::string_view attack : {"../../etc/passwd", "/etc/passwd", "current/x", ".."})
+    for (std::string_view attack : {"../../etc/passwd", "/etc/passwd", "current/x/y", "..", "x/..", "../x", "x/"})
         EXPECT_EQ(tree.find(attack).error().code, ErrorCode::unsafe_path) << attack;
+}
+
+TEST_F(TreeTest, AQualifiedIdLooksOnlyInsideTheNamedParentNeverAtAPath) {
+    write_file(root() + "/current/x-11A.task.md", task_text("Plain"));
+    TaskTree tree({TreeKind::store, root()});
+    // `current/x-11A` is `<parent-id>/<subtask-id>`: no parent is called `current`.
+    EXPECT_EQ(tree.find("current/x-11A").error().code, ErrorCode::not_found);
+    EXPECT_EQ(tree.find_unique("current/x-11A").error().code, ErrorCode::not_found);
 }
 
 }  // namespace
