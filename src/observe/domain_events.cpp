@@ -1,5 +1,6 @@
 #include "observe/domain_events.hpp"
 
+#include "tasks/layout.hpp"
 #include "util/text.hpp"
 
 namespace sc::observe {
@@ -63,16 +64,38 @@ std::string_view event_type_for(const tasks::ChangeRecord& change) {
     return event_types::task_changed_externally;
 }
 
-std::string stream_for_task(std::string_view task_id) {
+std::string stream_for_task(std::string_view task_id, std::string_view folder) {
     if (task_id.size() > 3 && task_id[0] >= '0' && task_id[0] <= '9' && task_id[1] >= '0' && task_id[1] <= '9' &&
         (task_id[2] == '_' || task_id[2] == '-'))
         task_id.remove_prefix(3);
-    return "task:" + std::string(task_id.empty() ? "tree" : task_id);
+    if (task_id.empty())
+        return "task:tree";
+    if (folder.empty())
+        return "task:" + std::string(task_id);
+    return "task:" + std::string(folder) + "/" + std::string(task_id);
+}
+
+std::string task_folder_of(std::string_view relative_path) {
+    std::vector<std::string_view> parts = text::split(relative_path, '/');
+    // <workflow>/[<YYYY-MM>/]<folder>/<file>: a month folder only under archive/.
+    size_t first = parts.size() > 2 && parts[0] == "archive" && tasks::is_month_folder(parts[1]) ? 2 : 1;
+    return parts.size() == first + 2 ? std::string(parts[first]) : std::string();
+}
+
+std::string stream_for_change(const tasks::ChangeRecord& change) {
+    const std::string own_file = change.task_id + std::string(tasks::k_task_file_suffix);
+    for (const tasks::FileChange& file : change.files) {
+        std::string_view path = file.path;
+        if (path.size() > own_file.size() && text::ends_with(path, own_file) &&
+            path[path.size() - own_file.size() - 1] == '/')
+            return stream_for_task(change.task_id, task_folder_of(path));
+    }
+    return stream_for_task(change.task_id);
 }
 
 store::NewEvent make_task_event(const tasks::ChangeRecord& change, const store::EventMeta& meta) {
     store::NewEvent event;
-    event.stream = stream_for_task(change.task_id);
+    event.stream = stream_for_change(change);
     event.type = std::string(event_type_for(change));
     event.data_json = change.to_json();
     event.meta = meta;

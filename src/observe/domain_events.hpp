@@ -47,8 +47,19 @@ const std::vector<std::string_view>& task_event_types();
 std::string_view event_type_for(const tasks::ChangeRecord& change);
 
 /// `task:<id>` with a subtask's `NN_` prefix left out, so a subtask's stream survives
-/// resequencing (its id's prefix changes, the task does not).
-std::string stream_for_task(std::string_view task_id);
+/// resequencing (its id's prefix changes, the task does not). A task whose file sits in a task
+/// folder (a subtask: `folder` is its parent's id) has the stream `task:<folder>/<id>`, so
+/// subtasks of two parents that share an id never share a stream. Events recorded before
+/// this rule used `task:<id>` for subtasks too (docs/events.md, "Streams").
+std::string stream_for_task(std::string_view task_id, std::string_view folder = {});
+
+/// The stream of an operation's event: its task's, with the folder read from the path of the
+/// task's own file among the change's files (every recorded change has some).
+std::string stream_for_change(const tasks::ChangeRecord& change);
+
+/// The task folder holding the file at `relative_path` (`current/p-11A/01_x-11A.task.md` ->
+/// p-11A); empty when the file sits directly in a workflow or archive month folder.
+std::string task_folder_of(std::string_view relative_path);
 
 /// The event for one change record, carrying the trace context in `meta`.
 store::NewEvent make_task_event(const tasks::ChangeRecord& change, const store::EventMeta& meta);

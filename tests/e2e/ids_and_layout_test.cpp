@@ -71,5 +71,66 @@ TEST_F(IdsAndLayout, SubtasksOfThirtyParentsWithOneTitleGetIdsThatEachFindOneTas
     expect_replay_holds();
 }
 
+TEST_F(IdsAndLayout, TwinSubtasksAreRefusedByBareIdAndFoundWithTheirParent) {
+    ASSERT_EQ(m_sandbox.sc({"init"}).exit_code, 0);
+    ok({"parent", "create", "--title", "Alpha", "--subtask", "Write tests"});
+    ok({"parent", "create", "--title", "Beta", "--subtask", "Write tests"});
+    std::string alpha = "alpha-" + m_month + "A";
+    std::string beta = "beta-" + m_month + "A";
+    auto subtasks = subtasks_of(ok({"task", "list", "--format", "json"}));
+    ASSERT_EQ(subtasks.size(), 2U);
+    std::string twin = subtasks[0].first == alpha ? subtasks[0].second : subtasks[1].second;
+    std::string other = subtasks[0].first == alpha ? subtasks[1].second : subtasks[0].second;
+    // Scopecraft checks no subtask letter: give Beta's subtask the id of Alpha's, as it may.
+    fs::rename(m_sandbox.tasks_root() + "/current/" + beta + "/" + other + ".task.md",
+               m_sandbox.tasks_root() + "/current/" + beta + "/" + twin + ".task.md");
+
+    RunResult refused = m_sandbox.sc({"task", "update", twin, "--status", "done"});
+    EXPECT_EQ(refused.exit_code, 4);
+    std::string alpha_file = m_sandbox.tasks_root() + "/current/" + alpha + "/" + twin + ".task.md";
+    std::string beta_file = m_sandbox.tasks_root() + "/current/" + beta + "/" + twin + ".task.md";
+    EXPECT_EQ(refused.err, "sc: error: the id " + twin + " is claimed by more than one file: " + alpha_file + " and " +
+                               beta_file + " (" + alpha_file + ": id)\nsc: hint: name a subtask " +
+                               "with its parent, e.g. " + alpha + "/" + twin + " or " + beta + "/" + twin +
+                               "; or rename or remove all but one\n");
+    // The listing's warning says the same.
+    RunResult listed = ok({"task", "list"});
+    EXPECT_NE(
+        listed.err.find("name a subtask with its parent, e.g. " + alpha + "/" + twin + " or " + beta + "/" + twin),
+        std::string::npos)
+        << listed.err;
+
+    // Named with its parent, by either form of its id, each twin is one task.
+    ok({"task", "update", beta + "/" + twin, "--status", "done"});
+    ok({"task", "log", alpha + "/" + twin.substr(3), "Alpha's own"});
+    EXPECT_NE(m_sandbox.read(beta_file).find("status: done"), std::string::npos);
+    EXPECT_EQ(m_sandbox.read(alpha_file).find("status: done"), std::string::npos);
+    EXPECT_NE(m_sandbox.read(alpha_file).find("Alpha's own"), std::string::npos);
+    RunResult got = ok({"task", "get", beta + "/" + twin, "--format", "json"});
+    EXPECT_EQ(got.json()["metadata"]["parentTask"], beta);
+    RunResult missing = m_sandbox.sc({"task", "get", "gamma-" + m_month + "A/" + twin});
+    EXPECT_EQ(missing.exit_code, 3) << missing.err;
+
+    if (m_telemetry) {
+        // Twins never share a stream: each subtask's is keyed by its parent.
+        auto events = ok({"events", "list", "--format", "json"}).json();
+        std::set<std::string> streams;
+        for (const auto& event : events)
+            streams.insert(event["stream"].get<std::string>());
+        EXPECT_EQ(streams.count("task:" + alpha + "/" + twin.substr(3)), 1U);
+        EXPECT_EQ(streams.count("task:" + beta + "/" + twin.substr(3)), 1U);
+        EXPECT_EQ(streams.count("task:" + twin.substr(3)), 0U);
+        auto alpha_history = ok({"task", "history", alpha + "/" + twin, "--format", "json"}).json();
+        auto beta_history = ok({"task", "history", beta + "/" + twin, "--format", "json"}).json();
+        ASSERT_FALSE(alpha_history.empty());
+        ASSERT_FALSE(beta_history.empty());
+        EXPECT_EQ(alpha_history.back()["type"], "TaskLogAppended");
+        EXPECT_EQ(beta_history.back()["type"], "TaskUpdated");
+        for (const auto& event : alpha_history)
+            EXPECT_EQ(event["stream"], "task:" + alpha + "/" + twin.substr(3));
+    }
+    expect_replay_holds();
+}
+
 }  // namespace
 }  // namespace sc::e2e

@@ -1,6 +1,7 @@
 // `sc events ...` and `sc task history`: the domain events, listed, followed, summarised,
 // exported and replayed into a task tree.
 
+#include <algorithm>
 #include <csignal>
 
 #include "cli/commands/commands.hpp"
@@ -304,18 +305,47 @@ Result<CommandResult> replay(const Invocation& invocation, Context& context) {
     return CommandResult {std::move(data), View::message, message};
 }
 
+// The task folder (a subtask's parent) that keys the stream of `id`: the one named in a
+// parent-qualified id, else the folder the tree finds it in; empty for a task in no folder or
+// one the tree no longer has.
+std::string stream_folder(const std::string& id, Context& context) {
+    if (size_t slash = id.find('/'); slash != std::string::npos)
+        return id.substr(0, slash);
+    Result<tasks::ProjectPaths> project = context.project();
+    if (!project.ok())
+        return {};
+    tasks::TaskService service = tasks::TaskService::for_project(project.value(), context.clock());
+    Result<tasks::TaskLocation> found = service.tree().find(id);
+    return found.ok() && !found->is_parent ? observe::task_folder_of(found->relative_path) : std::string();
+}
+
 Result<CommandResult> history(const Invocation& invocation, Context& context) {
     std::string root = SC_TRY(existing_store(context));
-    std::string stream = observe::stream_for_task(invocation.argument(0));
+    const std::string& id = invocation.argument(0);
+    std::string folder = stream_folder(id, context);
+    std::string bare_id = id.substr(id.find('/') == std::string::npos ? 0 : id.find('/') + 1);
     bool json = context.globals().format == OutputFormat::json;
-    Json data = Json::array();
+    // A subtask's events before streams were keyed by parent are in `task:<id>`, shared with
+    // any twin: those whose files lie in this parent's folder are its own.
+    std::vector<std::pair<uint64_t, Json>> rows;
     store::Reader reader(root);
-    SC_TRY(reader.read_stream(stream, 1, [&](const store::EventView& event) {
-        data.push_back(json ? envelope_json(event) : row_of(event));
-        return true;
-    }));
+    auto read = [&](const std::string& stream, const std::string& required) -> Status {
+        SC_TRY(reader.read_stream(stream, 1, [&](const store::EventView& event) {
+            if (required.empty() || event.data.find(required) != std::string_view::npos)
+                rows.emplace_back(event.seq, json ? envelope_json(event) : row_of(event));
+            return true;
+        }));
+        return {};
+    };
+    SC_TRY(read(observe::stream_for_task(bare_id, folder), {}));
+    if (!folder.empty())
+        SC_TRY(read(observe::stream_for_task(bare_id), "/" + folder + "/"));
+    std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    Json data = Json::array();
+    for (auto& [seq, row] : rows)
+        data.push_back(std::move(row));
     if (data.empty())
-        return make_error(ErrorCode::not_found, "no events for task " + invocation.argument(0),
+        return make_error(ErrorCode::not_found, "no events for task " + id,
                           "check the id with `sc task list --all`; tasks changed before telemetry was on have none");
     return CommandResult {std::move(data), View::records, ""};
 }
