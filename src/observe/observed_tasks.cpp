@@ -61,7 +61,11 @@ auto ObservedTaskService::observed(std::string_view operation, std::string_view 
     // the folders again.
     tasks::FolderListings listings;
     TreeLock lock = m_observer->lock_tree();
-    m_observer->check_external_changes(tree_roots(m_service.tree()));
+    // A file where the tree needs a folder: the operation names it and fails; the check would
+    // only add a warning about a folder it cannot read. (A missing tree is still checked: a
+    // tree deleted by hand is recorded as removed before `init` makes it anew.)
+    if (Status usable = m_service.tree().require_initialised(); usable.ok() || usable.error().code != ErrorCode::io)
+        m_observer->check_external_changes(tree_roots(m_service.tree()));
     if constexpr (!changes_tree<decltype(run())>::value)
         lock.release();
     auto result = run();

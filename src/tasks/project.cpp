@@ -154,6 +154,16 @@ Result<ProjectPaths> resolve_project(const Environment& environment, const Proje
     }
     paths.main_root = git ? git->main_root : paths.project_root;
     paths.encoded = encode_project_path(paths.main_root);
+    if (paths.encoded.empty()) {
+        // Only `/` encodes to nothing. Scopecraft then keeps the tree in ~/.scopecraft/projects
+        // itself, among the other projects (its tasks/ is the store of a project at /tasks);
+        // any name we chose could be another path's encoding. Refused, see docs/layout.md.
+        return make_error(
+            ErrorCode::invalid_argument,
+            "the project root is " + paths.main_root + ", the file system root: its task store would be " +
+                normalise_path(*home + "/.scopecraft/projects") + " itself, among the other projects' stores",
+            "run sc inside a project folder, or name one with --root-dir or SCOPECRAFT_ROOT");
+    }
     paths.store_dir = normalise_path(*home + "/.scopecraft/projects/" + paths.encoded);
     paths.tasks_dir = paths.store_dir + "/tasks";
     paths.config_dir = paths.store_dir + "/config";

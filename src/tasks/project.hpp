@@ -38,7 +38,8 @@ struct ProjectOptions {
 /// Resolves the project: `--root-dir`, then `SCOPECRAFT_ROOT`, then the enclosing git
 /// repository's working tree, then the current directory. The store is keyed by the git
 /// *main* repository root, so every worktree of a project shares one task tree. HOME comes
-/// from `environment`; it is an error when unset.
+/// from `environment`; it is an error when unset. A project whose root is `/` is refused
+/// (ErrorCode::invalid_argument): its encoded name is empty.
 Result<ProjectPaths> resolve_project(const Environment& environment, const ProjectOptions& options);
 
 /// Scopecraft's store key: the absolute path split on `/`, empty parts dropped, every

@@ -141,6 +141,23 @@ TEST_F(ProjectTest, MissingRootDirIsAClearError) {
     EXPECT_NE(paths.error().hint.find("--root-dir"), std::string::npos);
 }
 
+TEST_F(ProjectTest, AProjectAtTheFileSystemRootIsRefusedForItsEmptyStoreName) {
+    if (find_git_roots("/"))
+        GTEST_SKIP() << "/ is inside a git repository here";
+    ProjectOptions options;
+    options.current_directory = "/";
+    Result<ProjectPaths> paths = resolve_project(m_environment, options);
+    ASSERT_FALSE(paths.ok());
+    EXPECT_EQ(paths.error().code, ErrorCode::invalid_argument);
+    std::string home = m_environment.get("HOME").value();
+    EXPECT_EQ(paths.error().message, "the project root is /, the file system root: its task store would be " + home +
+                                         "/.scopecraft/projects itself, among the other projects' stores");
+    EXPECT_EQ(paths.error().hint, "run sc inside a project folder, or name one with --root-dir or SCOPECRAFT_ROOT");
+    options.root_dir = "/";
+    options.current_directory = m_temp.path();
+    EXPECT_FALSE(resolve_project(m_environment, options).ok());
+}
+
 TEST_F(ProjectTest, MissingHomeIsAClearError) {
     MapEnvironment empty;
     ProjectOptions options;

@@ -99,6 +99,9 @@ TaskService TaskService::for_project(const ProjectPaths& paths, const Clock& clo
 
 Result<ChangeRecord> TaskService::init(const std::string& config_dir) {
     const std::string& root = m_tree.store().path;
+    SC_TRY(require_folder_or_nothing(root));
+    for (const char* folder : {"current", "archive"})
+        SC_TRY(require_folder_or_nothing(root + "/" + folder));
     SC_TRY(files::make_directories(root, 0755));
     if (!config_dir.empty())
         SC_TRY(files::make_directories(config_dir, 0755));

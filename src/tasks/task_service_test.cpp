@@ -210,6 +210,27 @@ TEST_F(ServiceTest, MissingTreeSaysToRunInit) {
     EXPECT_FALSE(fs::exists(empty.path() + "/tasks"));
 }
 
+TEST_F(ServiceTest, AFileWhereTheTreeNeedsAFolderIsNamedByEveryCommandAndByInit) {
+    for (const char* in_the_way : {"tasks", "tasks/current", "tasks/archive"}) {
+        TempDir temp;
+        std::string blocked = temp.path() + "/" + in_the_way;
+        fs::create_directories(fs::path(blocked).parent_path());
+        testing::write_file(blocked, "a file\n");
+        TaskService service(TaskTree({TreeKind::store, temp.path() + "/tasks"}), m_clock);
+        Result<ChangeRecord> initialised = service.init();
+        ASSERT_FALSE(initialised.ok()) << in_the_way;
+        EXPECT_EQ(initialised.error().code, ErrorCode::io);
+        EXPECT_EQ(initialised.error().message, blocked + " is not a folder");
+        EXPECT_EQ(initialised.error().hint,
+                  "the task tree needs a folder there: remove or rename the file in the way, then run `sc init`");
+        if (std::string(in_the_way) == "tasks/archive")
+            continue;  // the tree is usable without its archive until something is archived
+        Result<ListResult> listed = service.list({});
+        ASSERT_FALSE(listed.ok()) << in_the_way;
+        EXPECT_EQ(listed.error().message, blocked + " is not a folder");
+    }
+}
+
 /// Tries every kind of write on a read-only tree; returns a bit per check that failed.
 int write_attempts_on_read_only_tree(TaskService& service) {
     int failed = 0;

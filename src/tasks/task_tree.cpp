@@ -257,9 +257,21 @@ const std::string& TaskTree::root_path(TreeKind kind) const {
     return m_store.path;
 }
 
+Status require_folder_or_nothing(const std::string& path) {
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0 || S_ISDIR(info.st_mode))
+        return {};
+    return make_error(ErrorCode::io, path + " is not a folder", Location {path, 0, {}},
+                      "the task tree needs a folder there: remove or rename the file in the way, then run `sc init`");
+}
+
 Status TaskTree::require_initialised() const {
     if (files::is_directory(m_store.path + "/current"))
         return {};
+    // Something in the way is named as such: "there is no task tree" would send the user to
+    // `sc init`, which cannot make the folder either.
+    SC_TRY(require_folder_or_nothing(m_store.path));
+    SC_TRY(require_folder_or_nothing(m_store.path + "/current"));
     return make_error(ErrorCode::not_found, "there is no task tree at " + m_store.path, Location {m_store.path, 0, {}},
                       "run `sc init` to create it (or pass --root-dir)");
 }

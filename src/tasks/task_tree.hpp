@@ -40,6 +40,10 @@ TreeScan scan_parent_folder(const TreeRoot& root, const TaskLocation& parent);
 /// a write, without rescanning the tree.
 TaskLocation locate(const TreeRoot& root, std::string_view relative_path);
 
+/// Nothing, or a folder, at `path`: anything else (a file where the tree needs a folder) is
+/// ErrorCode::io "<path> is not a folder", with what to do.
+Status require_folder_or_nothing(const std::string& path);
+
 /// Reads and parses one task file. Errors name the file (and line, for frontmatter syntax).
 Result<TaskRecord> load_record(const TaskLocation& location);
 
@@ -54,7 +58,8 @@ public:
     /// The absolute root folder of a tree kind (the store's when the kind is not configured).
     [[nodiscard]] const std::string& root_path(TreeKind kind) const;
 
-    /// ErrorCode::not_found with "run `sc init`" when the store tree does not exist.
+    /// ErrorCode::not_found with "run `sc init`" when the store tree does not exist;
+    /// ErrorCode::io naming the path when the tree root or its `current/` is not a folder.
     [[nodiscard]] Status require_initialised() const;
 
     /// All trees' task files, plus a diagnostic for each id claimed by more than one file.

@@ -132,5 +132,43 @@ TEST_F(IdsAndLayout, TwinSubtasksAreRefusedByBareIdAndFoundWithTheirParent) {
     expect_replay_holds();
 }
 
+TEST_F(IdsAndLayout, ACurrentFolderThatIsAFileIsNamedAsSuchByListAndInit) {
+    fs::create_directories(m_sandbox.tasks_root());
+    m_sandbox.write(m_sandbox.tasks_root() + "/current", "not a folder\n");
+    std::string expected = "sc: error: " + m_sandbox.tasks_root() + "/current is not a folder (" +
+                           m_sandbox.tasks_root() + "/current)\nsc: hint: the task tree needs a folder there: " +
+                           "remove or rename the file in the way, then run `sc init`\n";
+    RunResult listed = m_sandbox.sc({"task", "list"});
+    EXPECT_EQ(listed.exit_code, 6);
+    EXPECT_EQ(listed.err, expected);
+    RunResult init = m_sandbox.sc({"init"});
+    EXPECT_EQ(init.exit_code, 6);
+    EXPECT_EQ(init.err, expected);
+}
+
+TEST_F(IdsAndLayout, ATasksFolderThatIsAFileIsNamedAsSuchByListAndInit) {
+    fs::create_directories(store_dir());
+    m_sandbox.write(m_sandbox.tasks_root(), "not a folder\n");
+    std::string expected = "sc: error: " + m_sandbox.tasks_root() + " is not a folder (" + m_sandbox.tasks_root() +
+                           ")\nsc: hint: the task tree needs a folder there: remove or rename the file in the way, " +
+                           "then run `sc init`\n";
+    RunResult listed = m_sandbox.sc({"task", "list"});
+    EXPECT_EQ(listed.exit_code, 6);
+    EXPECT_EQ(listed.err, expected);
+    RunResult init = m_sandbox.sc({"init"});
+    EXPECT_EQ(init.exit_code, 6);
+    EXPECT_EQ(init.err, expected);
+}
+
+TEST_F(IdsAndLayout, AProjectAtTheFileSystemRootIsRefusedWithItsReason) {
+    RunResult listed = m_sandbox.sc({"--root-dir", "/", "task", "list"});
+    EXPECT_EQ(listed.exit_code, 2);
+    EXPECT_EQ(listed.err, "sc: error: the project root is /, the file system root: its task store would be " +
+                              m_sandbox.home() + "/.scopecraft/projects itself, among the other projects' stores\n" +
+                              "sc: hint: run sc inside a project folder, or name one with --root-dir or " +
+                              "SCOPECRAFT_ROOT\n");
+    EXPECT_FALSE(fs::exists(m_sandbox.home() + "/.scopecraft"));
+}
+
 }  // namespace
 }  // namespace sc::e2e
