@@ -107,7 +107,9 @@ std::unique_ptr<CommandObserver> CommandObserver::start(ObserverOptions options)
     if (!settings.enabled)
         return observer;
 
-    observer->m_store_root = telemetry_location(observer->m_settings, given.project).path;
+    TelemetryLocation location = telemetry_location(observer->m_settings, given.project);
+    observer->m_store_root = std::move(location.path);
+    observer->m_required_folder = std::move(location.required_folder);
     if (observer->m_store_root.empty())
         return observer;  // nowhere to record: behave as disabled
     observer->m_enabled = true;
@@ -153,6 +155,15 @@ std::unique_ptr<CommandObserver> CommandObserver::start(ObserverOptions options)
     observer->m_root.emplace(k_cli_tracer.start_span(name, span_options));
     observer->m_root_scope.emplace(observer->m_root->context());
     return observer;
+}
+
+bool CommandObserver::store_allowed() const {
+    if (m_required_folder.empty())
+        return true;
+    if (!files::is_directory(m_required_folder))
+        return false;
+    m_required_folder.clear();  // it exists now; folders are not removed under a running command
+    return true;
 }
 
 CommandObserver::~CommandObserver() {
@@ -343,7 +354,7 @@ void CommandObserver::finish(int exit_code, const Error* error) {
     end_tree_session();  // normally done already, when the tree lock was released
     if (m_pipeline)
         m_pipeline->shutdown();
-    if (m_sink) {
+    if (m_sink && store_allowed()) {
         if (Status stored = m_sink->write_deferred(); !stored.ok()) {
             Error shown = stored.error();
             shown.message = "signals could not be stored: " + shown.message;

@@ -74,7 +74,9 @@ public:
     CommandObserver(const CommandObserver&) = delete;
     CommandObserver& operator=(const CommandObserver&) = delete;
 
-    [[nodiscard]] bool enabled() const { return m_enabled; }
+    /// False too while the project's store folder, beside which telemetry goes by default, does
+    /// not exist: a command in a project never `init`ed records nothing and creates nothing.
+    [[nodiscard]] bool enabled() const { return m_enabled && store_allowed(); }
     [[nodiscard]] const telemetry::sdk::ResolvedSettings& settings() const { return m_settings; }
     /// The telemetry store folder (empty when there is no project and no configured folder).
     [[nodiscard]] const std::string& store_root() const { return m_store_root; }
@@ -104,12 +106,16 @@ private:
     /// Saves the tree state (appending what changed) and forgets it: the lock is going.
     void end_tree_session();
     Status append_events(std::vector<store::NewEvent> events);
+    /// Whether the store may be written: always, unless it goes in a project folder that does
+    /// not exist (yet: `sc init` makes it during the command).
+    [[nodiscard]] bool store_allowed() const;
 
     bool m_enabled = false;
     bool m_finished = false;
     ObserverOptions m_options;
     telemetry::sdk::ResolvedSettings m_settings;
     std::string m_store_root;
+    mutable std::string m_required_folder;  // TelemetryLocation::required_folder; cleared once seen
     std::shared_ptr<LazyStore> m_store;
     std::shared_ptr<StoreSignalSink> m_sink;  // deferred: written once, at finish
     std::unique_ptr<telemetry::Pipeline> m_pipeline;

@@ -5,6 +5,7 @@
 
 #include "tasks/folder_listing.hpp"
 #include "telemetry/api/telemetry.hpp"
+#include "util/files.hpp"
 
 namespace sc::observe {
 
@@ -91,6 +92,10 @@ auto ObservedTaskService::observed(std::string_view operation, std::string_view 
 }
 
 Result<tasks::ChangeRecord> ObservedTaskService::init(const std::string& config_dir) {
+    // The tree's folder first: telemetry beside it is kept only once the project's store
+    // exists (telemetry_location), and init's own event belongs in it. A failure is init's to
+    // explain (a file in the way is named as such there).
+    (void)files::make_directories(m_service.tree().store().path, 0755);
     return observed("tree.init", "", [&] { return m_service.init(config_dir); });
 }
 

@@ -11,11 +11,11 @@ TelemetryLocation telemetry_location(const telemetry::sdk::ResolvedSettings& set
             if (row.key == "telemetry.dir")
                 source = row.source;
         std::string path = configured[0] == '/' || !project ? configured : project->project_root + "/" + configured;
-        return {path, source};
+        return {path, source, {}};
     }
     if (project)
-        return {project->store_dir + "/telemetry", "default"};
-    return {"", "default"};
+        return {project->store_dir + "/telemetry", "default", project->store_dir};
+    return {"", "default", {}};
 }
 
 }  // namespace sc::observe

@@ -170,5 +170,36 @@ TEST_F(IdsAndLayout, AProjectAtTheFileSystemRootIsRefusedWithItsReason) {
     EXPECT_FALSE(fs::exists(m_sandbox.home() + "/.scopecraft"));
 }
 
+TEST_F(IdsAndLayout, AListingWithHomePointingNowhereFailsAndCreatesNothing) {
+    std::string home = m_sandbox.root() + "/no-such-home";
+    m_sandbox.set_env("HOME", home);
+    RunResult listed = m_sandbox.sc({"task", "list"});
+    EXPECT_EQ(listed.exit_code, 3);
+    EXPECT_NE(listed.err.find("there is no task tree at " + home + "/.scopecraft/projects/"), std::string::npos)
+        << listed.err;
+    EXPECT_FALSE(fs::exists(home));
+}
+
+TEST_F(IdsAndLayout, CommandsInAProjectNeverInitialisedCreateNothing) {
+    for (const std::vector<std::string>& command : {std::vector<std::string> {"task", "list"},
+                                                    {"task", "get", "x-01A"},
+                                                    {"parent", "show", "x-01A"},
+                                                    {"task", "create", "--title", "Too early"},
+                                                    {"events", "list"}}) {
+        RunResult result = m_sandbox.sc(command);
+        EXPECT_NE(result.exit_code, 0) << command.front() << " " << command[1];
+        EXPECT_FALSE(fs::exists(m_sandbox.home() + "/.scopecraft")) << command.front() << " " << command[1];
+    }
+    // Once initialised, telemetry is kept beside the tasks, init's own event first.
+    ok({"init"});
+    if (m_telemetry) {
+        EXPECT_TRUE(fs::is_directory(store_dir() + "/telemetry/events"));
+        auto events = ok({"events", "list", "--format", "json"}).json();
+        ASSERT_FALSE(events.empty());
+        EXPECT_EQ(events[0]["type"], "TaskTreeInitialized");
+    }
+    expect_replay_holds();
+}
+
 }  // namespace
 }  // namespace sc::e2e
