@@ -136,10 +136,50 @@ TEST_F(ParentTest, AParentMovesAsOneFolderAndRefusesToOverwrite) {
     ASSERT_TRUE(moved.ok());
     EXPECT_EQ(moved->value.relative_path, "archive/2026-10/big-job-11A/_overview.md");
     EXPECT_EQ(m_service.show_parent("big-job-11A")->groups.size(), 4u);
-    fs::create_directories(root() + "/current/big-job-11A");
+    // A file of that name is in the way (a folder without `_overview.md` would be merged).
+    write_file(root() + "/current/big-job-11A", "in the way\n");
     Result<Changed<TaskRecord>> back = m_service.move("big-job-11A", {WorkflowState::current, {}});
     ASSERT_FALSE(back.ok());
     EXPECT_EQ(back.error().code, ErrorCode::already_exists);
+}
+
+TEST_F(ParentTest, ACompletedSubtaskStaysInItsParentsFolder) {
+    std::string one = m_service.show_parent("big-job-11A")->groups[0].subtasks[0].id;
+    Result<Changed<TaskRecord>> done = m_service.complete(one);
+    ASSERT_TRUE(done.ok()) << done.error().describe();
+    EXPECT_EQ(done->value.relative_path, "current/big-job-11A/" + one + ".task.md");
+    EXPECT_EQ(done->value.parent_id, "big-job-11A");
+    EXPECT_EQ(done->value.document.field("status"), "done");
+    ASSERT_EQ(done->change.files.size(), 1u);
+    EXPECT_EQ(done->change.files[0].kind, FileChangeKind::file_modified);
+    EXPECT_EQ(m_service.show_parent("big-job-11A")->groups.size(), 4u);
+}
+
+TEST_F(ParentTest, CompletingAParentMergesThePartialFolderAnOlderVersionLeft) {
+    std::string one = m_service.show_parent("big-job-11A")->groups[0].subtasks[0].id;
+    // What completing a subtask did before: the file alone, in a folder without `_overview.md`.
+    fs::create_directories(root() + "/archive/2026-11/big-job-11A");
+    fs::rename(root() + "/current/big-job-11A/" + one + ".task.md",
+               root() + "/archive/2026-11/big-job-11A/" + one + ".task.md");
+    Result<Changed<TaskRecord>> done = m_service.complete("big-job-11A");
+    ASSERT_TRUE(done.ok()) << done.error().describe();
+    EXPECT_EQ(done->value.relative_path, "archive/2026-11/big-job-11A/_overview.md");
+    EXPECT_FALSE(fs::exists(root() + "/current/big-job-11A"));
+    EXPECT_EQ(m_service.show_parent("big-job-11A")->groups.size(), 4u);
+    EXPECT_EQ(done->change.files.back().kind, FileChangeKind::folder_removed);
+    EXPECT_EQ(done->change.files.back().path, "current/big-job-11A");
+}
+
+TEST_F(ParentTest, MergingRefusesAnEntryPresentInBothFolders) {
+    write_file(root() + "/archive/2026-11/big-job-11A/notes.md", "left behind\n");
+    write_file(root() + "/current/big-job-11A/notes.md", "mine\n");
+    Result<Changed<TaskRecord>> done = m_service.complete("big-job-11A");
+    ASSERT_FALSE(done.ok());
+    EXPECT_EQ(done.error().code, ErrorCode::already_exists);
+    EXPECT_EQ(done.error().message,
+              "cannot merge current/big-job-11A into archive/2026-11/big-job-11A: "
+              "archive/2026-11/big-job-11A/notes.md already exists");
+    EXPECT_TRUE(fs::exists(root() + "/current/big-job-11A/_overview.md"));
 }
 
 // Every draw gives 0, the letter A, as if Scopecraft's random letter had hit it every time,

@@ -219,6 +219,35 @@ Result<std::vector<FileChange>> remove_folder(const TreeRoot& root, const std::s
     return changes;
 }
 
+Result<std::vector<FileChange>> merge_folder(const TreeRoot& root, const std::string& from_folder,
+                                             const std::string& to_folder) {
+    std::string absolute = root.path + "/" + from_folder;
+    DIR* directory = ::opendir(absolute.c_str());
+    if (directory == nullptr)
+        return files::from_errno(errno, "reading folder", absolute);
+    std::vector<std::string> names;
+    while (dirent* entry = ::readdir(directory)) {
+        std::string name = entry->d_name;
+        if (name != "." && name != "..")
+            names.push_back(std::move(name));
+    }
+    ::closedir(directory);
+    std::sort(names.begin(), names.end());
+    std::vector<FileChange> changes;
+    for (const std::string& name : names) {
+        std::string target = to_folder + "/" + name;
+        struct stat info {};
+        if (::lstat((root.path + "/" + target).c_str(), &info) == 0)
+            return make_error(ErrorCode::already_exists,
+                              "cannot merge " + from_folder + " into " + to_folder + ": " + target + " already exists",
+                              Location {root.path + "/" + target, 0, {}},
+                              "move or rename one of the two " + name + " first, then try again");
+        changes.push_back({FileChangeKind::renamed, target, from_folder + "/" + name, {}, root.kind});
+    }
+    changes.push_back({FileChangeKind::folder_removed, from_folder, {}, {}, root.kind});
+    return changes;
+}
+
 Result<std::string> container_for(const Placement& placement, const std::string& default_month) {
     switch (placement.state) {
         case WorkflowState::current:

@@ -45,6 +45,13 @@ std::vector<FileChange> create_folders(const TreeRoot& root, const std::string& 
 /// then the folders, deepest first.
 Result<std::vector<FileChange>> remove_folder(const TreeRoot& root, const std::string& relative_folder);
 
+/// Changes moving every entry of `from_folder` (hidden ones too) into the existing folder
+/// `to_folder`, one rename each, then removing the emptied `from_folder`: how a parent joins
+/// the partial folder an older `sc` left when it archived subtasks alone. An entry present in
+/// both is an error (ErrorCode::already_exists) naming it.
+Result<std::vector<FileChange>> merge_folder(const TreeRoot& root, const std::string& from_folder,
+                                             const std::string& to_folder);
+
 /// The container folder for a placement: `current`, `archive`, `archive/YYYY-MM`.
 Result<std::string> container_for(const Placement& placement, const std::string& default_month);
 

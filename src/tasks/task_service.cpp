@@ -78,6 +78,14 @@ Result<MovePlan> plan_move(const TaskTree& tree, const TaskLocation& location, c
         plan.changes = support::create_folders(root, container);
         plan.new_relative_path = to;
     }
+    if (location.is_parent && files::is_directory(root.path + "/" + to) &&
+        !files::exists(root.path + "/" + to + "/" + std::string(k_overview_file_name))) {
+        // A folder named like the parent but without `_overview.md`: what an older version
+        // left when it archived subtasks alone. The parent joins it, so they are its again.
+        std::vector<FileChange> merge = SC_TRY(support::merge_folder(root, from, to));
+        std::move(merge.begin(), merge.end(), std::back_inserter(plan.changes));
+        return plan;
+    }
     if (files::exists(root.path + "/" + to))
         return make_error(ErrorCode::already_exists, "cannot move " + location.id + ": " + to + " already exists",
                           Location {root.path + "/" + to, 0, {}}, "move or rename the existing one first");
@@ -283,7 +291,10 @@ Result<Changed<TaskRecord>> TaskService::complete(std::string_view id, std::stri
     UpdateRequest request;
     request.fields.status = "done";
     TaskLocation location = SC_TRY(m_tree.find_unique(id));
-    if (location.state != WorkflowState::archive)
+    // A subtask stays in its parent's folder: moved alone it would land in a folder without
+    // `_overview.md` and lose its parent and sequence, for us and for Scopecraft. It reaches
+    // the archive with its parent.
+    if (location.state != WorkflowState::archive && !location.is_subtask())
         request.move_to = Placement {WorkflowState::archive, std::move(archive_month)};
     Changed<TaskRecord> result = SC_TRY(update(id, request));
     result.change.operation = "task.complete";

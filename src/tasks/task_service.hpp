@@ -144,10 +144,13 @@ public:
     /// status: in_progress.
     Result<Changed<TaskRecord>> start(std::string_view id);
     /// status: done, then archived into `archive/<month>/` (the current local month when
-    /// empty). A task already in the archive only changes status.
+    /// empty). A task already in the archive only changes status, and so does a subtask: it
+    /// stays in its parent's folder, which moves when the parent is completed or archived.
     Result<Changed<TaskRecord>> complete(std::string_view id, std::string archive_month = {});
     /// Moves a task (a parent as one folder) between current/ and archive/; moving to where it
-    /// is already is an error. A subtask moved alone goes to `<target>/<parent-id>/`.
+    /// is already is an error. A subtask moved alone goes to `<target>/<parent-id>/`. A parent
+    /// whose target folder exists without `_overview.md` (subtasks an older version archived
+    /// alone) is merged into it, entry by entry.
     Result<Changed<TaskRecord>> move(std::string_view id, const Placement& target);
 
     /// A section's body ("" when absent); the name matches case-insensitively.

@@ -132,6 +132,56 @@ TEST_F(IdsAndLayout, TwinSubtasksAreRefusedByBareIdAndFoundWithTheirParent) {
     expect_replay_holds();
 }
 
+TEST_F(IdsAndLayout, ACompletedSubtaskStaysInItsParentsFolderAndTheParentTakesItsFolderAlong) {
+    ASSERT_EQ(m_sandbox.sc({"init"}).exit_code, 0);
+    ok({"parent", "create", "--title", "Release", "--subtask", "Build", "--subtask", "Ship"});
+    std::string parent = "release-" + m_month + "A";
+    auto subtasks = subtasks_of(ok({"task", "list", "--format", "json"}));
+    ASSERT_EQ(subtasks.size(), 2U);
+    const std::string& build = subtasks[0].second;
+
+    ok({"task", "complete", build});
+    std::string folder = m_sandbox.tasks_root() + "/current/" + parent;
+    EXPECT_NE(m_sandbox.read(folder + "/" + build + ".task.md").find("status: done"), std::string::npos);
+    EXPECT_FALSE(fs::exists(m_sandbox.tasks_root() + "/archive/" + m_year_month + "/" + parent));
+    auto shown = ok({"parent", "show", parent, "--format", "json"}).json();
+    EXPECT_EQ(shown.dump().find(build) != std::string::npos, true) << shown.dump();
+
+    ok({"task", "complete", parent});
+    std::string archived = m_sandbox.tasks_root() + "/archive/" + m_year_month + "/" + parent;
+    EXPECT_TRUE(fs::exists(archived + "/_overview.md"));
+    EXPECT_TRUE(fs::exists(archived + "/" + build + ".task.md"));
+    EXPECT_TRUE(fs::exists(archived + "/" + subtasks[1].second + ".task.md"));
+    EXPECT_FALSE(fs::exists(folder));
+    expect_replay_holds();
+}
+
+TEST_F(IdsAndLayout, CompletingAParentMergesThePartialFolderAnOlderVersionLeftInTheArchive) {
+    ASSERT_EQ(m_sandbox.sc({"init"}).exit_code, 0);
+    ok({"parent", "create", "--title", "Cleanup", "--subtask", "Delete dead code", "--subtask", "Prune branches"});
+    std::string parent = "cleanup-" + m_month + "A";
+    auto subtasks = subtasks_of(ok({"task", "list", "--format", "json"}));
+    ASSERT_EQ(subtasks.size(), 2U);
+    // What `sc task complete <subtask>` did before: the file alone, into a folder without
+    // `_overview.md`.
+    std::string partial = m_sandbox.tasks_root() + "/archive/" + m_year_month + "/" + parent;
+    fs::create_directories(partial);
+    std::string moved = subtasks[0].second + ".task.md";
+    fs::rename(m_sandbox.tasks_root() + "/current/" + parent + "/" + moved, partial + "/" + moved);
+
+    RunResult completed = m_sandbox.sc({"task", "complete", parent});
+    ASSERT_EQ(completed.exit_code, 0) << completed.err;
+    EXPECT_TRUE(fs::exists(partial + "/_overview.md"));
+    EXPECT_TRUE(fs::exists(partial + "/" + moved));
+    EXPECT_TRUE(fs::exists(partial + "/" + subtasks[1].second + ".task.md"));
+    EXPECT_FALSE(fs::exists(m_sandbox.tasks_root() + "/current/" + parent));
+    // Both subtasks are the parent's again.
+    auto shown = ok({"parent", "show", parent, "--format", "json"}).json().dump();
+    EXPECT_NE(shown.find(subtasks[0].second), std::string::npos) << shown;
+    EXPECT_NE(shown.find(subtasks[1].second), std::string::npos) << shown;
+    expect_replay_holds();
+}
+
 TEST_F(IdsAndLayout, ACurrentFolderThatIsAFileIsNamedAsSuchByListAndInit) {
     fs::create_directories(m_sandbox.tasks_root());
     m_sandbox.write(m_sandbox.tasks_root() + "/current", "not a folder\n");
