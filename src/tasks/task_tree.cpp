@@ -143,7 +143,7 @@ std::string ambiguity_hint(const std::vector<const TaskLocation*>& claimants) {
             qualified += (qualified.empty() ? "" : " or ") + name;
     }
     if (qualified.empty())
-        return "rename or remove all but one, then try again";
+        return "rename or remove all but one";
     return "name a subtask with its parent, e.g. " + qualified + "; or rename or remove all but one";
 }
 
@@ -310,7 +310,7 @@ Result<TreeScan> TaskTree::scan(LocationScope scope) const {
             all.diagnostics.push_back(
                 {Location {by_id[first]->path, 0, "id"},
                  "the id " + by_id[first]->id + " is claimed by " + std::to_string(last - first) + " files: " + paths,
-                 ambiguity_hint(claimants) + " (a lookup by the bare id takes the first)"});
+                 ambiguity_hint(claimants) + "; a lookup by the bare id takes the first"});
         }
         first = last;
     }
