@@ -182,6 +182,24 @@ TEST_F(IdsAndLayout, CompletingAParentMergesThePartialFolderAnOlderVersionLeftIn
     expect_replay_holds();
 }
 
+TEST_F(IdsAndLayout, ArchivingAParentWithParentMoveMergesThePartialFolderOfThatMonth) {
+    ASSERT_EQ(m_sandbox.sc({"init"}).exit_code, 0);
+    ok({"parent", "create", "--title", "Migrate", "--subtask", "Copy data"});
+    std::string parent = "migrate-" + m_month + "A";
+    auto subtasks = subtasks_of(ok({"task", "list", "--format", "json"}));
+    ASSERT_EQ(subtasks.size(), 1U);
+    std::string moved = subtasks[0].second + ".task.md";
+    std::string partial = m_sandbox.tasks_root() + "/archive/2025-03/" + parent;
+    fs::create_directories(partial);
+    fs::rename(m_sandbox.tasks_root() + "/current/" + parent + "/" + moved, partial + "/" + moved);
+
+    ok({"parent", "move", parent, "--to-archive", "--archive-date", "2025-03"});
+    EXPECT_TRUE(fs::exists(partial + "/_overview.md"));
+    EXPECT_TRUE(fs::exists(partial + "/" + moved));
+    EXPECT_EQ(ok({"task", "get", subtasks[0].second, "--format", "json"}).json()["metadata"]["parentTask"], parent);
+    expect_replay_holds();
+}
+
 TEST_F(IdsAndLayout, ACurrentFolderThatIsAFileIsNamedAsSuchByListAndInit) {
     fs::create_directories(m_sandbox.tasks_root());
     m_sandbox.write(m_sandbox.tasks_root() + "/current", "not a folder\n");
