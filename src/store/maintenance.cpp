@@ -199,6 +199,7 @@ std::string CheckReport::to_json() const {
                           {"torn_tails", torn_tails},
                           {"seq_problems", seq_problems},
                           {"index_problems", index_problems},
+                          {"missing_events", missing_events},
                           {"repaired", repaired},
                           {"lines_quarantined", lines_quarantined},
                           {"tails_quarantined", tails_quarantined},
@@ -318,9 +319,21 @@ Status run_check(const Layout& layout, bool repair, CheckReport& report) {
                       "seqs " + std::to_string(seqs[i - 1] + 1) + ".." + std::to_string(seqs[i] - 1) + " are absent");
         }
     }
+    // The head counts every acknowledged event: a head ahead of the segments means events were
+    // lost after they were stored (a segment emptied, cut or removed by hand). Said in a repair
+    // too, which rebuilds the index from what is left and so would otherwise hide the loss.
+    std::optional<HeadState> head = load_head(layout);
+    const uint64_t last_stored = seqs.empty() ? 0 : seqs.back();
+    if (head && head->seq > last_stored) {
+        report.missing_events += head->seq - last_stored;
+        std::string missing = std::to_string(last_stored + 1) + ".." + std::to_string(head->seq);
+        add_issue(report, "events_missing", "index/head", 0,
+                  "index/head records " + std::to_string(head->seq) + " acknowledged events but the segments " +
+                      (seqs.empty() ? std::string("hold none") : "end at seq " + std::to_string(last_stored)) +
+                      ": seqs " + missing + " are missing (a segment emptied, cut or removed by hand?)");
+    }
     if (repair)
         return {};  // the index is rebuilt after the lines are fixed
-    std::optional<HeadState> head = load_head(layout);
     if (!head) {
         if (!seqs.empty()) {
             ++report.index_problems;
@@ -328,7 +341,7 @@ Status run_check(const Layout& layout, bool repair, CheckReport& report) {
         }
         return {};
     }
-    if (!seqs.empty() && head->seq != seqs.back()) {
+    if (!seqs.empty() && head->seq < seqs.back()) {  // behind: a writer died before updating it
         ++report.index_problems;
         add_issue(
             report, "index_head", "index/head", 0,

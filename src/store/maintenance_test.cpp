@@ -68,6 +68,57 @@ TEST(Check, ReportsATornTailFoundUnderTheLockAndRepairsIt) {
     EXPECT_EQ(next->seq, 5u);
 }
 
+TEST(Check, ReportsAcknowledgedEventsMissingWhenASegmentIsEmptiedByHand) {
+    TempDir dir;
+    {
+        auto store = Store::open(dir.path());
+        ASSERT_TRUE(store->append(std::vector<NewEvent>(5, make_event("s", "T"))).ok());
+    }
+    auto segments = Layout(dir.path()).list_all_segments(Signal::events);
+    ASSERT_TRUE(segments.ok() && segments->size() == 1u);
+    std::string path = Layout(dir.path()).path(segments->front().relative_path());
+    ASSERT_EQ(::truncate(path.c_str(), 0), 0);  // index/head still records 5 events
+    auto report = check(dir.path());
+    ASSERT_TRUE(report.ok());
+    EXPECT_FALSE(report->clean());
+    EXPECT_EQ(report->missing_events, 5u);
+    ASSERT_EQ(report->issues.size(), 1u);
+    EXPECT_EQ(report->issues.front().kind, "events_missing");
+    EXPECT_EQ(report->issues.front().where, "index/head");
+    EXPECT_EQ(report->issues.front().detail,
+              "index/head records 5 acknowledged events but the segments hold none: seqs 1..5 are missing "
+              "(a segment emptied, cut or removed by hand?)");
+    EXPECT_EQ(nlohmann::json::parse(report->to_json())["missing_events"], 5);
+    // A repair rebuilds the index from what is left, and says what was lost while doing it.
+    auto repaired = check(dir.path(), CheckMode::repair);
+    ASSERT_TRUE(repaired.ok());
+    EXPECT_EQ(repaired->missing_events, 5u);
+}
+
+TEST(Check, ReportsTheEventsMissingAtTheEndWhenTheLastSegmentIsCut) {
+    TempDir dir;
+    FixedClock clock(k_start);
+    StoreOptions options;
+    options.clock = &clock;
+    {
+        auto store = Store::open(dir.path(), options);
+        ASSERT_TRUE(store->append(std::vector<NewEvent>(3, make_event("s", "T"))).ok());
+        clock.advance(std::chrono::hours(24));  // a second day, a second segment
+        ASSERT_TRUE(store->append(std::vector<NewEvent>(4, make_event("s", "T"))).ok());
+    }
+    auto segments = Layout(dir.path()).list_all_segments(Signal::events);
+    ASSERT_TRUE(segments.ok() && segments->size() == 2u);
+    ASSERT_EQ(::truncate(Layout(dir.path()).path(segments->back().relative_path()).c_str(), 0), 0);
+    auto report = check(dir.path());
+    ASSERT_TRUE(report.ok());
+    EXPECT_EQ(report->missing_events, 4u);
+    ASSERT_FALSE(report->issues.empty());
+    EXPECT_EQ(report->issues.front().kind, "events_missing");
+    EXPECT_EQ(report->issues.front().detail,
+              "index/head records 7 acknowledged events but the segments end at seq 3: seqs 4..7 are missing "
+              "(a segment emptied, cut or removed by hand?)");
+}
+
 TEST(Check, FindsAStreamIndexThatDisagrees) {
     TempDir dir;
     auto store = Store::open(dir.path());
