@@ -122,14 +122,54 @@ TEST_F(Telemetry, StatsCountTasksCreatedAndCompletedPerHour) {
 }
 
 TEST_F(Telemetry, FollowPrintsEventsAsTheyAreAppended) {
-    std::string script = std::string(SC_BINARY) + " events follow --count 1 --timeout 20 --format json > " +
-                         m_sandbox.root() + "/followed & sleep 1; " + SC_BINARY +
-                         " task create --title Followed >/dev/null; wait";
+    // `follow` shows only what arrives after it started, so the test first waits for a sign that
+    // it is reading: a probe event it prints (probes are repeated until one is printed, since a
+    // probe appended before its first read is rightly not shown). Then one more task is created,
+    // and that event must follow. SIGTERM stops the follower, which must then exit 0.
+    std::string sc = SC_BINARY;
+    std::string followed = m_sandbox.root() + "/followed";
+    std::string script =
+        sc + " events follow --timeout 60 --format json > " + followed + " & follower=$!\n" +
+        "tries=0\n"
+        "until [ -s " +
+        followed +
+        " ]; do\n"
+        "  tries=$((tries + 1))\n"
+        "  if [ $tries -gt 100 ]; then echo 'follow printed no probe' >&2; kill $follower; exit 1; fi\n"
+        "  " +
+        sc +
+        " task create --title Probe >/dev/null || exit 1\n"
+        "  sleep 0.1\n"
+        "done\n" +
+        sc +
+        " task create --title Followed >/dev/null || exit 1\n"
+        "tries=0\n"
+        "until grep -q '\"taskId\":\"" +
+        id("followed") + "\"' " + followed +
+        "; do\n"
+        "  tries=$((tries + 1))\n"
+        "  if [ $tries -gt 200 ]; then echo 'follow did not print the event' >&2; kill $follower; exit 1; fi\n"
+        "  sleep 0.05\n"
+        "done\n"
+        "kill -TERM $follower\n"
+        "wait $follower\n";
     RunResult run = m_sandbox.run({"bash", "-c", script});
     ASSERT_EQ(run.exit_code, 0) << run.err;
-    std::string followed = m_sandbox.read(m_sandbox.root() + "/followed");
-    auto event = nlohmann::json::parse(followed.substr(0, followed.find('\n')));
-    EXPECT_EQ(event["type"], "TaskCreated");
+    std::string lines = m_sandbox.read(followed);
+    ASSERT_FALSE(lines.empty());
+    ASSERT_EQ(lines.back(), '\n') << lines;
+    size_t last_start = lines.rfind('\n', lines.size() - 2);
+    last_start = last_start == std::string::npos ? 0 : last_start + 1;
+    auto last = nlohmann::json::parse(lines.substr(last_start));
+    EXPECT_EQ(last["type"], "TaskCreated") << lines;
+    EXPECT_EQ(last["data"]["taskId"], id("followed")) << lines;
+    for (size_t at = 0; at < last_start;) {  // before it, only the probes
+        size_t end = lines.find('\n', at);
+        auto probe = nlohmann::json::parse(lines.substr(at, end - at));
+        EXPECT_EQ(probe["type"], "TaskCreated") << lines;
+        EXPECT_EQ(probe["data"]["taskId"].get<std::string>().rfind("probe-", 0), 0U) << lines;
+        at = end + 1;
+    }
 }
 
 TEST_F(Telemetry, ExportAndFollowWriteOnlyJsonLinesEvenWithFormatJson) {
