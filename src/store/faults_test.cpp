@@ -135,6 +135,39 @@ TEST(Faults, FullDiskFailsTheAppendAndDamagesNothing) {
     EXPECT_EQ(stats.corrupt + stats.incomplete_tail, 0u);
 }
 
+TEST(Faults, FullDiskDuringAnIndexRebuildNamesTheIndexAndLeavesNoHalfBuiltFolder) {
+    TempDir dir;
+    TmpfsMount disk(dir.path("disk"), "size=256k");
+    if (!disk.mounted())
+        SC_SKIP_OR_FAIL("cannot mount a small tmpfs here (needs root or CAP_SYS_ADMIN)");
+    std::string root = dir.path("disk/store");
+    {
+        auto store = Store::open(root);
+        std::vector<NewEvent> batch;
+        for (int i = 0; i < 40; ++i)
+            batch.push_back(make_event("stream-" + std::to_string(i), "T"));
+        ASSERT_TRUE(store->append(batch).ok());
+    }
+    std::filesystem::remove_all(root + "/index");  // the next writer rebuilds it, a file per stream
+    {
+        std::ofstream filler(dir.path("disk/filler"), std::ios::binary);  // then the disk fills up
+        std::string page(4096, 'x');
+        for (int i = 0; i < 1000 && filler.write(page.data(), static_cast<std::streamsize>(page.size())); ++i)
+            filler.flush();
+    }
+    auto store = Store::open(root);
+    ASSERT_TRUE(store.ok());
+    Status stored = store->append_signals(Signal::traces, {R"({"resourceSpans":[]})"});
+    ASSERT_FALSE(stored.ok()) << "the disk should be full";
+    EXPECT_EQ(stored.error().code, ErrorCode::io);
+    EXPECT_EQ(stored.error().message.rfind("rebuilding the store index: ", 0), 0U) << stored.error().describe();
+    EXPECT_NE(stored.error().where.file.find("/index/"), std::string::npos) << stored.error().describe();
+    EXPECT_EQ(stored.error().hint, "free some disk space and try again");
+    for (const auto& entry : std::filesystem::directory_iterator(root + "/index"))
+        EXPECT_EQ(entry.path().filename().string().find("streams.new"), std::string::npos)
+            << entry.path() << " was left behind";
+}
+
 TEST(Faults, ReadOnlyStoreFailsTheAppendWithAReason) {
     TempDir dir;
     TmpfsMount disk(dir.path("disk"), "size=1m");

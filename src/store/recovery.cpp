@@ -318,6 +318,18 @@ static void remove_flat_folder(const std::string& folder) {
 }
 
 Status Store::Impl::rebuild() {
+    Status rebuilt = rebuild_index_files();
+    if (rebuilt.ok())
+        return rebuilt;
+    // A failure (a full disk) names the index, whatever the caller was storing when it found
+    // the index in need of a rebuild, and leaves no half-built folder behind in index/.
+    remove_flat_folder(layout.index_folder() + "/streams.new-" + std::to_string(pid));
+    Error error = std::move(rebuilt).error();
+    error.message = "rebuilding the store index: " + error.message;
+    return error;
+}
+
+Status Store::Impl::rebuild_index_files() {
     ++counters.index_rebuilds;
     close_index();
     for (Signal signal : k_all_signals)
