@@ -16,8 +16,10 @@ printf '%s\n' "$expected" | while read -r name seeds_below; do
   ninja -C build/fuzz -t query "$name" >/dev/null 2>&1 ||
     { echo "fuzz: expected fuzzer $name is not a target of the build (fuzz/*.cmake no longer defines it)" >&2; exit 1; }
   seeds="tests/fuzz-corpus/$seeds_below"
-  [ -n "$seeds_below" ] && [ -d "$seeds" ] && [ -n "$(ls -A "$seeds")" ] ||
-    { echo "fuzz: $name has no seed corpus at $seeds (tests/expected-suites.txt names it)" >&2; exit 1; }
+  if [ -z "$seeds_below" ] || [ ! -d "$seeds" ] || [ -z "$(ls -A "$seeds")" ]; then
+    echo "fuzz: $name has no seed corpus at $seeds (tests/expected-suites.txt names it)" >&2
+    exit 1
+  fi
 done
 # shellcheck disable=SC2086
 ninja -C build/fuzz -j"$(nproc)" $targets
