@@ -269,6 +269,25 @@ TEST_F(Telemetry, CheckFindsACorruptLineAndRepairQuarantinesIt) {
     EXPECT_GE(status["events"].get<int>(), 2);
 }
 
+TEST_F(Telemetry, CheckReportsAcknowledgedEventsMissingFromASegmentEmptiedByHand) {
+    ok({"task", "create", "--title", "Stored"});
+    ok({"task", "start", id("stored")});  // with init: 3 events, all in today's segment
+    std::string segment;
+    for (const auto& entry : fs::recursive_directory_iterator(m_sandbox.root() + "/telemetry/events"))
+        if (entry.is_regular_file())
+            segment = entry.path().string();
+    ASSERT_FALSE(segment.empty());
+    m_sandbox.write(segment, "");
+    RunResult checked = m_sandbox.sc({"telemetry", "check", "--no-telemetry"});
+    EXPECT_EQ(checked.exit_code, 5) << checked.out << checked.err;
+    EXPECT_NE(checked.out.find(", 3 acknowledged events missing\n"), std::string::npos) << checked.out;
+    EXPECT_NE(checked.out.find("  events_missing index/head @0: index/head records 3 acknowledged events but the "
+                               "segments hold none: seqs 1..3 are missing (a segment emptied, cut or removed by "
+                               "hand?)\n"),
+              std::string::npos)
+        << checked.out;
+}
+
 TEST_F(Telemetry, ConfigShowsEachValueAndWhereItCameFrom) {
     m_sandbox.set_env("OTEL_TRACES_SAMPLER", "always_off");
     auto rows = ok({"telemetry", "config", "--format", "json"}).json();
