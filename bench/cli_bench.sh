@@ -19,14 +19,14 @@ encode() { printf '%s' "$1" | tr '/' '\n' | sed '/^$/d' | sed 's/[^a-zA-Z0-9-]/_
 median_ms() { # hyperfine JSON -> median in ms
   sed -n 's/.*"median": *\([0-9.e-]*\).*/\1/p' "$1" | head -1 | awk '{printf "%.2f", $1 * 1000}'
 }
+# hyperfine's errors (a command that fails, exits non-zero) stay on stderr and stop the script.
 time_command() { # label, command -> prints "label: median ms"
-  hyperfine -N --warmup 5 --runs "${RUNS:-40}" --export-json "$work/h.json" "$2" >/dev/null 2>&1 ||
-    hyperfine --warmup 5 --runs "${RUNS:-40}" --export-json "$work/h.json" "$2" >/dev/null
+  hyperfine -N --style none --warmup 5 --runs "${RUNS:-40}" --export-json "$work/h.json" "$2" >/dev/null
   printf '  %-44s %8s ms\n' "$1" "$(median_ms "$work/h.json")"
 }
 
 floors=$(dirname "$generator")  # floor_read_files and floor_page_faults are built beside it
-median_of() { hyperfine -N --warmup 5 --runs "${RUNS:-40}" --export-json "$work/h.json" "$1" >/dev/null 2>&1
+median_of() { hyperfine -N --style none --warmup 5 --runs "${RUNS:-40}" --export-json "$work/h.json" "$1" >/dev/null
               median_ms "$work/h.json"; }
 
 echo "== the floors on this machine: process start, page faults"
@@ -83,7 +83,7 @@ if command -v valgrind >/dev/null 2>&1; then
       'BEGIN { printf "  %-28s off %10d  compiled out %10d  (%+.2f%%)\n", c, a, b, (a - b) * 100.0 / b }'
   done
   echo "== instructions (callgrind) and system calls: telemetry on vs off"
-  calls() { strace -f -c -o "$work/calls" "$@" >/dev/null 2>&1 && awk '/total/ { print $4 }' "$work/calls"; }
+  calls() { strace -f -c -o "$work/calls" "$@" >/dev/null && awk '/total/ { print $4 }' "$work/calls"; }
   for command in "task list" "task create --title Counted"; do
     # shellcheck disable=SC2086
     on=$(use_project on; instructions "$sc" $command --quiet)

@@ -17,6 +17,7 @@ import os
 import re
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 
@@ -47,15 +48,27 @@ def main():
             environment["OTEL_SDK_DISABLED"] = "true"
         environments[variant], projects[variant] = environment, project
     null = os.open(os.devnull, os.O_WRONLY)
+    # stderr goes to a file, rewound before each run: a failing command stops the measurement
+    # with what it said, instead of being timed as if it had worked.
+    errors = os.open(f"{work}/stderr", os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
 
     def run(variant):
         os.chdir(projects[variant])
         sc = binaries[variant[0]]
+        os.ftruncate(errors, 0)
+        os.lseek(errors, 0, os.SEEK_SET)
         started = time.perf_counter()
         pid = os.posix_spawn(sc, [sc] + options.args, environments[variant],
-                             file_actions=[(os.POSIX_SPAWN_DUP2, null, 1), (os.POSIX_SPAWN_DUP2, null, 2)])
-        os.waitpid(pid, 0)
-        return (time.perf_counter() - started) * 1000
+                             file_actions=[(os.POSIX_SPAWN_DUP2, null, 1), (os.POSIX_SPAWN_DUP2, errors, 2)])
+        _, status = os.waitpid(pid, 0)
+        elapsed = (time.perf_counter() - started) * 1000
+        code = os.waitstatus_to_exitcode(status)
+        if code != 0:
+            os.lseek(errors, 0, os.SEEK_SET)
+            said = os.read(errors, 4096).decode(errors="replace")
+            sys.exit(f"on_off.py: {sc} {' '.join(options.args)} (telemetry {variant[1]}) exited with {code}:\n{said}"
+                     f"(its project: {projects[variant]})")
+        return elapsed
 
     for _ in range(3):  # warm-up
         for variant in variants:

@@ -3,7 +3,8 @@
 #   whole commands: make bench, or bench/cli_bench.sh (see docs/performance.md)
 add_executable(tasks_bench ${CMAKE_CURRENT_SOURCE_DIR}/tasks_bench.cpp)
 target_include_directories(tasks_bench PRIVATE ${PROJECT_SOURCE_DIR})
-target_link_libraries(tasks_bench PRIVATE sc_tasks benchmark::benchmark sc_warnings)
+# sc_cli for TaskListJsonWriter: BM_ListCurrentAsJson times the code `sc task list --format json` runs.
+target_link_libraries(tasks_bench PRIVATE sc_tasks sc_cli benchmark::benchmark sc_warnings)
 
 add_executable(gen_task_tree ${CMAKE_CURRENT_SOURCE_DIR}/gen_task_tree.cpp)
 target_include_directories(gen_task_tree PRIVATE ${PROJECT_SOURCE_DIR})

@@ -10,6 +10,7 @@
 #include <map>
 
 #include "bench/task_tree_generator.hpp"
+#include "cli/json_writer.hpp"
 #include "tasks/task_service.hpp"
 
 namespace {
@@ -51,30 +52,57 @@ sc::tasks::TaskService service_for(int count) {
     return sc::tasks::TaskService(sc::tasks::TaskTree({sc::tasks::TreeKind::store, g_trees.root(count)}), g_clock);
 }
 
-/// `sc task list` minus process start and JSON printing: scan, read, parse every current task.
+/// The reading part of `sc task list` as the command runs it (`TaskService::visit`, every format):
+/// scan, read and parse every current task, one at a time, none kept. No process start, no
+/// output. The task count is checked, so a listing that finds nothing cannot pass as fast.
 void BM_ListCurrent(benchmark::State& state) {
-    sc::tasks::TaskService service = service_for(static_cast<int>(state.range(0)));
+    const int count = static_cast<int>(state.range(0));
+    sc::tasks::TaskService service = service_for(count);
     size_t listed = 0;
     for (auto _ : state) {
-        auto result = service.list({});
-        listed = result->tasks.size();
-        benchmark::DoNotOptimize(result);
+        listed = 0;
+        auto visited = service.visit({}, [&listed](sc::tasks::TaskRecord&& record) {
+            benchmark::DoNotOptimize(record);
+            ++listed;
+        });
+        if (!visited.ok() || listed == 0) {
+            state.SkipWithError("the listing failed or found no task");
+            break;
+        }
     }
     state.counters["tasks"] = static_cast<double>(listed);
 }
 BENCHMARK(BM_ListCurrent)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
 
-/// The same plus rendering Scopecraft's JSON for each task, as `--format json` will.
+/// `sc task list --format json` as the command runs it, minus process start and the write to
+/// stdout: `visit` handing each task to `cli::TaskListJsonWriter`, whose 64 KiB pieces are
+/// counted here instead of written. The output is checked to be the JSON array of the tasks.
 void BM_ListCurrentAsJson(benchmark::State& state) {
     sc::tasks::TaskService service = service_for(static_cast<int>(state.range(0)));
+    size_t bytes = 0;
     for (auto _ : state) {
-        auto result = service.list({});
-        nlohmann::ordered_json json = nlohmann::ordered_json::array();
-        for (const auto& record : result->tasks)
-            json.push_back(record.to_json());
-        std::string text = json.dump(2);
-        benchmark::DoNotOptimize(text);
+        bytes = 0;
+        char first = 0;
+        char last = 0;
+        sc::cli::TaskListJsonWriter writer([&](std::string_view piece) {
+            if (bytes == 0 && !piece.empty())
+                first = piece.front();
+            if (!piece.empty())
+                last = piece.back();
+            bytes += piece.size();
+        });
+        size_t listed = 0;
+        auto visited = service.visit({}, [&](sc::tasks::TaskRecord&& record) {
+            writer.add(record);
+            ++listed;
+        });
+        writer.finish();
+        if (!visited.ok() || listed == 0 || first != '[' || last != '\n' || bytes < listed * 100) {
+            state.SkipWithError("the listing failed or did not write a JSON array of its tasks");
+            break;
+        }
     }
+    state.counters["bytes"] = static_cast<double>(bytes);
 }
 BENCHMARK(BM_ListCurrentAsJson)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
 

@@ -41,7 +41,10 @@ TEST(Render, MinimalPrintsIdAndTitleLikeScopecraft) {
 TEST(Render, JsonReplacesInvalidUtf8InsteadOfFailing) {
     Json data = {{"title", std::string("bad \xff byte")}};
     std::string text = render({data, View::message, ""}, {OutputFormat::json, false, 100});
-    EXPECT_NE(text.find("bad"), std::string::npos);
+    // The output must stay valid JSON (nlohmann's parser rejects invalid UTF-8) and keep the
+    // rest of the string, with U+FFFD where the bad byte was.
+    ASSERT_TRUE(Json::accept(text)) << text;
+    EXPECT_EQ(Json::parse(text)["title"], "bad \xEF\xBF\xBD byte") << text;
 }
 
 TEST(Render, WideCharactersCountTwoColumns) {

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <fstream>
 
 #include <gtest/gtest.h>
@@ -16,6 +17,7 @@
 #include "store/reader.hpp"
 #include "store/segment_file.hpp"
 #include "store/test_support.hpp"
+#include "util/test_requirements.hpp"
 
 namespace sc::store {
 namespace {
@@ -108,7 +110,9 @@ TEST(Faults, FullDiskFailsTheAppendAndDamagesNothing) {
     TempDir dir;
     TmpfsMount disk(dir.path("disk"), "size=64k");
     if (!disk.mounted())
-        GTEST_SKIP() << "cannot mount a small tmpfs here; the file-size-limit test covers this";
+        SC_SKIP_OR_FAIL(
+            "cannot mount a small tmpfs here (needs root or CAP_SYS_ADMIN); the file-size-limit test "
+            "covers part of this");
     std::string root = dir.path("disk/store");
     auto store = Store::open(root);
     append_many(*store, 20);
@@ -131,11 +135,44 @@ TEST(Faults, FullDiskFailsTheAppendAndDamagesNothing) {
     EXPECT_EQ(stats.corrupt + stats.incomplete_tail, 0u);
 }
 
+TEST(Faults, FullDiskDuringAnIndexRebuildNamesTheIndexAndLeavesNoHalfBuiltFolder) {
+    TempDir dir;
+    TmpfsMount disk(dir.path("disk"), "size=256k");
+    if (!disk.mounted())
+        SC_SKIP_OR_FAIL("cannot mount a small tmpfs here (needs root or CAP_SYS_ADMIN)");
+    std::string root = dir.path("disk/store");
+    {
+        auto store = Store::open(root);
+        std::vector<NewEvent> batch;
+        for (int i = 0; i < 40; ++i)
+            batch.push_back(make_event("stream-" + std::to_string(i), "T"));
+        ASSERT_TRUE(store->append(batch).ok());
+    }
+    std::filesystem::remove_all(root + "/index");  // the next writer rebuilds it, a file per stream
+    {
+        std::ofstream filler(dir.path("disk/filler"), std::ios::binary);  // then the disk fills up
+        std::string page(4096, 'x');
+        for (int i = 0; i < 1000 && filler.write(page.data(), static_cast<std::streamsize>(page.size())); ++i)
+            filler.flush();
+    }
+    auto store = Store::open(root);
+    ASSERT_TRUE(store.ok());
+    Status stored = store->append_signals(Signal::traces, {R"({"resourceSpans":[]})"});
+    ASSERT_FALSE(stored.ok()) << "the disk should be full";
+    EXPECT_EQ(stored.error().code, ErrorCode::io);
+    EXPECT_EQ(stored.error().message.rfind("rebuilding the store index: ", 0), 0U) << stored.error().describe();
+    EXPECT_NE(stored.error().where.file.find("/index/"), std::string::npos) << stored.error().describe();
+    EXPECT_EQ(stored.error().hint, "free some disk space and try again");
+    for (const auto& entry : std::filesystem::directory_iterator(root + "/index"))
+        EXPECT_EQ(entry.path().filename().string().find("streams.new"), std::string::npos)
+            << entry.path() << " was left behind";
+}
+
 TEST(Faults, ReadOnlyStoreFailsTheAppendWithAReason) {
     TempDir dir;
     TmpfsMount disk(dir.path("disk"), "size=1m");
     if (!disk.mounted())
-        GTEST_SKIP() << "cannot mount a tmpfs here";
+        SC_SKIP_OR_FAIL("cannot mount a tmpfs here (needs root or CAP_SYS_ADMIN)");
     std::string root = dir.path("disk/store");
     {
         auto store = Store::open(root);
@@ -161,13 +198,21 @@ TEST(Faults, UnwritableStoreFailsTheAppend) {
             return 3;
         if (::geteuid() != 0)
             ::chmod(dir.path().c_str(), 0500);
+        // Opening takes no lock and writes nothing: it must succeed, and the append fail.
         auto child_store = Store::open(dir.path());
         if (!child_store.ok())
-            return 0;
+            return 4;
         auto result = child_store->append(make_event("s", "T"));
-        return !result.ok() && result.error().code == ErrorCode::io ? 0 : 1;
+        if (result.ok())
+            return 1;
+        std::fprintf(stderr, "append refused: %s\n", result.error().describe().c_str());
+        return result.error().code == ErrorCode::io &&
+                       result.error().hint == "check the permissions of the file and its folder"
+                   ? 0
+                   : 2;
     });
-    EXPECT_EQ(child_status, 0);
+    EXPECT_EQ(child_status, 0) << "3: could not drop root, 4: the open failed, 1: the append succeeded, 2: the "
+                                  "error was not an io error with a permissions hint";
     Reader reader(dir.path());
     EXPECT_EQ(collect(reader).size(), 3u);
 }

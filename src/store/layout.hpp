@@ -29,6 +29,10 @@ bool parse_signal(std::string_view name, Signal& signal);
 /// Folders are created 0700 and files 0600: telemetry may hold private details.
 inline constexpr unsigned k_folder_mode = 0700;
 inline constexpr unsigned k_file_mode = 0600;
+/// In quarantine/: one line per loss a writer found and rebuilt past, "lost FIRST LAST SEGMENT
+/// FOUND_BYTES HEAD_BYTES" (seqs FIRST..LAST were acknowledged in index/head and are gone);
+/// reported by `telemetry check`, filed away (renamed) by a repair.
+inline constexpr std::string_view k_lost_events_file = "lost-events.txt";
 
 /// A UTC day as a count of days since 1970-01-01.
 using Day = int32_t;

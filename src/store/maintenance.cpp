@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include <simdjson.h>
 #include <nlohmann/json.hpp>
@@ -199,6 +200,7 @@ std::string CheckReport::to_json() const {
                           {"torn_tails", torn_tails},
                           {"seq_problems", seq_problems},
                           {"index_problems", index_problems},
+                          {"missing_events", missing_events},
                           {"repaired", repaired},
                           {"lines_quarantined", lines_quarantined},
                           {"tails_quarantined", tails_quarantined},
@@ -253,6 +255,32 @@ Status quarantine_lines(const Layout& layout, const SegmentFile& segment, const 
         return files::write_atomic(path, packed, files::Durability::sync, k_file_mode);
     }
     return files::write_atomic(path, kept, files::Durability::sync, k_file_mode);
+}
+
+// Losses a writer found and rebuilt the index past (recovery.cpp leaves one line each in
+// quarantine/lost-events.txt): the head no longer counts those events, so only the note says
+// they were acknowledged. A repair reports them once more and renames the note, kept.
+void report_lost_notes(const Layout& layout, bool repair, CheckReport& report) {
+    std::string path = layout.quarantine_folder() + "/" + std::string(k_lost_events_file);
+    Result<std::string> notes = files::read(path);
+    if (!notes.ok())
+        return;
+    std::istringstream lines(*notes);
+    std::string word, segment;
+    uint64_t first = 0, last = 0, found = 0, counted = 0;
+    while (lines >> word >> first >> last >> segment >> found >> counted) {
+        if (word != "lost" || last < first)
+            continue;
+        report.missing_events += last - first + 1;
+        add_issue(report, "events_missing", "quarantine/" + std::string(k_lost_events_file), 0,
+                  "seqs " + std::to_string(first) + ".." + std::to_string(last) +
+                      ", acknowledged in index/head, were missing from " + segment + " (" + std::to_string(found) +
+                      " of " + std::to_string(counted) + " bytes left) when a writer rebuilt the index");
+    }
+    if (repair) {
+        std::string kept = path + ".reported-" + std::to_string(SystemClock().now_unix_nanos() / 1'000'000'000);
+        (void)::rename(path.c_str(), kept.c_str());
+    }
 }
 
 Status run_check(const Layout& layout, bool repair, CheckReport& report) {
@@ -318,9 +346,22 @@ Status run_check(const Layout& layout, bool repair, CheckReport& report) {
                       "seqs " + std::to_string(seqs[i - 1] + 1) + ".." + std::to_string(seqs[i] - 1) + " are absent");
         }
     }
+    // The head counts every acknowledged event: a head ahead of the segments means events were
+    // lost after they were stored (a segment emptied, cut or removed by hand). Said in a repair
+    // too, which rebuilds the index from what is left and so would otherwise hide the loss.
+    std::optional<HeadState> head = load_head(layout);
+    const uint64_t last_stored = seqs.empty() ? 0 : seqs.back();
+    if (head && head->seq > last_stored) {
+        report.missing_events += head->seq - last_stored;
+        std::string missing = std::to_string(last_stored + 1) + ".." + std::to_string(head->seq);
+        add_issue(report, "events_missing", "index/head", 0,
+                  "index/head records " + std::to_string(head->seq) + " acknowledged events but the segments " +
+                      (seqs.empty() ? std::string("hold none") : "end at seq " + std::to_string(last_stored)) +
+                      ": seqs " + missing + " are missing (a segment emptied, cut or removed by hand?)");
+    }
+    report_lost_notes(layout, repair, report);
     if (repair)
         return {};  // the index is rebuilt after the lines are fixed
-    std::optional<HeadState> head = load_head(layout);
     if (!head) {
         if (!seqs.empty()) {
             ++report.index_problems;
@@ -328,7 +369,7 @@ Status run_check(const Layout& layout, bool repair, CheckReport& report) {
         }
         return {};
     }
-    if (!seqs.empty() && head->seq != seqs.back()) {
+    if (!seqs.empty() && head->seq < seqs.back()) {  // behind: a writer died before updating it
         ++report.index_problems;
         add_issue(
             report, "index_head", "index/head", 0,

@@ -45,7 +45,7 @@ struct StatusReport {
 Result<StatusReport> status(const std::string& root);
 
 struct CheckIssue {
-    std::string kind;  // corrupt_line, torn_tail, incomplete_tail, seq_gap, seq_duplicate, index_*
+    std::string kind;  // corrupt_line, torn_tail, incomplete_tail, seq_gap, seq_duplicate, events_missing, index_*
     std::string where;
     uint64_t offset = 0;
     std::string detail;
@@ -58,6 +58,10 @@ struct CheckReport {
     uint64_t torn_tails = 0;
     uint64_t seq_problems = 0;
     uint64_t index_problems = 0;
+    /// Events index/head acknowledged that no segment holds (after the last stored seq): a
+    /// segment emptied, cut or removed by hand. Reported by a repair too, which cannot bring
+    /// them back and rebuilds the index without them.
+    uint64_t missing_events = 0;
     std::vector<CheckIssue> issues;  // the first k_max_issues
     // Filled by a repair:
     bool repaired = false;
@@ -67,7 +71,7 @@ struct CheckReport {
 
     static constexpr size_t k_max_issues = 200;
     [[nodiscard]] bool clean() const {
-        return corrupt_lines == 0 && torn_tails == 0 && seq_problems == 0 && index_problems == 0;
+        return corrupt_lines == 0 && torn_tails == 0 && seq_problems == 0 && index_problems == 0 && missing_events == 0;
     }
     [[nodiscard]] std::string to_json() const;
 };

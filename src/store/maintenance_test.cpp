@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
@@ -66,6 +67,93 @@ TEST(Check, ReportsATornTailFoundUnderTheLockAndRepairsIt) {
     auto next = store->append(make_event("s", "T"));  // the writer copes with the rewritten files
     ASSERT_TRUE(next.ok()) << next.error().describe();
     EXPECT_EQ(next->seq, 5u);
+}
+
+TEST(Check, ReportsAcknowledgedEventsMissingWhenASegmentIsEmptiedByHand) {
+    TempDir dir;
+    {
+        auto store = Store::open(dir.path());
+        ASSERT_TRUE(store->append(std::vector<NewEvent>(5, make_event("s", "T"))).ok());
+    }
+    auto segments = Layout(dir.path()).list_all_segments(Signal::events);
+    ASSERT_TRUE(segments.ok() && segments->size() == 1u);
+    std::string path = Layout(dir.path()).path(segments->front().relative_path());
+    ASSERT_EQ(::truncate(path.c_str(), 0), 0);  // index/head still records 5 events
+    auto report = check(dir.path());
+    ASSERT_TRUE(report.ok());
+    EXPECT_FALSE(report->clean());
+    EXPECT_EQ(report->missing_events, 5u);
+    ASSERT_EQ(report->issues.size(), 1u);
+    EXPECT_EQ(report->issues.front().kind, "events_missing");
+    EXPECT_EQ(report->issues.front().where, "index/head");
+    EXPECT_EQ(report->issues.front().detail,
+              "index/head records 5 acknowledged events but the segments hold none: seqs 1..5 are missing "
+              "(a segment emptied, cut or removed by hand?)");
+    EXPECT_EQ(nlohmann::json::parse(report->to_json())["missing_events"], 5);
+    // A repair rebuilds the index from what is left, and says what was lost while doing it.
+    auto repaired = check(dir.path(), CheckMode::repair);
+    ASSERT_TRUE(repaired.ok());
+    EXPECT_EQ(repaired->missing_events, 5u);
+}
+
+TEST(Check, StillReportsTheMissingEventsAfterTheNextWriterRebuiltTheIndex) {
+    TempDir dir;
+    {
+        auto store = Store::open(dir.path());
+        ASSERT_TRUE(store->append(std::vector<NewEvent>(5, make_event("s", "T"))).ok());
+    }
+    auto segments = Layout(dir.path()).list_all_segments(Signal::events);
+    ASSERT_TRUE(segments.ok() && segments->size() == 1u);
+    std::string relative = segments->front().relative_path();
+    uint64_t bytes = std::filesystem::file_size(Layout(dir.path()).path(relative));
+    ASSERT_EQ(::truncate(Layout(dir.path()).path(relative).c_str(), 0), 0);
+    {
+        // The next writer finds the segment shorter than the head and rebuilds the index from
+        // what is left; it leaves a note, so the loss is not forgotten with the old head.
+        auto store = Store::open(dir.path());
+        ASSERT_TRUE(store->append(make_event("s", "T")).ok());
+    }
+    auto report = check(dir.path());
+    ASSERT_TRUE(report.ok());
+    EXPECT_FALSE(report->clean());
+    EXPECT_EQ(report->missing_events, 5u);
+    ASSERT_FALSE(report->issues.empty());
+    EXPECT_EQ(report->issues.front().kind, "events_missing");
+    EXPECT_EQ(report->issues.front().where, "quarantine/lost-events.txt");
+    EXPECT_EQ(report->issues.front().detail, "seqs 1..5, acknowledged in index/head, were missing from " + relative +
+                                                 " (0 of " + std::to_string(bytes) +
+                                                 " bytes left) when a writer rebuilt the index");
+    // A repair reports it once more and files the note away; the store is then clean.
+    auto repaired = check(dir.path(), CheckMode::repair);
+    ASSERT_TRUE(repaired.ok());
+    EXPECT_EQ(repaired->missing_events, 5u);
+    auto after = check(dir.path());
+    ASSERT_TRUE(after.ok());
+    EXPECT_TRUE(after->clean()) << after->to_json();
+}
+
+TEST(Check, ReportsTheEventsMissingAtTheEndWhenTheLastSegmentIsCut) {
+    TempDir dir;
+    FixedClock clock(k_start);
+    StoreOptions options;
+    options.clock = &clock;
+    {
+        auto store = Store::open(dir.path(), options);
+        ASSERT_TRUE(store->append(std::vector<NewEvent>(3, make_event("s", "T"))).ok());
+        clock.advance(std::chrono::hours(24));  // a second day, a second segment
+        ASSERT_TRUE(store->append(std::vector<NewEvent>(4, make_event("s", "T"))).ok());
+    }
+    auto segments = Layout(dir.path()).list_all_segments(Signal::events);
+    ASSERT_TRUE(segments.ok() && segments->size() == 2u);
+    ASSERT_EQ(::truncate(Layout(dir.path()).path(segments->back().relative_path()).c_str(), 0), 0);
+    auto report = check(dir.path());
+    ASSERT_TRUE(report.ok());
+    EXPECT_EQ(report->missing_events, 4u);
+    ASSERT_FALSE(report->issues.empty());
+    EXPECT_EQ(report->issues.front().kind, "events_missing");
+    EXPECT_EQ(report->issues.front().detail,
+              "index/head records 7 acknowledged events but the segments end at seq 3: seqs 4..7 are missing "
+              "(a segment emptied, cut or removed by hand?)");
 }
 
 TEST(Check, FindsAStreamIndexThatDisagrees) {

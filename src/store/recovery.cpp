@@ -215,7 +215,26 @@ Status Store::Impl::validate_active(Signal signal, bool create) {
         return {};
     if (size > active.size)
         return recover_tail(signal, *fd, active.size, size);
-    return rebuild();  // bytes the head counted are gone: trust only the segments
+    // Bytes the head counted are gone (a segment emptied or cut by hand, a power cut): trust
+    // only the segments. The rebuilt head forgets the events it had acknowledged, so a note in
+    // quarantine/ keeps the loss for `telemetry check` to report (docs/store.md).
+    const uint64_t acknowledged = head.seq;
+    const std::string segment = active.id(signal).relative_path();
+    SC_TRY(rebuild());
+    if (signal == Signal::events && acknowledged > head.seq) {
+        std::string note = "lost " + std::to_string(head.seq + 1) + " " + std::to_string(acknowledged) + " " + segment +
+                           " " + std::to_string(size) + " " + std::to_string(active.size) + "\n";
+        std::string path = layout.quarantine_folder() + "/" + std::string(k_lost_events_file);
+        // Best effort: the store carries on without the note (check then sees no loss).
+        if (make_private_directories(layout.quarantine_folder()).ok()) {
+            int note_fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, k_file_mode);
+            if (note_fd >= 0) {
+                (void)files::write_all(note_fd, note, path);
+                ::close(note_fd);
+            }
+        }
+    }
+    return {};
 }
 
 Status Store::Impl::quarantine_tail(Signal signal, const std::string& path, int fd, uint64_t keep,
@@ -318,6 +337,18 @@ static void remove_flat_folder(const std::string& folder) {
 }
 
 Status Store::Impl::rebuild() {
+    Status rebuilt = rebuild_index_files();
+    if (rebuilt.ok())
+        return rebuilt;
+    // A failure (a full disk) names the index, whatever the caller was storing when it found
+    // the index in need of a rebuild, and leaves no half-built folder behind in index/.
+    remove_flat_folder(layout.index_folder() + "/streams.new-" + std::to_string(pid));
+    Error error = std::move(rebuilt).error();
+    error.message = "rebuilding the store index: " + error.message;
+    return error;
+}
+
+Status Store::Impl::rebuild_index_files() {
     ++counters.index_rebuilds;
     close_index();
     for (Signal signal : k_all_signals)

@@ -85,7 +85,9 @@ struct Store::Impl {
     Status recover_tail(Signal signal, int fd, uint64_t from, uint64_t size);
     /// Moves a torn tail aside into quarantine/ and cuts the segment back to `keep` bytes.
     Status quarantine_tail(Signal signal, const std::string& path, int fd, uint64_t keep, std::string_view torn);
+    /// Rebuilds index/ from the segments; an error says it was the index that failed.
     Status rebuild();
+    Status rebuild_index_files();
     Status open_head();
     Status save_head();
 };

@@ -325,6 +325,16 @@ Result<Changed<ParentView>> TaskService::promote(std::string_view id, const std:
         if (location.is_subtask())
             return make_error(ErrorCode::invalid_argument, location.id + " is a subtask and cannot become a parent",
                               Location {location.path, 0, {}}, "move it out of its parent first");
+        // A parent folder is found only at the top of its state's folder: one made deeper (a
+        // subtask archived alone sits in archive/<month>/<parent-id>/) could not be read back,
+        // and the files would change with the command reporting a failure.
+        std::string top = location.archive_month.empty() ? std::string(to_string(location.state))
+                                                         : "archive/" + location.archive_month;
+        if (location.folder() != top)
+            return make_error(ErrorCode::invalid_argument,
+                              location.id + " is inside " + location.folder() + ", not at the top of current/ or of " +
+                                  "an archive month, and cannot become a parent there",
+                              Location {location.path, 0, {}}, "move it to current/ first");
         TaskRecord record = SC_TRY(load_record(location));
         // The new id is chosen while the old file still exists, so its letter usually moves
         // on (export-reports-11A -> export-reports-11B), as in Scopecraft.

@@ -118,6 +118,22 @@ TEST_F(ParentTest, PromoteKeepsTheTaskBytesAsTheOverview) {
     EXPECT_EQ(promoted->value.groups.size(), 1u);
 }
 
+TEST_F(ParentTest, PromoteRefusesATaskInsideAnotherFolderAndChangesNothing) {
+    // A subtask archived alone sits in archive/<month>/<parent-id>/ with no _overview.md: a
+    // parent made there would not be found. Promote used to create it, fail to read it back,
+    // and return an error with the tree changed and no change record.
+    write_file(root() + "/archive/2026-11/big-job-11A/01_loose-11A.task.md",
+               "# Loose\n\n---\ntype: chore\nstatus: done\narea: x\n---\n");
+    std::map<std::string, std::string> before = testing::read_tree(root());
+    Result<Changed<ParentView>> promoted = m_service.promote("01_loose-11A", {"Sub one"});
+    ASSERT_FALSE(promoted.ok());
+    EXPECT_EQ(promoted.error().code, ErrorCode::invalid_argument);
+    EXPECT_EQ(promoted.error().message,
+              "01_loose-11A is inside archive/2026-11/big-job-11A, not at the top of current/ or of an archive "
+              "month, and cannot become a parent there");
+    EXPECT_EQ(testing::read_tree(root()), before);
+}
+
 TEST_F(ParentTest, DeletingAParentNeedsCascadeWhichRemovesEverythingInItsFolder) {
     write_file(root() + "/current/big-job-11A/notes.md", "supporting material\n");
     Result<ChangeRecord> refused = m_service.remove("big-job-11A");

@@ -166,9 +166,10 @@ TEST_F(TaskCommands, TwoProcessesCreatingAtOnceLoseNoTaskAndShareNoId) {
     std::string script;
     for (int writer = 0; writer < 2; ++writer) {
         script += "(for i in $(seq 1 15); do " + std::string(SC_BINARY) +
-                  " task create --title \"Same title\" >/dev/null || exit 1; done) & ";
+                  " task create --title \"Same title\" >/dev/null || exit 1; done) & pids=\"$pids $!\"; ";
     }
-    script += "wait";
+    // A bare `wait` returns 0 whatever its children did: wait on each writer for its status.
+    script += "status=0; for pid in $pids; do wait $pid || status=1; done; exit $status";
     RunResult raced = m_sandbox.run({"bash", "-c", script});
     ASSERT_EQ(raced.exit_code, 0) << raced.err;
     RunResult listed = m_sandbox.sc({"task", "list", "--format", "minimal"});

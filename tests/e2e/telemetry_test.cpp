@@ -122,14 +122,54 @@ TEST_F(Telemetry, StatsCountTasksCreatedAndCompletedPerHour) {
 }
 
 TEST_F(Telemetry, FollowPrintsEventsAsTheyAreAppended) {
-    std::string script = std::string(SC_BINARY) + " events follow --count 1 --timeout 20 --format json > " +
-                         m_sandbox.root() + "/followed & sleep 1; " + SC_BINARY +
-                         " task create --title Followed >/dev/null; wait";
+    // `follow` shows only what arrives after it started, so the test first waits for a sign that
+    // it is reading: a probe event it prints (probes are repeated until one is printed, since a
+    // probe appended before its first read is rightly not shown). Then one more task is created,
+    // and that event must follow. SIGTERM stops the follower, which must then exit 0.
+    std::string sc = SC_BINARY;
+    std::string followed = m_sandbox.root() + "/followed";
+    std::string script =
+        sc + " events follow --timeout 60 --format json > " + followed + " & follower=$!\n" +
+        "tries=0\n"
+        "until [ -s " +
+        followed +
+        " ]; do\n"
+        "  tries=$((tries + 1))\n"
+        "  if [ $tries -gt 100 ]; then echo 'follow printed no probe' >&2; kill $follower; exit 1; fi\n"
+        "  " +
+        sc +
+        " task create --title Probe >/dev/null || exit 1\n"
+        "  sleep 0.1\n"
+        "done\n" +
+        sc +
+        " task create --title Followed >/dev/null || exit 1\n"
+        "tries=0\n"
+        "until grep -q '\"taskId\":\"" +
+        id("followed") + "\"' " + followed +
+        "; do\n"
+        "  tries=$((tries + 1))\n"
+        "  if [ $tries -gt 200 ]; then echo 'follow did not print the event' >&2; kill $follower; exit 1; fi\n"
+        "  sleep 0.05\n"
+        "done\n"
+        "kill -TERM $follower\n"
+        "wait $follower\n";
     RunResult run = m_sandbox.run({"bash", "-c", script});
     ASSERT_EQ(run.exit_code, 0) << run.err;
-    std::string followed = m_sandbox.read(m_sandbox.root() + "/followed");
-    auto event = nlohmann::json::parse(followed.substr(0, followed.find('\n')));
-    EXPECT_EQ(event["type"], "TaskCreated");
+    std::string lines = m_sandbox.read(followed);
+    ASSERT_FALSE(lines.empty());
+    ASSERT_EQ(lines.back(), '\n') << lines;
+    size_t last_start = lines.rfind('\n', lines.size() - 2);
+    last_start = last_start == std::string::npos ? 0 : last_start + 1;
+    auto last = nlohmann::json::parse(lines.substr(last_start));
+    EXPECT_EQ(last["type"], "TaskCreated") << lines;
+    EXPECT_EQ(last["data"]["taskId"], id("followed")) << lines;
+    for (size_t at = 0; at < last_start;) {  // before it, only the probes
+        size_t end = lines.find('\n', at);
+        auto probe = nlohmann::json::parse(lines.substr(at, end - at));
+        EXPECT_EQ(probe["type"], "TaskCreated") << lines;
+        EXPECT_EQ(probe["data"]["taskId"].get<std::string>().rfind("probe-", 0), 0U) << lines;
+        at = end + 1;
+    }
 }
 
 TEST_F(Telemetry, ExportAndFollowWriteOnlyJsonLinesEvenWithFormatJson) {
@@ -227,6 +267,25 @@ TEST_F(Telemetry, CheckFindsACorruptLineAndRepairQuarantinesIt) {
     ok({"telemetry", "check"});
     auto status = ok({"telemetry", "status", "--format", "json"}).json();
     EXPECT_GE(status["events"].get<int>(), 2);
+}
+
+TEST_F(Telemetry, CheckReportsAcknowledgedEventsMissingFromASegmentEmptiedByHand) {
+    ok({"task", "create", "--title", "Stored"});
+    ok({"task", "start", id("stored")});  // with init: 3 events, all in today's segment
+    std::string segment;
+    for (const auto& entry : fs::recursive_directory_iterator(m_sandbox.root() + "/telemetry/events"))
+        if (entry.is_regular_file())
+            segment = entry.path().string();
+    ASSERT_FALSE(segment.empty());
+    m_sandbox.write(segment, "");
+    RunResult checked = m_sandbox.sc({"telemetry", "check", "--no-telemetry"});
+    EXPECT_EQ(checked.exit_code, 5) << checked.out << checked.err;
+    EXPECT_NE(checked.out.find(", 3 acknowledged events missing\n"), std::string::npos) << checked.out;
+    EXPECT_NE(checked.out.find("  events_missing index/head @0: index/head records 3 acknowledged events but the "
+                               "segments hold none: seqs 1..3 are missing (a segment emptied, cut or removed by "
+                               "hand?)\n"),
+              std::string::npos)
+        << checked.out;
 }
 
 TEST_F(Telemetry, ConfigShowsEachValueAndWhereItCameFrom) {

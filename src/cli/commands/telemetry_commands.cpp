@@ -62,7 +62,10 @@ Result<CommandResult> check(const Invocation& invocation, Context& context) {
     }
     text += std::to_string(report.corrupt_lines) + " corrupt lines, " + std::to_string(report.torn_tails) +
             " torn tails, " + std::to_string(report.seq_problems) + " seq problems, " +
-            std::to_string(report.index_problems) + " index problems\n";
+            std::to_string(report.index_problems) + " index problems" +
+            (report.missing_events > 0 ? ", " + std::to_string(report.missing_events) + " acknowledged events missing"
+                                       : std::string()) +
+            "\n";
     for (const store::CheckIssue& issue : report.issues)
         text +=
             "  " + issue.kind + " " + issue.where + " @" + std::to_string(issue.offset) + ": " + issue.detail + "\n";
