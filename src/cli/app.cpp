@@ -104,15 +104,19 @@ int run_parsed(const ParsedCommandLine& parsed) {
         print_error(result.error());
         return code;
     }
+    const std::optional<Error>& failure = result->failure;
+    int code = static_cast<int>(failure ? exit_code_for(failure->code) : ExitCode::ok);
     if (observer)
-        observer->finish(static_cast<int>(ExitCode::ok), nullptr);
+        observer->finish(code, failure ? &*failure : nullptr);
     RenderOptions options;
     options.format = parsed.globals.format.value_or(default_format(result.value()));
     options.color =
         !parsed.globals.no_color && !environment.get("NO_COLOR").has_value() && ::isatty(STDOUT_FILENO) == 1;
     options.width = terminal_width();
     write_all(STDOUT_FILENO, render(result.value(), options));
-    return static_cast<int>(ExitCode::ok);
+    if (failure)
+        print_error(*failure);
+    return code;
 }
 
 }  // namespace
