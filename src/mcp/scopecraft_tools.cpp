@@ -582,8 +582,9 @@ std::vector<Tool> scopecraft_tools() {
     tools.push_back(scopecraft_tool("parent_list", task_list_schema(), parent_list));
     tools.push_back(scopecraft_tool("parent_get", task_list_schema(), parent_get));
     tools.push_back(scopecraft_tool("parent_create", task_list_schema(), parent_create));
-    tools.push_back(
-        scopecraft_tool("parent_operations", {{"type", Json::array({"array", "object"})}}, parent_operations));
+    // add_subtask answers the new subtask, resequence and parallelize the parent's tree.
+    tools.push_back(scopecraft_tool("parent_operations", {{"anyOf", Json::array({task_schema(), task_list_schema()})}},
+                                    parent_operations));
     tools.push_back(scopecraft_tool("template_list", {{"type", "array"}}, template_list));
     tools.push_back(scopecraft_tool("init_root", {{"type", "object"}}, init_root));
     tools.push_back(scopecraft_tool("get_current_root", root_schema(), [](const Json&, ToolCall& call) -> Result<Json> {

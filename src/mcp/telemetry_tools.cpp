@@ -28,6 +28,7 @@ struct Derived {
     std::vector<std::string> hidden;  // options not offered (they write files, or block)
     std::vector<std::string> forced;  // flags always given
     std::string description;          // replaces the command's summary when set
+    std::string data_type = "array";  // what the command's JSON is: "array" or "object"
 };
 
 Json input_schema_of(const cli::CommandSpec& spec, const Derived& derived) {
@@ -99,7 +100,7 @@ Tool derive(const Derived& derived) {
                        (spec->description.empty() ? "" : ". " + spec->description) + " Same data as `sc " +
                        spec->full_name() + " --format json`.";
     tool.input_schema = input_schema_of(*spec, derived);
-    tool.output_schema = envelope_schema({{"type", Json::array({"array", "object"})}});
+    tool.output_schema = envelope_schema({{"type", derived.data_type}});
     tool.output_schema["properties"]["total"] = {{"type", "integer"}};
     tool.output_schema["properties"]["nextCursor"] = {{"type", "string"}};
     tool.read_only = !spec->mutates;
@@ -147,7 +148,7 @@ std::vector<Tool> telemetry_tools() {
         {"events", "list", "events_list", {}, {}, "Domain events (task created, updated, moved, ...), oldest first"},
         {"task", "history", "task_history", {}, {}, ""},
         {"traces", "list", "traces_list", {}, {}, ""},
-        {"traces", "show", "traces_show", {}, {}, "One trace: its spans as a tree with their durations"},
+        {"traces", "show", "traces_show", {}, {}, "One trace: its spans as a tree with their durations", "object"},
         {"", "metrics", "metrics", {}, {}, ""},
         {"", "logs", "logs", {}, {}, ""},
         {"events",
@@ -155,8 +156,9 @@ std::vector<Tool> telemetry_tools() {
          "events_replay_verify",
          {"into"},
          {"verify"},
-         "Replay the domain events in memory and compare the rebuilt task tree with the live one"},
-        {"telemetry", "status", "telemetry_status", {}, {}, ""},
+         "Replay the domain events in memory and compare the rebuilt task tree with the live one",
+         "object"},
+        {"telemetry", "status", "telemetry_status", {}, {}, "", "object"},
     };
     std::vector<Tool> tools;
     for (const Derived& one : derived)
