@@ -73,6 +73,8 @@ TEST(Mcp, TheTaskItCreatesIsTheCliTaskAndItsEventNamesTheClient) {
     Json task = messages[1]["result"]["structuredContent"]["data"];
     std::string id = task["metadata"]["id"];
     EXPECT_EQ(task, sandbox.sc({"task", "get", id, "--format", "json"}).json());
+    if (sandbox.sc({"--version"}).out.find("telemetry compiled out") != std::string::npos)
+        return;  // no events to look at
     Json events = sandbox.sc({"events", "list", "--type", "TaskCreated", "--format", "json"}).json();
     ASSERT_EQ(events.size(), 1u);
     EXPECT_EQ(events[0]["meta"]["actor"], "mcp:claude-code");
