@@ -124,19 +124,19 @@ Json Server::handle_request(const Json& request, std::vector<std::string>& out) 
     const Json& id = request["id"];
     std::string method = request["method"].get<std::string>();
     const Json params = request.value("params", Json::object());
-    if (method == "initialize")
-        return initialize(id, params);
     if (method == "ping")
         return make_result(id, Json::object());
+    if (method == "initialize")
+        return observed(method, id, params, [&] { return initialize(id, params); });
     if (!m_initialized)
         return make_error(id, RpcError::invalid_request,
                           "the session is not initialized: send initialize first (only ping may come before it)");
     if (method == "tools/list")
-        return list_tools(id, params);
+        return observed(method, id, params, [&] { return list_tools(id, params); });
     if (method == "tools/call")
         return call_tool(id, params, out);
     if (method == "logging/setLevel")
-        return set_level(id, params);
+        return observed(method, id, params, [&] { return set_level(id, params); });
     return make_error(id, RpcError::method_not_found, "method not found: " + method);
 }
 
@@ -207,17 +207,7 @@ Json Server::call_tool(const Json& id, const Json& params, std::vector<std::stri
     if (!arguments.is_object())
         return make_error(id, RpcError::invalid_params, "invalid params: arguments must be an object");
 
-    RequestInfo info;
-    info.method = "tools/call";
-    info.target = tool->name;
-    info.request_id = id_text(id);
-    info.session_id = m_options.session_id;
-    info.protocol_version = m_version;
-    info.client_name = m_client_name;
-    if (auto meta = params.find("_meta"); meta != params.end() && meta->is_object()) {
-        info.traceparent = meta->value("traceparent", "");
-        info.tracestate = meta->value("tracestate", "");
-    }
+    RequestInfo info = request_info("tools/call", tool->name, id, params);
     // Input validation errors are tool results the model can correct, not protocol faults.
     std::string problem = check_schema(tool->input_schema, arguments);
     CallOutcome outcome =
@@ -241,6 +231,39 @@ Json Server::call_tool(const Json& id, const Json& params, std::vector<std::stri
     result["structuredContent"] = std::move(structured);
     result["isError"] = false;
     return make_result(id, std::move(result));
+}
+
+RequestInfo Server::request_info(const std::string& method, const std::string& target, const Json& id,
+                                 const Json& params) const {
+    RequestInfo info;
+    info.method = method;
+    info.target = target;
+    info.request_id = id_text(id);
+    info.session_id = m_options.session_id;
+    info.protocol_version = m_version;
+    info.client_name = m_client_name;
+    if (auto meta = params.find("_meta"); meta != params.end() && meta->is_object()) {
+        auto text = [&](const char* key) {
+            auto found = meta->find(key);
+            return found != meta->end() && found->is_string() ? found->get<std::string>() : std::string();
+        };
+        info.traceparent = text("traceparent");
+        info.tracestate = text("tracestate");
+    }
+    return info;
+}
+
+Json Server::observed(const std::string& method, const Json& id, const Json& params,
+                      const std::function<Json()>& answer) {
+    Json response;
+    // The span's outcome: a JSON-RPC error ends it as an error of that code.
+    run_request(m_host, request_info(method, "", id, params), [&](ToolCall&) -> Result<Json> {
+        response = answer();
+        if (auto error = response.find("error"); error != response.end())
+            return sc::make_error(ErrorCode::invalid_argument, error->value("message", ""));
+        return Json();
+    });
+    return response;
 }
 
 Json Server::set_level(const Json& id, const Json& params) {

@@ -50,6 +50,11 @@ private:
     Json call_tool(const Json& id, const Json& params, std::vector<std::string>& out);
     Json set_level(const Json& id, const Json& params);
     void log(std::vector<std::string>& out, const std::string& level, const Error& problem) const;
+    [[nodiscard]] RequestInfo request_info(const std::string& method, const std::string& target, const Json& id,
+                                           const Json& params) const;
+    /// Answers a request under its own server span (everything but ping, which clients send as
+    /// a keep-alive and which changes nothing).
+    Json observed(const std::string& method, const Json& id, const Json& params, const std::function<Json()>& answer);
 
     ServerOptions m_options;
     std::vector<Tool> m_tools;

@@ -1,11 +1,14 @@
 #include "mcp/tool_call.hpp"
 
+#include <array>
+#include <chrono>
 #include <map>
 
 #include "cli/commands/task_support.hpp"
 #include "cli/registry.hpp"
 #include "observe/command_observer.hpp"
 #include "telemetry/api/build.hpp"
+#include "telemetry/api/metrics.hpp"
 #include "util/text.hpp"
 
 namespace sc::mcp {
@@ -98,6 +101,16 @@ Result<observe::ObservedTaskService> ToolCall::service() {
     return cli::open_task_service(m_context);
 }
 
+namespace {
+
+// The OpenTelemetry MCP semantic conventions' server operation duration, with their buckets.
+constexpr std::array<double, 14> k_mcp_buckets {0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30, 60, 120, 300};
+constexpr telemetry::Histogram<double> k_mcp_duration {"scopecraft.mcp", "mcp.server.operation.duration", "s",
+                                                       "How long the MCP server takes to answer a request",
+                                                       k_mcp_buckets};
+
+}  // namespace
+
 CallOutcome run_request(HostSettings& host, const RequestInfo& info,
                         const std::function<Result<Json>(ToolCall&)>& work) {
     RequestEnvironment environment(*host.environment, info);
@@ -108,8 +121,18 @@ CallOutcome run_request(HostSettings& host, const RequestInfo& info,
                          [&warnings](const Error& warning) { warnings.push_back(warning); });
     std::unique_ptr<observe::CommandObserver> observer = start_observer(info, context);
     ToolCall call(host, context);
+    auto started = std::chrono::steady_clock::now();
     Result<Json> result = work(call);
     if (observer) {
+        double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        std::vector<telemetry::Attribute> attributes = {
+            {"mcp.method.name", std::string_view(info.method)},
+            {"mcp.protocol.version", std::string_view(info.protocol_version)}};
+        if (!info.target.empty())
+            attributes.push_back({"gen_ai.tool.name", std::string_view(info.target)});
+        if (!result.ok())
+            attributes.push_back({"error.type", error_code_name(result.error().code)});
+        k_mcp_duration.record(seconds, std::span<const telemetry::Attribute>(attributes));
         observer->finish(result.ok() ? 0 : 1, result.ok() ? nullptr : &result.error());
         context.set_observer(nullptr);
     }

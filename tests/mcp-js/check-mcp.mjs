@@ -117,6 +117,10 @@ assert.ok(names.includes('tools/call task_create'), `no MCP span in ${names.slic
 assert.ok(names.includes('task.create'), 'no task.create span beneath the MCP span');
 const shown = await call('traces_show', { trace_id: traceId });
 assert.deepEqual(shown, cli('traces', 'show', traceId));
+const durations = await call('metrics', { name: 'mcp.server.operation.duration' });
+// The CLI sees one more request than the answer did: the metrics call itself.
+assert.equal(cli('metrics', 'mcp.server.operation.duration')[0].count, durations[0].count + 1);
+assert.ok(durations.some((metric) => metric.name === 'mcp.server.operation.duration'), JSON.stringify(durations));
 await call('task_history', { id: loginId });
 await call('telemetry_status', {});
 await call('events_replay_verify', {});
