@@ -112,9 +112,17 @@ assert.deepEqual(secondPage, events.slice(2, 4));
 const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
 await call('task_create', { title: 'Traced task', type: 'chore' }, { traceparent: `00-${traceId}-00f067aa0ba902b7-01` });
 const trace = cli('traces', 'show', traceId);
-const names = JSON.stringify(trace);
-assert.ok(names.includes('tools/call task_create'), `no MCP span in ${names.slice(0, 400)}`);
-assert.ok(names.includes('task.create'), 'no task.create span beneath the MCP span');
+const serverSpan = trace.spans.find((span) => span.name === 'tools/call task_create');
+assert.ok(serverSpan, `no MCP span in ${JSON.stringify(trace).slice(0, 400)}`);
+assert.equal(serverSpan.kind, 2); // SERVER
+assert.equal(serverSpan.parent_span_id, '00f067aa0ba902b7'); // the client's span, from _meta.traceparent
+assert.equal(serverSpan.attributes['mcp.method.name'], 'tools/call');
+assert.equal(serverSpan.attributes['gen_ai.tool.name'], 'task_create');
+assert.equal(serverSpan.attributes['mcp.protocol.version'], '2025-11-25');
+assert.ok(serverSpan.attributes['mcp.session.id']);
+assert.ok(serverSpan.attributes['jsonrpc.request.id']);
+const taskSpan = trace.spans.find((span) => span.name === 'task.create');
+assert.equal(taskSpan?.parent_span_id, serverSpan.span_id, 'task.create is not beneath the MCP span');
 const shown = await call('traces_show', { trace_id: traceId });
 assert.deepEqual(shown, cli('traces', 'show', traceId));
 const durations = await call('metrics', { name: 'mcp.server.operation.duration' });
