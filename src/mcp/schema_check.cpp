@@ -6,6 +6,14 @@ namespace sc::mcp {
 
 namespace {
 
+constexpr size_t k_max_pattern_input = 256;
+
+// A value as an error message shows it: cut short, so a 4 MB argument gives a short message.
+std::string shown(const Json& value) {
+    std::string text = dump(value);
+    return text.size() <= 80 ? text : text.substr(0, 77) + "...";
+}
+
 const char* type_of(const Json& value) {
     switch (value.type()) {
         case Json::value_t::null:
@@ -88,7 +96,7 @@ std::string check_object(const Json& schema, const Json& value, const std::strin
                 std::string known;
                 for (const auto& [name, unused] : properties.items())
                     known += (known.empty() ? "" : ", ") + name;
-                return where(path) + ": unknown property \"" + key + "\" (known: " + known + ")";
+                return where(path) + ": unknown property " + shown(Json(key)) + " (known: " + known + ")";
             }
             continue;
         }
@@ -123,9 +131,14 @@ std::string check_string(const Json& schema, const Json& value, const std::strin
     if (auto maximum = schema.find("maxLength"); maximum != schema.end() && code_points(text) > maximum->get<size_t>())
         return where(path) + ": must be at most " + std::to_string(maximum->get<size_t>()) + " characters long";
     if (auto pattern = schema.find("pattern"); pattern != schema.end()) {
+        // Our patterns match a few characters (`^\d{2}$`); std::regex recurses per character,
+        // so a multi-megabyte value must not reach it.
+        if (text.size() > k_max_pattern_input)
+            return where(path) + ": a value of " + std::to_string(text.size()) + " bytes cannot match " +
+                   pattern->get<std::string>();
         std::regex compiled(pattern->get<std::string>(), std::regex::ECMAScript);
         if (!std::regex_search(text, compiled))
-            return where(path) + ": \"" + text + "\" does not match " + pattern->get<std::string>();
+            return where(path) + ": " + shown(value) + " does not match " + pattern->get<std::string>();
     }
     return "";
 }
@@ -163,7 +176,7 @@ std::string check_schema(const Json& schema, const Json& value, const std::strin
         for (const Json& choice : *choices)
             found = found || choice == value;
         if (!found)
-            return where(path) + ": " + dump(value) + " is not one of " + dump(*choices);
+            return where(path) + ": " + shown(value) + " is not one of " + dump(*choices);
     }
     if (value.is_object())
         return check_object(schema, value, path);

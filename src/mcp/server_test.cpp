@@ -346,7 +346,11 @@ TEST(McpSchemaCheck, NamesTheFieldAndWhatIsExpected) {
     EXPECT_EQ(check_schema(schema, {{"ids", Json::array({"a"})}}), "ids: needs at least 2 items");
     EXPECT_EQ(check_schema(schema, {{"ids", Json::array({"a", 3})}}), "ids[1]: expected string, got an integer");
     EXPECT_EQ(check_schema(schema, {{"kind", "c"}}), "kind: \"c\" is not one of [\"a\",\"b\"]");
+    EXPECT_EQ(check_schema(schema, {{"kind", std::string(100, 'c')}}),
+              "kind: \"" + std::string(76, 'c') + "... is not one of [\"a\",\"b\"]");
     EXPECT_EQ(check_schema(schema, {{"where", 3}}), "where: expected string, got an integer");
+    EXPECT_EQ(check_schema(schema, {{"sequence", std::string(4 << 20, '1')}}),
+              "sequence: a value of 4194304 bytes cannot match ^\\d{2}$");
 }
 
 }  // namespace
