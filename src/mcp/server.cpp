@@ -280,9 +280,11 @@ Json Server::set_level(const Json& id, const Json& params) {
 
 void Server::log(std::vector<std::string>& out, const std::string& level, const Error& problem) const {
     std::string text = problem.describe() + (problem.hint.empty() ? "" : " (hint: " + problem.hint + ")");
-    // stderr always, as every sc process reports; the client only at or above its level.
-    std::string line = "sc-server: " + level + ": " + text + "\n";
-    [[maybe_unused]] ssize_t written = ::write(STDERR_FILENO, line.data(), line.size());
+    // stderr unless --quiet, as every sc process reports; the client only at or above its level.
+    if (!m_host.globals.quiet) {
+        std::string line = "sc-server: " + level + ": " + text + "\n";
+        [[maybe_unused]] ssize_t written = ::write(STDERR_FILENO, line.data(), line.size());
+    }
     if (level_index(level) >= m_log_threshold)
         out.push_back(
             dump(make_notification("notifications/message", {{"level", level}, {"logger", "sc"}, {"data", text}})));

@@ -63,7 +63,7 @@ private:
     bool m_ready = false;        // notifications/initialized received
     std::string m_version;
     std::string m_client_name;
-    int m_log_threshold = 4;       // warning; index into k_levels
+    int m_log_threshold = 3;       // warning; index into k_levels
     std::set<std::string> m_seen;  // request ids used in this session
 };
 

@@ -300,6 +300,31 @@ TEST_F(ServerTest, FailuresAndMissingFeaturesAreToolErrors) {
     EXPECT_EQ(escape["isError"], true);
 }
 
+TEST_F(ServerTest, WarningsAboutBrokenFilesBecomeLogNotificationsAtOrAboveTheLevelSet) {
+    initialize();
+    std::string tasks_dir = call(1, "get_current_root", Json::object())["structuredContent"]["data"]["tasksDir"];
+    ASSERT_TRUE(files::write_atomic(tasks_dir + "/current/broken-11A.task.md", "# Broken\n\nno frontmatter\n").ok());
+    std::vector<std::string> out =
+        m_server->handle(dump(Json {{"jsonrpc", "2.0"},
+                                    {"id", 2},
+                                    {"method", "tools/call"},
+                                    {"params", {{"name", "task_list"}, {"arguments", Json::object()}}}}));
+    ASSERT_GE(out.size(), 2u);
+    Json notification = Json::parse(out.front());
+    EXPECT_EQ(notification["method"], "notifications/message");
+    EXPECT_EQ(notification["params"]["level"], "warning");
+    EXPECT_NE(notification["params"]["data"].get<std::string>().find("broken-11A.task.md"), std::string::npos)
+        << notification.dump();
+    EXPECT_EQ(Json::parse(out.back())["id"], 2);
+
+    EXPECT_EQ(request(3, "logging/setLevel", {{"level", "error"}})["result"], Json::object());
+    out = m_server->handle(dump(Json {{"jsonrpc", "2.0"},
+                                      {"id", 4},
+                                      {"method", "tools/call"},
+                                      {"params", {{"name", "task_list"}, {"arguments", Json::object()}}}}));
+    EXPECT_EQ(out.size(), 1u);
+}
+
 TEST_F(ServerTest, SetLevelChecksTheLevel) {
     initialize();
     EXPECT_EQ(request(1, "logging/setLevel", {{"level", "debug"}})["result"], Json::object());
