@@ -56,10 +56,11 @@ std::unique_ptr<observe::CommandObserver> start_observer(const RequestInfo& info
     // The OpenTelemetry MCP semantic conventions: span name "{mcp.method.name} {target}".
     observe::ObserverOptions::Request request;
     request.span_name = info.target.empty() ? info.method : info.method + " " + info.target;
-    request.attributes = {{"mcp.method.name", info.method},
-                          {"mcp.session.id", info.session_id},
-                          {"mcp.protocol.version", info.protocol_version},
-                          {"network.transport", info.transport}};
+    request.attributes = {
+        {"mcp.method.name", info.method}, {"mcp.session.id", info.session_id}, {"network.transport", info.transport}};
+    // Not yet negotiated while initialize runs.
+    if (!info.protocol_version.empty())
+        request.attributes.emplace_back("mcp.protocol.version", info.protocol_version);
     if (!info.request_id.empty())
         request.attributes.emplace_back("jsonrpc.request.id", info.request_id);
     if (info.method == "tools/call") {
@@ -125,9 +126,9 @@ CallOutcome run_request(HostSettings& host, const RequestInfo& info,
     Result<Json> result = work(call);
     if (observer) {
         double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        std::vector<telemetry::Attribute> attributes = {
-            {"mcp.method.name", std::string_view(info.method)},
-            {"mcp.protocol.version", std::string_view(info.protocol_version)}};
+        std::vector<telemetry::Attribute> attributes = {{"mcp.method.name", std::string_view(info.method)}};
+        if (!info.protocol_version.empty())
+            attributes.push_back({"mcp.protocol.version", std::string_view(info.protocol_version)});
         if (!info.target.empty())
             attributes.push_back({"gen_ai.tool.name", std::string_view(info.target)});
         if (!result.ok())
