@@ -15,6 +15,7 @@
 #include "telemetry/api/build.hpp"
 #include "util/clock.hpp"
 #include "util/environment.hpp"
+#include "util/self_path.hpp"
 #include "util/text.hpp"
 
 namespace sc::cli {
@@ -123,6 +124,8 @@ int run_parsed(const ParsedCommandLine& parsed) {
 
 int run(const std::vector<std::string>& arguments) {
     try {
+        if (!arguments.empty())
+            self_path::set_argv0(arguments[0]);  // for `sc mcp` where /proc/self/exe is not
         const Registry named = registry_named(first_command_word(arguments));
         const Registry& commands = named.commands().empty() ? registry() : named;
         Result<ParsedCommandLine> parsed = parse_command_line(commands, arguments);
