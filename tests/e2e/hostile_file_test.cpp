@@ -1,5 +1,6 @@
 // End-to-end: task files written to hurt (an alias bomb, 10,000 levels of nesting) are refused
-// quickly, in bounded memory, with the file and the limit named, and never take a listing down.
+// quickly, in bounded memory, with the file and the limit named, and never take a listing down;
+// edits touch only the fields they set.
 
 #include <gtest/gtest.h>
 
@@ -107,6 +108,18 @@ TEST_F(HostileFiles, AFileLargerThanEightMiBIsRefusedWithoutBeingReadWhole) {
         content += std::string(level, ' ') + "k:\n";
     expect_refused_everywhere("huge-11A", content + "---\n",
                               "task file is larger than 8 MiB, the most sc reads of one");
+}
+
+TEST_F(HostileFiles, AStatusUpdateLeavesAHandWrittenPriorityAsItIs) {
+    const std::string path = m_sandbox.tasks_root() + "/current/hand-written-11A.task.md";
+    const std::string before =
+        "# Hand written\n\n---\ntype: Feature\nstatus: todo\npriority: High\narea: ui\n---\n\n## Instruction\n";
+    m_sandbox.write(path, before);
+    RunResult updated = m_sandbox.sc({"task", "update", "hand-written-11A", "--status", "In Progress"});
+    ASSERT_EQ(updated.exit_code, 0) << updated.err;
+    EXPECT_EQ(m_sandbox.read(path),
+              "# Hand written\n\n---\ntype: Feature\nstatus: in_progress\npriority: High\narea: ui\n---\n\n## "
+              "Instruction\n");
 }
 
 }  // namespace
