@@ -1,6 +1,6 @@
 // End-to-end: task files written to hurt (an alias bomb, 10,000 levels of nesting) are refused
 // quickly, in bounded memory, with the file and the limit named, and never take a listing down;
-// edits touch only the fields they set.
+// edits touch only the fields they set; values Scopecraft cannot read back are warned about.
 
 #include <gtest/gtest.h>
 
@@ -120,6 +120,31 @@ TEST_F(HostileFiles, AStatusUpdateLeavesAHandWrittenPriorityAsItIs) {
     EXPECT_EQ(m_sandbox.read(path),
               "# Hand written\n\n---\ntype: Feature\nstatus: in_progress\npriority: High\narea: ui\n---\n\n## "
               "Instruction\n");
+}
+
+TEST_F(HostileFiles, ThreeDashesInATitleOrValueAreWrittenWithAWarningNamingTheField) {
+    RunResult created = m_sandbox.sc({"task", "create", "--title", "Before --- after", "--tags", "a---b", "ok"});
+    ASSERT_EQ(created.exit_code, 0) << created.err;
+    EXPECT_NE(created.err.find("sc: warning: the title contains \"---\": Scopecraft ends the frontmatter at the first "
+                               "\"---\" in a file and cannot read this one ("),
+              std::string::npos)
+        << created.err;
+    EXPECT_NE(created.err.find(".task.md:1: title)"), std::string::npos) << created.err;
+    EXPECT_NE(created.err.find("sc: warning: field \"tags\" contains \"---\": Scopecraft ends the frontmatter at the "
+                               "first \"---\" in a file and cannot read this one ("),
+              std::string::npos)
+        << created.err;
+    EXPECT_NE(created.err.find("sc: hint: write \"--\" or \"—\" instead of \"---\""), std::string::npos) << created.err;
+
+    RunResult plain = m_sandbox.sc({"task", "create", "--title", "Plain task"});
+    ASSERT_EQ(plain.exit_code, 0) << plain.err;
+    EXPECT_EQ(plain.err, "");
+    const std::string id = plain.out.substr(plain.out.find("plain-task-"), std::string("plain-task-MMA").size());
+    RunResult updated = m_sandbox.sc({"task", "update", id, "--assignee", "x---y"});
+    ASSERT_EQ(updated.exit_code, 0) << updated.err;
+    EXPECT_NE(updated.err.find("sc: warning: field \"assignee\" contains \"---\": Scopecraft ends the frontmatter"),
+              std::string::npos)
+        << updated.err;
 }
 
 }  // namespace
