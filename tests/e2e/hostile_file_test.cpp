@@ -147,5 +147,25 @@ TEST_F(HostileFiles, ThreeDashesInATitleOrValueAreWrittenWithAWarningNamingTheFi
         << updated.err;
 }
 
+TEST_F(HostileFiles, AFlowListOfTagsIsTakenItemByItemTrimmed) {
+    RunResult created = m_sandbox.sc({"task", "create", "--title", "Flow tags", "--tags", "[flow, two ,  three]"});
+    ASSERT_EQ(created.exit_code, 0) << created.err;
+    RunResult got = m_sandbox.sc({"task", "list", "--format", "json"});
+    ASSERT_EQ(got.exit_code, 0) << got.err;
+    EXPECT_EQ(got.json()[0]["document"]["frontmatter"]["tags"], nlohmann::ordered_json({"flow", "two", "three"}));
+
+    // A single tag keeps its blanks, as Scopecraft keeps them.
+    RunResult lead = m_sandbox.sc({"task", "create", "--title", "Lead tag", "--tags", " lead"});
+    ASSERT_EQ(lead.exit_code, 0) << lead.err;
+    RunResult listed = m_sandbox.sc({"task", "list", "--format", "json"});
+    bool found = false;
+    for (const auto& task : listed.json())
+        if (task["document"]["title"] == "Lead tag") {
+            found = true;
+            EXPECT_EQ(task["document"]["frontmatter"]["tags"], nlohmann::ordered_json({" lead"}));
+        }
+    EXPECT_TRUE(found);
+}
+
 }  // namespace
 }  // namespace sc::e2e
