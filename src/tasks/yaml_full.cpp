@@ -59,7 +59,6 @@ public:
         : m_limits(limits), m_origin(origin), m_first_line(first_line) {}
 
     [[nodiscard]] const std::optional<Error>& error() const { return m_error; }
-    [[nodiscard]] size_t aliases() const { return m_aliases; }
     FullBlock take_result() { return std::move(m_result); }
 
     /// After the parse: the expansion error, now that the whole block's aliases are counted.
@@ -89,6 +88,8 @@ public:
         if (m_counting_only)
             return;
         count(1, mark);
+        if (m_counting_only)
+            return;
         remember(anchor, Json(nullptr), 1, std::nullopt);
         place(Node {Json(nullptr), std::nullopt, mark});
     }
@@ -98,6 +99,8 @@ public:
         if (m_counting_only)
             return;
         count(1, mark);
+        if (m_counting_only)
+            return;
         Json typed = scalar_value(tag, value);
         remember(anchor, typed, 1, value);
         place(Node {std::move(typed), value, mark});

@@ -31,6 +31,10 @@ std::string billion_laughs(int levels) {
     return block;
 }
 
+// Loose on purpose: a sanitizer build on a busy machine is many times slower than a release
+// build (these take milliseconds there), while the unbounded reading took minutes.
+constexpr double k_loose_bound_seconds = 10.0;
+
 double seconds_since(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
 }
@@ -39,7 +43,7 @@ TEST(YamlLimits, ABillionLaughsBlockIsRefusedNamingTheLimitAndTheAliases) {
     const Clock::time_point start = Clock::now();
     auto read = read_frontmatter(billion_laughs(9), "bomb.task.md", 4);
     ASSERT_FALSE(read.ok());
-    EXPECT_LT(seconds_since(start), 1.0);
+    EXPECT_LT(seconds_since(start), k_loose_bound_seconds);
     EXPECT_EQ(read.error().code, ErrorCode::parse);
     EXPECT_EQ(read.error().message,
               "frontmatter expands to more than 100000 values through its 80 aliases (sc reads at most 100000 "
@@ -92,7 +96,7 @@ TEST(YamlLimits, AListTooLongIsRefusedByCountEvenWithoutAliases) {
     const Clock::time_point start = Clock::now();
     auto read = read_frontmatter(block, "long.task.md", 4);
     ASSERT_FALSE(read.ok());
-    EXPECT_LT(seconds_since(start), 1.0);
+    EXPECT_LT(seconds_since(start), k_loose_bound_seconds);
     EXPECT_EQ(read.error().message, "frontmatter holds more than 100000 values (sc reads at most 100000)");
     // With the mapping, its key and the list, item 99,998 is the 100,001st value.
     EXPECT_EQ(read.error().where.line, 4 + 99'998);
@@ -111,7 +115,7 @@ TEST(YamlLimits, TenThousandLevelsAreRefusedAsNestedTooDeep) {
         const Clock::time_point start = Clock::now();
         auto read = read_frontmatter(block, "deep.task.md", 3);
         ASSERT_FALSE(read.ok());
-        EXPECT_LT(seconds_since(start), 1.0);
+        EXPECT_LT(seconds_since(start), k_loose_bound_seconds);
         EXPECT_EQ(read.error().message, "frontmatter is nested deeper than 100 levels");
         EXPECT_EQ(read.error().where.to_string(), "deep.task.md:3");
         EXPECT_EQ(read.error().hint, "task fields are one or two levels deep: flatten the frontmatter");
