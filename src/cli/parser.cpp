@@ -1,5 +1,6 @@
 #include "cli/parser.hpp"
 
+#include <algorithm>
 #include <sstream>
 
 #include <CLI/CLI.hpp>
@@ -140,6 +141,61 @@ std::vector<std::string> leading_words(const std::vector<std::string>& arguments
     return words;
 }
 
+bool is_flow_list(std::string_view word) {
+    return word.size() >= 2 && word.front() == '[' && word.back() == ']';
+}
+
+// CLI11 takes a value written `[a, b]` of a many-valued option as a list, split at the commas
+// with the blanks kept (" b"). sc takes it as YAML reads a flow list: each item trimmed, empty
+// items dropped. Written back as `[a,b]` it is still one word, so it cannot be taken for an
+// option whatever its items hold. Values without brackets are left as given: a tag ' lead'
+// keeps its blank, as in Scopecraft.
+std::string tidy_flow_list(std::string_view word) {
+    std::string tidy = "[";
+    for (std::string_view item : text::split(word.substr(1, word.size() - 2), ',')) {
+        item = text::trim(item);
+        if (item.empty())
+            continue;
+        if (tidy.size() > 1)
+            tidy += ',';
+        tidy += item;
+    }
+    return tidy + "]";
+}
+
+// Tidies the flow-list values of the many-valued options (`--tags`, `--depends`) of the
+// commands being parsed: every word after such an option up to the next option.
+void tidy_flow_lists(std::vector<std::string>& arguments, const std::vector<Bound>& bound) {
+    std::vector<std::string> many;
+    for (const Bound& entry : bound) {
+        for (const auto& [spec, option] : entry.options) {
+            if (spec->kind != OptionKind::values)
+                continue;
+            many.push_back("--" + spec->name);
+            for (const std::string& alias : spec->aliases)
+                many.push_back("--" + alias);
+        }
+    }
+    if (many.empty())
+        return;
+    bool taking = false;
+    for (size_t i = 1; i < arguments.size(); ++i) {
+        std::string& word = arguments[i];
+        if (word == "--")
+            return;
+        if (word.size() > 1 && word[0] == '-') {
+            const size_t equals = word.find('=');
+            const std::string name = word.substr(0, equals);
+            taking = std::find(many.begin(), many.end(), name) != many.end();
+            if (taking && equals != std::string::npos && is_flow_list(std::string_view(word).substr(equals + 1)))
+                word = name + "=" + tidy_flow_list(std::string_view(word).substr(equals + 1));
+            continue;
+        }
+        if (taking && is_flow_list(word))
+            word = tidy_flow_list(word);
+    }
+}
+
 }  // namespace
 
 std::string first_command_word(const std::vector<std::string>& arguments) {
@@ -194,7 +250,9 @@ Result<ParsedCommandLine> parse_command_line(const Registry& registry, const std
                 add_command(*group_app, spec, bound, spec.name == named[1]);
     }
 
-    std::vector<std::string> reversed(arguments.rbegin(), arguments.rend() - 1);
+    std::vector<std::string> words = arguments;
+    tidy_flow_lists(words, bound);
+    std::vector<std::string> reversed(words.rbegin(), words.rend() - 1);
     try {
         app.parse(reversed);
     } catch (const CLI::CallForHelp& help) {

@@ -55,6 +55,22 @@ TEST(Parser, TakesSeveralValuesAfterOneOptionAsScopecraftDoes) {
     EXPECT_EQ(parsed->invocation.get_all("tags"), (std::vector<std::string> {"a", "b", "c d"}));
 }
 
+TEST(Parser, TakesAFlowListValueItemByItemTrimmed) {
+    auto parsed = parse({"task", "create", "--tags", "[flow, two ,, three ]", "plain", "--title", "[a, b]"});
+    ASSERT_TRUE(parsed.ok()) << parsed.error().describe();
+    EXPECT_EQ(parsed->invocation.get_all("tags"), (std::vector<std::string> {"flow", "two", "three", "plain"}));
+    EXPECT_EQ(parsed->invocation.get("title"), "[a, b]");  // one value: taken as written
+    auto joined = parse({"task", "create", "--tags=[x , y]"});
+    ASSERT_TRUE(joined.ok()) << joined.error().describe();
+    EXPECT_EQ(joined->invocation.get_all("tags"), (std::vector<std::string> {"x", "y"}));
+}
+
+TEST(Parser, KeepsTheBlanksOfATagGivenAlone) {
+    auto parsed = parse({"task", "create", "--tags", " lead", "trail "});
+    ASSERT_TRUE(parsed.ok()) << parsed.error().describe();
+    EXPECT_EQ(parsed->invocation.get_all("tags"), (std::vector<std::string> {" lead", "trail "}));
+}
+
 TEST(Parser, GlobalOptionsWorkAfterTheCommand) {
     auto parsed = parse({"task", "get", "x-11A", "--format", "json", "--root-dir", "/p"});
     ASSERT_TRUE(parsed.ok()) << parsed.error().describe();

@@ -3,6 +3,7 @@
 
 #include "tasks/document.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 
@@ -202,6 +203,8 @@ Result<TaskDocument> TaskDocument::parse(std::string text, const std::string& or
                 warn(frontmatter_line, key, normalised.error().message, normalised.error().hint);
         }
     }
+    if (document.m_frontmatter_block && document.m_syntax == FrontmatterSyntax::yaml)
+        document.warn_about_early_delimiters();
     std::vector<std::string> lowered;
     lowered.reserve(document.m_sections.size());
     for (const auto& section : document.m_sections)
@@ -221,6 +224,40 @@ Result<TaskDocument> TaskDocument::parse(std::string text, const std::string& or
              "move it under ## Instruction; Scopecraft drops it when it rewrites the file");
     }
     return document;
+}
+
+// Scopecraft takes the text from the first "---" anywhere in the file to the next one as the
+// frontmatter: a "---" in the title or inside a value opens or closes it early, and the file no
+// longer reads there. We read delimiters as whole lines, so the file is fine for us; say where
+// the "---" is, once per field.
+void TaskDocument::warn_about_early_delimiters() {
+    const std::string_view view = m_text;
+    const Range block = *m_frontmatter_block;
+    const size_t opening_end = m_frontmatter_content.begin;
+    std::vector<std::string> named;
+    for (size_t at = view.find("---"); at != std::string_view::npos && at < block.end; at = view.find("---", at + 3)) {
+        if ((at >= block.begin && at < opening_end) || at >= m_frontmatter_content.end) {
+            at = at < opening_end ? opening_end - 3 : block.end;  // a delimiter line itself
+            continue;
+        }
+        std::string field;
+        if (m_title_line && at >= m_title_line->begin && at < m_title_line->end)
+            field = "title";
+        for (const FieldRange& range : m_fields)
+            if (at >= range.lines.begin && at < range.lines.end)
+                field = range.key;
+        if (std::find(named.begin(), named.end(), field) != named.end())
+            continue;
+        named.push_back(field);
+        const std::string what = field.empty()      ? std::string("a line before the end of the frontmatter")
+                                 : field == "title" ? std::string("the title")
+                                                    : "field \"" + field + "\"";
+        m_diagnostics.push_back(
+            {Location {m_origin, text::line_of_offset(view, at), field},
+             what + " contains \"---\": Scopecraft ends the frontmatter at the first \"---\" in a file and cannot "
+                    "read this one",
+             "write \"--\" or \"—\" instead of \"---\""});
+    }
 }
 
 std::optional<std::string> TaskDocument::field(std::string_view key) const {

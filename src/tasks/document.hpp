@@ -124,6 +124,8 @@ private:
     std::string m_loose_body;  // the body of a file without `##` sections: its Instruction
     size_t m_loose_body_begin = 0;
 
+    /// Diagnoses each "---" Scopecraft would take for a frontmatter delimiter (document.cpp).
+    void warn_about_early_delimiters();
     /// Replaces the text and parses it again; on failure the document is left as it was.
     Status replace_text(std::string text);
     [[nodiscard]] const SectionRange* find_section(std::string_view name) const;

@@ -76,6 +76,32 @@ TEST(DocumentParse, MissingRequiredFieldsAndUnknownValuesAreWarningsNotErrors) {
     EXPECT_TRUE(has_diagnostic(bare, "no frontmatter"));
 }
 
+// Scopecraft takes the first "---" anywhere for a frontmatter delimiter: each one before the end
+// of the real block is named once, by field; delimiter lines and later text are fine.
+TEST(DocumentParse, ThreeDashesWhereScopecraftWouldEndTheFrontmatterAreDiagnosedByField) {
+    auto document = parsed(
+        "# Before --- after ---\n\n---\ntype: chore\nstatus: todo\narea: core\ntags:\n  - a---b\n  - c---d\n"
+        "note: |-\n  x\n  ----\n---\n\n## Instruction\nA --- in a section is fine.\n---\n");
+    std::vector<std::pair<std::string, int>> named;
+    for (const auto& diagnostic : document.diagnostics()) {
+        if (diagnostic.message.find("contains \"---\"") == std::string::npos)
+            continue;
+        named.emplace_back(diagnostic.where.field, diagnostic.where.line);
+        EXPECT_EQ(diagnostic.hint, "write \"--\" or \"—\" instead of \"---\"");
+    }
+    EXPECT_EQ(named, (std::vector<std::pair<std::string, int>> {{"title", 1}, {"tags", 8}, {"note", 12}}));
+    EXPECT_TRUE(has_diagnostic(document,
+                               "field \"tags\" contains \"---\": Scopecraft ends the frontmatter at the "
+                               "first \"---\" in a file and cannot read this one"));
+    EXPECT_TRUE(has_diagnostic(document,
+                               "the title contains \"---\": Scopecraft ends the frontmatter at the first "
+                               "\"---\" in a file and cannot read this one"));
+
+    // A title after the frontmatter is past the block Scopecraft finds first.
+    auto after = parsed("---\ntype: chore\nstatus: todo\narea: core\n---\n# A --- title\n\n## Instruction\n");
+    EXPECT_TRUE(after.diagnostics().empty()) << after.diagnostics().front().message;
+}
+
 TEST(DocumentParse, TypesValuesAsJsYamlDoes) {
     auto document = parsed(
         "# T\n---\ncount: 3\nhex: 0x10\noctal: 017\nratio: 1.50\nexp: 1e3\nyes_word: yes\nflag: TRUE\nnothing: ~\n"

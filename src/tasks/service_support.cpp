@@ -121,18 +121,9 @@ Status set_field(TaskDocument& document, const std::string& key, const nlohmann:
 
 Status apply_fields(TaskDocument& document, const TaskFields& fields, std::vector<FieldChange>& changes) {
     auto ordered = SC_TRY(ordered_fields(fields, false));
-    // Canonical enum values on every write, as Scopecraft does, but only rewriting the lines
-    // of fields that need it. A stored value we cannot read is left alone: the user did not
-    // ask to change it.
-    for (const char* key : {"type", "status", "priority", "phase"}) {
-        std::optional<std::string> stored = document.field(key);
-        bool given = std::any_of(ordered.begin(), ordered.end(), [&](const auto& item) { return item.first == key; });
-        if (!stored || given)
-            continue;
-        Result<std::string> canonical = normalise_enum(*enum_kind_of_field(key), *stored);
-        if (canonical.ok() && canonical.value() != *stored)
-            SC_TRY(set_field(document, key, canonical.value(), changes));
-    }
+    // Only the fields asked for. Scopecraft rewrites every enum value canonical on each write,
+    // but it reads `High` as well as `high`: rewriting lines nobody asked to change would make
+    // every edit touch more than its own field.
     for (const auto& [key, value] : ordered)
         SC_TRY(set_field(document, key, value, changes));
     return {};

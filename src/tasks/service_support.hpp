@@ -21,9 +21,9 @@ Status check_title(std::string_view title);
 Result<nlohmann::ordered_json> new_frontmatter(const TaskFields& fields);
 
 /// Applies every set field of `fields` to `document` (existing keys rewritten in place, new
-/// ones appended in the CLI's update order), normalising enum values, and also rewrites
-/// non-canonical enum values already in the file (as Scopecraft does on every write).
-/// Appends a FieldChange per field that really changed.
+/// ones appended in the CLI's update order), normalising the enum values given. Fields not
+/// given keep their bytes, a non-canonical `priority: High` included. Appends a FieldChange
+/// per field that really changed.
 Status apply_fields(TaskDocument& document, const TaskFields& fields, std::vector<FieldChange>& changes);
 
 /// Sets one field and records the change when the value differs.

@@ -228,9 +228,15 @@ TaskLocation locate(const TreeRoot& root, std::string_view relative_path) {
 }
 
 Result<TaskRecord> load_record(const TaskLocation& location) {
-    Result<std::string> content = files::read_regular(location.path);
-    if (!content.ok())
-        return std::move(content).error();
+    Result<std::string> content = files::read_regular(location.path, k_max_task_file_bytes);
+    if (!content.ok()) {
+        Error error = std::move(content).error();
+        if (error.code == ErrorCode::parse) {
+            error.message = "task file is larger than 8 MiB, the most sc reads of one";
+            error.hint = "move large material out of the task file (a task holds text, not data)";
+        }
+        return error;
+    }
     Result<TaskDocument> document = TaskDocument::parse(std::move(content).value(), location.path);
     if (!document.ok()) {
         Error error = std::move(document).error();

@@ -44,7 +44,12 @@ TaskLocation locate(const TreeRoot& root, std::string_view relative_path);
 /// ErrorCode::io "<path> is not a folder", with what to do.
 Status require_folder_or_nothing(const std::string& path);
 
-/// Reads and parses one task file. Errors name the file (and line, for frontmatter syntax).
+/// The largest task file read: a hand-written task is a few KB, and a file of hundreds of MB
+/// would otherwise be held in memory whole by every listing that meets it.
+inline constexpr size_t k_max_task_file_bytes = size_t {8} << 20;
+
+/// Reads and parses one task file. Errors name the file (and line, for frontmatter syntax); a
+/// file larger than k_max_task_file_bytes is refused after reading no more than that.
 Result<TaskRecord> load_record(const TaskLocation& location);
 
 /// The task tree of a project: the store tree (where new tasks go) and, optionally, the

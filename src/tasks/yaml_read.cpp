@@ -2,8 +2,7 @@
 
 #include <optional>
 
-#include <yaml-cpp/yaml.h>
-
+#include "tasks/yaml_full.hpp"
 #include "tasks/yaml_scalar.hpp"
 #include "util/text.hpp"
 
@@ -467,37 +466,6 @@ std::optional<FastEntry> fast_entry(std::string_view block, const std::vector<Li
     return FastEntry {std::string(key), std::move(*value)};
 }
 
-Json node_to_json(const YAML::Node& node) {
-    switch (node.Type()) {
-        case YAML::NodeType::Null:
-            return nullptr;
-        case YAML::NodeType::Scalar: {
-            const std::string& tag = node.Tag();
-            if (tag == "!" || tag == "tag:yaml.org,2002:str")
-                return node.Scalar();
-            if (tag == "?" || tag.rfind("tag:yaml.org,2002:", 0) == 0)
-                return resolve_plain(node.Scalar());
-            return node.Scalar();
-        }
-        case YAML::NodeType::Sequence: {
-            Json array = Json::array();
-            for (const auto& item : node)
-                array.push_back(node_to_json(item));
-            return array;
-        }
-        case YAML::NodeType::Map: {
-            Json object = Json::object();
-            for (const auto& pair : node) {
-                std::string key = pair.first.IsScalar() ? pair.first.Scalar() : YAML::Dump(pair.first);
-                object[key] = node_to_json(pair.second);
-            }
-            return object;
-        }
-        default:
-            return nullptr;
-    }
-}
-
 Error duplicate_key(const std::string& key, const std::string& origin, int line) {
     return make_error(ErrorCode::parse, "frontmatter field \"" + key + "\" is given twice",
                       Location {origin, line, key},
@@ -549,7 +517,11 @@ Result<Frontmatter> read_frontmatter(std::string_view block, const std::string& 
     }
 
     Frontmatter result;
-    if (parser == Parser::fast_with_fallback && !starts_with_item) {
+    // Every value takes two bytes at least (`a,` in a flow list): a block this short cannot
+    // hold more values than the full parser allows, so the fast one, which does not count,
+    // may read it. A longer one goes to the full parser, which counts and stops at the limit.
+    const bool short_enough = block.size() < 2 * ReadLimits {}.max_values;
+    if (parser == Parser::fast_with_fallback && !starts_with_item && short_enough) {
         bool fast = true;
         auto* object = result.values.get_ptr<Json::object_t*>();
         object->reserve(ranges.size());
@@ -569,40 +541,28 @@ Result<Frontmatter> read_frontmatter(std::string_view block, const std::string& 
         result = Frontmatter();
     }
 
-    YAML::Node root;
-    try {
-        root = YAML::Load(std::string(block));
-    } catch (const YAML::Exception& error) {
-        return make_error(ErrorCode::parse, "frontmatter is not valid YAML: " + error.msg,
-                          Location {origin, first_line + (error.mark.is_null() ? 0 : error.mark.line), {}},
-                          "fix the YAML between the --- lines (quote values that contain ': ' or start with a "
-                          "special character)");
-    } catch (const std::exception& error) {
-        return make_error(ErrorCode::parse, std::string("frontmatter could not be read: ") + error.what(),
-                          Location {origin, first_line, {}});
-    }
-    if (root.IsNull())
+    // Everything else: yaml-cpp, within limits (yaml_full.hpp).
+    FullBlock full = SC_TRY(read_full(block, origin, first_line));
+    if (full.is_null)
         return result;
-    if (!root.IsMap()) {
+    if (!full.is_mapping) {
         return make_error(ErrorCode::parse, "frontmatter is not a list of `key: value` fields",
                           Location {origin, first_line, {}}, "write one `key: value` per line between the --- lines");
     }
-    for (const auto& pair : root) {
-        std::string key = pair.first.IsScalar() ? pair.first.Scalar() : YAML::Dump(pair.first);
-        const int key_line = pair.first.Mark().is_null() ? -1 : pair.first.Mark().line;
-        if (result.values.contains(key))
-            return duplicate_key(key, origin, first_line + std::max(0, key_line));
-        result.values[key] = node_to_json(pair.second);
+    for (FullEntry& entry : full.entries) {
+        if (result.values.contains(entry.key))
+            return duplicate_key(entry.key, origin, first_line + std::max(0, entry.line));
         bool placed = false;
         for (const auto& [first, last] : ranges) {
-            if (static_cast<int>(first) == key_line && pair.first.Mark().column == 0) {
-                result.entries.push_back({key, lines[first].begin, lines[last - 1].next});
+            if (static_cast<int>(first) == entry.line && entry.column == 0) {
+                result.entries.push_back({entry.key, lines[first].begin, lines[last - 1].next});
                 placed = true;
                 break;
             }
         }
         if (!placed)
             result.editable = false;
+        result.values[entry.key] = std::move(entry.value);
     }
     if (result.entries.size() != ranges.size())
         result.editable = false;

@@ -4,8 +4,9 @@
 //
 // Speed matters here: listing a thousand tasks parses a thousand blocks. What Scopecraft writes
 // (plain, quoted and block scalars, block and flow lists of scalars) is read by a small line
-// parser; anything else (nested maps, anchors, multi-line plain text, ...) goes to yaml-cpp,
-// which takes about 30 µs per block against about 1 µs.
+// parser; anything else (nested maps, anchors, multi-line plain text, ...) goes to yaml-cpp's
+// event parser, which takes about 30 µs per block against about 1 µs, and refuses what would
+// nest or expand past its limits (yaml_full.hpp).
 
 #include <string>
 #include <string_view>
@@ -36,7 +37,7 @@ enum class Parser { fast_with_fallback, full };
 
 /// Reads the text between the `---` lines. `origin` and `first_line` (the file line of the
 /// block's first line) place errors: a YAML syntax error, a block that is not a mapping, a key
-/// given twice (js-yaml refuses those too). `Parser::full` always uses yaml-cpp (for tests).
+/// given twice (js-yaml refuses those too), nesting or alias expansion past ReadLimits. `Parser::full` always uses yaml-cpp (for tests).
 Result<Frontmatter> read_frontmatter(std::string_view block, const std::string& origin, int first_line,
                                      Parser parser = Parser::fast_with_fallback);
 

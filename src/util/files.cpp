@@ -47,7 +47,8 @@ namespace {
 
 /// Reads `fd` to its end; with `short_read_ends`, a read shorter than asked is taken as the end
 /// (true of regular files), which saves the last read of a small file.
-Result<std::string> read_to_end(int fd, const std::string& path, std::string content, bool short_read_ends) {
+Result<std::string> read_to_end(int fd, const std::string& path, std::string content, bool short_read_ends,
+                                size_t max_bytes = SIZE_MAX) {
     char buffer[16384];
     for (;;) {
         ssize_t got = ::read(fd, buffer, sizeof buffer);
@@ -59,6 +60,11 @@ Result<std::string> read_to_end(int fd, const std::string& path, std::string con
             return from_errno(saved, "reading", path);
         }
         content.append(buffer, static_cast<size_t>(got));
+        if (content.size() > max_bytes) {
+            ::close(fd);
+            return make_error(ErrorCode::parse, "the file is larger than " + std::to_string(max_bytes) + " bytes",
+                              Location {path, 0, {}}, {});
+        }
         if (got == 0 || (short_read_ends && static_cast<size_t>(got) < sizeof buffer))
             break;
     }
@@ -94,11 +100,11 @@ Result<std::optional<std::string>> read_if_exists(const std::string& path) {
     return std::optional<std::string>(SC_TRY(read_opened(fd, path)));
 }
 
-Result<std::string> read_regular(const std::string& path) {
+Result<std::string> read_regular(const std::string& path, size_t max_bytes) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return from_errno(errno, "reading", path);
-    return read_to_end(fd, path, {}, true);
+    return read_to_end(fd, path, {}, true, max_bytes);
 }
 
 namespace {

@@ -19,8 +19,9 @@ Result<std::optional<std::string>> read_if_exists(const std::string& path);
 /// Reads a whole file known to be a regular file (a folder listing said so): the same result
 /// as read() in fewer system calls, because a read from a regular file that returns less than
 /// asked has reached the end. A small file costs open, one read and close; a listing of 1,000
-/// task files spends most of its system time here.
-Result<std::string> read_regular(const std::string& path);
+/// task files spends most of its system time here. A file longer than `max_bytes` is refused
+/// (ErrorCode::parse) as soon as that much has been read, so its size costs no more memory.
+Result<std::string> read_regular(const std::string& path, size_t max_bytes = SIZE_MAX);
 
 /// How hard a write tries to reach the disk before returning.
 enum class Durability { none, sync };

@@ -17,6 +17,7 @@ Result<CommandResult> create(const Invocation& invocation, Context& context) {
     request.fields = read_fields(invocation);
     request.instruction = invocation.get("description").value_or("");
     auto created = SC_TRY(service.create_parent(request, invocation.get_all("subtask")));
+    report_written(context, created.value.parent);
     return parent_result(created.value, "Created parent task " + created.value.parent.id + " (" +
                                             created.value.parent.relative_path + ")");
 }
@@ -28,6 +29,7 @@ Result<CommandResult> add_subtask(const Invocation& invocation, Context& context
     request.fields = read_fields(invocation);
     request.instruction = invocation.get("content").value_or("");
     auto added = SC_TRY(service.add_subtask(invocation.argument(0), request));
+    report_written(context, added.value);
     return task_result(added.value, "Added subtask " + added.value.id + " (" + added.value.relative_path + ")");
 }
 

@@ -33,6 +33,7 @@ Result<CommandResult> create(const Invocation& invocation, Context& context) {
     if (auto placement = SC_TRY(read_placement(invocation)))
         request.placement = *placement;
     auto created = SC_TRY(service.create(request));
+    report_written(context, created.value);
     return task_result(created.value, "Created task " + created.value.id + " (" + where(created.value) + ")");
 }
 
@@ -54,6 +55,7 @@ Result<CommandResult> update(const Invocation& invocation, Context& context) {
         request.fields.parent = parent;
     request.move_to = SC_TRY(read_placement(invocation));
     auto updated = SC_TRY(service.update(invocation.argument(0), request));
+    report_written(context, updated.value);
     std::string message = updated.change.empty() ? "Task " + updated.value.id + " already had those values"
                                                  : "Updated task " + updated.value.id;
     return task_result(updated.value, message);

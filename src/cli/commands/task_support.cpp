@@ -88,6 +88,15 @@ void report_diagnostics(Context& context, const std::vector<tasks::Diagnostic>& 
         context.warn(make_error(ErrorCode::parse, diagnostic.message, diagnostic.where, diagnostic.hint));
 }
 
+void report_written(Context& context, const tasks::TaskRecord& record) {
+    for (const tasks::Diagnostic& diagnostic : record.document.diagnostics()) {
+        Location where = diagnostic.where;
+        if (where.file.empty())
+            where.file = record.path;  // a new document does not know its path yet
+        context.warn(make_error(ErrorCode::parse, diagnostic.message, std::move(where), diagnostic.hint));
+    }
+}
+
 CommandResult task_result(const tasks::TaskRecord& record, std::string message) {
     return CommandResult {record.to_json(), View::message, std::move(message)};
 }

@@ -28,6 +28,10 @@ Result<std::optional<tasks::Placement>> read_placement(const Invocation& invocat
 /// Prints unreadable files and duplicate ids found while scanning as warnings.
 void report_diagnostics(Context& context, const std::vector<tasks::Diagnostic>& diagnostics);
 
+/// Prints what is odd in a file just written (a "---" Scopecraft would take for a delimiter, a
+/// required field missing, ...) as warnings naming the file.
+void report_written(Context& context, const tasks::TaskRecord& record);
+
 /// A task record as a result: JSON in Scopecraft's shape, and a one-line confirmation.
 CommandResult task_result(const tasks::TaskRecord& record, std::string message);
 /// A parent and its subtasks (sequence order) as a list result, drawn as a tree by default.
