@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 
@@ -14,23 +15,6 @@
 namespace sc::tasks {
 
 namespace {
-
-/// rename(2) that refuses to replace an existing file or folder. renameat2's NOREPLACE is
-/// atomic; file systems without it get a check-then-rename under the tree lock.
-int rename_no_replace(const std::string& from, const std::string& to) {
-#ifdef RENAME_NOREPLACE
-    if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0)
-        return 0;
-    if (errno != EINVAL && errno != ENOSYS)
-        return -1;
-#endif
-    struct stat info {};
-    if (::lstat(to.c_str(), &info) == 0) {
-        errno = EEXIST;
-        return -1;
-    }
-    return ::rename(from.c_str(), to.c_str());
-}
 
 /// Refuses a path whose folders (and, with `include_last`, the path itself) include a
 /// symbolic link: following one could write outside the tree.
@@ -189,7 +173,7 @@ Status ChangeApplier::apply_one(const std::string& root, const FileChange& chang
         case FileChangeKind::renamed: {
             std::string from = root + "/" + change.old_path;
             undo.old_path = from;
-            if (rename_no_replace(from, path) != 0)
+            if (files::rename_no_replace(from, path) != 0)
                 return files::from_errno(errno, "moving " + change.old_path + " to", path);
             return {};
         }
@@ -223,7 +207,7 @@ void ChangeApplier::undo_one(const Undo& undo) {
             (void)files::write_atomic(undo.path, undo.old_content);
             break;
         case FileChangeKind::renamed:
-            (void)rename_no_replace(undo.path, undo.old_path);
+            (void)files::rename_no_replace(undo.path, undo.old_path);
             break;
         case FileChangeKind::file_removed:
             (void)files::create_exclusive(undo.path, undo.old_content);
@@ -246,12 +230,24 @@ void ChangeApplier::rollback() {
 }
 
 Status ChangeApplier::apply(const std::vector<FileChange>& changes) {
-    forget_folder_listings();  // what was listed before this change is not the tree after it
+    std::vector<std::string> written_folders;
     for (const FileChange& change : changes) {
         SC_TRY(validate_relative_path(change.path));
         if (change.kind == FileChangeKind::renamed)
             SC_TRY(validate_relative_path(change.old_path));
+        if (change.kind == FileChangeKind::file_created || change.kind == FileChangeKind::file_modified) {
+            size_t slash = change.path.rfind('/');
+            std::string folder = m_roots.path(change.tree);
+            if (slash != std::string::npos)
+                folder += "/" + change.path.substr(0, slash);
+            if (std::find(written_folders.begin(), written_folders.end(), folder) == written_folders.end())
+                written_folders.push_back(std::move(folder));
+        }
     }
+    // A command killed between writing a temporary and renaming it left it behind; this one
+    // holds the tree lock, so every temporary whose owner has ended is garbage.
+    remove_stale_temporaries(written_folders);
+    forget_folder_listings();  // what was listed before this change is not the tree after it
     size_t first = m_undo.size();
     for (const FileChange& change : changes) {
         Undo undo;
