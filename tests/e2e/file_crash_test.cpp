@@ -32,11 +32,8 @@ protected:
         m_current = m_sandbox.tasks_root() + "/current";
         m_month = m_sandbox.run({"date", "+%m"}).out.substr(0, 2);
     }
-    /// Skips the test where strace cannot trace (not installed, or ptrace forbidden); fails it in CI.
-    void require_strace() {
-        if (m_sandbox.run({"strace", "-o", "/dev/null", "-qq", "true"}).exit_code != 0)
-            SC_SKIP_OR_FAIL("strace cannot run here; scripts/install-deps.sh installs it");
-    }
+    /// Whether strace can trace here (installed, and ptrace allowed).
+    bool strace_runs() const { return m_sandbox.run({"strace", "-o", "/dev/null", "-qq", "true"}).exit_code == 0; }
     /// `sc ARGS` under strace, killed at the first of `syscalls` it makes (optionally only
     /// those naming `path`).
     RunResult sc_killed_at(const std::string& syscalls, const std::vector<std::string>& arguments,
@@ -62,7 +59,8 @@ protected:
 // during the write left a 0-byte (or cut) file that listed as a task. Now nothing is written
 // under that name: the create either has not happened or has happened whole.
 TEST_F(FileCrashes, ATaskCreateKilledWhileWritingItsBytesLeavesNoCutFile) {
-    require_strace();
+    if (!strace_runs())
+        SC_SKIP_OR_FAIL("strace cannot run here; scripts/install-deps.sh installs it");
     std::string path = task_path("kill-me");
     sc_killed_at("write", {"task", "create", "--title", "Kill me"}, path);
     if (fs::exists(path)) {
@@ -74,7 +72,8 @@ TEST_F(FileCrashes, ATaskCreateKilledWhileWritingItsBytesLeavesNoCutFile) {
 }
 
 TEST_F(FileCrashes, ATaskCreateKilledBeforeItsFileIsNamedLeavesNoFileAndNoTemporary) {
-    require_strace();
+    if (!strace_runs())
+        SC_SKIP_OR_FAIL("strace cannot run here; scripts/install-deps.sh installs it");
     RunResult killed = sc_killed_at("link,linkat", {"task", "create", "--title", "Kill me"});
     ASSERT_EQ(killed.exit_code, k_killed) << killed.err;
     EXPECT_FALSE(fs::exists(task_path("kill-me")));
@@ -88,7 +87,8 @@ TEST_F(FileCrashes, ATaskCreateKilledBeforeItsFileIsNamedLeavesNoFileAndNoTempor
 }
 
 TEST_F(FileCrashes, AnUpdateKilledBeforeItsRenameKeepsTheOldFileAndTheNextWriteRemovesItsTemporary) {
-    require_strace();
+    if (!strace_runs())
+        SC_SKIP_OR_FAIL("strace cannot run here; scripts/install-deps.sh installs it");
     ASSERT_EQ(m_sandbox.sc({"task", "create", "--title", "Keep me"}).exit_code, 0);
     ASSERT_EQ(m_sandbox.sc({"task", "create", "--title", "Other"}).exit_code, 0);
     std::string path = task_path("keep-me");
