@@ -19,7 +19,8 @@ namespace sc::observe {
 
 namespace {
 
-constexpr const char* k_header = "# scopecraft task-tree state v2 (derived; safe to delete)\n";
+constexpr const char* k_header = "# scopecraft task-tree state v3 (derived; safe to delete)\n";
+constexpr std::string_view k_header_prefix = "# scopecraft task-tree state v3";
 
 uint64_t fnv1a64(const std::string& bytes) {
     uint64_t hash = 0xcbf29ce484222325ULL;
@@ -120,24 +121,39 @@ Fingerprint Fingerprint::of(const std::string& content) {
 
 Result<TreeState> TreeState::load(const std::string& path) {
     std::string content = SC_TRY(files::read(path));
+    // An older format knows no event seq: it cannot say which events it reflects, so it is
+    // treated as missing and rebuilt from the events.
+    if (!text::starts_with(content, k_header_prefix))
+        return make_error(ErrorCode::not_found, "the task-tree state is of an older format", Location {path, 1, {}});
     TreeState state;
     state.m_rewrite = false;
+    // Every save ends with "S <seq>": the lines after the last one are a save that did not
+    // finish (a crash or a full disk mid-append). They are not trusted, and the next save
+    // rewrites the file whole (an append would continue after them).
+    size_t commit = content.rfind("\nS ");
+    size_t commit_end = commit == std::string::npos ? std::string::npos : content.find('\n', commit + 1);
+    if (commit_end == std::string::npos)
+        return make_error(ErrorCode::not_found, "the task-tree state was never completely saved",
+                          Location {path, 0, {}});
+    if (commit_end + 1 != content.size())
+        state.m_rewrite = true;
     int line_number = 0;
-    std::string_view rest = content;
+    std::string_view rest = std::string_view(content).substr(0, commit_end + 1);
     while (!rest.empty()) {
         size_t newline = rest.find('\n');
-        if (newline == std::string_view::npos) {
-            // Cut short by a crash or a full disk: the entry is not trusted, the file is
-            // rewritten whole by the next save (an append would continue the broken line).
-            state.m_rewrite = true;
-            break;
-        }
         std::string_view line = rest.substr(0, newline);
         rest.remove_prefix(newline + 1);
         ++line_number;
         if (line.empty() || line[0] == '#')
             continue;
         ++state.m_lines_on_disk;
+        if (line.size() > 2 && line[0] == 'S' && line[1] == ' ') {
+            auto [next, error] = std::from_chars(line.data() + 2, line.data() + line.size(), state.m_seq);
+            if (error != std::errc() || next != line.data() + line.size())
+                return make_error(ErrorCode::parse, "unreadable task-tree state line", Location {path, line_number, {}},
+                                  "delete the file; it is rebuilt from the events");
+            continue;
+        }
         // "D <key>", "R <key>" or "F <hash> <size> <inode> <mtime> <key>"; a later line for a
         // key replaces an earlier one.
         if (line.size() > 2 && line[0] == 'D' && line[1] == ' ') {
@@ -176,6 +192,10 @@ Result<TreeState> TreeState::load(const std::string& path) {
     return state;
 }
 
+std::string TreeState::seq_line() const {
+    return "S " + std::to_string(m_seq) + "\n";
+}
+
 std::string TreeState::journal_line(const std::string& key) const {
     if (auto file = m_files.find(key); file != m_files.end()) {
         const Fingerprint& fingerprint = file->second;
@@ -190,16 +210,18 @@ std::string TreeState::journal_line(const std::string& key) const {
 Status TreeState::save(const std::string& path) {
     if (!unsaved())
         return {};
-    size_t live = m_files.size() + m_folders.size();
+    size_t live = m_files.size() + m_folders.size() + 1;
     // Appended while the journal stays under twice the tree (and a small floor, so a young
     // tree is not rewritten on every command); rewritten whole otherwise.
     if (!m_rewrite && m_lines_on_disk + m_unsaved.size() <= 2 * live + 64) {
         std::string lines;
         for (const std::string& key : m_unsaved)
             lines += journal_line(key);
+        lines += seq_line();
         Status appended = files::append_existing(path, lines);
         if (appended.ok()) {
-            m_lines_on_disk += m_unsaved.size();
+            m_lines_on_disk += m_unsaved.size() + 1;
+            m_seq_unsaved = false;
             m_unsaved.clear();
             return {};
         }
@@ -214,9 +236,11 @@ Status TreeState::save(const std::string& path) {
         out += "D " + folder + "\n";
     for (const auto& [key, fingerprint] : m_files)
         out += journal_line(key);
+    out += seq_line();
     SC_TRY(files::write_atomic(path, out, files::Durability::none, 0600));
-    m_lines_on_disk = live;
+    m_lines_on_disk = live + 1;
     m_unsaved.clear();
+    m_seq_unsaved = false;
     m_rewrite = false;
     return {};
 }
