@@ -1,0 +1,146 @@
+#include "observe/in_flight.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "util/files.hpp"
+#include "util/text.hpp"
+
+namespace sc::observe {
+
+namespace {
+
+constexpr std::string_view k_header = "# scopecraft in-flight operation v1, log seq ";
+
+bool exists(const std::string& path) {
+    struct stat info {};
+    return ::lstat(path.c_str(), &info) == 0;
+}
+
+// Whether `path` holds the start of `written` (all of it with `whole`): what the killed
+// operation left there. A file created with O_EXCL and cut by the kill holds a prefix.
+bool holds(const std::string& path, const std::string& written, bool whole) {
+    Result<std::string> content = files::read(path);
+    if (!content.ok())
+        return false;
+    const std::string& now = content.value();
+    return whole ? now == written : now.size() <= written.size() && written.compare(0, now.size(), now) == 0;
+}
+
+void undo(const nlohmann::json& entry) {
+    std::string kind = entry.value("kind", "");
+    std::string path = entry.value("root", "") + "/" + entry.value("path", "");
+    std::string old;
+    std::string written;
+    if (!text::base64_decode(entry.value("oldBase64", ""), old) ||
+        !text::base64_decode(entry.value("newBase64", ""), written))
+        return;
+    if (kind == tasks::to_string(tasks::FileChangeKind::folder_created)) {
+        ::rmdir(path.c_str());  // only when empty: anything put in it since stays
+    } else if (kind == tasks::to_string(tasks::FileChangeKind::file_created)) {
+        if (holds(path, written, false))
+            ::unlink(path.c_str());
+    } else if (kind == tasks::to_string(tasks::FileChangeKind::file_modified)) {
+        if (holds(path, written, true))
+            (void)files::write_atomic(path, old);
+    } else if (kind == tasks::to_string(tasks::FileChangeKind::renamed)) {
+        std::string from = entry.value("root", "") + "/" + entry.value("oldPath", "");
+        if (exists(path) && !exists(from))
+            ::rename(path.c_str(), from.c_str());
+    } else if (kind == tasks::to_string(tasks::FileChangeKind::file_removed)) {
+        if (!exists(path))
+            (void)files::create_exclusive(path, old);
+    } else if (kind == tasks::to_string(tasks::FileChangeKind::folder_removed)) {
+        if (!exists(path))
+            ::mkdir(path.c_str(), 0755);
+    }
+}
+
+}  // namespace
+
+InFlightJournal::~InFlightJournal() {
+    if (m_fd >= 0)
+        ::close(m_fd);
+}
+
+Status InFlightJournal::before(const std::string& root, const tasks::FileChange& change,
+                               const std::string& old_content) {
+    std::string line;
+    if (m_fd < 0) {
+        m_fd = ::open(m_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
+        if (m_fd < 0)
+            return files::from_errno(errno, "writing the in-flight journal", m_path);
+        line.append(k_header).append(std::to_string(m_base_seq)).append("\n");
+    }
+    nlohmann::json entry = {{"kind", tasks::to_string(change.kind)}, {"root", root}, {"path", change.path}};
+    if (change.kind == tasks::FileChangeKind::renamed)
+        entry["oldPath"] = change.old_path;
+    if (change.kind == tasks::FileChangeKind::file_created || change.kind == tasks::FileChangeKind::file_modified)
+        entry["newBase64"] = text::base64_encode(change.content);
+    if (!old_content.empty())
+        entry["oldBase64"] = text::base64_encode(old_content);
+    line += entry.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    line += '\n';
+    // One write per entry: a kill before it completes means the change was not started.
+    ssize_t wrote = ::write(m_fd, line.data(), line.size());
+    if (wrote != static_cast<ssize_t>(line.size()))
+        return files::from_errno(wrote < 0 ? errno : ENOSPC, "writing the in-flight journal", m_path);
+    return {};
+}
+
+void InFlightJournal::finish() {
+    if (m_fd < 0)
+        return;
+    ::close(m_fd);
+    m_fd = -1;
+    ::unlink(m_path.c_str());
+}
+
+Result<InFlightOutcome> recover_in_flight(const std::string& path, uint64_t log_seq) {
+    Result<std::string> content = files::read(path);
+    if (!content.ok())
+        return content.error().code == ErrorCode::not_found ? Result<InFlightOutcome>(InFlightOutcome::none)
+                                                            : Result<InFlightOutcome>(content.error());
+    std::string_view text = content.value();
+    uint64_t base_seq = 0;
+    std::vector<nlohmann::json> entries;
+    bool readable = text::starts_with(text, k_header);
+    if (readable) {
+        size_t newline = text.find('\n');
+        std::string_view number = text.substr(k_header.size(), newline - k_header.size());
+        readable = newline != std::string_view::npos &&
+                   std::from_chars(number.data(), number.data() + number.size(), base_seq).ec == std::errc();
+        text.remove_prefix(newline == std::string_view::npos ? text.size() : newline + 1);
+    }
+    // A last line without its newline is an entry whose write was cut short: its change was
+    // never started.
+    while (readable) {
+        size_t newline = text.find('\n');
+        if (newline == std::string_view::npos)
+            break;
+        nlohmann::json entry = nlohmann::json::parse(text.substr(0, newline), nullptr, false);
+        if (entry.is_object())
+            entries.push_back(std::move(entry));
+        text.remove_prefix(newline + 1);
+    }
+    InFlightOutcome outcome = InFlightOutcome::kept;
+    // An unreadable header: cut short before any change was made (the header goes out with the
+    // first entry, in the same write).
+    if (readable && log_seq <= base_seq) {
+        for (auto entry = entries.rbegin(); entry != entries.rend(); ++entry)
+            undo(*entry);
+        outcome = InFlightOutcome::undone;
+    }
+    if (::unlink(path.c_str()) != 0 && errno != ENOENT)
+        return files::from_errno(errno, "removing the in-flight journal", path);
+    return outcome;
+}
+
+}  // namespace sc::observe
