@@ -3,6 +3,7 @@
 
 #include "cli/commands/commands.hpp"
 #include "cli/commands/telemetry_support.hpp"
+#include "observe/state_check.hpp"
 #include "store/maintenance.hpp"
 
 namespace sc::cli {
@@ -53,28 +54,52 @@ Result<CommandResult> check(const Invocation& invocation, Context& context) {
     bool repair = invocation.has("repair");
     store::CheckReport report =
         SC_TRY(store::check(root, repair ? store::CheckMode::repair : store::CheckMode::report));
+    // After the store (a repaired store replays what it kept): the task-tree state against the log.
+    observe::StateCheckReport state = SC_TRY(observe::check_tree_state(root, repair));
     Json data = Json::parse(report.to_json());
+    data["taskTreeState"] = {{"present", state.present},
+                             {"differences", state.differences},
+                             {"replayProblem", state.replay_problem},
+                             {"repaired", state.repaired}};
     std::string text = "Checked " + std::to_string(report.lines_checked) + " lines in " +
                        std::to_string(report.segments_checked) + " segments: ";
     if (report.clean()) {
         text += "clean\n";
-        return CommandResult {std::move(data), View::text, text};
+    } else {
+        text += std::to_string(report.corrupt_lines) + " corrupt lines, " + std::to_string(report.torn_tails) +
+                " torn tails, " + std::to_string(report.seq_problems) + " seq problems, " +
+                std::to_string(report.index_problems) + " index problems\n";
+        for (const store::CheckIssue& issue : report.issues)
+            text += "  " + issue.kind + " " + issue.where + " @" + std::to_string(issue.offset) + ": " + issue.detail +
+                    "\n";
+        if (report.repaired)
+            text += "Repaired: " + std::to_string(report.lines_quarantined) + " lines and " +
+                    std::to_string(report.tails_quarantined) + " tails moved to quarantine/" +
+                    (report.index_rebuilt ? ", index rebuilt" : "") + "\n";
     }
-    text += std::to_string(report.corrupt_lines) + " corrupt lines, " + std::to_string(report.torn_tails) +
-            " torn tails, " + std::to_string(report.seq_problems) + " seq problems, " +
-            std::to_string(report.index_problems) + " index problems\n";
-    for (const store::CheckIssue& issue : report.issues)
-        text +=
-            "  " + issue.kind + " " + issue.where + " @" + std::to_string(issue.offset) + ": " + issue.detail + "\n";
-    if (report.repaired) {
-        text += "Repaired: " + std::to_string(report.lines_quarantined) + " lines and " +
-                std::to_string(report.tails_quarantined) + " tails moved to quarantine/" +
-                (report.index_rebuilt ? ", index rebuilt" : "") + "\n";
-        return CommandResult {std::move(data), View::text, text};
+    if (!state.replay_problem.empty())
+        text += "The task events do not replay: " + state.replay_problem + "\n";
+    if (!state.differences.empty()) {
+        text += "The task-tree state disagrees with the event log: " + std::to_string(state.differences.size()) +
+                (state.differences.size() == 1 ? " difference\n" : " differences\n");
+        for (size_t i = 0; i < state.differences.size() && i < 20; ++i)
+            text += "  " + state.differences[i] + "\n";
+        if (state.repaired)
+            text += "Repaired: task-tree state rebuilt from the events\n";
     }
+    bool store_failed = !report.clean() && !report.repaired;
+    bool state_failed = !state.replay_problem.empty() || (!state.differences.empty() && !state.repaired);
+    if (!store_failed && !state_failed)
+        return CommandResult {std::move(data), View::text, text};
     context.write_out(text);
-    return make_error(ErrorCode::parse, "the telemetry store has problems", Location {root, 0, {}},
-                      "run `sc telemetry check --repair` to move bad lines to quarantine/ and rebuild the index");
+    if (store_failed)
+        return make_error(ErrorCode::parse, "the telemetry store has problems", Location {root, 0, {}},
+                          "run `sc telemetry check --repair` to move bad lines to quarantine/ and rebuild the index");
+    if (!state.replay_problem.empty())
+        return make_error(ErrorCode::conflict, "the task events do not replay", Location {root, 0, {}},
+                          "`sc events replay --verify` names the event; the task-tree state cannot be checked");
+    return make_error(ErrorCode::conflict, "the task-tree state disagrees with the event log", Location {root, 0, {}},
+                      "run `sc telemetry check --repair` to rebuild it from the events");
 }
 
 Result<int> read_days(const Invocation& invocation, const std::string& option) {
