@@ -7,7 +7,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <random>
 
 namespace sc::files {
 
@@ -132,39 +131,6 @@ Status write_all(int fd, std::string_view bytes, const std::string& path) {
 
 Status pwrite_all(int fd, std::string_view bytes, uint64_t offset, const std::string& path) {
     return write_loop(fd, bytes, static_cast<int64_t>(offset), "writing", path);
-}
-
-Status write_atomic(const std::string& path, std::string_view content, Durability durability, unsigned mode) {
-    struct stat existing {};
-    if (::stat(path.c_str(), &existing) == 0)
-        mode = existing.st_mode & 07777;
-    std::random_device random;
-    std::string temporary = path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(random());
-    int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-    if (fd < 0)
-        return from_errno(errno, "writing", path);
-    Status written = write_all(fd, content, path);
-    if (written.ok() && durability == Durability::sync && ::fdatasync(fd) != 0)
-        written = from_errno(errno, "syncing", path);
-    if (::close(fd) != 0 && written.ok())
-        written = from_errno(errno, "writing", path);
-    if (written.ok() && ::rename(temporary.c_str(), path.c_str()) != 0)
-        written = from_errno(errno, "renaming into place", path);
-    if (!written.ok())
-        ::unlink(temporary.c_str());
-    return written;
-}
-
-Status create_exclusive(const std::string& path, std::string_view content, unsigned mode) {
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-    if (fd < 0)
-        return from_errno(errno, "creating", path);
-    Status written = write_all(fd, content, path);
-    if (::close(fd) != 0 && written.ok())
-        written = from_errno(errno, "writing", path);
-    if (!written.ok())
-        ::unlink(path.c_str());  // never leave a half-written new file behind
-    return written;
 }
 
 Status append_existing(const std::string& path, std::string_view content) {

@@ -22,18 +22,50 @@ Result<std::optional<std::string>> read_if_exists(const std::string& path);
 /// task files spends most of its system time here.
 Result<std::string> read_regular(const std::string& path);
 
-/// How hard a write tries to reach the disk before returning.
+/// How hard a write tries to reach the disk before returning: `sync` flushes the file's data
+/// before it gets its name, and the folder after, so the name survives a power cut too.
 enum class Durability { none, sync };
 
-/// Replaces a file's content atomically: writes a temporary file beside it, then renames it
-/// over the target, so a reader sees the old or the new content, never a mix. `mode` applies
-/// to a newly created file; an existing file keeps its permissions.
+// New content never appears under its final name until it is complete, and a temporary never
+// outlives its command (docs/layout.md, "How files are written"). Linux builds write into an
+// unnamed O_TMPFILE inode and give it its name with linkat, so a killed command leaves nothing;
+// `-DSC_PORTABLE_FILES=ON` (and any system or file system without O_TMPFILE) writes a named
+// temporary `<name>.tmp-<pid>-<n>` beside the target instead, which a later write removes once
+// its owner has ended (remove_if_stale_temporary).
+
+/// Replaces a file's content atomically: the new bytes are written to a temporary beside it,
+/// then renamed over the target, so a reader sees the old or the new content, never a mix.
+/// `mode` applies to a newly created file; an existing file keeps its permissions.
 Status write_atomic(const std::string& path, std::string_view content, Durability durability = Durability::none,
                     unsigned mode = 0644);
 
-/// Creates a file that must not exist yet (O_EXCL), then writes it. ErrorCode::already_exists
-/// if another process got there first: this is what makes concurrent creates safe.
-Status create_exclusive(const std::string& path, std::string_view content, unsigned mode = 0644);
+/// Creates a file that must not exist yet, complete or not at all: the bytes are written to a
+/// temporary first and then linked to `path`, which fails if the name is taken (no clobber).
+/// ErrorCode::already_exists if another process got there first: this is what makes
+/// concurrent creates safe.
+Status create_exclusive(const std::string& path, std::string_view content, unsigned mode = 0644,
+                        Durability durability = Durability::none);
+
+/// The owner's process id in a temporary's name (`<name>.tmp-<pid>-<n>`), 0 when `name` is not
+/// one. Cheap enough for every name of a listing: most names are rejected by their last byte.
+long temporary_owner(std::string_view name);
+/// Removes `<folder>/<name>` when it is a temporary whose owner process has ended (a command
+/// killed between writing and renaming). Callers hold the lock of the tree being written, so no
+/// other writer of that tree is half-way. True when a file was removed.
+bool remove_if_stale_temporary(const std::string& folder, std::string_view name);
+
+/// Steps of write_atomic and create_exclusive at which a crash leaves something different.
+enum class WriteStep {
+    temporary_written,  // every byte is in the temporary; nothing has the target's name yet
+    temporary_named,    // the temporary has a name in the folder (linked or opened by name)
+    target_linked,      // create_exclusive through a named temporary: both names exist
+};
+/// Test seam for crash tests: called at each step with the target's path (a test kills the
+/// process there). Null, the default, costs a comparison.
+using WriteStepHook = void (*)(WriteStep step, const std::string& path);
+void set_write_step_hook(WriteStepHook hook);
+/// True when this build writes through unnamed O_TMPFILE temporaries (not SC_PORTABLE_FILES).
+bool unnamed_temporaries_built();
 
 /// Writes every byte of `bytes` to an open file, at its position (write_all) or at `offset`
 /// (pwrite_all). Interrupted writes are retried; a disk that takes no byte is an error.
