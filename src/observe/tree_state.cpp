@@ -67,6 +67,10 @@ Status walk(const std::string& root, const std::string& relative, tasks::TreeKin
         std::string name = entry->d_name;
         tasks::EntryType type = tasks::entry_type_of(entry->d_type);
         bool ignored = is_ignored_name(name);
+        // The temporary of a write whose command was killed before it renamed it into place:
+        // removed here, under the tree lock, by whichever command looks at the tree next.
+        if (ignored && files::remove_if_stale_temporary(path, name))
+            continue;
         struct stat info {};
         bool stated = false;
         if (entry->d_type == DT_UNKNOWN || (entry->d_type == DT_REG && !ignored)) {
