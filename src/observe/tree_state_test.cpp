@@ -307,5 +307,22 @@ TEST_F(TreeStateTest, AnUnreadableLineInTheMiddleIsAnErrorThatNamesTheLine) {
     EXPECT_EQ(loaded.error().where.line, 3);
 }
 
+TEST(TreeModelDifferences, ContentThatDiffersSaysFromWhichByteAndWhereTheLiveFileIsNotUtf8) {
+    TreeModel events;
+    TreeModel live;
+    ASSERT_TRUE(events
+                    .apply({change(Kind::folder_created, "current"),
+                            change(Kind::file_created, "current/a.task.md", "# A\nabc\n")})
+                    .ok());
+    ASSERT_TRUE(live.apply({change(Kind::folder_created, "current"),
+                            change(Kind::file_created, "current/a.task.md", "# A\nab\xff\n")})
+                    .ok());
+    std::vector<std::string> differences = events.differences(live);
+    ASSERT_EQ(differences.size(), 1U);
+    EXPECT_EQ(differences[0],
+              "content differs: store:current/a.task.md (from byte 6; events: 8 bytes, live: 8 bytes; the live file is "
+              "not valid UTF-8 at byte 6)");
+}
+
 }  // namespace
 }  // namespace sc::observe
