@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 
@@ -268,12 +269,24 @@ void ChangeApplier::rollback() {
 }
 
 Status ChangeApplier::apply(const std::vector<FileChange>& changes) {
-    forget_folder_listings();  // what was listed before this change is not the tree after it
+    std::vector<std::string> written_folders;
     for (const FileChange& change : changes) {
         SC_TRY(validate_relative_path(change.path));
         if (change.kind == FileChangeKind::renamed)
             SC_TRY(validate_relative_path(change.old_path));
+        if (change.kind == FileChangeKind::file_created || change.kind == FileChangeKind::file_modified) {
+            size_t slash = change.path.rfind('/');
+            std::string folder = m_roots.path(change.tree);
+            if (slash != std::string::npos)
+                folder += "/" + change.path.substr(0, slash);
+            if (std::find(written_folders.begin(), written_folders.end(), folder) == written_folders.end())
+                written_folders.push_back(std::move(folder));
+        }
     }
+    // A command killed between writing a temporary and renaming it left it behind; this one
+    // holds the tree lock, so every temporary whose owner has ended is garbage.
+    remove_stale_temporaries(written_folders);
+    forget_folder_listings();  // what was listed before this change is not the tree after it
     size_t first = m_undo.size();
     for (const FileChange& change : changes) {
         Undo undo;

@@ -179,10 +179,17 @@ Result<TaskDocument> TaskDocument::parse(std::string text, const std::string& or
         document.m_diagnostics.push_back(
             {Location {origin, line, std::move(field)}, std::move(message), std::move(hint)});
     };
-    if (!document.m_title_line)
+    if (!document.is_task()) {
+        // Neither part a task has: what a write cut short leaves, or a file that is no task.
+        warn(1, {}, js::trim(view).empty() ? "the file is empty" : "no title line and no frontmatter",
+             "an interrupted write may have left it: delete it, or start it with a line `# Title` and add type, "
+             "status and area between --- lines");
+    } else if (!document.m_title_line) {
         warn(1, {}, "no title line", "start the file with a line `# Title`");
+    }
     if (!document.m_frontmatter_block) {
-        warn(1, {}, "no frontmatter", "add type, status and area between --- lines after the title");
+        if (document.m_title_line)
+            warn(1, {}, "no frontmatter", "add type, status and area between --- lines after the title");
     } else {
         for (const char* required : {"type", "status", "area"}) {
             if (!document.m_frontmatter.contains(required)) {

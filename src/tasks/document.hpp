@@ -68,6 +68,9 @@ public:
     [[nodiscard]] std::string section(std::string_view name) const;
     [[nodiscard]] const std::vector<Section>& sections() const { return m_sections; }
     [[nodiscard]] const std::vector<Diagnostic>& diagnostics() const { return m_diagnostics; }
+    /// False for a file with neither a title line nor a frontmatter block (an empty file, or
+    /// one cut short by an interrupted write): not a task, so listings skip it with a warning.
+    [[nodiscard]] bool is_task() const { return m_title_line.has_value() || m_frontmatter_block.has_value(); }
 
     /// Sets one frontmatter field: a string, a number, a bool or an array of strings. An
     /// existing key is rewritten in place (its lines only); a new key is appended at the end of

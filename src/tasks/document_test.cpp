@@ -71,9 +71,33 @@ TEST(DocumentParse, MissingRequiredFieldsAndUnknownValuesAreWarningsNotErrors) {
     }
     auto labels = parsed("# L\n---\ntype: Feature\nstatus: 🟡 To Do\narea: ui\n---\n");
     EXPECT_TRUE(labels.diagnostics().empty()) << labels.diagnostics().front().message;
-    auto bare = parsed("just words\n");
-    EXPECT_TRUE(has_diagnostic(bare, "no title"));
-    EXPECT_TRUE(has_diagnostic(bare, "no frontmatter"));
+    auto untitled = parsed("---\ntype: chore\nstatus: todo\narea: a\n---\n");
+    EXPECT_TRUE(has_diagnostic(untitled, "no title line"));
+    auto no_frontmatter = parsed("# Only a title\n");
+    EXPECT_TRUE(has_diagnostic(no_frontmatter, "no frontmatter"));
+    EXPECT_TRUE(untitled.is_task());
+    EXPECT_TRUE(no_frontmatter.is_task());
+}
+
+// What a write cut short leaves (or a file that is no task at all): one warning that says so,
+// and is_task() false so that listings leave it out.
+TEST(DocumentParse, AFileWithNeitherTitleNorFrontmatterIsNoTask) {
+    const std::string hint =
+        "an interrupted write may have left it: delete it, or start it with a line `# Title` and add type, status "
+        "and area between --- lines";
+    for (const auto& [text, message] : std::vector<std::pair<std::string, std::string>> {
+             {"", "the file is empty"},
+             {"\n  \n", "the file is empty"},
+             {"just words\n", "no title line and no frontmatter"},
+             {"## Log\n- 2026-12-01: x\n", "no title line and no frontmatter"}}) {
+        auto document = parsed(text);
+        EXPECT_FALSE(document.is_task()) << text;
+        ASSERT_EQ(document.diagnostics().size(), 1U) << text;
+        EXPECT_EQ(document.diagnostics()[0].message, message);
+        EXPECT_EQ(document.diagnostics()[0].hint, hint);
+        EXPECT_EQ(document.diagnostics()[0].where.file, "t.task.md");
+        EXPECT_EQ(document.diagnostics()[0].where.line, 1);
+    }
 }
 
 TEST(DocumentParse, TypesValuesAsJsYamlDoes) {

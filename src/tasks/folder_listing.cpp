@@ -6,6 +6,8 @@
 
 #include <algorithm>
 
+#include "util/files.hpp"
+
 namespace sc::tasks {
 
 namespace {
@@ -59,6 +61,8 @@ std::vector<DirectoryEntry> read_folder(const std::string& folder) {
     }
     ::closedir(directory);
     sort_listing(entries);
+    if (t_current != nullptr)
+        t_current->notice(folder, entries);
     return entries;
 }
 
@@ -75,6 +79,7 @@ FolderListings* FolderListings::current() {
 }
 
 void FolderListings::keep(std::string folder, std::vector<DirectoryEntry> entries) {
+    notice(folder, entries);
     m_listings.insert_or_assign(std::move(folder), std::move(entries));
 }
 
@@ -87,9 +92,35 @@ bool FolderListings::take(const std::string& folder, std::vector<DirectoryEntry>
     return true;
 }
 
+void FolderListings::notice(const std::string& folder, const std::vector<DirectoryEntry>& entries) {
+    m_listed.insert(folder);
+    for (const DirectoryEntry& entry : entries)
+        if (entry.type == EntryType::file && files::temporary_owner(entry.name) != 0)
+            m_temporaries.emplace_back(folder, entry.name);
+}
+
 void forget_folder_listings() {
     if (t_current != nullptr)
         t_current->forget();
+}
+
+size_t remove_stale_temporaries(const std::vector<std::string>& written_folders) {
+    size_t removed = 0;
+    if (t_current != nullptr)
+        for (const auto& [folder, name] : t_current->take_temporaries())
+            removed += files::remove_if_stale_temporary(folder, name) ? 1 : 0;
+    for (const std::string& folder : written_folders) {
+        if (t_current != nullptr && t_current->listed(folder))
+            continue;
+        DIR* directory = ::opendir(folder.c_str());
+        if (directory == nullptr)
+            continue;  // a folder this change creates
+        while (dirent* entry = ::readdir(directory))
+            if (entry->d_type == DT_REG || entry->d_type == DT_UNKNOWN)
+                removed += files::remove_if_stale_temporary(folder, entry->d_name) ? 1 : 0;
+        ::closedir(directory);
+    }
+    return removed;
 }
 
 }  // namespace sc::tasks

@@ -8,9 +8,15 @@
 // opendir/getdents/close per folder instead of two, which on a small tree is a good part of
 // what the check costs a command. A listing is taken once, and every change the task layer
 // applies drops all of them, so nothing read after a change is stale.
+//
+// Listings are also where temporaries left by a killed command (files::temporary_owner) are
+// seen: a listing made while a FolderListings is installed notes them, and the next change
+// applied under the tree lock removes those whose owner has ended (remove_stale_temporaries).
 
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
+#include <utility>
 #include <vector>
 
 namespace sc::tasks {
@@ -53,12 +59,27 @@ public:
     /// Drops every listing (the tree is about to change).
     void forget() { m_listings.clear(); }
 
+    /// Notes the temporaries in a listing of `folder` and that the folder was listed.
+    void notice(const std::string& folder, const std::vector<DirectoryEntry>& entries);
+    /// True when `folder` was listed while this cache was installed.
+    [[nodiscard]] bool listed(const std::string& folder) const { return m_listed.count(folder) > 0; }
+    /// The temporaries noted so far, as (folder, name); taking them empties the list.
+    std::vector<std::pair<std::string, std::string>> take_temporaries() { return std::move(m_temporaries); }
+
 private:
     std::unordered_map<std::string, std::vector<DirectoryEntry>> m_listings;
+    std::unordered_set<std::string> m_listed;
+    std::vector<std::pair<std::string, std::string>> m_temporaries;
     FolderListings* m_previous = nullptr;
 };
 
 /// Drops the listings of the installed cache, if any: called before any change is applied.
 void forget_folder_listings();
+
+/// Removes the temporaries of ended processes (a command killed mid-write) that listings of
+/// this operation noted, and those in `written_folders` (the folders a change is about to write
+/// into) that no listing covered, which costs one read of each such folder. Called with the
+/// tree lock held, before a change is applied. Returns how many were removed.
+size_t remove_stale_temporaries(const std::vector<std::string>& written_folders);
 
 }  // namespace sc::tasks

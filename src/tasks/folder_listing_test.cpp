@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -69,6 +70,45 @@ TEST_F(FolderListingTest, NothingIsKeptOnceTheCacheIsGone) {
     }
     EXPECT_EQ(FolderListings::current(), nullptr);
     EXPECT_EQ(names(read_folder(m_folder)), (std::vector<std::string> {"a.task.md", "b.task.md"}));
+}
+
+/// The pid of a process that has ended.
+pid_t ended_process() {
+    pid_t child = ::fork();
+    if (child == 0)
+        _exit(0);
+    ::waitpid(child, nullptr, 0);
+    return child;
+}
+
+// A command killed between writing a temporary and renaming it leaves `<name>.tmp-<pid>-<n>`.
+TEST_F(FolderListingTest, AChangeRemovesTheTemporariesOfEndedProcessesInTheFolderItWritesTo) {
+    std::string stale = "a.task.md.tmp-" + std::to_string(ended_process()) + "-0";
+    std::string live = "b.task.md.tmp-" + std::to_string(::getppid()) + "-0";
+    std::ofstream((m_root / "current" / stale).string()) << "half";
+    std::ofstream((m_root / "current" / live).string()) << "being written";
+    TreeRoots roots;
+    roots.store = m_root.string();
+    ASSERT_TRUE(
+        apply_file_changes(roots, {{FileChangeKind::file_modified, "current/a.task.md", {}, "A", TreeKind::store}})
+            .ok());
+    EXPECT_FALSE(fs::exists(m_root / "current" / stale));
+    EXPECT_TRUE(fs::exists(m_root / "current" / live)) << "its owner may still rename it";
+    EXPECT_EQ(names(read_folder(m_folder)), (std::vector<std::string> {"a.task.md", "b.task.md", live}));
+}
+
+TEST_F(FolderListingTest, AChangeRemovesStaleTemporariesAnyListingOfTheOperationSaw) {
+    fs::create_directories(m_root / "archive");
+    std::string stale = "old.task.md.tmp-" + std::to_string(ended_process()) + "-3";
+    std::ofstream((m_root / "archive" / stale).string()) << "half";
+    FolderListings listings;
+    read_folder((m_root / "archive").string());  // the operation's scan (or the outside-edit check)
+    TreeRoots roots;
+    roots.store = m_root.string();
+    ASSERT_TRUE(
+        apply_file_changes(roots, {{FileChangeKind::file_created, "current/c.task.md", {}, "c", TreeKind::store}})
+            .ok());
+    EXPECT_FALSE(fs::exists(m_root / "archive" / stale));
 }
 
 }  // namespace

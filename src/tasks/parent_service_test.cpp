@@ -140,5 +140,16 @@ TEST_F(ParentTest, AParentMovesAsOneFolderAndRefusesToOverwrite) {
     EXPECT_EQ(back.error().code, ErrorCode::already_exists);
 }
 
+TEST_F(ParentTest, ShowLeavesOutASubtaskFileWithNoTitleAndNoFrontmatterAndSaysWhich) {
+    std::string cut = root() + "/current/big-job-11A/05_cut-11Q.task.md";
+    write_file(cut, "");
+    Result<ParentView> view = m_service.show_parent("big-job-11A");
+    ASSERT_TRUE(view.ok());
+    EXPECT_EQ(order(), (std::vector<std::string> {"01 one", "02 two", "03 three", "04 four"}));
+    ASSERT_EQ(view->diagnostics.size(), 1u);
+    EXPECT_EQ(view->diagnostics[0].message, "skipped: the file is empty");
+    EXPECT_EQ(view->diagnostics[0].where.file, cut);
+}
+
 }  // namespace
 }  // namespace sc::tasks

@@ -261,12 +261,22 @@ LoadedSubtasks load_subtasks(const TaskLocation& parent) {
     LoadedSubtasks loaded;
     for (const TaskLocation& location : subtask_locations(parent)) {
         Result<TaskRecord> record = load_record(location);
-        if (record.ok())
-            loaded.subtasks.push_back(std::move(record).value());
-        else
+        if (!record.ok())
             loaded.diagnostics.push_back({record.error().where, record.error().message, record.error().hint});
+        else if (!record->document.is_task())
+            loaded.diagnostics.push_back(skipped(record->document));
+        else
+            loaded.subtasks.push_back(std::move(record).value());
     }
     return loaded;
+}
+
+Diagnostic skipped(const TaskDocument& document) {
+    if (document.diagnostics().empty())
+        return {{}, "skipped: not a task", {}};
+    Diagnostic diagnostic = document.diagnostics().front();
+    diagnostic.message = "skipped: " + diagnostic.message;
+    return diagnostic;
 }
 
 std::string log_stamp(int64_t unix_nanos, LogStyle style) {

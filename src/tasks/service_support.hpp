@@ -58,6 +58,10 @@ struct LoadedSubtasks {
 };
 LoadedSubtasks load_subtasks(const TaskLocation& parent);
 
+/// The warning for a file a listing leaves out because it is no task (TaskDocument::is_task):
+/// its first diagnostic, which names the file, as "skipped: ...".
+Diagnostic skipped(const TaskDocument& document);
+
 /// The subtasks' locations only (no file read), in sequence order.
 std::vector<TaskLocation> subtask_locations(const TaskLocation& parent);
 

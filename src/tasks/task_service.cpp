@@ -182,6 +182,10 @@ Result<std::vector<Diagnostic>> TaskService::visit(const ListFilter& filter,
         }
         TaskRecord& record = loaded.value();
         const TaskDocument& document = record.document;
+        if (!document.is_task()) {
+            diagnostics.push_back(support::skipped(document));
+            continue;
+        }
         for (const Diagnostic& diagnostic : document.diagnostics())
             diagnostics.push_back(diagnostic);
         if (status && !enum_matches(EnumKind::status, *status, document.field("status")))

@@ -171,6 +171,22 @@ TEST_F(ServiceTest, ListFiltersNormaliseAndCombine) {
     EXPECT_EQ(m_service.list(filter).error().code, ErrorCode::invalid_argument);
 }
 
+TEST_F(ServiceTest, ListingsSkipAFileWithNoTitleAndNoFrontmatterAndSayWhich) {
+    create("Alpha");
+    write_file(root() + "/current/cut-11B.task.md", "");
+    Result<ListResult> listed = m_service.list({});
+    ASSERT_TRUE(listed.ok());
+    ASSERT_EQ(listed->tasks.size(), 1u);
+    EXPECT_EQ(listed->tasks[0].id, "alpha-11A");
+    ASSERT_EQ(listed->diagnostics.size(), 1u);
+    EXPECT_EQ(listed->diagnostics[0].message, "skipped: the file is empty");
+    EXPECT_EQ(listed->diagnostics[0].where.file, root() + "/current/cut-11B.task.md");
+    // Asked for by id it is still there, with the warning, so it can be seen and deleted.
+    Result<TaskRecord> got = m_service.get("cut-11B");
+    ASSERT_TRUE(got.ok());
+    EXPECT_EQ(got->document.diagnostics().at(0).message, "the file is empty");
+}
+
 TEST_F(ServiceTest, UnsafeIdsAreRejectedByEveryOperation) {
     write_file(m_temp.path() + "/victim.task.md", task_text("Victim"));
     for (std::string_view attack : {"../../victim", "../victim.task.md", "/etc/passwd", "current/../x", ".."}) {
