@@ -34,33 +34,30 @@ bool holds(const std::string& path, const std::string& written, bool whole) {
     return whole ? now == written : now.size() <= written.size() && written.compare(0, now.size(), now) == 0;
 }
 
-void undo(const nlohmann::json& entry) {
+// Undoes one change when the disk still holds it; true when something was changed back.
+bool undo(const nlohmann::json& entry) {
     std::string kind = entry.value("kind", "");
     std::string path = entry.value("root", "") + "/" + entry.value("path", "");
     std::string old;
     std::string written;
     if (!text::base64_decode(entry.value("oldBase64", ""), old) ||
         !text::base64_decode(entry.value("newBase64", ""), written))
-        return;
-    if (kind == tasks::to_string(tasks::FileChangeKind::folder_created)) {
-        ::rmdir(path.c_str());  // only when empty: anything put in it since stays
-    } else if (kind == tasks::to_string(tasks::FileChangeKind::file_created)) {
-        if (holds(path, written, false))
-            ::unlink(path.c_str());
-    } else if (kind == tasks::to_string(tasks::FileChangeKind::file_modified)) {
-        if (holds(path, written, true))
-            (void)files::write_atomic(path, old);
-    } else if (kind == tasks::to_string(tasks::FileChangeKind::renamed)) {
+        return false;
+    if (kind == tasks::to_string(tasks::FileChangeKind::folder_created))
+        return ::rmdir(path.c_str()) == 0;  // only when empty: anything put in it since stays
+    if (kind == tasks::to_string(tasks::FileChangeKind::file_created))
+        return holds(path, written, false) && ::unlink(path.c_str()) == 0;
+    if (kind == tasks::to_string(tasks::FileChangeKind::file_modified))
+        return holds(path, written, true) && files::write_atomic(path, old).ok();
+    if (kind == tasks::to_string(tasks::FileChangeKind::renamed)) {
         std::string from = entry.value("root", "") + "/" + entry.value("oldPath", "");
-        if (exists(path) && !exists(from))
-            ::rename(path.c_str(), from.c_str());
-    } else if (kind == tasks::to_string(tasks::FileChangeKind::file_removed)) {
-        if (!exists(path))
-            (void)files::create_exclusive(path, old);
-    } else if (kind == tasks::to_string(tasks::FileChangeKind::folder_removed)) {
-        if (!exists(path))
-            ::mkdir(path.c_str(), 0755);
+        return exists(path) && !exists(from) && ::rename(path.c_str(), from.c_str()) == 0;
     }
+    if (kind == tasks::to_string(tasks::FileChangeKind::file_removed))
+        return !exists(path) && files::create_exclusive(path, old).ok();
+    if (kind == tasks::to_string(tasks::FileChangeKind::folder_removed))
+        return !exists(path) && ::mkdir(path.c_str(), 0755) == 0;
+    return false;
 }
 
 }  // namespace
@@ -134,9 +131,10 @@ Result<InFlightOutcome> recover_in_flight(const std::string& path, uint64_t log_
     // An unreadable header: cut short before any change was made (the header goes out with the
     // first entry, in the same write).
     if (readable && log_seq <= base_seq) {
+        outcome = InFlightOutcome::abandoned;
         for (auto entry = entries.rbegin(); entry != entries.rend(); ++entry)
-            undo(*entry);
-        outcome = InFlightOutcome::undone;
+            if (undo(*entry))
+                outcome = InFlightOutcome::undone;
     }
     if (::unlink(path.c_str()) != 0 && errno != ENOENT)
         return files::from_errno(errno, "removing the in-flight journal", path);

@@ -37,8 +37,10 @@ private:
     int m_fd = -1;
 };
 
-/// What the next command did about a journal left by a killed process.
-enum class InFlightOutcome { none, kept, undone };
+/// What the next command did about a journal left by a killed process: none (no journal),
+/// kept (the event is in the log), undone (changes reverted), abandoned (no event, and none of
+/// its changes had reached the disk).
+enum class InFlightOutcome { none, kept, undone, abandoned };
 
 /// Handles a journal left at `path`: kept when the log's last seq (`log_seq`) is past the
 /// journal's base seq (the operation's event was stored), otherwise undone, newest change

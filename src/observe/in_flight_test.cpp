@@ -112,6 +112,7 @@ TEST_F(InFlightTest, AnEntryCutShortWasNeverStartedAndNoJournalIsNothingToDo) {
     auto before = tree();
     Result<InFlightOutcome> outcome = recover_in_flight(m_journal, 5);
     ASSERT_TRUE(outcome.ok());
+    EXPECT_EQ(outcome.value(), InFlightOutcome::abandoned) << "nothing had reached the disk: nothing to say";
     EXPECT_EQ(tree(), before) << "the cut entry's file is someone else's";
     EXPECT_EQ(recover_in_flight(m_journal, 5).value(), InFlightOutcome::none);
 }

@@ -107,6 +107,23 @@ TEST_F(CrashRecovery, ASaveOfTheStateCutShortIsNotTrustedAndNothingIsRecordedTwi
     expect_replay_identical();
 }
 
+TEST_F(CrashRecovery, AParentCreateKilledBetweenItsFilesIsUndoneWholeWithAWarning) {
+    // Killed when it names its first subtask: the folder and _overview.md are there, no event.
+    RunResult killed = traced({"-e", "trace=linkat", "-e", "inject=linkat:signal=KILL:when=2"},
+                              {"parent", "create", "--title", "Half", "--subtask", "One", "Two"});
+    ASSERT_EQ(killed.exit_code, 128 + SIGKILL) << killed.err;
+    ASSERT_TRUE(fs::exists(m_sandbox.tasks_root() + "/current/" + id("half") + "/_overview.md"));
+    RunResult listed = ok({"task", "list"});
+    EXPECT_EQ(listed.err,
+              "sc: warning: an `sc` command was stopped before it recorded its change; what it had written was undone\n"
+              "sc: hint: run it again if it is still wanted\n");
+    EXPECT_FALSE(fs::exists(m_sandbox.tasks_root() + "/current/" + id("half")));
+    EXPECT_EQ(count("ParentCreated"), 0U);
+    EXPECT_EQ(count("TaskChangedExternally"), 0U);
+    expect_replay_identical();
+    EXPECT_EQ(ok({"task", "list"}).err, "") << "said once";
+}
+
 TEST_F(CrashRecovery, DeletingTheStateRebuildsItQuietlyAndMissesNoOutsideEdit) {
     for (int i = 0; i < 5; ++i)
         ok({"task", "create", "--title", "Task " + std::to_string(i)});
