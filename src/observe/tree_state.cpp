@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -43,6 +44,21 @@ struct LiveEntry {
     int64_t mtime_nanos = 0;
 };
 
+/// A temporary whose owner's pid now belongs to a process that is not `sc` (pid numbers wrap
+/// around quickly on a busy machine: 32,768 here) was left by a killed command: removed. Linux
+/// tells a process's name in /proc; elsewhere (no /proc) the owner's liveness alone decides.
+bool remove_if_orphaned(const std::string& folder, const std::string& name) {
+    long owner = files::temporary_owner(name);
+    if (owner <= 0 || owner == ::getpid())
+        return false;
+    Result<std::string> command = files::read("/proc/" + std::to_string(owner) + "/comm");
+    if (!command.ok() || command.value() == "sc\n")
+        return false;
+    std::string path = folder + "/" + name;
+    struct stat info {};
+    return ::lstat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode) && ::unlink(path.c_str()) == 0;
+}
+
 /// Every folder and file under one root, without reading file contents: `on_folder(key)` and
 /// `on_file(key, stat)`, keys being model keys. Folders are known from the listing's d_type;
 /// only files are stat-ed (their size and mtime are what the check compares). Each folder's
@@ -69,7 +85,7 @@ Status walk(const std::string& root, const std::string& relative, tasks::TreeKin
         bool ignored = is_ignored_name(name);
         // The temporary of a write whose command was killed before it renamed it into place:
         // removed here, under the tree lock, by whichever command looks at the tree next.
-        if (ignored && files::remove_if_stale_temporary(path, name))
+        if (ignored && (files::remove_if_stale_temporary(path, name) || remove_if_orphaned(path, name)))
             continue;
         struct stat info {};
         bool stated = false;
