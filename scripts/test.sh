@@ -24,6 +24,16 @@ cmake -S . -B build/notelemetry -G Ninja -DCMAKE_BUILD_TYPE=Release -DSC_WERROR=
 ninja -C build/notelemetry -j"$jobs" sc e2e_tests
 ctest --test-dir build/notelemetry -j"$jobs" --output-on-failure --timeout 600 -L e2e
 
+# The POSIX file-writing scheme (macOS's) instead of O_TMPFILE + linkat: built and crash-tested
+# here too (docs/layout.md, "How files are written").
+step "portable file writes (-DSC_PORTABLE_FILES=ON)"
+cmake -S . -B build/portable -G Ninja -DCMAKE_BUILD_TYPE=Release -DSC_WERROR=ON -DSC_PORTABLE_FILES=ON \
+  -DSC_BUILD_BENCH=OFF >/dev/null
+ninja -C build/portable -j"$jobs" sc util_tests tasks_tests e2e_tests
+build/portable/src/util/util_tests --gtest_brief=1
+build/portable/src/tasks/tasks_tests --gtest_brief=1
+ctest --test-dir build/portable -j"$jobs" --output-on-failure --timeout 600 -L e2e
+
 step "ASan+UBSan build"
 cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSC_WERROR=ON -DSC_SANITIZE=ON -DSC_BUILD_BENCH=OFF \
   >/dev/null

@@ -17,23 +17,6 @@ namespace sc::tasks {
 
 namespace {
 
-/// rename(2) that refuses to replace an existing file or folder. renameat2's NOREPLACE is
-/// atomic; file systems without it get a check-then-rename under the tree lock.
-int rename_no_replace(const std::string& from, const std::string& to) {
-#ifdef RENAME_NOREPLACE
-    if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0)
-        return 0;
-    if (errno != EINVAL && errno != ENOSYS)
-        return -1;
-#endif
-    struct stat info {};
-    if (::lstat(to.c_str(), &info) == 0) {
-        errno = EEXIST;
-        return -1;
-    }
-    return ::rename(from.c_str(), to.c_str());
-}
-
 /// Refuses a path whose folders (and, with `include_last`, the path itself) include a
 /// symbolic link: following one could write outside the tree.
 Status check_no_symlinks(const std::string& root, const std::string& relative, bool include_last) {
@@ -217,7 +200,7 @@ Status ChangeApplier::apply_one(const std::string& root, const FileChange& chang
         case FileChangeKind::renamed: {
             std::string from = root + "/" + change.old_path;
             undo.old_path = from;
-            if (rename_no_replace(from, path) != 0)
+            if (files::rename_no_replace(from, path) != 0)
                 return files::from_errno(errno, "moving " + change.old_path + " to", path);
             return {};
         }
@@ -246,7 +229,7 @@ void ChangeApplier::undo_one(const Undo& undo) {
             (void)files::write_atomic(undo.path, undo.old_content);
             break;
         case FileChangeKind::renamed:
-            (void)rename_no_replace(undo.path, undo.old_path);
+            (void)files::rename_no_replace(undo.path, undo.old_path);
             break;
         case FileChangeKind::file_removed:
             (void)files::create_exclusive(undo.path, undo.old_content);

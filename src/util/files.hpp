@@ -46,6 +46,12 @@ Status write_atomic(const std::string& path, std::string_view content, Durabilit
 Status create_exclusive(const std::string& path, std::string_view content, unsigned mode = 0644,
                         Durability durability = Durability::none);
 
+/// rename(2) that refuses to replace an existing file or folder: 0, or -1 with errno set
+/// (EEXIST when `to` exists). Linux's renameat2(RENAME_NOREPLACE) is atomic; the portable build,
+/// and file systems without it, check and then rename, which callers make safe by holding the
+/// tree lock.
+int rename_no_replace(const std::string& from, const std::string& to);
+
 /// The owner's process id in a temporary's name (`<name>.tmp-<pid>-<n>`), 0 when `name` is not
 /// one. Cheap enough for every name of a listing: most names are rejected by their last byte.
 long temporary_owner(std::string_view name);

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <functional>
 #include <set>
@@ -167,6 +168,19 @@ TEST_F(FileCrashes, AWriteIntoAMissingFolderFailsNamingTheFile) {
     Status replaced = files::write_atomic(path("gone/state"), "x");
     ASSERT_FALSE(replaced.ok());
     EXPECT_EQ(replaced.error().where.file, path("gone/state"));
+}
+
+TEST_F(FileCrashes, AMoveNeverReplacesAFileOrAFolder) {
+    ASSERT_TRUE(files::create_exclusive(path("a"), "a").ok());
+    ASSERT_TRUE(files::create_exclusive(path("b"), "b").ok());
+    errno = 0;
+    EXPECT_EQ(files::rename_no_replace(path("a"), path("b")), -1);
+    EXPECT_EQ(errno, EEXIST);
+    EXPECT_EQ(files::read(path("b")).value(), "b");
+    ASSERT_EQ(::mkdir(path("folder").c_str(), 0755), 0);
+    EXPECT_EQ(files::rename_no_replace(path("a"), path("folder")), -1);
+    EXPECT_EQ(files::rename_no_replace(path("a"), path("c")), 0);
+    EXPECT_EQ(names(), std::set<std::string>({"b", "c", "folder"}));
 }
 
 TEST(TemporaryNames, OnlyOurPatternNamesAnOwner) {

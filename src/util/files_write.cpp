@@ -11,8 +11,9 @@
 //   `<name>.tmp-<pid>-<n>`, opened with O_EXCL; a new file gets its name with link (refusing an
 //   existing name) and the temporary is unlinked; a replacement is a rename.
 // The unnamed scheme falls back to the named one at run time when the file system refuses
-// O_TMPFILE or linkat through /proc is not possible. Temporaries left by a killed command carry
-// their owner's pid, so a later writer can tell them from live ones and remove them.
+// O_TMPFILE or linkat through /proc is not possible. A move that must not replace anything uses
+// renameat2(RENAME_NOREPLACE) in the Linux build, a check then a rename in the portable one. Temporaries left by a
+// killed command carry their owner's pid, so a later writer can tell them from live ones and remove them.
 
 #include <fcntl.h>
 #include <signal.h>
@@ -21,14 +22,16 @@
 
 #include <atomic>
 #include <cerrno>
+#include <cstdio>  // renameat2
 #include <string>
 
 #include "util/files.hpp"
 
+// Linux's calls (O_TMPFILE, linkat through /proc, renameat2) unless the portable build is asked for.
 #if defined(__linux__) && defined(O_TMPFILE) && !defined(SC_PORTABLE_FILES)
-#define SC_UNNAMED_TEMPORARIES 1
+#define SC_LINUX_FILE_CALLS 1
 #else
-#define SC_UNNAMED_TEMPORARIES 0
+#define SC_LINUX_FILE_CALLS 0
 #endif
 
 namespace sc::files {
@@ -164,7 +167,7 @@ Status create_through_named(const std::string& path, std::string_view content, u
     return durability == Durability::sync ? sync_folder(path) : Status {};
 }
 
-#if SC_UNNAMED_TEMPORARIES
+#if SC_LINUX_FILE_CALLS
 
 /// An unnamed file in the folder of `path`; -1 with errno set when it cannot be made. The
 /// errors of a file system or a kernel without O_TMPFILE are told apart by the caller.
@@ -203,7 +206,7 @@ void set_write_step_hook(WriteStepHook hook) {
 }
 
 bool unnamed_temporaries_built() {
-    return SC_UNNAMED_TEMPORARIES != 0;
+    return SC_LINUX_FILE_CALLS != 0;
 }
 
 long temporary_owner(std::string_view name) {
@@ -225,6 +228,21 @@ long temporary_owner(std::string_view name) {
     return std::stol(std::string(name.substr(at, pid_end - at)));
 }
 
+int rename_no_replace(const std::string& from, const std::string& to) {
+#if SC_LINUX_FILE_CALLS && defined(RENAME_NOREPLACE)
+    if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0)
+        return 0;
+    if (errno != EINVAL && errno != ENOSYS)
+        return -1;
+#endif
+    struct stat info {};
+    if (::lstat(to.c_str(), &info) == 0) {
+        errno = EEXIST;
+        return -1;
+    }
+    return ::rename(from.c_str(), to.c_str());
+}
+
 bool remove_if_stale_temporary(const std::string& folder, std::string_view name) {
     long owner = temporary_owner(name);
     if (owner <= 0 || owner == ::getpid())
@@ -243,7 +261,7 @@ Status write_atomic(const std::string& path, std::string_view content, Durabilit
     struct stat existing {};
     if (::stat(path.c_str(), &existing) == 0)
         mode = existing.st_mode & 07777;
-#if SC_UNNAMED_TEMPORARIES
+#if SC_LINUX_FILE_CALLS
     int fd = open_unnamed(path, mode);
     if (fd < 0) {
         if (unnamed_refused(errno))
@@ -289,7 +307,7 @@ Status write_atomic(const std::string& path, std::string_view content, Durabilit
 }
 
 Status create_exclusive(const std::string& path, std::string_view content, unsigned mode, Durability durability) {
-#if SC_UNNAMED_TEMPORARIES
+#if SC_LINUX_FILE_CALLS
     int fd = open_unnamed(path, mode);
     if (fd < 0) {
         if (unnamed_refused(errno))
