@@ -1,5 +1,6 @@
 #include "observe/in_flight.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -34,6 +35,23 @@ bool holds(const std::string& path, const std::string& written, bool whole) {
     return whole ? now == written : now.size() <= written.size() && written.compare(0, now.size(), now) == 0;
 }
 
+void remove_temporaries_of(const std::string& folder, long owner) {
+    DIR* directory = ::opendir(folder.c_str());
+    if (directory == nullptr)
+        return;
+    std::vector<std::string> names;
+    while (dirent* item = ::readdir(directory))
+        if (files::temporary_owner(item->d_name) == owner)
+            names.emplace_back(item->d_name);
+    ::closedir(directory);
+    for (const std::string& name : names) {
+        std::string path = folder + "/" + name;
+        struct stat info {};
+        if (::lstat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode))
+            ::unlink(path.c_str());
+    }
+}
+
 // Undoes one change when the disk still holds it; true when something was changed back.
 bool undo(const nlohmann::json& entry) {
     std::string kind = entry.value("kind", "");
@@ -43,8 +61,19 @@ bool undo(const nlohmann::json& entry) {
     if (!text::base64_decode(entry.value("oldBase64", ""), old) ||
         !text::base64_decode(entry.value("newBase64", ""), written))
         return false;
-    if (kind == tasks::to_string(tasks::FileChangeKind::folder_created))
-        return ::rmdir(path.c_str()) == 0;  // only when empty: anything put in it since stays
+    if (kind == tasks::to_string(tasks::FileChangeKind::folder_created)) {
+        // The killed process's own temporaries (the portable scheme names them) go first; then
+        // the folder only when empty: anything put in it since stays.
+        if (DIR* folder = ::opendir(path.c_str())) {
+            std::vector<std::string> names;
+            while (dirent* item = ::readdir(folder))
+                names.emplace_back(item->d_name);
+            ::closedir(folder);
+            for (const std::string& name : names)
+                files::remove_if_stale_temporary(path, name);
+        }
+        return ::rmdir(path.c_str()) == 0;
+    }
     if (kind == tasks::to_string(tasks::FileChangeKind::file_created))
         return holds(path, written, false) && ::unlink(path.c_str()) == 0;
     if (kind == tasks::to_string(tasks::FileChangeKind::file_modified))
@@ -74,7 +103,11 @@ Status InFlightJournal::before(const std::string& root, const tasks::FileChange&
         m_fd = ::open(m_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
         if (m_fd < 0)
             return files::from_errno(errno, "writing the in-flight journal", m_path);
-        line.append(k_header).append(std::to_string(m_base_seq)).append("\n");
+        line.append(k_header)
+            .append(std::to_string(m_base_seq))
+            .append(" pid ")
+            .append(std::to_string(::getpid()))
+            .append("\n");
     }
     nlohmann::json entry = {{"kind", tasks::to_string(change.kind)}, {"root", root}, {"path", change.path}};
     if (change.kind == tasks::FileChangeKind::renamed)
@@ -107,13 +140,18 @@ Result<InFlightOutcome> recover_in_flight(const std::string& path, uint64_t log_
                                                             : Result<InFlightOutcome>(content.error());
     std::string_view text = content.value();
     uint64_t base_seq = 0;
+    long owner = 0;  // the killed process: its temporaries are certainly left over
     std::vector<nlohmann::json> entries;
     bool readable = text::starts_with(text, k_header);
     if (readable) {
         size_t newline = text.find('\n');
-        std::string_view number = text.substr(k_header.size(), newline - k_header.size());
-        readable = newline != std::string_view::npos &&
-                   std::from_chars(number.data(), number.data() + number.size(), base_seq).ec == std::errc();
+        std::string_view numbers = text.substr(k_header.size(), newline - k_header.size());
+        auto parsed = std::from_chars(numbers.data(), numbers.data() + numbers.size(), base_seq);
+        readable = newline != std::string_view::npos && parsed.ec == std::errc();
+        std::string_view pid_mark = " pid ";
+        if (readable &&
+            std::string_view(parsed.ptr, numbers.data() + numbers.size()).substr(0, pid_mark.size()) == pid_mark)
+            std::from_chars(parsed.ptr + pid_mark.size(), numbers.data() + numbers.size(), owner);
         text.remove_prefix(newline == std::string_view::npos ? text.size() : newline + 1);
     }
     // A last line without its newline is an entry whose write was cut short: its change was
@@ -130,6 +168,14 @@ Result<InFlightOutcome> recover_in_flight(const std::string& path, uint64_t log_
     InFlightOutcome outcome = InFlightOutcome::kept;
     // An unreadable header: cut short before any change was made (the header goes out with the
     // first entry, in the same write).
+    // The journal's writer no longer holds the tree lock, so it is dead, though perhaps not yet
+    // reaped (a zombie's pid still looks alive): its temporaries go whatever its pid says.
+    if (readable && owner > 0)
+        for (const nlohmann::json& entry : entries) {
+            std::string changed = entry.value("root", "") + "/" + entry.value("path", "");
+            for (const std::string& folder : {changed, changed.substr(0, changed.rfind('/'))})
+                remove_temporaries_of(folder, owner);
+        }
     if (readable && log_seq <= base_seq) {
         outcome = InFlightOutcome::abandoned;
         for (auto entry = entries.rbegin(); entry != entries.rend(); ++entry)
