@@ -68,6 +68,17 @@ TEST_F(ParentTest, ParallelizeNeedsTwoDistinctSubtasks) {
     EXPECT_EQ(m_service.parallelize("big-job-11A", {"one", "missing"}).error().code, ErrorCode::not_found);
 }
 
+TEST_F(ParentTest, ShowLeavesOutASubtaskFileWithNoTitleAndNoFrontmatterAndSaysWhich) {
+    std::string cut = root() + "/current/big-job-11A/05_cut-11Q.task.md";
+    write_file(cut, "");
+    Result<ParentView> view = m_service.show_parent("big-job-11A");
+    ASSERT_TRUE(view.ok());
+    EXPECT_EQ(order(), (std::vector<std::string> {"01 one", "02 two", "03 three", "04 four"}));
+    ASSERT_EQ(view->diagnostics.size(), 1u);
+    EXPECT_EQ(view->diagnostics[0].message, "skipped: the file is empty");
+    EXPECT_EQ(view->diagnostics[0].where.file, cut);
+}
+
 TEST_F(ParentTest, ResequenceRenamesOnlyTheListedOnes) {
     ASSERT_TRUE(m_service.resequence("big-job-11A", {{"four", "01"}, {"one", "4"}}).ok());
     EXPECT_EQ(order(), (std::vector<std::string> {"01 four", "02 two", "03 three", "04 one"}));
@@ -138,17 +149,6 @@ TEST_F(ParentTest, AParentMovesAsOneFolderAndRefusesToOverwrite) {
     Result<Changed<TaskRecord>> back = m_service.move("big-job-11A", {WorkflowState::current, {}});
     ASSERT_FALSE(back.ok());
     EXPECT_EQ(back.error().code, ErrorCode::already_exists);
-}
-
-TEST_F(ParentTest, ShowLeavesOutASubtaskFileWithNoTitleAndNoFrontmatterAndSaysWhich) {
-    std::string cut = root() + "/current/big-job-11A/05_cut-11Q.task.md";
-    write_file(cut, "");
-    Result<ParentView> view = m_service.show_parent("big-job-11A");
-    ASSERT_TRUE(view.ok());
-    EXPECT_EQ(order(), (std::vector<std::string> {"01 one", "02 two", "03 three", "04 four"}));
-    ASSERT_EQ(view->diagnostics.size(), 1u);
-    EXPECT_EQ(view->diagnostics[0].message, "skipped: the file is empty");
-    EXPECT_EQ(view->diagnostics[0].where.file, cut);
 }
 
 }  // namespace
