@@ -20,6 +20,10 @@ std::string state_path(const std::string& store_root) {
     return store_root + "/projections/task-tree.state";
 }
 
+std::string in_flight_path(const std::string& store_root) {
+    return store_root + "/projections/in-flight";
+}
+
 // A task id from a path inside the tree: `x-11A.task.md` -> x-11A, `p-11A/_overview.md` -> p-11A,
 // a parent folder -> its name; anything else belongs to the tree as a whole ("").
 std::string task_id_of_path(const std::string& path, bool is_folder) {
@@ -240,13 +244,28 @@ TreeLock CommandObserver::lock_tree() {
 }
 
 void CommandObserver::end_tree_session() {
-    if (!m_state)
+    if (m_state) {
+        if (Status saved = m_state->save(state_path(m_store_root)); !saved.ok())
+            report(saved.error());
+        // Forgotten once the lock goes: another process may change the tree and the state file
+        // before this one takes the lock again, and the next session loads what it left.
+        m_state.reset();
+    }
+    // Last, still under the lock: the operation is recorded and the state saved (or the event
+    // could not be stored, and its changes are left for the next check to record).
+    m_in_flight_installed.reset();
+    if (m_in_flight) {
+        m_in_flight->finish();
+        m_in_flight.reset();
+    }
+}
+
+void CommandObserver::begin_operation() {
+    if (!m_enabled || !m_state)
         return;
-    if (Status saved = m_state->save(state_path(m_store_root)); !saved.ok())
-        report(saved.error());
-    // Forgotten once the lock goes: another process may change the tree and the state file
-    // before this one takes the lock again, and the next session loads what it left.
-    m_state.reset();
+    m_in_flight_installed.reset();
+    m_in_flight = std::make_unique<InFlightJournal>(in_flight_path(m_store_root), m_state->seq());
+    m_in_flight_installed.emplace(m_in_flight.get());
 }
 
 Status CommandObserver::load_state() {
@@ -254,25 +273,36 @@ Status CommandObserver::load_state() {
         return {};
     Result<TreeState> loaded = TreeState::load(state_path(m_store_root));
     if (loaded.ok()) {
-        m_state = std::move(loaded.value());
-        return {};
-    }
-    if (loaded.error().code != ErrorCode::not_found)
+        // Events recorded after the state was last saved (a command killed in between) are
+        // folded in first, or the check below would take their changes for outside edits and
+        // record them a second time.
+        if (catch_up(loaded.value(), m_store_root).ok()) {
+            m_state = std::move(loaded.value());
+            return {};
+        }
+        // The state disagrees with the log (which is the truth): rebuilt from it below.
+    } else if (loaded.error().code != ErrorCode::not_found) {
         report(loaded.error());
-    // Missing or unreadable: derived data, rebuilt from the events (empty when there are none).
+    }
+    // Missing, unreadable or disagreeing: derived data, rebuilt from the events (empty when
+    // there are none). The rebuilt state knows no file's stat, so the check reads each file
+    // once and records only those whose bytes differ from the events'.
     TreeModel model;
+    uint64_t seq = 0;
     if (files::is_directory(m_store_root + "/events")) {
         ReplayResult replayed = SC_TRY(replay_events(m_store_root, ReplayOptions {}));
         model = std::move(replayed.model);
+        seq = replayed.last_seq;
     }
     m_state = TreeState::from_model(model);
+    m_state->set_seq(seq);
     return {};
 }
 
-Status CommandObserver::append_events(std::vector<store::NewEvent> events) {
+Result<uint64_t> CommandObserver::append_events(std::vector<store::NewEvent> events) {
     store::Store* store = SC_TRY(m_store->get());
-    SC_TRY(store->append(std::move(events)));
-    return {};
+    std::vector<store::AppendedEvent> appended = SC_TRY(store->append(std::move(events)));
+    return appended.empty() ? 0 : appended.back().seq;
 }
 
 void CommandObserver::check_external_changes(const tasks::TreeRoots& roots) {
@@ -283,6 +313,16 @@ void CommandObserver::check_external_changes(const tasks::TreeRoots& roots) {
         return;
     }
     m_roots = roots;
+    // A command killed mid-operation: kept if its event made it into the log (the state has
+    // caught up with it), undone otherwise, before anything is taken for an outside edit.
+    Result<InFlightOutcome> recovered = recover_in_flight(in_flight_path(m_store_root), m_state->seq());
+    if (!recovered.ok())
+        report(recovered.error());
+    else if (recovered.value() == InFlightOutcome::undone && m_options.warn)
+        m_options.warn(make_error(ErrorCode::conflict,
+                                  "an `sc` command was stopped before it recorded its change; what it had written "
+                                  "was undone",
+                                  "run it again if it is still wanted"));
     Result<std::vector<tasks::FileChange>> changes = m_state->detect(roots);
     if (!changes.ok()) {
         report(changes.error());
@@ -300,11 +340,13 @@ void CommandObserver::check_external_changes(const tasks::TreeRoots& roots) {
     std::vector<store::NewEvent> events;
     for (const tasks::ChangeRecord& record : external_records(changes.value()))
         events.push_back(make_task_event(record, meta));
-    if (Status appended = append_events(std::move(events)); !appended.ok()) {
+    Result<uint64_t> appended = append_events(std::move(events));
+    if (!appended.ok()) {
         report(appended.error());
         m_state.reset();  // unrecorded: let the next command find these changes again
         return;
     }
+    m_state->set_seq(appended.value());
 }
 
 void CommandObserver::record(const tasks::ChangeRecord& change) {
@@ -324,7 +366,7 @@ void CommandObserver::record(const tasks::ChangeRecord& change) {
         meta.actor = "user:" + *user;
     std::vector<store::NewEvent> events;
     events.push_back(make_task_event(change, meta));
-    Status appended = append_events(std::move(events));
+    Result<uint64_t> appended = append_events(std::move(events));
     if (!appended.ok()) {
         report(appended.error());
         m_state.reset();  // the change is not in the log: the next check records it
@@ -335,6 +377,7 @@ void CommandObserver::record(const tasks::ChangeRecord& change) {
             m_state.reset();
             return;
         }
+        m_state->set_seq(appended.value());
         m_state->note_written(m_roots, change.files);
     }
 }

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "config/config_file.hpp"
+#include "observe/in_flight.hpp"
 #include "observe/store_sink.hpp"
 #include "observe/tree_state.hpp"
 #include "tasks/change.hpp"
@@ -94,6 +95,10 @@ public:
     TreeLock lock_tree();
     /// Records edits made outside `sc` since the last check as TaskChangedExternally events.
     void check_external_changes(const tasks::TreeRoots& roots);
+    /// Starts journaling the file changes of the operation about to run (under the tree lock,
+    /// after the outside-edit check), so a kill before its event is recorded can be undone by
+    /// the next command. Ends when the tree lock is released.
+    void begin_operation();
     /// Records one operation's change as its domain event, with the current span's context.
     void record(const tasks::ChangeRecord& change);
 
@@ -113,7 +118,8 @@ private:
     Status load_state();
     /// Saves the tree state (appending what changed) and forgets it: the lock is going.
     void end_tree_session();
-    Status append_events(std::vector<store::NewEvent> events);
+    /// The seq of the last event appended.
+    Result<uint64_t> append_events(std::vector<store::NewEvent> events);
     /// Whether the store may be written: always, unless it goes in a project folder that does
     /// not exist (yet: `sc init` makes it during the command).
     [[nodiscard]] bool store_allowed() const;
@@ -130,6 +136,8 @@ private:
     std::optional<telemetry::Span> m_root;
     std::optional<telemetry::Scope> m_root_scope;
     std::optional<TreeState> m_state;
+    std::unique_ptr<InFlightJournal> m_in_flight;
+    std::optional<tasks::ChangeJournal::Installed> m_in_flight_installed;
     tasks::TreeRoots m_roots;  // of the last check, for note_written after a change
     std::vector<std::string> m_reported;
     std::map<std::string, int64_t> m_status_counts;

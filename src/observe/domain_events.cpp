@@ -134,6 +134,10 @@ Result<std::vector<tasks::FileChange>> file_changes_from_data(const nlohmann::js
             change.old_path = item["oldPath"].get<std::string>();
         if (item.contains("content") && item["content"].is_string())
             change.content = item["content"].get<std::string>();
+        else if (auto encoded = item.find("contentBase64"); encoded != item.end()) {
+            if (!encoded->is_string() || !text::base64_decode(encoded->get_ref<const std::string&>(), change.content))
+                return bad("contentBase64 is not base64");
+        }
         std::string tree = item.value("tree", std::string("store"));
         change.tree = tree == tasks::to_string(tasks::TreeKind::project_local) ? tasks::TreeKind::project_local
                                                                                : tasks::TreeKind::store;

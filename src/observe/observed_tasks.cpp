@@ -3,6 +3,7 @@
 #include <array>
 #include <chrono>
 
+#include "observe/deferred_signals.hpp"
 #include "tasks/folder_listing.hpp"
 #include "telemetry/api/telemetry.hpp"
 #include "util/files.hpp"
@@ -62,13 +63,21 @@ auto ObservedTaskService::observed(std::string_view operation, std::string_view 
     // the folders again.
     tasks::FolderListings listings;
     TreeLock lock = m_observer->lock_tree();
+    // Ctrl-C or a SIGTERM while the tree and its record change takes effect once the change is
+    // on disk, recorded and reflected in the saved state: never in between. (Not while waiting
+    // for the lock: a command stuck behind another one can still be stopped.)
+    DeferredSignals signals;
     // A file where the tree needs a folder: the operation names it and fails; the check would
     // only add a warning about a folder it cannot read. (A missing tree is still checked: a
     // tree deleted by hand is recorded as removed before `init` makes it anew.)
     if (Status usable = m_service.tree().require_initialised(); usable.ok() || usable.error().code != ErrorCode::io)
         m_observer->check_external_changes(tree_roots(m_service.tree()));
-    if constexpr (!changes_tree<decltype(run())>::value)
+    if constexpr (!changes_tree<decltype(run())>::value) {
         lock.release();
+        signals.release();  // a read may be piped into a pager: Ctrl-C must still end it
+    } else {
+        m_observer->begin_operation();
+    }
     auto result = run();
     if (const tasks::ChangeRecord* change = change_of(result)) {
         m_observer->record(*change);
@@ -77,6 +86,7 @@ auto ObservedTaskService::observed(std::string_view operation, std::string_view 
         span.set_attribute("scopecraft.files.changed", static_cast<int64_t>(change->files.size()));
     }
     lock.release();
+    signals.release();
 
     const char* outcome = result.ok() ? "ok" : "error";
     if (!result.ok()) {

@@ -1,5 +1,7 @@
 #include "observe/replay.hpp"
 
+#include <algorithm>
+
 #include "observe/domain_events.hpp"
 
 namespace sc::observe {
@@ -45,6 +47,46 @@ Result<ReplayResult> replay_events(const std::string& store_root, const ReplayOp
         return *failure;
     result.stats = std::move(stats.value());
     return result;
+}
+
+Result<uint64_t> catch_up(TreeState& state, const std::string& store_root) {
+    store::Reader reader(store_root);
+    const std::vector<std::string_view>& types = task_event_types();
+    uint64_t applied = 0;
+    uint64_t last_seq = 0;
+    uint64_t reflected = state.seq();
+    std::optional<Error> failure;
+    Result<store::ReadStats> read = reader.read_events_after(
+        state.seq(), store::EventQuery {},
+        [&](const store::EventView& event) {
+            reflected = event.seq;
+            if (std::find(types.begin(), types.end(), event.type) == types.end())
+                return true;
+            nlohmann::json data = nlohmann::json::parse(event.data, nullptr, false);
+            Result<std::vector<tasks::FileChange>> changes =
+                data.is_discarded()
+                    ? Result<std::vector<tasks::FileChange>>(make_error(ErrorCode::parse, "unreadable data"))
+                    : file_changes_from_data(data);
+            Status done = changes.ok() ? state.apply(changes.value()) : Status(changes.error());
+            if (!done.ok()) {
+                failure = make_error(ErrorCode::conflict,
+                                     "event " + std::to_string(event.seq) + " (" + std::string(event.type) +
+                                         ") does not apply to the task-tree state: " + done.error().message);
+                return false;
+            }
+            ++applied;
+            return true;
+        },
+        &last_seq);
+    if (!read.ok())
+        return read.error();
+    if (failure)
+        return *failure;
+    if (last_seq < state.seq())
+        return make_error(ErrorCode::conflict, "the task-tree state reflects event " + std::to_string(state.seq()) +
+                                                   " but the log ends at " + std::to_string(last_seq));
+    state.set_seq(reflected);
+    return applied;
 }
 
 }  // namespace sc::observe

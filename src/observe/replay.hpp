@@ -8,6 +8,7 @@
 #include <string>
 
 #include "observe/tree_model.hpp"
+#include "observe/tree_state.hpp"
 #include "store/reader.hpp"
 #include "util/result.hpp"
 
@@ -29,5 +30,13 @@ struct ReplayResult {
 /// Replays the task events of the store at `store_root`. Fails (ErrorCode::conflict) naming
 /// the event when one cannot be applied: the log and the history disagree.
 Result<ReplayResult> replay_events(const std::string& store_root, const ReplayOptions& options);
+
+/// Brings a task-tree state up to the log: applies the task events stored after state.seq()
+/// with the rules replay applies (a command killed after recording its event and before saving
+/// the state leaves such events). Costs a pread of the store's head and a stat when there are
+/// none. ErrorCode::conflict when an event does not apply or the log ends before the state's
+/// seq (the state describes another log): the caller rebuilds the state with replay. Returns
+/// how many events were applied.
+Result<uint64_t> catch_up(TreeState& state, const std::string& store_root);
 
 }  // namespace sc::observe

@@ -90,6 +90,25 @@ Status TreeModel::write_to(const std::string& directory) const {
     return {};
 }
 
+namespace {
+
+// Why two versions of a file differ, for a person: where, and when the live file is not UTF-8
+// (an event written by an older `sc` stored such bytes as U+FFFD, so that file can never match
+// what it recorded; the next command records the file as it is, in base64).
+std::string content_difference(const std::string& recorded, const std::string& live) {
+    size_t at = 0;
+    while (at < recorded.size() && at < live.size() && recorded[at] == live[at])
+        ++at;
+    std::string why = " (from byte " + std::to_string(at) + "; events: " + std::to_string(recorded.size()) +
+                      " bytes, live: " + std::to_string(live.size()) + " bytes";
+    size_t bad = 0;
+    if (!text::is_valid_utf8(live, &bad))
+        why += "; the live file is not valid UTF-8 at byte " + std::to_string(bad);
+    return why + ")";
+}
+
+}  // namespace
+
 std::vector<std::string> TreeModel::differences(const TreeModel& live) const {
     std::vector<std::string> lines;
     for (const auto& [key, content] : m_files) {
@@ -97,7 +116,7 @@ std::vector<std::string> TreeModel::differences(const TreeModel& live) const {
         if (found == live.m_files.end())
             lines.push_back("only in events: " + key);
         else if (found->second != content)
-            lines.push_back("content differs: " + key);
+            lines.push_back("content differs: " + key + content_difference(content, found->second));
     }
     for (const auto& [key, content] : live.m_files)
         if (m_files.count(key) == 0)

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -19,7 +20,8 @@ namespace sc::observe {
 
 namespace {
 
-constexpr const char* k_header = "# scopecraft task-tree state v2 (derived; safe to delete)\n";
+constexpr const char* k_header = "# scopecraft task-tree state v3 (derived; safe to delete)\n";
+constexpr std::string_view k_header_prefix = "# scopecraft task-tree state v3";
 
 uint64_t fnv1a64(const std::string& bytes) {
     uint64_t hash = 0xcbf29ce484222325ULL;
@@ -41,6 +43,21 @@ struct LiveEntry {
     uint64_t size = 0;
     int64_t mtime_nanos = 0;
 };
+
+/// A temporary whose owner's pid now belongs to a process that is not `sc` (pid numbers wrap
+/// around quickly on a busy machine: 32,768 here) was left by a killed command: removed. Linux
+/// tells a process's name in /proc; elsewhere (no /proc) the owner's liveness alone decides.
+bool remove_if_orphaned(const std::string& folder, const std::string& name) {
+    long owner = files::temporary_owner(name);
+    if (owner <= 0 || owner == ::getpid())
+        return false;
+    Result<std::string> command = files::read("/proc/" + std::to_string(owner) + "/comm");
+    if (!command.ok() || command.value() == "sc\n")
+        return false;
+    std::string path = folder + "/" + name;
+    struct stat info {};
+    return ::lstat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode) && ::unlink(path.c_str()) == 0;
+}
 
 /// Every folder and file under one root, without reading file contents: `on_folder(key)` and
 /// `on_file(key, stat)`, keys being model keys. Folders are known from the listing's d_type;
@@ -66,6 +83,10 @@ Status walk(const std::string& root, const std::string& relative, tasks::TreeKin
         std::string name = entry->d_name;
         tasks::EntryType type = tasks::entry_type_of(entry->d_type);
         bool ignored = is_ignored_name(name);
+        // The temporary of a write whose command was killed before it renamed it into place:
+        // removed here, under the tree lock, by whichever command looks at the tree next.
+        if (ignored && (files::remove_if_stale_temporary(path, name) || remove_if_orphaned(path, name)))
+            continue;
         struct stat info {};
         bool stated = false;
         if (entry->d_type == DT_UNKNOWN || (entry->d_type == DT_REG && !ignored)) {
@@ -120,24 +141,39 @@ Fingerprint Fingerprint::of(const std::string& content) {
 
 Result<TreeState> TreeState::load(const std::string& path) {
     std::string content = SC_TRY(files::read(path));
+    // An older format knows no event seq: it cannot say which events it reflects, so it is
+    // treated as missing and rebuilt from the events.
+    if (!text::starts_with(content, k_header_prefix))
+        return make_error(ErrorCode::not_found, "the task-tree state is of an older format", Location {path, 1, {}});
     TreeState state;
     state.m_rewrite = false;
+    // Every save ends with "S <seq>": the lines after the last one are a save that did not
+    // finish (a crash or a full disk mid-append). They are not trusted, and the next save
+    // rewrites the file whole (an append would continue after them).
+    size_t commit = content.rfind("\nS ");
+    size_t commit_end = commit == std::string::npos ? std::string::npos : content.find('\n', commit + 1);
+    if (commit_end == std::string::npos)
+        return make_error(ErrorCode::not_found, "the task-tree state was never completely saved",
+                          Location {path, 0, {}});
+    if (commit_end + 1 != content.size())
+        state.m_rewrite = true;
     int line_number = 0;
-    std::string_view rest = content;
+    std::string_view rest = std::string_view(content).substr(0, commit_end + 1);
     while (!rest.empty()) {
         size_t newline = rest.find('\n');
-        if (newline == std::string_view::npos) {
-            // Cut short by a crash or a full disk: the entry is not trusted, the file is
-            // rewritten whole by the next save (an append would continue the broken line).
-            state.m_rewrite = true;
-            break;
-        }
         std::string_view line = rest.substr(0, newline);
         rest.remove_prefix(newline + 1);
         ++line_number;
         if (line.empty() || line[0] == '#')
             continue;
         ++state.m_lines_on_disk;
+        if (line.size() > 2 && line[0] == 'S' && line[1] == ' ') {
+            auto [next, error] = std::from_chars(line.data() + 2, line.data() + line.size(), state.m_seq);
+            if (error != std::errc() || next != line.data() + line.size())
+                return make_error(ErrorCode::parse, "unreadable task-tree state line", Location {path, line_number, {}},
+                                  "delete the file; it is rebuilt from the events");
+            continue;
+        }
         // "D <key>", "R <key>" or "F <hash> <size> <inode> <mtime> <key>"; a later line for a
         // key replaces an earlier one.
         if (line.size() > 2 && line[0] == 'D' && line[1] == ' ') {
@@ -176,6 +212,10 @@ Result<TreeState> TreeState::load(const std::string& path) {
     return state;
 }
 
+std::string TreeState::seq_line() const {
+    return "S " + std::to_string(m_seq) + "\n";
+}
+
 std::string TreeState::journal_line(const std::string& key) const {
     if (auto file = m_files.find(key); file != m_files.end()) {
         const Fingerprint& fingerprint = file->second;
@@ -190,16 +230,18 @@ std::string TreeState::journal_line(const std::string& key) const {
 Status TreeState::save(const std::string& path) {
     if (!unsaved())
         return {};
-    size_t live = m_files.size() + m_folders.size();
+    size_t live = m_files.size() + m_folders.size() + 1;
     // Appended while the journal stays under twice the tree (and a small floor, so a young
     // tree is not rewritten on every command); rewritten whole otherwise.
     if (!m_rewrite && m_lines_on_disk + m_unsaved.size() <= 2 * live + 64) {
         std::string lines;
         for (const std::string& key : m_unsaved)
             lines += journal_line(key);
+        lines += seq_line();
         Status appended = files::append_existing(path, lines);
         if (appended.ok()) {
-            m_lines_on_disk += m_unsaved.size();
+            m_lines_on_disk += m_unsaved.size() + 1;
+            m_seq_unsaved = false;
             m_unsaved.clear();
             return {};
         }
@@ -214,9 +256,11 @@ Status TreeState::save(const std::string& path) {
         out += "D " + folder + "\n";
     for (const auto& [key, fingerprint] : m_files)
         out += journal_line(key);
+    out += seq_line();
     SC_TRY(files::write_atomic(path, out, files::Durability::none, 0600));
-    m_lines_on_disk = live;
+    m_lines_on_disk = live + 1;
     m_unsaved.clear();
+    m_seq_unsaved = false;
     m_rewrite = false;
     return {};
 }

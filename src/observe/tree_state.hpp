@@ -44,8 +44,10 @@ struct Fingerprint {
 
 class TreeState {
 public:
-    /// Loads a state file; ErrorCode::not_found when it does not exist. A last line cut short (a
-    /// crash or a full disk during an append) is ignored, and the next save rewrites the file.
+    /// Loads a state file; ErrorCode::not_found when it does not exist, is of an older format or
+    /// was never completely saved. The lines of a save cut short (a crash or a full disk during
+    /// an append: whatever follows the last "S <seq>" line) are ignored, and the next save
+    /// rewrites the file.
     static Result<TreeState> load(const std::string& path);
     /// Writes what changed since the last load or save: appended to the file loaded from when
     /// that is enough, the whole state otherwise. Callers hold the tree lock, so one process
@@ -71,10 +73,18 @@ public:
     /// check neither reads it again nor rewrites the state to learn them.
     void note_written(const tasks::TreeRoots& roots, const std::vector<tasks::FileChange>& changes);
 
+    /// The seq of the last event the state reflects (0: none). Saved with every save, after
+    /// the entries it covers, so a state cut short by a crash is never taken for a newer one.
+    [[nodiscard]] uint64_t seq() const { return m_seq; }
+    void set_seq(uint64_t seq) {
+        m_seq_unsaved = m_seq_unsaved || seq != m_seq;
+        m_seq = seq;
+    }
+
     /// True when the last detect() found changes or refreshed stat details.
     [[nodiscard]] bool modified() const { return m_modified; }
     /// True when save() has something to write.
-    [[nodiscard]] bool unsaved() const { return m_rewrite || !m_unsaved.empty(); }
+    [[nodiscard]] bool unsaved() const { return m_rewrite || m_seq_unsaved || !m_unsaved.empty(); }
 
     [[nodiscard]] const std::map<std::string, Fingerprint>& files() const { return m_files; }
     [[nodiscard]] const std::set<std::string>& folders() const { return m_folders; }
@@ -82,6 +92,7 @@ public:
 private:
     void mark_unsaved(const std::string& key) { m_unsaved.insert(key); }
     [[nodiscard]] std::string journal_line(const std::string& key) const;
+    [[nodiscard]] std::string seq_line() const;
 
     std::map<std::string, Fingerprint> m_files;  // model_key -> fingerprint
     std::set<std::string> m_folders;
@@ -89,6 +100,8 @@ private:
     std::set<std::string> m_unsaved;  // keys whose current entry (or absence) is not on disk yet
     bool m_rewrite = true;            // the file must be written whole (new, rebuilt, or torn)
     size_t m_lines_on_disk = 0;       // entry lines in the file, replaced ones included
+    uint64_t m_seq = 0;
+    bool m_seq_unsaved = false;
 };
 
 }  // namespace sc::observe

@@ -178,15 +178,15 @@ TEST_F(TreeStateTest, ASaveAfterTheFirstAppendsOnlyTheEntriesThatChanged) {
             .ok());
     ASSERT_TRUE(state.save(path).ok());
     size_t first = line_count(path);
-    EXPECT_EQ(first, 4U) << "the header, one folder and two files";
+    EXPECT_EQ(first, 5U) << "the header, one folder, two files and the seq";
 
     ASSERT_TRUE(state.apply({change(Kind::file_modified, "current/a.task.md", "a2")}).ok());
     ASSERT_TRUE(state.save(path).ok());
-    EXPECT_EQ(line_count(path), first + 1);
+    EXPECT_EQ(line_count(path), first + 2) << "the changed entry and the seq";
     expect_loads_as(path, state);
     EXPECT_FALSE(state.unsaved());
     ASSERT_TRUE(state.save(path).ok());
-    EXPECT_EQ(line_count(path), first + 1) << "nothing changed, nothing written";
+    EXPECT_EQ(line_count(path), first + 2) << "nothing changed, nothing written";
 }
 
 TEST_F(TreeStateTest, RemovalsAndAMovedFolderLoadBackExactlyAsSaved) {
@@ -245,17 +245,83 @@ TEST_F(TreeStateTest, TheJournalIsRewrittenWholeOnceItOutgrowsTheTree) {
         ASSERT_TRUE(state.save(path).ok());
         longest = std::max(longest, line_count(path));
     }
-    EXPECT_LE(longest, 1U + 2 * 2 + 64 + 1) << "a header and at most twice the tree plus the floor";
+    EXPECT_LE(longest, 1U + 2 * 3 + 64 + 2) << "a header and at most twice the tree (and its seq) plus the floor";
     expect_loads_as(path, state);
+}
+
+TEST_F(TreeStateTest, TheSeqOfTheLastEventReflectedIsSavedWithEverySave) {
+    std::string path = (m_root / "state").string();
+    TreeState state;
+    ASSERT_TRUE(state.apply({change(Kind::folder_created, "current")}).ok());
+    state.set_seq(7);
+    ASSERT_TRUE(state.save(path).ok());
+    ASSERT_TRUE(state.apply({change(Kind::file_created, "current/a.task.md", "a")}).ok());
+    state.set_seq(9);
+    ASSERT_TRUE(state.save(path).ok());
+    Result<TreeState> loaded = TreeState::load(path);
+    ASSERT_TRUE(loaded.ok()) << loaded.error().describe();
+    EXPECT_EQ(loaded->seq(), 9U);
+    // A seq that moves on with no entry changed (events of files already known) is saved too.
+    loaded->set_seq(12);
+    EXPECT_TRUE(loaded->unsaved());
+    ASSERT_TRUE(loaded->save(path).ok());
+    EXPECT_EQ(TreeState::load(path)->seq(), 12U);
+}
+
+TEST_F(TreeStateTest, EntriesOfASaveCutShortBeforeItsSeqAreNotTrusted) {
+    std::string path = (m_root / "state").string();
+    TreeState state;
+    ASSERT_TRUE(
+        state.apply({change(Kind::folder_created, "current"), change(Kind::file_created, "current/a.task.md", "a")})
+            .ok());
+    state.set_seq(3);
+    ASSERT_TRUE(state.save(path).ok());
+    // Complete lines, but the save died before its "S" line: they describe an event the state
+    // does not claim to reflect, so they are dropped and the events are applied again.
+    ASSERT_TRUE(
+        files::append_existing(path, "F 00000000000000ff 2 7 9 store:current/b.task.md\nR store:current/a.task.md\n")
+            .ok());
+    Result<TreeState> loaded = TreeState::load(path);
+    ASSERT_TRUE(loaded.ok()) << loaded.error().describe();
+    EXPECT_EQ(loaded->files(), state.files());
+    EXPECT_EQ(loaded->seq(), 3U);
+    EXPECT_TRUE(loaded->unsaved()) << "the file must be rewritten, not appended to";
+}
+
+TEST_F(TreeStateTest, AStateOfTheFormatWithoutSeqIsTreatedAsMissing) {
+    std::string path = (m_root / "state").string();
+    ASSERT_TRUE(
+        files::write_atomic(path, "# scopecraft task-tree state v2 (derived; safe to delete)\nD store:current\n").ok());
+    Result<TreeState> loaded = TreeState::load(path);
+    ASSERT_FALSE(loaded.ok());
+    EXPECT_EQ(loaded.error().code, ErrorCode::not_found) << "rebuilt from the events, without a warning";
 }
 
 TEST_F(TreeStateTest, AnUnreadableLineInTheMiddleIsAnErrorThatNamesTheLine) {
     std::string path = (m_root / "state").string();
     ASSERT_TRUE(
-        files::write_atomic(path, "# scopecraft task-tree state v2\nD store:current\nF zz\nD store:archive\n").ok());
+        files::write_atomic(path, "# scopecraft task-tree state v3\nD store:current\nF zz\nD store:archive\nS 4\n")
+            .ok());
     Result<TreeState> loaded = TreeState::load(path);
     ASSERT_FALSE(loaded.ok());
     EXPECT_EQ(loaded.error().where.line, 3);
+}
+
+TEST(TreeModelDifferences, ContentThatDiffersSaysFromWhichByteAndWhereTheLiveFileIsNotUtf8) {
+    TreeModel events;
+    TreeModel live;
+    ASSERT_TRUE(events
+                    .apply({change(Kind::folder_created, "current"),
+                            change(Kind::file_created, "current/a.task.md", "# A\nabc\n")})
+                    .ok());
+    ASSERT_TRUE(live.apply({change(Kind::folder_created, "current"),
+                            change(Kind::file_created, "current/a.task.md", "# A\nab\xff\n")})
+                    .ok());
+    std::vector<std::string> differences = events.differences(live);
+    ASSERT_EQ(differences.size(), 1U);
+    EXPECT_EQ(differences[0],
+              "content differs: store:current/a.task.md (from byte 6; events: 8 bytes, live: 8 bytes; the live file is "
+              "not valid UTF-8 at byte 6)");
 }
 
 }  // namespace

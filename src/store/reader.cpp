@@ -1,6 +1,7 @@
 #include "store/reader.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "store/head.hpp"
 #include "store/segment_file.hpp"
 #include "store/stream_index.hpp"
 #include "util/files.hpp"
@@ -77,6 +79,99 @@ Result<ReadStats> Reader::read_stream(const std::string& stream, uint64_t from_v
     query.stream = stream;
     query.from_version = std::max<uint64_t>(from_version, 1);
     return read_events(query, visit);
+}
+
+Result<ReadStats> Reader::read_events_after(uint64_t after_seq, EventQuery query, const EventVisitor& visit,
+                                            uint64_t* last_seq) {
+    query.after_seq = after_seq;
+    uint64_t seen = 0;
+    // A scan sees every event; the store's last seq is the largest.
+    auto scan = [&]() -> Result<ReadStats> {
+        EventQuery all = query;
+        all.after_seq = 0;
+        all.types.clear();
+        Result<ReadStats> stats = scan_events(all, [&](const EventView& event) {
+            seen = std::max(seen, event.seq);
+            return !event_matches(query, event) || visit(event);
+        });
+        if (last_seq != nullptr)
+            *last_seq = seen;
+        return stats;
+    };
+    HeadState head;
+    {
+        int fd = ::open(m_layout.head_path().c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            if (errno == ENOENT && !files::is_directory(m_layout.path("events"))) {
+                // No store yet, or one without events.
+                if (last_seq != nullptr)
+                    *last_seq = 0;
+                return ReadStats {};
+            }
+            return scan();
+        }
+        Result<HeadState> read = read_head(fd, m_layout.head_path());
+        ::close(fd);
+        if (!read.ok())
+            return scan();
+        head = read.value();
+    }
+    const ActiveSegment& active = head.of(Signal::events);
+    if (last_seq != nullptr)
+        *last_seq = head.seq;
+    if (active.number == 0)
+        return head.seq <= after_seq ? Result<ReadStats>(ReadStats {}) : scan();
+    std::string relative = active.id(Signal::events).relative_path();
+    struct stat info {};
+    if (::stat(m_layout.path(relative).c_str(), &info) != 0)
+        return scan();  // compressed or pruned under us: rare, read it all
+    if (head.seq <= after_seq && static_cast<uint64_t>(info.st_size) <= active.size)
+        return ReadStats {};
+    // Something newer: read the newest segment; when its first event is not the one after
+    // after_seq, older segments hold some of them too.
+    ReadStats stats;
+    Result<SegmentLineReader> opened = SegmentLineReader::open(m_layout.path(relative), false);
+    if (!opened.ok())
+        return scan();
+    SegmentLineReader& reader = *opened;
+    ++stats.segments_read;
+    bool first = true;
+    while (true) {
+        bool more = SC_TRY(reader.next());
+        if (!more)
+            break;
+        std::string_view content = reader.lines();
+        size_t position = 0;
+        while (position < content.size()) {
+            size_t end = content.find('\n', position);
+            std::string_view line = content.substr(position, end - position);
+            ++stats.lines_read;
+            EventView event;
+            if (!m_parser.parse(line, reader.capacity_from(position), event)) {
+                ++stats.corrupt;
+                stats.add_problem(relative, reader.base_offset() + position, m_parser.error());
+            } else {
+                if (first && event.seq > after_seq + 1)
+                    return scan();
+                first = false;
+                if (last_seq != nullptr)
+                    *last_seq = std::max(*last_seq, event.seq);  // lines past the head count too
+                if (event_matches(query, event)) {
+                    ++stats.matched;
+                    if (!visit(event))
+                        return stats;
+                }
+            }
+            position = end + 1;
+        }
+    }
+    if (first && head.seq > after_seq)
+        return scan();  // the newest segment is empty: the events are elsewhere
+    if (!reader.tail().empty()) {
+        ++stats.incomplete_tail;
+        stats.add_problem(relative, reader.base_offset(), "incomplete last line (being written, or torn)");
+    }
+    return stats;
 }
 
 // Event times never go backwards in seq order and a day folder holds the events of that UTC

@@ -67,6 +67,15 @@ public:
 
     /// Events in seq order that match the query.
     Result<ReadStats> read_events(const EventQuery& query, const EventVisitor& visit);
+    /// Events with seq > after_seq that match `query` (its after_seq is replaced), in seq order,
+    /// for a reader that keeps up with the store (the task-tree state). When the head says
+    /// there is nothing newer and the newest segment holds no line the head does not know (a
+    /// writer killed before its head update), this costs a pread of the head and a stat. When
+    /// the newest segment holds every event after after_seq, only that segment is read;
+    /// otherwise (index/ missing, a day or size roll in between) the store is scanned.
+    /// `last_seq`, when given, gets the store's last seq (0 when it has no events).
+    Result<ReadStats> read_events_after(uint64_t after_seq, EventQuery query, const EventVisitor& visit,
+                                        uint64_t* last_seq = nullptr);
     /// One stream from a version, in version order; costs in proportion to the stream.
     Result<ReadStats> read_stream(const std::string& stream, uint64_t from_version, const EventVisitor& visit);
     /// Signal lines in store order that match the query.

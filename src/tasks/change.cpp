@@ -11,6 +11,7 @@
 #include "tasks/folder_listing.hpp"
 #include "util/files.hpp"
 #include "util/json_string.hpp"
+#include "util/text.hpp"
 
 namespace sc::tasks {
 
@@ -140,13 +141,36 @@ std::string ChangeRecord::to_json() const {
             string(change.old_path);
         }
         if (change.kind == FileChangeKind::file_created || change.kind == FileChangeKind::file_modified) {
-            member("content");
-            string(change.content);
+            // JSON text is UTF-8: bytes that are not (a file saved in Latin-1, a binary file
+            // dropped into the tree) travel as base64, so replay rebuilds them exactly.
+            if (text::is_valid_utf8(change.content)) {
+                member("content");
+                string(change.content);
+            } else {
+                member("contentBase64");
+                string(text::base64_encode(change.content));
+            }
         }
         out += '}';
     });
     out += '}';
     return out;
+}
+
+namespace {
+thread_local ChangeJournal* t_journal = nullptr;
+}  // namespace
+
+ChangeJournal* ChangeJournal::current() {
+    return t_journal;
+}
+
+ChangeJournal::Installed::Installed(ChangeJournal* journal) : m_previous(t_journal) {
+    t_journal = journal;
+}
+
+ChangeJournal::Installed::~Installed() {
+    t_journal = m_previous;
 }
 
 Status ChangeApplier::apply_one(const std::string& root, const FileChange& change, Undo& undo) {
@@ -156,6 +180,14 @@ Status ChangeApplier::apply_one(const std::string& root, const FileChange& chang
     if (change.kind == FileChangeKind::renamed)
         SC_TRY(check_no_symlinks(root, change.old_path, false));
     undo = Undo {change.kind, path, {}, {}};
+    if (change.kind == FileChangeKind::file_modified || change.kind == FileChangeKind::file_removed) {
+        Result<std::string> old = files::read(path);
+        if (!old.ok())
+            return std::move(old).error();
+        undo.old_content = std::move(old).value();
+    }
+    if (ChangeJournal* journal = ChangeJournal::current())
+        SC_TRY(journal->before(root, change, undo.old_content));
     switch (change.kind) {
         case FileChangeKind::folder_created:
             if (::mkdir(path.c_str(), 0755) != 0)
@@ -163,13 +195,8 @@ Status ChangeApplier::apply_one(const std::string& root, const FileChange& chang
             return {};
         case FileChangeKind::file_created:
             return files::create_exclusive(path, change.content);
-        case FileChangeKind::file_modified: {
-            Result<std::string> old = files::read(path);
-            if (!old.ok())
-                return std::move(old).error();
-            undo.old_content = std::move(old).value();
+        case FileChangeKind::file_modified:
             return files::write_atomic(path, change.content);
-        }
         case FileChangeKind::renamed: {
             std::string from = root + "/" + change.old_path;
             undo.old_path = from;
@@ -177,15 +204,10 @@ Status ChangeApplier::apply_one(const std::string& root, const FileChange& chang
                 return files::from_errno(errno, "moving " + change.old_path + " to", path);
             return {};
         }
-        case FileChangeKind::file_removed: {
-            Result<std::string> old = files::read(path);
-            if (!old.ok())
-                return std::move(old).error();
-            undo.old_content = std::move(old).value();
+        case FileChangeKind::file_removed:
             if (::unlink(path.c_str()) != 0)
                 return files::from_errno(errno, "removing", path);
             return {};
-        }
         case FileChangeKind::folder_removed:
             if (::rmdir(path.c_str()) != 0)
                 return files::from_errno(errno, "removing folder", path);

@@ -97,6 +97,29 @@ struct TreeRoots {
     }
 };
 
+/// Told of each change just before it is applied, with the bytes it replaces or removes (empty
+/// for the other kinds): what a caller that must survive a crash writes down, so the next
+/// process can undo an operation a SIGKILL cut short (observe/in_flight.hpp). Installed on the
+/// current thread for the lifetime of an Installed; when the journal refuses, the change is not
+/// made and the operation fails with its error.
+class ChangeJournal {
+public:
+    virtual ~ChangeJournal() = default;
+    virtual Status before(const std::string& root, const FileChange& change, const std::string& old_content) = 0;
+
+    [[nodiscard]] static ChangeJournal* current();
+    class Installed {
+    public:
+        explicit Installed(ChangeJournal* journal);
+        ~Installed();
+        Installed(const Installed&) = delete;
+        Installed& operator=(const Installed&) = delete;
+
+    private:
+        ChangeJournal* m_previous;
+    };
+};
+
 /// Applies changes in order. On the first failure every change already applied is undone
 /// (in reverse order), so a failed operation leaves the tree as it was, and the error says
 /// which step failed. Each relative path is checked for safety before anything is touched.

@@ -79,12 +79,15 @@ TEST(ChangeRecordTest, JsonIsTheCompactDumpOfTheSameObject) {
     EXPECT_EQ(record.to_json(), reference(record).dump());
 }
 
-TEST(ChangeRecordTest, JsonReplacesBytesThatAreNotUtf8AndStaysParseable) {
+TEST(ChangeRecordTest, FileContentThatIsNotUtf8IsKeptExactlyInBase64AndStaysParseable) {
     ChangeRecord record;
     record.operation = "external";
     record.files = {{FileChangeKind::file_modified, "latin1.task.md", {}, "caf\xE9 \xFF", TreeKind::store}};
+    record.sections = {{"Notes", "", "caf\xE9"}};
     Json parsed = Json::parse(record.to_json());
-    EXPECT_EQ(parsed["files"][0]["content"], "caf\xEF\xBF\xBD \xEF\xBF\xBD");
+    EXPECT_FALSE(parsed["files"][0].contains("content"));
+    EXPECT_EQ(parsed["files"][0]["contentBase64"], "Y2Fm6SD/") << "replay needs the exact bytes";
+    EXPECT_EQ(parsed["sections"][0]["new"], "caf\xEF\xBF\xBD") << "what people read is replaced, as before";
 }
 
 }  // namespace

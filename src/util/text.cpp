@@ -1,5 +1,7 @@
 #include "util/text.hpp"
 
+#include <cstdint>
+
 #include "util/swar.hpp"
 
 namespace sc::text {
@@ -141,6 +143,57 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
         out += parts[i];
     }
     return out;
+}
+
+namespace {
+constexpr std::string_view k_base64_alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+int base64_value(char c) {
+    size_t at = k_base64_alphabet.find(c);
+    return at == std::string_view::npos ? -1 : static_cast<int>(at);
+}
+}  // namespace
+
+std::string base64_encode(std::string_view bytes) {
+    std::string out;
+    out.reserve((bytes.size() + 2) / 3 * 4);
+    for (size_t i = 0; i < bytes.size(); i += 3) {
+        uint32_t chunk = static_cast<uint32_t>(static_cast<unsigned char>(bytes[i])) << 16;
+        if (i + 1 < bytes.size())
+            chunk |= static_cast<uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8;
+        if (i + 2 < bytes.size())
+            chunk |= static_cast<unsigned char>(bytes[i + 2]);
+        out += k_base64_alphabet[(chunk >> 18) & 63];
+        out += k_base64_alphabet[(chunk >> 12) & 63];
+        out += i + 1 < bytes.size() ? k_base64_alphabet[(chunk >> 6) & 63] : '=';
+        out += i + 2 < bytes.size() ? k_base64_alphabet[chunk & 63] : '=';
+    }
+    return out;
+}
+
+bool base64_decode(std::string_view text, std::string& bytes) {
+    bytes.clear();
+    if (text.size() % 4 != 0)
+        return false;
+    bytes.reserve(text.size() / 4 * 3);
+    for (size_t i = 0; i < text.size(); i += 4) {
+        bool last = i + 4 == text.size();
+        int padding = last ? (text[i + 3] == '=') + (text[i + 2] == '=') : 0;
+        if (padding == 1 && text[i + 2] == '=')
+            return false;  // "xx=y"
+        uint32_t chunk = 0;
+        for (int k = 0; k < 4 - padding; ++k) {
+            int value = base64_value(text[i + static_cast<size_t>(k)]);
+            if (value < 0)
+                return false;
+            chunk |= static_cast<uint32_t>(value) << (18 - 6 * k);
+        }
+        bytes += static_cast<char>((chunk >> 16) & 0xff);
+        if (padding < 2)
+            bytes += static_cast<char>((chunk >> 8) & 0xff);
+        if (padding < 1)
+            bytes += static_cast<char>(chunk & 0xff);
+    }
+    return true;
 }
 
 }  // namespace sc::text

@@ -35,4 +35,9 @@ bool ends_with(std::string_view text, std::string_view suffix);
 std::vector<std::string_view> split(std::string_view text, char separator);
 std::string join(const std::vector<std::string>& parts, std::string_view separator);
 
+/// Standard base64 (RFC 4648, with padding): how bytes that are not UTF-8 travel in JSON.
+std::string base64_encode(std::string_view bytes);
+/// False when `text` is not standard padded base64.
+bool base64_decode(std::string_view text, std::string& bytes);
+
 }  // namespace sc::text

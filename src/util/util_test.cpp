@@ -35,6 +35,29 @@ TEST(Result, TryPropagatesTheFirstError) {
     EXPECT_EQ(failed.error().hint, "use 1 or more");
 }
 
+TEST(Text, Base64EncodesTheRfc4648VectorsAndDecodesThemBack) {
+    const std::pair<std::string, std::string> vectors[] = {{"", ""},
+                                                           {"f", "Zg=="},
+                                                           {"fo", "Zm8="},
+                                                           {"foo", "Zm9v"},
+                                                           {"foob", "Zm9vYg=="},
+                                                           {"fooba", "Zm9vYmE="},
+                                                           {"foobar", "Zm9vYmFy"}};
+    for (const auto& [bytes, encoded] : vectors) {
+        EXPECT_EQ(text::base64_encode(bytes), encoded);
+        std::string decoded;
+        ASSERT_TRUE(text::base64_decode(encoded, decoded)) << encoded;
+        EXPECT_EQ(decoded, bytes);
+    }
+    std::string invalid_utf8("\xff\xfe title \xc3(\x00", 12);
+    std::string decoded;
+    ASSERT_TRUE(text::base64_decode(text::base64_encode(invalid_utf8), decoded));
+    EXPECT_EQ(decoded, invalid_utf8);
+    EXPECT_FALSE(text::base64_decode("Zm9", decoded)) << "not a multiple of four";
+    EXPECT_FALSE(text::base64_decode("Zm=v", decoded)) << "padding inside";
+    EXPECT_FALSE(text::base64_decode("Zm9*", decoded)) << "not in the alphabet";
+}
+
 TEST(Text, Utf8ValidationFindsTheFirstBadByte) {
     size_t bad = 0;
     EXPECT_TRUE(text::is_valid_utf8("plain ascii and \xc3\xa9\xe2\x9c\x85\xf0\x9f\x8e\x89"));

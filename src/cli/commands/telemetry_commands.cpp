@@ -3,6 +3,7 @@
 
 #include "cli/commands/commands.hpp"
 #include "cli/commands/telemetry_support.hpp"
+#include "observe/state_check.hpp"
 #include "store/maintenance.hpp"
 
 namespace sc::cli {
@@ -53,33 +54,58 @@ Result<CommandResult> check(const Invocation& invocation, Context& context) {
     bool repair = invocation.has("repair");
     store::CheckReport report =
         SC_TRY(store::check(root, repair ? store::CheckMode::repair : store::CheckMode::report));
+    // After the store (a repaired store replays what it kept): the task-tree state against the log.
+    observe::StateCheckReport state = SC_TRY(observe::check_tree_state(root, repair));
     Json data = Json::parse(report.to_json());
+    data["taskTreeState"] = {{"present", state.present},
+                             {"differences", state.differences},
+                             {"replayProblem", state.replay_problem},
+                             {"repaired", state.repaired}};
     std::string text = "Checked " + std::to_string(report.lines_checked) + " lines in " +
                        std::to_string(report.segments_checked) + " segments: ";
     if (report.clean()) {
         text += "clean\n";
-        return CommandResult {std::move(data), View::text, text};
-    }
-    text += std::to_string(report.corrupt_lines) + " corrupt lines, " + std::to_string(report.torn_tails) +
+    } else {
+        text +=
+            std::to_string(report.corrupt_lines) + " corrupt lines, " + std::to_string(report.torn_tails) +
             " torn tails, " + std::to_string(report.seq_problems) + " seq problems, " +
             std::to_string(report.index_problems) + " index problems" +
             (report.missing_events > 0 ? ", " + std::to_string(report.missing_events) + " acknowledged events missing"
                                        : std::string()) +
             "\n";
-    for (const store::CheckIssue& issue : report.issues)
-        text +=
-            "  " + issue.kind + " " + issue.where + " @" + std::to_string(issue.offset) + ": " + issue.detail + "\n";
-    if (report.repaired) {
-        text += "Repaired: " + std::to_string(report.lines_quarantined) + " lines and " +
-                std::to_string(report.tails_quarantined) + " tails moved to quarantine/" +
-                (report.index_rebuilt ? ", index rebuilt" : "") + "\n";
-        return CommandResult {std::move(data), View::text, text};
+        for (const store::CheckIssue& issue : report.issues)
+            text += "  " + issue.kind + " " + issue.where + " @" + std::to_string(issue.offset) + ": " + issue.detail +
+                    "\n";
+        if (report.repaired)
+            text += "Repaired: " + std::to_string(report.lines_quarantined) + " lines and " +
+                    std::to_string(report.tails_quarantined) + " tails moved to quarantine/" +
+                    (report.index_rebuilt ? ", index rebuilt" : "") + "\n";
     }
-    // The report is printed (as JSON with --format json), then the failure: exit 5.
+    if (!state.replay_problem.empty())
+        text += "The task events do not replay: " + state.replay_problem + "\n";
+    if (!state.differences.empty()) {
+        text += "The task-tree state disagrees with the event log: " + std::to_string(state.differences.size()) +
+                (state.differences.size() == 1 ? " difference\n" : " differences\n");
+        for (size_t i = 0; i < state.differences.size() && i < 20; ++i)
+            text += "  " + state.differences[i] + "\n";
+        if (state.repaired)
+            text += "Repaired: task-tree state rebuilt from the events\n";
+    }
+    // The report is printed (as JSON with --format json), then the failure, if any.
     CommandResult result {std::move(data), View::text, text};
-    result.failure =
-        make_error(ErrorCode::parse, "the telemetry store has problems", Location {root, 0, {}},
-                   "run `sc telemetry check --repair` to move bad lines to quarantine/ and rebuild the index");
+    bool store_failed = !report.clean() && !report.repaired;
+    if (store_failed)
+        result.failure =
+            make_error(ErrorCode::parse, "the telemetry store has problems", Location {root, 0, {}},
+                       "run `sc telemetry check --repair` to move bad lines to quarantine/ and rebuild the index");
+    else if (!state.replay_problem.empty())
+        result.failure =
+            make_error(ErrorCode::conflict, "the task events do not replay", Location {root, 0, {}},
+                       "`sc events replay --verify` names the event; the task-tree state cannot be checked");
+    else if (!state.differences.empty() && !state.repaired)
+        result.failure =
+            make_error(ErrorCode::conflict, "the task-tree state disagrees with the event log", Location {root, 0, {}},
+                       "run `sc telemetry check --repair` to rebuild it from the events");
     return result;
 }
 
