@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <regex>
@@ -38,13 +39,19 @@ std::set<std::string> defined_tests(const Sandbox& sandbox) {
     return names;
 }
 
-// The table of tests/README.md: command -> the tests named in its row.
+const std::string k_table_heading = "## Every command and its end-to-end tests\n";
+
+// The table of tests/README.md (its own section; other sections have tables of their own):
+// command -> the tests named in its row.
 std::map<std::string, std::vector<std::string>> coverage_table(const std::string& readme) {
     static const std::regex k_row(R"(^\| `([^`]+)` \| (.*) \|$)");
     static const std::regex k_name(R"(`([A-Z]\w*\.[A-Z]\w*)`)");
     std::map<std::string, std::vector<std::string>> rows;
-    size_t at = 0;
-    while (at < readme.size()) {
+    size_t at = readme.find(k_table_heading);
+    if (at == std::string::npos)
+        return rows;
+    size_t section_end = std::min(readme.find("\n## ", at + k_table_heading.size()), readme.size());
+    while (at < section_end) {
         size_t end = readme.find('\n', at);
         std::string line = readme.substr(at, end == std::string::npos ? std::string::npos : end - at);
         at = end == std::string::npos ? readme.size() : end + 1;
