@@ -21,7 +21,12 @@ protected:
             return;
         m_first = create("First one");
         m_second = create("Second");
-        m_difference = "content differs: store:current/" + m_second + ".task.md";
+        // The altered event differs from the live file at the title's third letter ("# Sec|ond"),
+        // and both are the same size: the alteration keeps the length.
+        std::string size =
+            std::to_string(m_sandbox.read(m_sandbox.tasks_root() + "/current/" + m_second + ".task.md").size());
+        m_difference = "content differs: store:current/" + m_second + ".task.md (from byte 5; events: " + size +
+                       " bytes, live: " + size + " bytes)";
         m_error = "sc: error: the events do not rebuild the live tree: 1 difference (" + m_difference +
                   ")\nsc: hint: see them all with `sc events replay --verify --format json`\n";
     }
