@@ -1,3 +1,7 @@
-# Writes OUTPUT, a C++ file defining `extern const char* const sc_default_schema_json`, from INPUT.
+# Writes OUTPUT, a C++ file defining `extern const char* const SYMBOL` (default
+# sc_default_schema_json), from INPUT.
+if(NOT SYMBOL)
+  set(SYMBOL sc_default_schema_json)
+endif()
 file(READ ${INPUT} CONTENT)
-file(WRITE ${OUTPUT} "// Generated from ${INPUT}; do not edit.\nextern const char* const sc_default_schema_json;\nconst char* const sc_default_schema_json = R\"sc_embed(${CONTENT})sc_embed\";\n")
+file(WRITE ${OUTPUT} "// Generated from ${INPUT}; do not edit.\nextern const char* const ${SYMBOL};\nconst char* const ${SYMBOL} = R\"sc_embed(${CONTENT})sc_embed\";\n")

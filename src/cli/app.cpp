@@ -15,6 +15,7 @@
 #include "telemetry/api/build.hpp"
 #include "util/clock.hpp"
 #include "util/environment.hpp"
+#include "util/self_path.hpp"
 #include "util/text.hpp"
 
 namespace sc::cli {
@@ -104,21 +105,27 @@ int run_parsed(const ParsedCommandLine& parsed) {
         print_error(result.error());
         return code;
     }
+    const std::optional<Error>& failure = result->failure;
+    int code = static_cast<int>(failure ? exit_code_for(failure->code) : ExitCode::ok);
     if (observer)
-        observer->finish(static_cast<int>(ExitCode::ok), nullptr);
+        observer->finish(code, failure ? &*failure : nullptr);
     RenderOptions options;
     options.format = parsed.globals.format.value_or(default_format(result.value()));
     options.color =
         !parsed.globals.no_color && !environment.get("NO_COLOR").has_value() && ::isatty(STDOUT_FILENO) == 1;
     options.width = terminal_width();
     write_all(STDOUT_FILENO, render(result.value(), options));
-    return static_cast<int>(ExitCode::ok);
+    if (failure)
+        print_error(*failure);
+    return code;
 }
 
 }  // namespace
 
 int run(const std::vector<std::string>& arguments) {
     try {
+        if (!arguments.empty())
+            self_path::set_argv0(arguments[0]);  // for `sc mcp` where /proc/self/exe is not
         const Registry named = registry_named(first_command_word(arguments));
         const Registry& commands = named.commands().empty() ? registry() : named;
         Result<ParsedCommandLine> parsed = parse_command_line(commands, arguments);

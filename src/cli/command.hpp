@@ -60,6 +60,10 @@ struct CommandResult {
     /// Set when the command wrote its output itself, through Context::write_out, as it went
     /// (large listings, `events export`, `events follow`): nothing more is printed.
     bool streamed = false;
+    /// Set when the command ran to the end but its answer is a failure (`events replay
+    /// --verify` found differences, `telemetry check` found problems): the output is printed
+    /// as usual, in the format asked for, then this error, and sc exits with its code.
+    std::optional<Error> failure;
 };
 
 /// What a parsed command line gives a handler.

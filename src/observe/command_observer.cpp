@@ -152,7 +152,18 @@ std::unique_ptr<CommandObserver> CommandObserver::start(ObserverOptions options)
                                                {"process.pid", pid},
                                                {"scopecraft.command", std::string_view(given.command)}};
     span_options.attributes = std::span<const telemetry::Attribute>(attributes);
-    observer->m_root.emplace(k_cli_tracer.start_span(name, span_options));
+    if (given.request) {
+        // A server span per request; the TRACEPARENT the caller's environment gives (the
+        // request's own `_meta.traceparent`) is still its parent.
+        std::vector<telemetry::Attribute> request_attributes;
+        for (const auto& [key, value] : given.request->attributes)
+            request_attributes.push_back({key, std::string_view(value)});
+        span_options.kind = telemetry::SpanKind::server;
+        span_options.attributes = std::span<const telemetry::Attribute>(request_attributes);
+        observer->m_root.emplace(k_cli_tracer.start_span(given.request->span_name, span_options));
+    } else {
+        observer->m_root.emplace(k_cli_tracer.start_span(name, span_options));
+    }
     observer->m_root_scope.emplace(observer->m_root->context());
     return observer;
 }
@@ -307,7 +318,9 @@ void CommandObserver::record(const tasks::ChangeRecord& change) {
     }
     if (m_root)
         meta.correlation_id = meta.trace_id;
-    if (auto user = m_options.environment ? m_options.environment->get("USER") : std::nullopt)
+    if (m_options.request && !m_options.request->actor.empty())
+        meta.actor = m_options.request->actor;
+    else if (auto user = m_options.environment ? m_options.environment->get("USER") : std::nullopt)
         meta.actor = "user:" + *user;
     std::vector<store::NewEvent> events;
     events.push_back(make_task_event(change, meta));
@@ -343,7 +356,8 @@ void CommandObserver::finish(int exit_code, const Error* error) {
     if (!m_enabled)
         return;
     if (m_root) {
-        m_root->set_attribute("process.exit.code", static_cast<int64_t>(exit_code));
+        if (!m_options.request)
+            m_root->set_attribute("process.exit.code", static_cast<int64_t>(exit_code));
         if (exit_code != 0)
             m_root->set_error(error != nullptr ? error_code_name(error->code) : "exit_code",
                               error != nullptr ? error->message : "");

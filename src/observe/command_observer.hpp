@@ -39,6 +39,14 @@ struct ObserverOptions {
     std::optional<tasks::ProjectPaths> project;
     std::string command;  // "task create": the root span is named "sc task create"
     std::function<void(const Error&)> warn;
+    /// A request of a long-lived server (one MCP message) rather than a process: the root span
+    /// takes this name, kind and attributes instead of the CLI's, and carries no process.*.
+    struct Request {
+        std::string span_name;  // "tools/call task_create"
+        std::vector<std::pair<std::string, std::string>> attributes;
+        std::string actor;  // the domain events' actor ("mcp:claude-code"), instead of user:$USER
+    };
+    std::optional<Request> request;
 };
 
 /// The task-tree roots a TaskTree covers (the project-local root only when it is configured).

@@ -142,6 +142,7 @@ Result<ReadStats> Follower::poll(const std::function<bool(const FollowedLine&)>&
         ++stats.segments_read;
         const SegmentBuffer& buffer = *read;
         std::string_view content = buffer.content();
+        const uint64_t start = m_cursor.offset;  // where `content` begins in the segment
         size_t position = 0;
         bool stop = false;
         while (!stop) {
@@ -150,7 +151,7 @@ Result<ReadStats> Follower::poll(const std::function<bool(const FollowedLine&)>&
                 break;
             std::string_view line = content.substr(position, end - position);
             Cursor after = m_cursor;
-            after.offset = m_cursor.offset + end + 1;
+            after.offset = start + end + 1;
             ++stats.lines_read;
             EventView event;
             bool valid = true;
@@ -167,7 +168,7 @@ Result<ReadStats> Follower::poll(const std::function<bool(const FollowedLine&)>&
                 stop = !visit(followed);
             } else {
                 ++stats.corrupt;
-                stats.add_problem(relative, m_cursor.offset + position, "not a valid record");
+                stats.add_problem(relative, start + position, "not a valid record");
             }
             m_cursor = after;
             position = end + 1;

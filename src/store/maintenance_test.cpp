@@ -275,6 +275,47 @@ TEST(Follow, WakesOnAppendAndResumesFromASavedCursor) {
     EXPECT_FALSE(absent->has_value());
 }
 
+TEST(Follow, ACursorAfterSeveralLinesOfOnePollPointsJustPastTheLastOne) {
+    // Several lines in one read: each line's position is counted from where the read began,
+    // not from the previous line's end (which put the cursor further on, and a follower
+    // resumed from it skipped events).
+    TempDir dir;
+    auto store = Store::open(dir.path());
+    for (const char* type : {"First", "Second", "Third"})
+        ASSERT_TRUE(store->append(make_event("s", type)).ok());
+    auto follower = Follower::open(dir.path(), Cursor {});
+    ASSERT_TRUE(follower.ok());
+    std::vector<std::string> types;
+    std::vector<uint64_t> offsets;
+    auto until_second = [&](const FollowedLine& line) {
+        types.emplace_back(line.event->type);
+        offsets.push_back(line.after->offset);
+        return types.size() < 2;
+    };
+    ASSERT_TRUE(follower->poll(until_second).ok());
+    EXPECT_EQ(types, (std::vector<std::string> {"First", "Second"}));
+    auto segments = store->layout().list_all_segments(Signal::events);
+    ASSERT_TRUE(segments.ok() && segments->size() == 1u);
+    std::ifstream file(store->layout().path(segments->front().relative_path()), std::ios::binary);
+    std::string content((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    size_t first_end = content.find('\n') + 1;
+    size_t second_end = content.find('\n', first_end) + 1;
+    EXPECT_EQ(offsets, (std::vector<uint64_t> {first_end, second_end}));
+    EXPECT_EQ(follower->cursor().offset, second_end);
+    EXPECT_EQ(follower->cursor().seq, 2u);
+
+    auto resumed = Follower::open(dir.path(), follower->cursor());
+    types.clear();
+    ReadStats stats = resumed
+                          ->poll([&](const FollowedLine& line) {
+                              types.emplace_back(line.event->type);
+                              return true;
+                          })
+                          .value();
+    EXPECT_EQ(types, std::vector<std::string> {"Third"});
+    EXPECT_EQ(stats.corrupt, 0u);
+}
+
 TEST(Location, FlagBeatsEnvironmentBeatsConfigBeatsDefault) {
     MapEnvironment environment;
     environment.set("HOME", "/home/me");

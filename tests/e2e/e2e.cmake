@@ -5,7 +5,7 @@ add_executable(e2e_tests ${SC_E2E_TESTS} ${CMAKE_CURRENT_LIST_DIR}/sandbox.cpp)
 target_include_directories(e2e_tests PRIVATE ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR}/tests)
 target_link_libraries(e2e_tests PRIVATE sc_util nlohmann_json::nlohmann_json GTest::gtest GTest::gtest_main sc_warnings)
 target_compile_definitions(e2e_tests PRIVATE SC_BINARY="$<TARGET_FILE:sc>" SC_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
-add_dependencies(e2e_tests sc)
+add_dependencies(e2e_tests sc sc-server)
 gtest_discover_tests(e2e_tests DISCOVERY_TIMEOUT 60 PROPERTIES LABELS e2e)
 
 # `sc traces export --format otlp` decoded by the OpenTelemetry JS generated classes, as

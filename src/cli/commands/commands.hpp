@@ -17,6 +17,7 @@ void register_shell_commands(Registry& registry);      // completion, commands
 void register_trace_commands(Registry& registry);      // traces list|show
 void register_metric_commands(Registry& registry);     // metrics
 void register_log_commands(Registry& registry);        // logs
+void register_mcp_commands(Registry& registry);        // mcp
 
 /// "a, b, c"
 std::string text_list(const std::vector<std::string>& items);

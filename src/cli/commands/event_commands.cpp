@@ -252,57 +252,62 @@ Result<CommandResult> replay(const Invocation& invocation, Context& context) {
     observe::ReplayOptions options;
     if (auto as_of = invocation.get("as-of"))
         options.as_of = SC_TRY(parse_time_option(*as_of, "--as-of", context.clock().now_unix_nanos()));
-    Json data = Json::object();
-    std::string message;
+    if (verify && options.as_of)
+        return make_error(ErrorCode::invalid_argument, "--verify compares with the tree as it is now",
+                          "drop --as-of, or use --into DIR to see the past state");
+    if (into && files::exists(*into) && !files::is_directory(*into))
+        return make_error(ErrorCode::already_exists, "not a folder", Location {*into, 0, {}},
+                          "choose a new or empty folder");
+    std::optional<observe::TreeModel> live;
+    observe::TreeLock lock;  // held until the comparison is made: no command changes the tree meanwhile
     if (verify) {
-        if (options.as_of)
-            return make_error(ErrorCode::invalid_argument, "--verify compares with the tree as it is now",
-                              "drop --as-of, or use --into DIR to see the past state");
         // Reading the live tree is a moment to record edits made outside sc, so the log is
-        // complete before it is compared.
+        // complete before it is replayed and compared.
         tasks::ProjectPaths project = SC_TRY(context.project());
         tasks::TaskTree tree = tasks::TaskService::for_project(project, context.clock()).tree();
         if (observe::CommandObserver* observer = context.observer(); observer != nullptr && observer->enabled()) {
-            observe::TreeLock lock = observer->lock_tree();
+            lock = observer->lock_tree();
             observer->check_external_changes(observe::tree_roots(tree));
         }
-        observe::ReplayResult replayed = SC_TRY(observe::replay_events(root, options));
-        observe::TreeModel live = SC_TRY(observe::TreeModel::read_live(observe::tree_roots(tree)));
-        std::vector<std::string> differences = replayed.model.differences(live);
-        data["events"] = replayed.events_applied;
-        data["files"] = replayed.model.files().size();
+        live = SC_TRY(observe::TreeModel::read_live(observe::tree_roots(tree)));
+    }
+    observe::ReplayResult replayed = SC_TRY(observe::replay_events(root, options));
+    Json data = Json::object();
+    data["events"] = replayed.events_applied;
+    data["files"] = replayed.model.files().size();
+    std::string message;
+    std::vector<std::string> differences;
+    if (live) {
+        differences = replayed.model.differences(*live);
         data["identical"] = differences.empty();
         data["differences"] = differences;
-        message = differences.empty() ? "Replayed " + std::to_string(replayed.events_applied) + " events: the tree (" +
-                                            std::to_string(live.files().size()) + " files) is identical"
-                                      : std::to_string(differences.size()) + " differences:\n  " + [&] {
-                                            std::string joined;
-                                            for (const std::string& line : differences)
-                                                joined += (joined.empty() ? "" : "\n  ") + line;
-                                            return joined;
-                                        }();
-        if (!differences.empty() && !into) {
-            return make_error(ErrorCode::conflict,
-                              "the events do not rebuild the live tree: " + std::to_string(differences.size()) +
-                                  " differences (" + differences.front() + (differences.size() > 1 ? ", ..." : "") +
-                                  ")",
-                              "see them all with `sc events replay --verify --format json`");
+        if (differences.empty()) {
+            message = "Replayed " + std::to_string(replayed.events_applied) + " events: the tree (" +
+                      std::to_string(live->files().size()) + " files) is identical";
+        } else {
+            message = std::to_string(differences.size()) + (differences.size() == 1 ? " difference:" : " differences:");
+            for (const std::string& line : differences)
+                message += "\n  " + line;
         }
     }
+    lock.release();
     if (into) {
-        if (files::exists(*into) && !files::is_directory(*into))
-            return make_error(ErrorCode::already_exists, "not a folder", Location {*into, 0, {}},
-                              "choose a new or empty folder");
-        observe::ReplayResult replayed = SC_TRY(observe::replay_events(root, options));
         SC_TRY(replayed.model.write_to(*into));
         data["into"] = *into;
-        data["events"] = replayed.events_applied;
-        data["files"] = replayed.model.files().size();
         message += (message.empty() ? "" : "\n") + std::string("Rebuilt ") +
                    std::to_string(replayed.model.files().size()) + " files from " +
                    std::to_string(replayed.events_applied) + " events into " + *into;
     }
-    return CommandResult {std::move(data), View::message, message};
+    CommandResult result {std::move(data), View::message, message};
+    // The report is printed whatever the outcome (the hint points at its JSON form); differences
+    // make the command fail with exit 4, with --into as without.
+    if (!differences.empty())
+        result.failure = make_error(ErrorCode::conflict,
+                                    "the events do not rebuild the live tree: " + std::to_string(differences.size()) +
+                                        (differences.size() == 1 ? " difference (" : " differences (") +
+                                        differences.front() + (differences.size() > 1 ? ", ..." : "") + ")",
+                                    "see them all with `sc events replay --verify --format json`");
+    return result;
 }
 
 // The task folder (a subtask's parent) that keys the stream of `id`: the one named in a

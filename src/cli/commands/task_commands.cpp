@@ -183,6 +183,10 @@ Result<CommandResult> section(const Invocation& invocation, Context& context) {
         ssize_t got = 0;
         while ((got = ::read(0, buffer, sizeof buffer)) > 0)
             input.append(buffer, static_cast<size_t>(got));
+        // Piped text ends in a newline (`echo`, a file) that is not part of the section, as a
+        // shell's $(...) drops it: kept, it became one more blank line before the next heading.
+        while (!input.empty() && input.back() == '\n')
+            input.pop_back();
         body = input;
     }
     if (!body) {
@@ -366,7 +370,12 @@ void register_task_commands(Registry& registry) {
         .description = "Section names match case-insensitively: instruction, tasks, deliverable, log, or any other.",
         .arguments = {id, {"name", "Section name", true}},
         .options = {{"set", OptionKind::value, "Replace the section's text", "TEXT", {}, {}},
-                    {"stdin", OptionKind::flag, "Replace the section's text with standard input", "", {}, {}}},
+                    {"stdin",
+                     OptionKind::flag,
+                     "Replace the section's text with standard input (final newlines dropped)",
+                     "",
+                     {},
+                     {}}},
         .examples = {"sc task section add-login-page-11A tasks",
                      "sc task section add-login-page-11A deliverable --set 'A login form with tests.'"},
         .mutates = true,

@@ -75,9 +75,12 @@ Result<CommandResult> check(const Invocation& invocation, Context& context) {
                 (report.index_rebuilt ? ", index rebuilt" : "") + "\n";
         return CommandResult {std::move(data), View::text, text};
     }
-    context.write_out(text);
-    return make_error(ErrorCode::parse, "the telemetry store has problems", Location {root, 0, {}},
-                      "run `sc telemetry check --repair` to move bad lines to quarantine/ and rebuild the index");
+    // The report is printed (as JSON with --format json), then the failure: exit 5.
+    CommandResult result {std::move(data), View::text, text};
+    result.failure =
+        make_error(ErrorCode::parse, "the telemetry store has problems", Location {root, 0, {}},
+                   "run `sc telemetry check --repair` to move bad lines to quarantine/ and rebuild the index");
+    return result;
 }
 
 Result<int> read_days(const Invocation& invocation, const std::string& option) {
@@ -92,7 +95,8 @@ Result<int> read_days(const Invocation& invocation, const std::string& option) {
 
 Result<uint64_t> read_size(const std::string& text) {
     size_t digits = text.find_first_not_of("0123456789");
-    if (digits == 0 || text.empty() || digits == std::string::npos ? text.size() > 15 : digits > 12)
+    // A number first ("M" and "-1" have none), of at most 12 digits before a unit.
+    if (digits == 0 || text.empty() || (digits == std::string::npos ? text.size() > 15 : digits > 12))
         return make_error(ErrorCode::invalid_argument, "\"" + text + "\" is not a size", Location {"", 0, "--max-size"},
                           "e.g. 500M, 2G or 1048576");
     uint64_t number = std::stoull(text.substr(0, digits));

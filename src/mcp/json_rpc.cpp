@@ -1,0 +1,69 @@
+#include "mcp/json_rpc.hpp"
+
+namespace sc::mcp {
+
+std::string dump(const Json& message) {
+    return message.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+Json make_result(const Json& id, Json result) {
+    Json message = Json::object();
+    message["jsonrpc"] = "2.0";
+    message["id"] = id;
+    message["result"] = std::move(result);
+    return message;
+}
+
+Json make_error(const Json& id, RpcError code, std::string text, const Json& data) {
+    Json error = Json::object();
+    error["code"] = static_cast<int>(code);
+    error["message"] = std::move(text);
+    if (!data.is_null())
+        error["data"] = data;
+    Json message = Json::object();
+    message["jsonrpc"] = "2.0";
+    message["id"] = id;
+    message["error"] = std::move(error);
+    return message;
+}
+
+Json make_notification(std::string method, Json params) {
+    Json message = Json::object();
+    message["jsonrpc"] = "2.0";
+    message["method"] = std::move(method);
+    message["params"] = std::move(params);
+    return message;
+}
+
+Classified classify(const Json& message) {
+    if (!message.is_object())
+        return {MessageKind::invalid, "a message must be a JSON object"};
+    auto version = message.find("jsonrpc");
+    if (version == message.end() || !version->is_string() || version->get<std::string>() != "2.0")
+        return {MessageKind::invalid, "\"jsonrpc\" must be \"2.0\""};
+    auto id = message.find("id");
+    bool has_id = id != message.end();
+    // MCP narrows JSON-RPC: an id is a string or an integer, never null or fractional.
+    if (has_id && !id->is_string() && !id->is_number_integer())
+        return {MessageKind::invalid, "\"id\" must be a string or an integer"};
+    auto method = message.find("method");
+    if (method == message.end()) {
+        if (has_id && (message.contains("result") || message.contains("error")))
+            return {MessageKind::response, ""};
+        return {MessageKind::invalid, "a request needs a string \"method\""};
+    }
+    if (!method->is_string())
+        return {MessageKind::invalid, "\"method\" must be a string"};
+    auto params = message.find("params");
+    if (params != message.end() && !params->is_object())
+        return {MessageKind::invalid, "\"params\" must be an object"};
+    return {has_id ? MessageKind::request : MessageKind::notification, ""};
+}
+
+std::string id_text(const Json& id) {
+    if (id.is_string())
+        return id.get<std::string>();
+    return dump(id);
+}
+
+}  // namespace sc::mcp

@@ -1,0 +1,70 @@
+#pragma once
+// The MCP server's message handling, independent of the transport: stdio hands it each line,
+// the Streamable HTTP transport (later) each POST body. Lifecycle (initialize, initialized),
+// version negotiation, ping, tools/list with pagination, tools/call, logging/setLevel.
+// Protocol faults are JSON-RPC errors; tool failures are results with `isError`.
+
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mcp/json_rpc.hpp"
+#include "mcp/tool.hpp"
+#include "mcp/tool_call.hpp"
+
+namespace sc::mcp {
+
+/// Newest first; the first is what we answer a client asking for a version we do not know.
+inline constexpr const char* k_protocol_versions[] = {"2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"};
+
+struct ServerOptions {
+    std::string name = "scopecraft";
+    std::string version = "0.1.0";
+    size_t page_size = 50;  // tools per tools/list page
+    std::string session_id;
+};
+
+class Server {
+public:
+    Server(ServerOptions options, std::vector<Tool> tools, HostSettings host);
+
+    /// Handles one received message (a line of stdio, without its newline) and returns the
+    /// messages to send back, in order: log notifications first, then the response, if any.
+    /// Never throws.
+    std::vector<std::string> handle(std::string_view text);
+
+    /// The answer to a message longer than the transport accepts (it was not read).
+    [[nodiscard]] std::string too_large(size_t size, size_t limit) const;
+
+    [[nodiscard]] bool initialized() const { return m_initialized; }
+    [[nodiscard]] const std::string& protocol_version() const { return m_version; }
+    [[nodiscard]] const std::string& client_name() const { return m_client_name; }
+
+private:
+    Json handle_message(const Json& message, std::vector<std::string>& out);
+    Json handle_request(const Json& request, std::vector<std::string>& out);
+    void handle_notification(const Json& notification);
+    Json initialize(const Json& id, const Json& params);
+    Json list_tools(const Json& id, const Json& params);
+    Json call_tool(const Json& id, const Json& params, std::vector<std::string>& out);
+    Json set_level(const Json& id, const Json& params);
+    void log(std::vector<std::string>& out, const std::string& level, const Error& problem) const;
+    [[nodiscard]] RequestInfo request_info(const std::string& method, const std::string& target, const Json& id,
+                                           const Json& params) const;
+    /// Answers a request under its own server span (everything but ping, which clients send as
+    /// a keep-alive and which changes nothing).
+    Json observed(const std::string& method, const Json& id, const Json& params, const std::function<Json()>& answer);
+
+    ServerOptions m_options;
+    std::vector<Tool> m_tools;
+    HostSettings m_host;
+    bool m_initialized = false;  // initialize answered
+    bool m_ready = false;        // notifications/initialized received
+    std::string m_version;
+    std::string m_client_name;
+    int m_log_threshold = 3;       // warning; index into k_levels
+    std::set<std::string> m_seen;  // request ids used in this session
+};
+
+}  // namespace sc::mcp

@@ -1,0 +1,143 @@
+#include "mcp/tool_call.hpp"
+
+#include <array>
+#include <chrono>
+#include <map>
+
+#include "cli/commands/task_support.hpp"
+#include "cli/registry.hpp"
+#include "observe/command_observer.hpp"
+#include "telemetry/api/build.hpp"
+#include "telemetry/api/metrics.hpp"
+#include "util/text.hpp"
+
+namespace sc::mcp {
+
+namespace {
+
+/// The host's environment with a request's own trace context on top: `_meta.traceparent` is
+/// to a request what TRACEPARENT is to a command.
+class RequestEnvironment final : public Environment {
+public:
+    RequestEnvironment(const Environment& base, const RequestInfo& info) : m_base(base) {
+        if (!info.traceparent.empty()) {
+            m_overrides["TRACEPARENT"] = info.traceparent;
+            m_overrides["TRACESTATE"] = info.tracestate;
+        }
+    }
+    [[nodiscard]] std::optional<std::string> get(const std::string& name) const override {
+        if (auto found = m_overrides.find(name); found != m_overrides.end())
+            return found->second.empty() ? std::nullopt : std::optional<std::string>(found->second);
+        return m_base.get(name);
+    }
+
+private:
+    const Environment& m_base;
+    std::map<std::string, std::string> m_overrides;
+};
+
+std::unique_ptr<observe::CommandObserver> start_observer(const RequestInfo& info, cli::Context& context) {
+#if SC_TELEMETRY_COMPILED
+    bool disabled = context.globals().no_telemetry;
+    if (!disabled)
+        if (std::optional<std::string> variable = context.environment().get("OTEL_SDK_DISABLED"))
+            disabled = text::to_lower_ascii(text::trim(*variable)) == "true";
+    if (disabled)
+        return nullptr;
+    observe::ObserverOptions options;
+    options.environment = &context.environment();
+    options.clock = &context.clock();
+    options.config = &context.config();
+    options.flags = cli::telemetry_flags(context.globals());
+    if (Result<tasks::ProjectPaths> project = context.project(); project.ok())
+        options.project = project.value();
+    options.command = "mcp " + info.method;
+    options.warn = [&context](const Error& warning) { context.warn(warning); };
+    // The OpenTelemetry MCP semantic conventions: span name "{mcp.method.name} {target}".
+    observe::ObserverOptions::Request request;
+    request.span_name = info.target.empty() ? info.method : info.method + " " + info.target;
+    request.attributes = {
+        {"mcp.method.name", info.method}, {"mcp.session.id", info.session_id}, {"network.transport", info.transport}};
+    // Not yet negotiated while initialize runs.
+    if (!info.protocol_version.empty())
+        request.attributes.emplace_back("mcp.protocol.version", info.protocol_version);
+    if (!info.request_id.empty())
+        request.attributes.emplace_back("jsonrpc.request.id", info.request_id);
+    if (info.method == "tools/call") {
+        request.attributes.emplace_back("gen_ai.tool.name", info.target);
+        request.attributes.emplace_back("gen_ai.operation.name", "execute_tool");
+    }
+    request.actor = "mcp:" + (info.client_name.empty() ? std::string("unknown-client") : info.client_name);
+    options.request = std::move(request);
+    std::unique_ptr<observe::CommandObserver> observer = observe::CommandObserver::start(std::move(options));
+    context.set_observer(observer.get());
+    return observer;
+#else
+    (void)info, (void)context;
+    return nullptr;
+#endif
+}
+
+}  // namespace
+
+Result<Json> ToolCall::command(const std::string& group, const std::string& name, const cli::Invocation& invocation) {
+    const cli::CommandSpec* spec = cli::registry().find(group, name);
+    if (spec == nullptr)
+        return sc::make_error(ErrorCode::internal, "no command \"" + group + " " + name + "\" in the registry");
+    std::string streamed;
+    m_context.set_stream_out([&streamed](std::string_view piece) { streamed.append(piece); });
+    Result<cli::CommandResult> result = spec->handler(invocation, m_context);
+    m_context.set_stream_out(nullptr);
+    if (!result.ok())
+        return std::move(result).error();
+    if (!result->streamed)
+        return result->data.is_null() ? Json::object() : std::move(result->data);
+    Json parsed = Json::parse(streamed, nullptr, false);
+    if (parsed.is_discarded())
+        return sc::make_error(ErrorCode::internal, "\"" + spec->full_name() + "\" wrote output that is not JSON");
+    return parsed;
+}
+
+Result<observe::ObservedTaskService> ToolCall::service() {
+    return cli::open_task_service(m_context);
+}
+
+namespace {
+
+// The OpenTelemetry MCP semantic conventions' server operation duration, with their buckets.
+constexpr std::array<double, 14> k_mcp_buckets {0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30, 60, 120, 300};
+constexpr telemetry::Histogram<double> k_mcp_duration {"scopecraft.mcp", "mcp.server.operation.duration", "s",
+                                                       "How long the MCP server takes to answer a request",
+                                                       k_mcp_buckets};
+
+}  // namespace
+
+CallOutcome run_request(HostSettings& host, const RequestInfo& info,
+                        const std::function<Result<Json>(ToolCall&)>& work) {
+    RequestEnvironment environment(*host.environment, info);
+    cli::GlobalOptions globals = host.globals;
+    globals.format = cli::OutputFormat::json;
+    std::vector<Error> warnings;
+    cli::Context context(environment, *host.clock, host.working_directory, globals,
+                         [&warnings](const Error& warning) { warnings.push_back(warning); });
+    std::unique_ptr<observe::CommandObserver> observer = start_observer(info, context);
+    ToolCall call(host, context);
+    auto started = std::chrono::steady_clock::now();
+    Result<Json> result = work(call);
+    if (observer) {
+        double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        std::vector<telemetry::Attribute> attributes = {{"mcp.method.name", std::string_view(info.method)}};
+        if (!info.protocol_version.empty())
+            attributes.push_back({"mcp.protocol.version", std::string_view(info.protocol_version)});
+        if (!info.target.empty())
+            attributes.push_back({"gen_ai.tool.name", std::string_view(info.target)});
+        if (!result.ok())
+            attributes.push_back({"error.type", error_code_name(result.error().code)});
+        k_mcp_duration.record(seconds, std::span<const telemetry::Attribute>(attributes));
+        observer->finish(result.ok() ? 0 : 1, result.ok() ? nullptr : &result.error());
+        context.set_observer(nullptr);
+    }
+    return {std::move(result), std::move(warnings)};
+}
+
+}  // namespace sc::mcp

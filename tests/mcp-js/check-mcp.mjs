@@ -1,0 +1,147 @@
+// Drives `sc mcp` over stdio with the official MCP TypeScript SDK client and checks that every
+// tool answer equals the CLI's `--format json` on the same project and validates against the
+// tool's outputSchema. Usage: node check-mcp.mjs SC_BINARY WORK_FOLDER
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import Ajv from 'ajv';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const [sc, work] = process.argv.slice(2);
+fs.rmSync(work, { recursive: true, force: true });
+const home = path.join(work, 'home');
+const project = path.join(work, 'project');
+fs.mkdirSync(home, { recursive: true });
+fs.mkdirSync(project, { recursive: true });
+const env = { ...process.env, HOME: home, SCOPECRAFT_ROOT: project, USER: 'tester' };
+delete env.TRACEPARENT;
+delete env.OTEL_SDK_DISABLED;
+
+const cli = (...args) => JSON.parse(execFileSync(sc, [...args, '--format', 'json'], { cwd: project, env }).toString());
+execFileSync(sc, ['init'], { cwd: project, env });
+
+const client = new Client({ name: 'sc-mcp-check', version: '1.0.0' });
+await client.connect(new StdioClientTransport({ command: sc, args: ['mcp'], cwd: project, env, stderr: 'inherit' }));
+assert.equal(client.getServerVersion().name, 'scopecraft');
+
+// tools/list, every page.
+const tools = [];
+let cursor;
+do {
+  const page = await client.listTools(cursor ? { cursor } : {});
+  tools.push(...page.tools);
+  cursor = page.nextCursor;
+} while (cursor);
+const byName = Object.fromEntries(tools.map((tool) => [tool.name, tool]));
+for (const name of ['task_list', 'task_get', 'task_create', 'task_update', 'task_move', 'task_delete',
+  'task_transform', 'parent_list', 'parent_get', 'parent_create', 'parent_operations', 'template_list',
+  'init_root', 'get_current_root', 'list_projects', 'debug_code_path', 'search', 'search_reindex',
+  'events_list', 'traces_list', 'traces_show', 'metrics', 'logs', 'task_history', 'events_replay_verify',
+  'telemetry_status']) {
+  assert.ok(byName[name], `tools/list lacks ${name}`);
+}
+
+const ajv = new Ajv({ strict: false, allErrors: true });
+let calls = 0;
+async function call(name, args, meta) {
+  const result = await client.callTool({ name, arguments: args, ...(meta ? { _meta: meta } : {}) });
+  calls += 1;
+  assert.equal(result.isError, false, `${name} failed: ${JSON.stringify(result.content)}`);
+  const validate = ajv.compile(byName[name].outputSchema);
+  assert.ok(validate(result.structuredContent), `${name}: ${ajv.errorsText(validate.errors)}`);
+  assert.deepEqual(JSON.parse(result.content[0].text), result.structuredContent, `${name}: text != structured`);
+  return result.structuredContent.data;
+}
+
+// Tasks: create, update, move, list, each equal to the CLI's view of the same tree.
+const login = await call('task_create', { title: 'Add login page', type: 'feature', tags: ['ui', 'auth'] });
+const loginId = login.metadata.id;
+assert.deepEqual(login, cli('task', 'get', loginId));
+const crash = await call('task_create', { title: 'Fix crash on save', type: 'bug', priority: 'high' });
+const updated = await call('task_update', {
+  id: loginId, updates: { status: 'in_progress', assignee: 'carol', deliverable: 'A login form.', add_log_entry: 'Started' },
+});
+assert.deepEqual(updated, cli('task', 'get', loginId));
+const moved = await call('task_move', { id: crash.metadata.id, target_state: 'archive', archive_date: '2025-01' });
+assert.deepEqual(moved, cli('task', 'get', crash.metadata.id));
+assert.deepEqual(await call('task_get', { id: loginId }), cli('task', 'get', loginId));
+const everything = await call('task_list', {
+  task_type: 'all', include_completed: true, include_content: true, include_archived: true,
+});
+assert.deepEqual(everything, cli('task', 'list', '--all', '--include-parents'));
+const archived = await call('task_list', { location: 'archive', include_completed: true, include_content: true });
+assert.deepEqual(archived, cli('task', 'list', '--location', 'archive', '--include-parents'));
+
+// Parents: create with subtasks, operate, and read back as `sc parent show`.
+const tree = await call('parent_create', {
+  title: 'Search revamp', type: 'feature', overview_content: 'Make search fast.',
+  subtasks: [{ title: 'Pick an index library' }, { title: 'Build the indexer' }, { title: 'Build the query API' }],
+});
+const parentId = tree[0].metadata.id;
+assert.deepEqual(tree, cli('parent', 'show', parentId));
+await call('parent_operations', { parent_id: parentId, operation: 'add_subtask', subtask: { title: 'Roll out', type: 'chore' } });
+const ids = cli('parent', 'show', parentId).slice(1).map((task) => task.metadata.id);
+const parallel = await call('parent_operations', { parent_id: parentId, operation: 'parallelize', subtask_ids: [ids[1], ids[2]] });
+assert.deepEqual(parallel, cli('parent', 'show', parentId));
+const sequenceOf = (view, title) => view.find((task) => task.document.title === title).metadata.sequenceNumber;
+assert.equal(sequenceOf(parallel, 'Build the indexer'), sequenceOf(parallel, 'Build the query API'));
+const pick = parallel.find((task) => task.document.title === 'Pick an index library').metadata.id;
+const renumbered = await call('parent_operations', {
+  parent_id: parentId, operation: 'resequence', sequence_map: [{ id: pick, sequence: '05' }],
+});
+assert.equal(sequenceOf(renumbered, 'Pick an index library'), '05');
+assert.deepEqual(renumbered, cli('parent', 'show', parentId));
+assert.deepEqual(await call('parent_get', { id: parentId }), cli('parent', 'show', parentId));
+assert.deepEqual(await call('parent_list', {}), cli('parent', 'list'));
+
+// Telemetry: the events the calls above recorded, as `sc events list` shows them, with the
+// MCP client as their actor; a call's trace context is the parent of its spans.
+const events = await call('events_list', { limit: 1000 });
+assert.deepEqual(events, cli('events', 'list'));
+assert.ok(events.length >= 8, `only ${events.length} events`);
+const created = events.find((event) => event.type === 'TaskCreated');
+assert.equal(created.meta.actor, 'mcp:sc-mcp-check');
+const firstPage = await client.callTool({ name: 'events_list', arguments: { limit: 2 } });
+assert.equal(firstPage.structuredContent.data.length, 2);
+assert.ok(firstPage.structuredContent.nextCursor);
+const secondPage = await call('events_list', { limit: 2, cursor: firstPage.structuredContent.nextCursor });
+assert.deepEqual(secondPage, events.slice(2, 4));
+
+const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+await call('task_create', { title: 'Traced task', type: 'chore' }, { traceparent: `00-${traceId}-00f067aa0ba902b7-01` });
+const trace = cli('traces', 'show', traceId);
+const serverSpan = trace.spans.find((span) => span.name === 'tools/call task_create');
+assert.ok(serverSpan, `no MCP span in ${JSON.stringify(trace).slice(0, 400)}`);
+assert.equal(serverSpan.kind, 2); // SERVER
+assert.equal(serverSpan.parent_span_id, '00f067aa0ba902b7'); // the client's span, from _meta.traceparent
+assert.equal(serverSpan.attributes['mcp.method.name'], 'tools/call');
+assert.equal(serverSpan.attributes['gen_ai.tool.name'], 'task_create');
+assert.equal(serverSpan.attributes['mcp.protocol.version'], '2025-11-25');
+assert.ok(serverSpan.attributes['mcp.session.id']);
+assert.ok(serverSpan.attributes['jsonrpc.request.id']);
+const taskSpan = trace.spans.find((span) => span.name === 'task.create');
+assert.equal(taskSpan?.parent_span_id, serverSpan.span_id, 'task.create is not beneath the MCP span');
+const shown = await call('traces_show', { trace_id: traceId });
+assert.deepEqual(shown, cli('traces', 'show', traceId));
+const durations = await call('metrics', { name: 'mcp.server.operation.duration' });
+// The CLI sees one more request than the answer did: the metrics call itself.
+assert.equal(cli('metrics', 'mcp.server.operation.duration')[0].count, durations[0].count + 1);
+assert.ok(durations.some((metric) => metric.name === 'mcp.server.operation.duration'), JSON.stringify(durations));
+await call('task_history', { id: loginId });
+await call('telemetry_status', {});
+await call('events_replay_verify', {});
+
+// Failures are tool results with isError, and the server keeps serving.
+const missing = await client.callTool({ name: 'task_get', arguments: { id: 'no-such-task-11A' } });
+assert.equal(missing.isError, true);
+const search = await client.callTool({ name: 'search', arguments: { query: 'login' } });
+assert.equal(search.isError, true);
+assert.match(search.content[0].text, /search is not available yet/);
+await client.ping();
+const deleted = await call('task_delete', { id: loginId });
+assert.deepEqual(deleted.deleted.length, 1);
+
+await client.close();
+console.log(`mcp-js: ${tools.length} tools listed, ${calls} tool calls checked against the CLI and their outputSchema`);
