@@ -36,6 +36,7 @@ struct ArgumentSpec {
     std::string name;
     std::string help;
     bool required = true;
+    bool repeated = false;  // the last argument only: takes every remaining word (ID...)
 };
 
 /// How a command's data is best shown to a person; `--format` can override.

@@ -103,6 +103,8 @@ void add_command(CLI::App& parent, const CommandSpec& spec, std::vector<Bound>& 
         positional->type_name("");
         if (argument.required)
             positional->required();
+        if (argument.repeated)
+            positional->expected(1, CLI::detail::expected_max_vector_size);
         entry.arguments.push_back(positional);
     }
     for (const OptionSpec& option : spec.options) {
@@ -291,8 +293,8 @@ Result<ParsedCommandLine> parse_command_line(const Registry& registry, const std
             continue;
         parsed.command = entry.spec;
         for (CLI::Option* positional : entry.arguments)
-            if (positional->count() > 0)
-                parsed.invocation.add_argument(positional->results().front());
+            for (const std::string& value : positional->results())
+                parsed.invocation.add_argument(value);  // one, or every word of a repeated argument
         for (const auto& [spec, option] : entry.options) {
             if (option->count() == 0)
                 continue;

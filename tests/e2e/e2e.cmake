@@ -7,3 +7,10 @@ target_link_libraries(e2e_tests PRIVATE sc_util nlohmann_json::nlohmann_json GTe
 target_compile_definitions(e2e_tests PRIVATE SC_BINARY="$<TARGET_FILE:sc>" SC_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
 add_dependencies(e2e_tests sc sc-server)
 gtest_discover_tests(e2e_tests DISCOVERY_TIMEOUT 60 PROPERTIES LABELS e2e)
+
+# `sc traces export --format otlp` decoded by the OpenTelemetry JS generated classes, as
+# tests/otlp-js/run-check.sh does for the writer: skipped only without node/npm.
+add_test(NAME traces_export_otlp_js_decoder
+  COMMAND sh ${PROJECT_SOURCE_DIR}/tests/otlp-js/run-export-check.sh $<TARGET_FILE:sc>
+          ${CMAKE_CURRENT_BINARY_DIR}/traces-export-otlp-js)
+set_tests_properties(traces_export_otlp_js_decoder PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300 LABELS e2e)

@@ -82,7 +82,10 @@ Json describe(const CommandSpec& command) {
     }
     Json arguments = Json::array();
     for (const ArgumentSpec& argument : command.arguments)
-        arguments.push_back({{"name", argument.name}, {"help", argument.help}, {"required", argument.required}});
+        arguments.push_back({{"name", argument.name},
+                             {"help", argument.help},
+                             {"required", argument.required},
+                             {"repeated", argument.repeated}});
     return {{"command", command.full_name()},
             {"summary", command.summary},
             {"mutates", command.mutates},

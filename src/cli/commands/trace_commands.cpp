@@ -1,11 +1,15 @@
-// `sc traces ...`: the traces in the store, one row per trace, and one trace as a waterfall.
+// `sc traces ...`: the traces in the store, one row per trace, one trace as a waterfall, and
+// traces exported for other tools (Jaeger JSON, OTLP JSON).
 
+#include <algorithm>
 #include <charconv>
 
 #include "cli/commands/commands.hpp"
 #include "cli/commands/signal_support.hpp"
 #include "cli/commands/telemetry_support.hpp"
+#include "observe/jaeger_json.hpp"
 #include "observe/waterfall.hpp"
+#include "util/files.hpp"
 
 namespace sc::cli {
 
@@ -95,6 +99,79 @@ Result<CommandResult> show(const Invocation& invocation, Context& context) {
     return CommandResult {std::move(data), View::text, std::move(text)};
 }
 
+// The full ids of the traces to export: those named (prefixes resolved as `traces show` does),
+// or those the selection options pick, oldest first.
+Result<std::vector<std::string>> export_trace_ids(const Invocation& invocation, Context& context,
+                                                  store::Reader& reader) {
+    const bool selects = invocation.has("last") || invocation.has("since") || invocation.has("until") ||
+                         invocation.has("name") || invocation.has("errors");
+    std::vector<std::string> ids;
+    if (!invocation.arguments().empty()) {
+        if (selects)
+            return make_error(ErrorCode::invalid_argument,
+                              "give trace ids or --last/--since/--until/--name/--errors, not both",
+                              Location {"", 0, "TRACE_ID"}, "drop the ids to export what the options select");
+        for (const std::string& wanted : invocation.arguments()) {
+            std::string id = SC_TRY(observe::find_trace(reader, wanted)).front().trace_id;
+            if (std::find(ids.begin(), ids.end(), id) == ids.end())
+                ids.push_back(std::move(id));
+        }
+        return ids;
+    }
+    if (!selects)
+        return make_error(ErrorCode::invalid_argument, "no trace to export", Location {"", 0, "TRACE_ID"},
+                          "give trace ids (`sc traces list` shows them) or pick traces with --last N");
+    TimeWindow window = SC_TRY(read_time_window(invocation, context));
+    observe::TraceFilter filter;
+    filter.since = window.since;
+    filter.until = window.until;
+    filter.name = invocation.get("name").value_or("");
+    filter.errors_only = invocation.has("errors");
+    filter.last = SC_TRY(read_last(invocation));
+    auto loaded = SC_TRY(observe::load_spans(reader, signal_query_for(window)));
+    warn_skipped_lines(context, loaded.stats, "traces");
+    for (const observe::TraceSummary& trace : observe::summarize_traces(loaded.records, filter))
+        ids.push_back(trace.trace_id);
+    return ids;
+}
+
+Result<CommandResult> export_traces(const Invocation& invocation, Context& context) {
+    store::Reader reader(SC_TRY(existing_store(context)));
+    std::vector<std::string> ids = SC_TRY(export_trace_ids(invocation, context, reader));
+    const bool jaeger = invocation.get("format").value_or("jaeger") == "jaeger";
+    std::string text;
+    Json traces = Json::array();
+    size_t spans = 0;
+    for (const std::string& id : ids) {
+        std::vector<Json> requests = SC_TRY(observe::load_trace_requests(reader, id));
+        if (jaeger) {
+            traces.push_back(observe::jaeger_trace(id, requests));
+            spans += traces.back()["spans"].size();
+            continue;
+        }
+        for (const Json& request : requests) {
+            for (const Json& resource : request["resourceSpans"])
+                for (const Json& scope : resource["scopeSpans"])
+                    spans += scope["spans"].size();
+            text += request.dump(-1, ' ', false, Json::error_handler_t::replace);
+            text += '\n';
+        }
+    }
+    if (jaeger)
+        text = Json {{"data", std::move(traces)}}.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
+    if (auto output = invocation.get("output")) {
+        SC_TRY(files::write_atomic(*output, text, files::Durability::none, 0600));
+        return CommandResult {Json {{"traces", ids.size()}, {"spans", spans}, {"file", *output}}, View::message,
+                              "Exported " + std::to_string(ids.size()) + (ids.size() == 1 ? " trace (" : " traces (") +
+                                  std::to_string(spans) + " spans) to " + *output};
+    }
+    // The file format on stdout whatever the global format: that is what export is for.
+    context.write_out(text);
+    CommandResult result {Json(), View::text, ""};
+    result.streamed = true;
+    return result;
+}
+
 }  // namespace
 
 void register_trace_commands(Registry& registry) {
@@ -129,6 +206,35 @@ void register_trace_commands(Registry& registry) {
         .examples = {"sc traces show 0af7651916cd43dd8448eb211c80319c", "sc traces show 0af76519 --format json"},
         .mutates = false,
         .handler = show,
+    });
+    std::vector<OptionSpec> export_options = {
+        {"format",
+         OptionKind::value,
+         "jaeger: Jaeger UI's JSON File upload; otlp: OTLP JSON Lines",
+         "FORMAT",
+         {"jaeger", "otlp"},
+         {}},
+        {"output", OptionKind::value, "Write to this file instead of stdout", "FILE", {}, {}},
+    };
+    for (OptionSpec& option : time_window_options())
+        export_options.push_back(std::move(option));
+    export_options.push_back(
+        {"name", OptionKind::value, "Without ids: traces with a span whose name contains TEXT", "TEXT", {}, {}});
+    export_options.push_back({"errors", OptionKind::flag, "Without ids: traces with a failed span", "", {}, {}});
+    export_options.push_back(last_option("traces"));
+    registry.add({
+        .group = "traces",
+        .name = "export",
+        .summary = "Write traces as Jaeger JSON (for the Jaeger UI) or OTLP JSON Lines",
+        .description = "--format jaeger (the default) writes {\"data\":[trace,...]}, which the Jaeger UI's "
+                       "\"JSON File\" upload opens; --format otlp writes the stored OTLP requests cut down to these "
+                       "traces, one per line. Name traces by id, or pick them with the options of `sc traces list`.",
+        .arguments = {{"trace_id", "Trace ids (32 hex digits, or the first 8 or more of each)", false, true}},
+        .options = std::move(export_options),
+        .examples = {"sc traces export 0af76519 --output trace.json", "sc traces export --last 5 --output traces.json",
+                     "sc traces export 0af76519 --format otlp > trace.jsonl"},
+        .mutates = false,
+        .handler = export_traces,
     });
 }
 
