@@ -13,4 +13,5 @@ gtest_discover_tests(e2e_tests DISCOVERY_TIMEOUT 60 PROPERTIES LABELS e2e)
 add_test(NAME traces_export_otlp_js_decoder
   COMMAND sh ${PROJECT_SOURCE_DIR}/tests/otlp-js/run-export-check.sh $<TARGET_FILE:sc>
           ${CMAKE_CURRENT_BINARY_DIR}/traces-export-otlp-js)
-set_tests_properties(traces_export_otlp_js_decoder PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300 LABELS e2e)
+set_tests_properties(traces_export_otlp_js_decoder PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300 LABELS e2e
+  RESOURCE_LOCK otlp_js_node_modules)
