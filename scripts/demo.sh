@@ -59,4 +59,19 @@ show events stats
 show events replay --verify
 show events replay --into "$demo/rebuilt"
 show telemetry status
+show traces export "$trace" --format jaeger --output "$demo/trace.jaeger.json"
+printf '(load it in the Jaeger UI: Search, "JSON File"; docs/viewing.md)\n'
+
+printf '\n\033[1mThe same tree through MCP, as an AI client drives it: sc mcp over stdio\033[0m\n'
+login=add-login-page-$(date +%m)A
+printf '%s\n' \
+  '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"demo-agent","version":"1"}}}' \
+  '{"jsonrpc":"2.0","method":"notifications/initialized"}' \
+  '{"jsonrpc":"2.0","id":2,"method":"tools/list"}' \
+  '{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"task_update","arguments":{"id":"'"$login"'","updates":{"priority":"medium"}}}}' |
+  "$sc_binary" mcp |
+  jq -c 'if .id == 1 then {negotiated: .result.protocolVersion}
+         elif .id == 2 then {tools: [.result.tools[].name]}
+         else {task_update: .result.structuredContent.data.metadata.id, isError: .result.isError} end'
+show events list --last 1
 printf '\nEverything is plain JSON Lines: try  jq . %s/.scopecraft/projects/*/telemetry/events/*/*.jsonl\n' "$HOME"
