@@ -37,7 +37,8 @@ enum class Parser { fast_with_fallback, full };
 
 /// Reads the text between the `---` lines. `origin` and `first_line` (the file line of the
 /// block's first line) place errors: a YAML syntax error, a block that is not a mapping, a key
-/// given twice (js-yaml refuses those too), nesting or alias expansion past ReadLimits. `Parser::full` always uses yaml-cpp (for tests).
+/// given twice (js-yaml refuses those too), nesting or alias expansion past ReadLimits. `Parser::full` always uses
+/// yaml-cpp (for tests).
 Result<Frontmatter> read_frontmatter(std::string_view block, const std::string& origin, int first_line,
                                      Parser parser = Parser::fast_with_fallback);
 
