@@ -1,5 +1,7 @@
 #include "observe/jaeger_json.hpp"
 
+#include "observe/otlp_json_fields.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -15,49 +17,11 @@ using Json = nlohmann::ordered_json;
 // Jaeger's translator names a resource without service.name so (pkg/translator/jaeger).
 constexpr const char* k_no_service_name = "OTLPResourceNoServiceName";
 
-const Json& array_field(const Json& object, const char* key) {
-    static const Json empty = Json::array();
-    if (!object.is_object())
-        return empty;
-    auto found = object.find(key);
-    return found != object.end() && found->is_array() ? *found : empty;
-}
-
-std::string string_field(const Json& object, const char* key) {
-    if (!object.is_object())
-        return "";
-    auto found = object.find(key);
-    return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
-}
-
-std::string id_field(const Json& object, const char* key) {
-    std::string id = string_field(object, key);
-    std::transform(id.begin(), id.end(), id.begin(), [](unsigned char c) { return std::tolower(c); });
-    return id;
-}
-
-// OTLP JSON writes 64-bit integers as decimal strings; numbers are accepted too.
-int64_t int_of(const Json& value) {
-    if (value.is_number_integer())
-        return value.get<int64_t>();
-    if (value.is_number_float())
-        return static_cast<int64_t>(value.get<double>());
-    if (value.is_string()) {
-        const std::string& text = value.get_ref<const std::string&>();
-        int64_t parsed = 0;
-        auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), parsed);
-        if (error == std::errc() && end == text.data() + text.size())
-            return parsed;
-    }
-    return 0;
-}
-
-int64_t int_field(const Json& object, const char* key) {
-    if (!object.is_object())
-        return 0;
-    auto found = object.find(key);
-    return found == object.end() ? 0 : int_of(*found);
-}
+using otlp_json::array_field;
+using otlp_json::id_field;
+using otlp_json::int_field;
+using otlp_json::int_of;
+using otlp_json::string_field;
 
 std::optional<double> double_of(const Json& value) {
     if (value.is_number())

@@ -1,5 +1,7 @@
 #include "observe/signal_query.hpp"
 
+#include "observe/otlp_json_fields.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -17,33 +19,12 @@ namespace {
 using Json = nlohmann::json;
 using OrderedJson = nlohmann::ordered_json;
 
-// ---- OTLP JSON field readers. OTLP writes 64-bit integers as decimal strings, but JSON
-// numbers are accepted too, as the protobuf JSON mapping allows both.
-
-int64_t int_of(const Json& value) {
-    if (value.is_number_integer())
-        return value.get<int64_t>();
-    if (value.is_number_float())
-        return static_cast<int64_t>(value.get<double>());
-    if (value.is_string()) {
-        const std::string& text = value.get_ref<const std::string&>();
-        int64_t parsed = 0;
-        auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), parsed);
-        if (error == std::errc() && end == text.data() + text.size())
-            return parsed;
-        // Unsigned values above INT64_MAX (a uint64 count) saturate rather than wrap.
-        uint64_t unsigned_value = 0;
-        auto [unsigned_end, unsigned_error] = std::from_chars(text.data(), text.data() + text.size(), unsigned_value);
-        if (unsigned_error == std::errc() && unsigned_end == text.data() + text.size())
-            return INT64_MAX;
-    }
-    return 0;
-}
-
-int64_t int_field(const Json& object, const char* key) {
-    auto found = object.find(key);
-    return found == object.end() ? 0 : int_of(*found);
-}
+// ---- OTLP JSON field readers (observe/otlp_json_fields.hpp).
+using otlp_json::array_field;
+using otlp_json::id_field;
+using otlp_json::int_field;
+using otlp_json::int_of;
+using otlp_json::string_field;
 
 // Doubles are numbers, or the strings "NaN", "Infinity" and "-Infinity".
 double double_of(const Json& value) {
@@ -60,19 +41,6 @@ double double_of(const Json& value) {
         return static_cast<double>(int_of(value));
     }
     return 0;
-}
-
-std::string string_field(const Json& object, const char* key) {
-    auto found = object.find(key);
-    return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
-}
-
-const Json& array_field(const Json& object, const char* key) {
-    static const Json empty = Json::array();
-    if (!object.is_object())
-        return empty;
-    auto found = object.find(key);
-    return found != object.end() && found->is_array() ? *found : empty;
 }
 
 OrderedJson attributes_of(const Json& list);
@@ -129,13 +97,6 @@ std::string service_of(const Json& resource_block) {
                 return string_field(*value, "stringValue");
         }
     return "";
-}
-
-// Ids are lower-case hex in OTLP JSON; lower-casing keeps a hand-written upper-case file usable.
-std::string id_field(const Json& object, const char* key) {
-    std::string id = string_field(object, key);
-    std::transform(id.begin(), id.end(), id.begin(), [](unsigned char c) { return std::tolower(c); });
-    return id;
 }
 
 Result<Json> parse_request(std::string_view line, const char* top_key) {
