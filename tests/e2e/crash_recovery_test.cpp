@@ -40,7 +40,8 @@ protected:
     }
     /// `sc ARGS` under strace, with `inject` applied (e.g. "write:signal=KILL").
     RunResult traced(const std::vector<std::string>& strace_options, const std::vector<std::string>& arguments) {
-        std::vector<std::string> argv = {"strace", "-f", "-qq", "-o", "/dev/null"};
+        std::vector<std::string> argv = strace_command();
+        argv.insert(argv.end(), {"-f", "-qq", "-o", "/dev/null"});
         argv.insert(argv.end(), strace_options.begin(), strace_options.end());
         argv.push_back(SC_BINARY);
         argv.insert(argv.end(), arguments.begin(), arguments.end());

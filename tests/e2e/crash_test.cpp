@@ -67,8 +67,8 @@ protected:
     /// How many times each system call of k_kill_syscalls is made by `sc ARGS`.
     std::map<std::string, int> count_syscalls(const std::vector<std::string>& arguments) {
         std::string trace = m_sandbox.root() + "/trace.txt";
-        std::vector<std::string> argv = {
-            "strace", "-f", "-qq", "-o", trace, "-e", "trace=" + joined(k_kill_syscalls, ","), SC_BINARY};
+        std::vector<std::string> argv = strace_command();
+        argv.insert(argv.end(), {"-f", "-qq", "-o", trace, "-e", "trace=" + joined(k_kill_syscalls, ","), SC_BINARY});
         argv.insert(argv.end(), arguments.begin(), arguments.end());
         EXPECT_EQ(m_sandbox.run(argv).exit_code, 0);
         std::map<std::string, int> counts;
@@ -206,16 +206,9 @@ TEST_F(Crash, EveryWriteCommandKilledAtEachWriteLeavesAWholeTreeAndALogThatRepla
                 std::string where = command.name + " killed at " + syscall + " #" + std::to_string(when);
                 Counts before = count_events(command.event_type);
                 auto tree_before = m_sandbox.snapshot(m_sandbox.tasks_root());
-                std::vector<std::string> argv = {"strace",
-                                                 "-f",
-                                                 "-qq",
-                                                 "-o",
-                                                 "/dev/null",
-                                                 "-e",
-                                                 "trace=" + syscall,
-                                                 "-e",
-                                                 "inject=" + syscall + ":signal=KILL:when=" + std::to_string(when),
-                                                 SC_BINARY};
+                std::vector<std::string> argv = strace_command();
+                argv.insert(argv.end(), {"-f", "-qq", "-o", "/dev/null", "-e", "trace=" + syscall, "-e",
+                                         "inject=" + syscall + ":signal=KILL:when=" + std::to_string(when), SC_BINARY});
                 argv.insert(argv.end(), arguments.begin(), arguments.end());
                 // A later run may make fewer calls than the counted one (the store's first
                 // append of a day, a state rewritten whole): then it simply completes.

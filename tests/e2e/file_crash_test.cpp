@@ -38,7 +38,8 @@ protected:
     /// those naming `path`).
     RunResult sc_killed_at(const std::string& syscalls, const std::vector<std::string>& arguments,
                            const std::string& path = "") const {
-        std::vector<std::string> argv {"strace", "-o", "/dev/null", "-f", "-qq"};
+        std::vector<std::string> argv = strace_command();
+        argv.insert(argv.end(), {"-o", "/dev/null", "-f", "-qq"});
         if (!path.empty())
             argv.insert(argv.end(), {"-P", path});
         argv.insert(argv.end(),
