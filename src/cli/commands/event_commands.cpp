@@ -301,7 +301,7 @@ Result<CommandResult> replay(const Invocation& invocation, Context& context) {
         SC_TRY(replayed.model.write_to(*into));
         data["into"] = *into;
         message += (message.empty() ? "" : "\n") + std::string("Rebuilt ") +
-                   std::to_string(replayed.model.files().size()) + " files from " +
+                   std::to_string(replayed.model.files().size() - replayed.model.oversized().size()) + " files from " +
                    std::to_string(replayed.events_applied) + " events into " + *into;
     }
     CommandResult result {std::move(data), View::message, message};
