@@ -124,8 +124,21 @@ TEST_F(OversizedFiles, ASectionThatWouldPassTheLimitIsRefusedAndTheFileKept) {
     const std::string path = m_sandbox.tasks_root() + "/current/" + id + ".task.md";
     const std::string before = m_sandbox.read(path);
 
+    // Fed from a file: sc stops reading at the limit, and a pipe written by this test would
+    // then break (SIGPIPE) under it.
+    const std::string input = m_sandbox.root() + "/ten-megabytes.txt";
+    m_sandbox.write(input, std::string(size_t {10} << 20, 'y'));
+    RunResult piped = m_sandbox.run(
+        {"bash", "-c", "exec " + std::string(SC_BINARY) + " task section " + id + " instruction --stdin < " + input});
+    EXPECT_EQ(piped.exit_code, 2) << piped.err;
+    EXPECT_NE(piped.err.find("sc: error: the text on stdin is larger than 8 MiB, the most sc reads of a task file"),
+              std::string::npos)
+        << piped.err;
+    EXPECT_TRUE(m_sandbox.read(path) == before) << "the task file changed";
+
+    // Text just under the limit still makes the whole file pass it: refused before writing.
     RunResult refused =
-        m_sandbox.sc({"task", "section", id, "instruction", "--stdin"}, std::string(size_t {10} << 20, 'y'));
+        m_sandbox.sc({"task", "section", id, "instruction", "--stdin"}, std::string((size_t {8} << 20) - 10, 'y'));
     EXPECT_EQ(refused.exit_code, 2) << refused.err;
     EXPECT_NE(refused.err.find("sc: error: the change would make current/" + id +
                                ".task.md larger than 8 MiB, the most sc reads of a task file"),
