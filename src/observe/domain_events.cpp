@@ -132,7 +132,13 @@ Result<std::vector<tasks::FileChange>> file_changes_from_data(const nlohmann::js
         change.path = item["path"].get<std::string>();
         if (item.contains("oldPath") && item["oldPath"].is_string())
             change.old_path = item["oldPath"].get<std::string>();
-        if (item.contains("content") && item["content"].is_string())
+        if (auto oversized = item.find("oversizedBytes"); oversized != item.end()) {
+            if (!oversized->is_number_unsigned() || oversized->get<uint64_t>() == 0 ||
+                (change.kind != tasks::FileChangeKind::file_created &&
+                 change.kind != tasks::FileChangeKind::file_modified))
+                return bad("oversizedBytes must be a positive size, on a created or modified file");
+            change.oversized_bytes = oversized->get<uint64_t>();
+        } else if (item.contains("content") && item["content"].is_string())
             change.content = item["content"].get<std::string>();
         else if (auto encoded = item.find("contentBase64"); encoded != item.end()) {
             if (!encoded->is_string() || !text::base64_decode(encoded->get_ref<const std::string&>(), change.content))

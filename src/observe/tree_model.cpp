@@ -4,7 +4,9 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <charconv>
 
+#include "tasks/task_tree.hpp"
 #include "util/files.hpp"
 #include "util/text.hpp"
 
@@ -19,7 +21,35 @@ bool is_ignored_name(const std::string& name) {
 }
 
 Status TreeModel::apply(const std::vector<tasks::FileChange>& changes) {
-    return apply_file_changes_to(m_files, m_folders, changes, [](const std::string& content) { return content; });
+    return apply_file_changes_to(m_files, m_folders, changes, model_content);
+}
+
+namespace {
+constexpr std::string_view k_oversized_tag {"\0sc-oversized-file ", 20};
+}  // namespace
+
+std::string oversized_entry(uint64_t size) {
+    return std::string(k_oversized_tag) + std::to_string(size);
+}
+
+std::optional<uint64_t> oversized_size(const std::string& content) {
+    if (content.size() > k_oversized_tag.size() + 20 || !text::starts_with(content, k_oversized_tag))
+        return std::nullopt;
+    uint64_t size = 0;
+    const char* begin = content.data() + k_oversized_tag.size();
+    const char* end = content.data() + content.size();
+    auto [next, error] = std::from_chars(begin, end, size);
+    if (error != std::errc() || next != end || begin == end)
+        return std::nullopt;
+    return size;
+}
+
+std::vector<std::pair<std::string, uint64_t>> TreeModel::oversized() const {
+    std::vector<std::pair<std::string, uint64_t>> found;
+    for (const auto& [key, content] : m_files)
+        if (std::optional<uint64_t> size = oversized_size(content))
+            found.emplace_back(key, *size);
+    return found;
 }
 
 namespace {
@@ -52,7 +82,14 @@ Status read_folder(const std::string& root, const std::string& relative, tasks::
             folders.insert(model_key(tree, child));
             SC_TRY(read_folder(root, child, tree, model, files, folders));
         } else {
-            files[model_key(tree, child)] = SC_TRY(files::read(root + "/" + child));
+            // Not read whole past the limit: a 50 MB file would otherwise be held by --verify.
+            struct stat info {};
+            std::string file = root + "/" + child;
+            if (::stat(file.c_str(), &info) == 0 && S_ISREG(info.st_mode) &&
+                static_cast<uint64_t>(info.st_size) > tasks::k_max_task_file_bytes)
+                files[model_key(tree, child)] = oversized_entry(static_cast<uint64_t>(info.st_size));
+            else
+                files[model_key(tree, child)] = SC_TRY(files::read(file));
         }
     }
     return {};
@@ -86,7 +123,8 @@ Status TreeModel::write_to(const std::string& directory) const {
     for (const std::string& folder : m_folders)
         SC_TRY(files::make_directories(target(folder), 0755));
     for (const auto& [key, content] : m_files)
-        SC_TRY(files::create_exclusive(target(key), content, 0644));
+        if (!oversized_size(content))
+            SC_TRY(files::create_exclusive(target(key), content, 0644));
     return {};
 }
 
@@ -96,6 +134,14 @@ namespace {
 // (an event written by an older `sc` stored such bytes as U+FFFD, so that file can never match
 // what it recorded; the next command records the file as it is, in base64).
 std::string content_difference(const std::string& recorded, const std::string& live) {
+    if (oversized_size(recorded) || oversized_size(live)) {
+        auto described = [](const std::string& content) {
+            std::optional<uint64_t> size = oversized_size(content);
+            return size ? std::to_string(*size) + " bytes, over 8 MiB, content not recorded"
+                        : std::to_string(content.size()) + " bytes";
+        };
+        return " (events: " + described(recorded) + "; live: " + described(live) + ")";
+    }
     size_t at = 0;
     while (at < recorded.size() && at < live.size() && recorded[at] == live[at])
         ++at;

@@ -4,7 +4,9 @@
 // with the live tree; `--into DIR` writes it out. Applying to memory first means a replay
 // never half-writes a folder and `--as-of` costs no disk at all.
 
+#include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -17,6 +19,18 @@ namespace sc::observe {
 /// "store:current/x-11A.task.md": the tree kind, a colon, the path inside that tree.
 std::string model_key(tasks::TreeKind tree, const std::string& path);
 
+/// How a model holds a file recorded without its bytes because it was larger than a task file
+/// may be (tasks::FileChange::oversized_bytes): a NUL, a tag and the size, which no task file
+/// begins with. Such an entry is compared by size and never written out.
+std::string oversized_entry(uint64_t size);
+/// The size an oversized_entry() stands for; nullopt for real content.
+std::optional<uint64_t> oversized_size(const std::string& content);
+
+/// What a model keeps of one change to a file: its bytes, or the oversized entry.
+inline std::string model_content(const tasks::FileChange& change) {
+    return change.oversized_bytes > 0 ? oversized_entry(change.oversized_bytes) : change.content;
+}
+
 class TreeModel {
 public:
     /// Applies changes in order with the same rules as tasks::apply_file_changes (no
@@ -27,12 +41,17 @@ public:
     [[nodiscard]] const std::map<std::string, std::string>& files() const { return m_files; }
     [[nodiscard]] const std::set<std::string>& folders() const { return m_folders; }
 
+    /// Keys of the files held as oversized entries (left out by write_to), with their sizes.
+    [[nodiscard]] std::vector<std::pair<std::string, uint64_t>> oversized() const;
+
     /// Reads a live tree (both kinds) into a model, skipping hidden entries and temporary
-    /// files. A missing root is an empty tree.
+    /// files; a file larger than tasks::k_max_task_file_bytes is not read but held as an
+    /// oversized entry of its size. A missing root is an empty tree.
     static Result<TreeModel> read_live(const tasks::TreeRoots& roots);
 
     /// Writes the model under `directory`: the store tree as-is, the project-local tree under
-    /// `.tasks-local/` beside it. The directory must be empty or missing.
+    /// `.tasks-local/` beside it, without the oversized entries (their bytes were never
+    /// recorded). The directory must be empty or missing.
     Status write_to(const std::string& directory) const;
 
     /// Every difference, as readable lines: "only in live: store:current/x.task.md", ...
@@ -45,7 +64,7 @@ private:
     std::set<std::string> m_folders;             // model_key of each folder
 };
 
-/// Applies changes to a map of files (key -> Entry made from the new content) and a set of
+/// Applies changes to a map of files (key -> Entry made from the change) and a set of
 /// folders, all or nothing, with the rules of tasks::apply_file_changes. Shared by TreeModel
 /// (contents) and TreeState (fingerprints).
 namespace detail {
@@ -97,12 +116,12 @@ Status apply_file_changes_to(std::map<std::string, Entry>& files, std::set<std::
                     return detail::impossible(change, "its folder does not exist");
                 if (next_files.count(key) > 0 || next_folders.count(key) > 0)
                     return detail::impossible(change, "it already exists");
-                next_files[key] = make_entry(change.content);
+                next_files[key] = make_entry(change);
                 break;
             case tasks::FileChangeKind::file_modified:
                 if (next_files.count(key) == 0)
                     return detail::impossible(change, "it does not exist");
-                next_files[key] = make_entry(change.content);
+                next_files[key] = make_entry(change);
                 break;
             case tasks::FileChangeKind::file_removed:
                 if (next_files.erase(key) == 0)

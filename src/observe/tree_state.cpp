@@ -10,9 +10,11 @@
 #include <charconv>
 #include <cinttypes>
 #include <cstdio>
+#include <optional>
 #include <tuple>
 
 #include "tasks/folder_listing.hpp"
+#include "tasks/task_tree.hpp"
 #include "util/files.hpp"
 #include "util/text.hpp"
 
@@ -135,7 +137,9 @@ std::pair<tasks::TreeKind, std::string> split_key(const std::string& key) {
 Fingerprint Fingerprint::of(const std::string& content) {
     Fingerprint fingerprint;
     fingerprint.hash = fnv1a64(content);
-    fingerprint.size = content.size();
+    // An oversized entry stands for a file of its size: the size the stat check compares.
+    std::optional<uint64_t> oversized = oversized_size(content);
+    fingerprint.size = oversized ? *oversized : content.size();
     return fingerprint;
 }
 
@@ -295,8 +299,8 @@ Status TreeState::apply(const std::vector<tasks::FileChange>& changes) {
     // In place, not all or nothing: a state that fails to apply a change is dropped by its
     // owner (and rebuilt from the events), so copying the whole state first would buy nothing.
     SC_TRY(apply_file_changes_to(
-        m_files, m_folders, changes, [](const std::string& content) { return Fingerprint::of(content); },
-        ApplyMode::in_place));
+        m_files, m_folders, changes,
+        [](const tasks::FileChange& change) { return Fingerprint::of(model_content(change)); }, ApplyMode::in_place));
     for (const tasks::FileChange& change : changes)
         if (change.kind == tasks::FileChangeKind::renamed) {
             std::string new_prefix = model_key(change.tree, change.path) + "/";
@@ -332,17 +336,30 @@ Result<std::vector<tasks::FileChange>> TreeState::detect(const tasks::TreeRoots&
                 return;
         }
         auto [kind, path] = split_key(key);
-        Result<std::string> content = files::read(roots.path(kind) + "/" + path);
+        // A file larger than a task file may be is not read (a listing must stay in bounded
+        // memory, and an event holding 50 MB would be read back by every replay): it is
+        // recorded by its size alone, once, and the task reader refuses it by name.
+        bool oversized = entry.size > tasks::k_max_task_file_bytes;
+        Result<std::string> content =
+            oversized ? Result<std::string>(oversized_entry(entry.size)) : files::read(roots.path(kind) + "/" + path);
         if (!content.ok())
             return;  // vanished or unreadable: looked at again next time (and not taken for removed)
         Fingerprint now = Fingerprint::of(content.value());
         now.inode = entry.inode;
         now.mtime_nanos = entry.mtime_nanos;
+        auto change_of = [&](tasks::FileChangeKind change_kind) {
+            tasks::FileChange change {change_kind, path, {}, {}, kind};
+            if (oversized)
+                change.oversized_bytes = entry.size;
+            else
+                change.content = std::move(content.value());
+            return change;
+        };
         if (known == m_files.end()) {
-            written_files.push_back({tasks::FileChangeKind::file_created, path, {}, std::move(content.value()), kind});
+            written_files.push_back(change_of(tasks::FileChangeKind::file_created));
             read.emplace_back(key, entry);
         } else if (known->second.hash != now.hash || known->second.size != now.size) {
-            written_files.push_back({tasks::FileChangeKind::file_modified, path, {}, std::move(content.value()), kind});
+            written_files.push_back(change_of(tasks::FileChangeKind::file_modified));
             read.emplace_back(key, entry);
         } else {
             now.seen = true;
@@ -410,7 +427,8 @@ void TreeState::note_written(const tasks::TreeRoots& roots, const std::vector<ta
         struct stat before {};
         struct stat after {};
         std::string content;
-        bool read_whole = ::fstat(fd, &before) == 0 && S_ISREG(before.st_mode);
+        bool read_whole = ::fstat(fd, &before) == 0 && S_ISREG(before.st_mode) &&
+                          static_cast<uint64_t>(before.st_size) <= tasks::k_max_task_file_bytes;
         if (read_whole) {
             content.resize(static_cast<size_t>(before.st_size));
             ssize_t got = ::pread(fd, content.data(), content.size(), 0);

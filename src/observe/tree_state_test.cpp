@@ -59,6 +59,44 @@ TEST_F(TreeStateTest, AFileScWroteAndNotedIsNotReadOrSavedAgainByTheNextCheck) {
     EXPECT_FALSE(state.modified()) << "nothing new was learnt, so nothing needs saving";
 }
 
+TEST_F(TreeStateTest, AFileGrownPastTheTaskFileLimitIsRecordedBySizeOnlyOnceAndReplaysToTheSameState) {
+    TreeState state;
+    ASSERT_TRUE(state.detect(m_roots).ok());
+    auto changes = write_task(state, "# A\n");
+    state.note_written(m_roots, changes);
+    const uint64_t size = (uint64_t {9} << 20) + 5;
+    fs::resize_file(m_root / "current/a-11A.task.md", size);  // sparse: nothing to read would be cheap
+
+    Result<std::vector<tasks::FileChange>> found = state.detect(m_roots);
+    ASSERT_TRUE(found.ok());
+    ASSERT_EQ(found->size(), 1U);
+    EXPECT_EQ(found->front().kind, tasks::FileChangeKind::file_modified);
+    EXPECT_EQ(found->front().oversized_bytes, size);
+    EXPECT_TRUE(found->front().content.empty());
+    EXPECT_TRUE(state.detect(m_roots)->empty()) << "recorded once";
+
+    // Replayed from the events, the state agrees with the one that found the file.
+    TreeModel model;
+    ASSERT_TRUE(model.apply({{tasks::FileChangeKind::folder_created, "current", {}, {}, tasks::TreeKind::store}}).ok());
+    ASSERT_TRUE(model.apply(changes).ok());
+    ASSERT_TRUE(model.apply(found.value()).ok());
+    ASSERT_EQ(model.oversized().size(), 1U);
+    EXPECT_EQ(model.oversized().front().second, size);
+    EXPECT_EQ(TreeState::from_model(model).files().at("store:current/a-11A.task.md").hash,
+              state.files().at("store:current/a-11A.task.md").hash);
+    Result<TreeModel> live = TreeModel::read_live(m_roots);
+    ASSERT_TRUE(live.ok());
+    EXPECT_TRUE(model.differences(live.value()).empty());
+
+    // Shrunk under the limit, it is read and recorded whole again.
+    write("current/a-11A.task.md", "# A again\n");
+    found = state.detect(m_roots);
+    ASSERT_TRUE(found.ok());
+    ASSERT_EQ(found->size(), 1U);
+    EXPECT_EQ(found->front().oversized_bytes, 0U);
+    EXPECT_EQ(found->front().content, "# A again\n");
+}
+
 TEST_F(TreeStateTest, WithoutNoteTheNextCheckReadsTheFileToLearnItsStat) {
     TreeState state;
     ASSERT_TRUE(state.detect(m_roots).ok());

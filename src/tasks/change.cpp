@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "tasks/folder_listing.hpp"
+#include "tasks/task_tree.hpp"
 #include "util/files.hpp"
 #include "util/json_string.hpp"
 #include "util/text.hpp"
@@ -140,7 +141,10 @@ std::string ChangeRecord::to_json() const {
             member("oldPath");
             string(change.old_path);
         }
-        if (change.kind == FileChangeKind::file_created || change.kind == FileChangeKind::file_modified) {
+        if (change.oversized_bytes > 0) {
+            member("oversizedBytes");
+            out += std::to_string(change.oversized_bytes);
+        } else if (change.kind == FileChangeKind::file_created || change.kind == FileChangeKind::file_modified) {
             // JSON text is UTF-8: bytes that are not (a file saved in Latin-1, a binary file
             // dropped into the tree) travel as base64, so replay rebuilds them exactly.
             if (text::is_valid_utf8(change.content)) {
@@ -258,6 +262,15 @@ Status ChangeApplier::apply(const std::vector<FileChange>& changes) {
         if (change.kind == FileChangeKind::renamed)
             SC_TRY(validate_relative_path(change.old_path));
         if (change.kind == FileChangeKind::file_created || change.kind == FileChangeKind::file_modified) {
+            // A file sc would then refuse to read is not written (the task commands that grow a
+            // file, section --stdin above all, meet the limit here, before any byte is written).
+            if (change.content.size() > k_max_task_file_bytes)
+                return make_error(ErrorCode::invalid_argument,
+                                  "the change would make " + change.path +
+                                      " larger than 8 MiB, the most sc reads of "
+                                      "a task file (" +
+                                      std::to_string(change.content.size()) + " bytes)",
+                                  "keep large material in a file of its own and link to it from the task");
             size_t slash = change.path.rfind('/');
             std::string folder = m_roots.path(change.tree);
             if (slash != std::string::npos)

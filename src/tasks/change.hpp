@@ -17,6 +17,7 @@
 // overwrite: a rename onto an existing path fails. The tree's lock file and other hidden
 // files at its root are not part of the tree and never appear in changes.
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,6 +46,10 @@ struct FileChange {
     std::string old_path;  // renamed only: where it was
     std::string content;   // file_created and file_modified: the complete new bytes
     TreeKind tree = TreeKind::store;
+    // file_created and file_modified seen outside `sc` in a file larger than a task file may be
+    // (k_max_task_file_bytes): its size, and no content (reading it whole is what the limit
+    // prevents). Replay leaves such a file out; 0 for every other change.
+    uint64_t oversized_bytes = 0;
 
     bool operator==(const FileChange&) const = default;
 };

@@ -268,9 +268,9 @@ Result<ChangeRecord> TaskService::remove(std::string_view id, DeleteMode mode) {
         change.files.push_back({FileChangeKind::file_removed, location.relative_path, {}, {}, location.tree});
     } else {
         if (mode != DeleteMode::cascade)
-            return make_error(ErrorCode::invalid_argument,
-                              "cannot delete the parent task " + location.id + " without its subtasks",
-                              Location {location.path, 0, {}}, "delete with cascade to remove the whole folder");
+            return make_error(
+                ErrorCode::invalid_argument, "cannot delete the parent task " + location.id + " without its subtasks",
+                Location {location.path, 0, {}}, "add --cascade (MCP: \"cascade\": true) to delete the whole folder");
         TreeRoot root = root_of(m_tree, location.tree);
         for (const TaskLocation& subtask : support::subtask_locations(location))
             change.removed.push_back(subtask.id);

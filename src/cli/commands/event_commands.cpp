@@ -272,6 +272,12 @@ Result<CommandResult> replay(const Invocation& invocation, Context& context) {
         live = SC_TRY(observe::TreeModel::read_live(observe::tree_roots(tree)));
     }
     observe::ReplayResult replayed = SC_TRY(observe::replay_events(root, options));
+    // Said once per file: the comparison takes such a file as matching when its size does.
+    for (const auto& [key, size] : replayed.model.oversized())
+        context.warn(make_error(ErrorCode::parse,
+                                key + " was larger than 8 MiB when recorded (" + std::to_string(size) +
+                                    " bytes): the events hold its size, not its content, and replay leaves it out",
+                                "shrink or remove the file; sc does not read task files over 8 MiB"));
     Json data = Json::object();
     data["events"] = replayed.events_applied;
     data["files"] = replayed.model.files().size();
@@ -295,7 +301,7 @@ Result<CommandResult> replay(const Invocation& invocation, Context& context) {
         SC_TRY(replayed.model.write_to(*into));
         data["into"] = *into;
         message += (message.empty() ? "" : "\n") + std::string("Rebuilt ") +
-                   std::to_string(replayed.model.files().size()) + " files from " +
+                   std::to_string(replayed.model.files().size() - replayed.model.oversized().size()) + " files from " +
                    std::to_string(replayed.events_applied) + " events into " + *into;
     }
     CommandResult result {std::move(data), View::message, message};

@@ -5,6 +5,7 @@
 #include "cli/commands/commands.hpp"
 #include "cli/commands/task_support.hpp"
 #include "cli/json_writer.hpp"
+#include "tasks/task_tree.hpp"
 
 namespace sc::cli {
 
@@ -183,8 +184,16 @@ Result<CommandResult> section(const Invocation& invocation, Context& context) {
         std::string input;
         char buffer[8192];
         ssize_t got = 0;
-        while ((got = ::read(0, buffer, sizeof buffer)) > 0)
+        // Read no further than a task file may hold: a section longer than that could never be
+        // written (tasks::apply_file_changes refuses the file), and a runaway pipe would
+        // otherwise be held in memory whole.
+        while ((got = ::read(0, buffer, sizeof buffer)) > 0) {
             input.append(buffer, static_cast<size_t>(got));
+            if (input.size() > tasks::k_max_task_file_bytes)
+                return make_error(ErrorCode::invalid_argument,
+                                  "the text on stdin is larger than 8 MiB, the most sc reads of a task file",
+                                  "keep large material in a file of its own and link to it from the task");
+        }
         // Piped text ends in a newline (`echo`, a file) that is not part of the section, as a
         // shell's $(...) drops it: kept, it became one more blank line before the next heading.
         while (!input.empty() && input.back() == '\n')
