@@ -11,17 +11,6 @@
 
 #include "e2e/sandbox.hpp"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define SC_E2E_SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SC_E2E_SANITIZED 1
-#endif
-#endif
-#ifndef SC_E2E_SANITIZED
-#define SC_E2E_SANITIZED 0
-#endif
-
 namespace fs = std::filesystem;
 
 namespace sc::e2e {

@@ -8,6 +8,19 @@
 
 #include <nlohmann/json.hpp>
 
+// Whether these tests run against a sanitizer build (ASan maps terabytes of shadow memory, so no
+// address-space cap fits it, and each of its processes starts many times slower).
+#if defined(__SANITIZE_ADDRESS__)
+#define SC_E2E_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SC_E2E_SANITIZED 1
+#endif
+#endif
+#ifndef SC_E2E_SANITIZED
+#define SC_E2E_SANITIZED 0
+#endif
+
 namespace sc::e2e {
 
 struct RunResult {
