@@ -335,7 +335,11 @@ Result<std::vector<tasks::FileChange>> TreeState::detect(const tasks::TreeRoots&
                 known->second.mtime_nanos == entry.mtime_nanos)
                 return;
         }
-        auto [kind, path] = split_key(key);
+        // Named variables, not a structured binding: the lambda below captures them, which
+        // clang before 16 (the fuzz build) refuses for bindings.
+        std::pair<tasks::TreeKind, std::string> split = split_key(key);
+        const tasks::TreeKind kind = split.first;
+        const std::string& path = split.second;
         // A file larger than a task file may be is not read (a listing must stay in bounded
         // memory, and an event holding 50 MB would be read back by every replay): it is
         // recorded by its size alone, once, and the task reader refuses it by name.
