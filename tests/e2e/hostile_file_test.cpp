@@ -38,21 +38,9 @@ class HostileFiles : public ::testing::Test {
 protected:
     void SetUp() override { ASSERT_EQ(m_sandbox.sc({"init"}).exit_code, 0); }
 
-    /// `sc ARGS` under a cap on its address space and a time limit, timed. A sanitizer build
-    /// maps terabytes of shadow memory, so there only the time limit applies.
+    /// `sc ARGS` under the address-space cap and a time limit, timed (Sandbox::sc_bounded).
     RunResult bounded_sc(const std::vector<std::string>& arguments, double* seconds) const {
-#if SC_E2E_SANITIZED
-        std::string command = "exec timeout 60 " + std::string(SC_BINARY);
-#else
-        std::string command =
-            "ulimit -v " + std::to_string(k_address_space_kib) + "; exec timeout 60 " + std::string(SC_BINARY);
-#endif
-        for (const std::string& argument : arguments)
-            command += " '" + argument + "'";
-        const auto start = std::chrono::steady_clock::now();
-        RunResult result = m_sandbox.run({"bash", "-c", command});
-        *seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        return result;
+        return m_sandbox.sc_bounded(arguments, k_address_space_kib, seconds);
     }
 
     /// Puts `content` in current/ as `name`, next to a task made by `sc`, and checks that every

@@ -26,21 +26,9 @@ protected:
         ASSERT_EQ(m_sandbox.sc({"init"}).exit_code, 0);
     }
 
-    /// `sc ARGS` under a cap on its address space (not under a sanitizer, which maps terabytes
-    /// of shadow memory) and a time limit.
+    /// `sc ARGS` under the address-space cap and a time limit, timed (Sandbox::sc_bounded).
     RunResult bounded_sc(const std::vector<std::string>& arguments, double* seconds) const {
-#if SC_E2E_SANITIZED
-        std::string command = "exec timeout 60 " + std::string(SC_BINARY);
-#else
-        std::string command =
-            "ulimit -v " + std::to_string(k_address_space_kib) + "; exec timeout 60 " + std::string(SC_BINARY);
-#endif
-        for (const std::string& argument : arguments)
-            command += " '" + argument + "'";
-        const auto start = std::chrono::steady_clock::now();
-        RunResult result = m_sandbox.run({"bash", "-c", command});
-        *seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        return result;
+        return m_sandbox.sc_bounded(arguments, k_address_space_kib, seconds);
     }
 
     /// The last line of the newest events segment of the project's store.

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
@@ -53,6 +54,18 @@ Sandbox::Sandbox() {
 Sandbox::~Sandbox() {
     std::error_code ignored;
     fs::remove_all(m_root, ignored);
+}
+
+RunResult Sandbox::sc_bounded(const std::vector<std::string>& arguments, int address_space_kib, double* seconds) const {
+    std::string command = "exec timeout 60 " + std::string(SC_BINARY);
+    if (!SC_E2E_SANITIZED)
+        command = "ulimit -v " + std::to_string(address_space_kib) + "; " + command;
+    for (const std::string& argument : arguments)
+        command += " '" + argument + "'";
+    const auto start = std::chrono::steady_clock::now();
+    RunResult result = run({"bash", "-c", command});
+    *seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return result;
 }
 
 std::string Sandbox::tasks_root() const {

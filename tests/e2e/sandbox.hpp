@@ -48,6 +48,9 @@ public:
 
     /// Runs `sc ARGS` with the project as working folder and the sandbox's environment.
     RunResult sc(const std::vector<std::string>& arguments, const std::string& input = "") const;
+    /// Runs `sc ARGS` under `ulimit -v address_space_kib` (not in a sanitizer build, which maps
+    /// terabytes of shadow memory) and a 60 s time limit; `seconds` gets its wall time.
+    RunResult sc_bounded(const std::vector<std::string>& arguments, int address_space_kib, double* seconds) const;
     /// Runs any program (e.g. git) the same way.
     RunResult run(const std::vector<std::string>& argv, const std::string& input = "") const;
 
