@@ -8,6 +8,7 @@
 
 #include "cli/context.hpp"
 #include "cli/exit_code.hpp"
+#include "cli/observer_start.hpp"
 #include "cli/parser.hpp"
 #include "cli/registry.hpp"
 #include "cli/render.hpp"
@@ -57,36 +58,6 @@ OutputFormat default_format(const CommandResult& result) {
     return result.view == View::tree ? OutputFormat::tree : OutputFormat::table;
 }
 
-// The invocation's telemetry: settings from flags, environment and config files; the root span;
-// the store. With SC_TELEMETRY=OFF none of it is compiled in.
-std::unique_ptr<observe::CommandObserver> start_observer(const ParsedCommandLine& parsed, Context& context) {
-#if SC_TELEMETRY_COMPILED
-    // Off means free: `--no-telemetry` or OTEL_SDK_DISABLED=true (which no config file can
-    // override) end it here, before any config file is read or setting resolved.
-    bool disabled = parsed.globals.no_telemetry;
-    if (!disabled)
-        if (std::optional<std::string> variable = context.environment().get("OTEL_SDK_DISABLED"))
-            disabled = text::to_lower_ascii(text::trim(*variable)) == "true";
-    if (disabled)
-        return nullptr;
-    observe::ObserverOptions options;
-    options.environment = &context.environment();
-    options.clock = &context.clock();
-    options.config = &context.config();
-    options.flags = telemetry_flags(parsed.globals);
-    if (Result<tasks::ProjectPaths> project = context.project(); project.ok())
-        options.project = project.value();
-    options.command = parsed.command->full_name();
-    options.warn = [&context](const Error& warning) { context.warn(warning); };
-    std::unique_ptr<observe::CommandObserver> observer = observe::CommandObserver::start(std::move(options));
-    context.set_observer(observer.get());
-    return observer;
-#else
-    (void)parsed, (void)context;
-    return nullptr;
-#endif
-}
-
 int run_parsed(const ParsedCommandLine& parsed) {
     ProcessEnvironment environment;
     SystemClock clock;
@@ -96,7 +67,7 @@ int run_parsed(const ParsedCommandLine& parsed) {
             print_error(warning, "warning");
     });
     context.set_stream_out([](std::string_view text) { write_all(STDOUT_FILENO, text); });
-    std::unique_ptr<observe::CommandObserver> observer = start_observer(parsed, context);
+    std::unique_ptr<observe::CommandObserver> observer = start_observer(context, parsed.command->full_name());
     Result<CommandResult> result = parsed.command->handler(parsed.invocation, context);
     if (!result.ok()) {
         int code = static_cast<int>(exit_code_for(result.error().code));

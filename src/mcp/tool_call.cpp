@@ -5,6 +5,7 @@
 #include <map>
 
 #include "cli/commands/task_support.hpp"
+#include "cli/observer_start.hpp"
 #include "cli/registry.hpp"
 #include "observe/command_observer.hpp"
 #include "telemetry/api/build.hpp"
@@ -36,23 +37,10 @@ private:
     std::map<std::string, std::string> m_overrides;
 };
 
+// A request's observer: the CLI's (cli::start_observer), as a server span with the
+// OpenTelemetry MCP semantic conventions.
 std::unique_ptr<observe::CommandObserver> start_observer(const RequestInfo& info, cli::Context& context) {
 #if SC_TELEMETRY_COMPILED
-    bool disabled = context.globals().no_telemetry;
-    if (!disabled)
-        if (std::optional<std::string> variable = context.environment().get("OTEL_SDK_DISABLED"))
-            disabled = text::to_lower_ascii(text::trim(*variable)) == "true";
-    if (disabled)
-        return nullptr;
-    observe::ObserverOptions options;
-    options.environment = &context.environment();
-    options.clock = &context.clock();
-    options.config = &context.config();
-    options.flags = cli::telemetry_flags(context.globals());
-    if (Result<tasks::ProjectPaths> project = context.project(); project.ok())
-        options.project = project.value();
-    options.command = "mcp " + info.method;
-    options.warn = [&context](const Error& warning) { context.warn(warning); };
     // The OpenTelemetry MCP semantic conventions: span name "{mcp.method.name} {target}".
     observe::ObserverOptions::Request request;
     request.span_name = info.target.empty() ? info.method : info.method + " " + info.target;
@@ -68,10 +56,7 @@ std::unique_ptr<observe::CommandObserver> start_observer(const RequestInfo& info
         request.attributes.emplace_back("gen_ai.operation.name", "execute_tool");
     }
     request.actor = "mcp:" + (info.client_name.empty() ? std::string("unknown-client") : info.client_name);
-    options.request = std::move(request);
-    std::unique_ptr<observe::CommandObserver> observer = observe::CommandObserver::start(std::move(options));
-    context.set_observer(observer.get());
-    return observer;
+    return cli::start_observer(context, "mcp " + info.method, std::move(request));
 #else
     (void)info, (void)context;
     return nullptr;
