@@ -150,10 +150,10 @@ void run_case(Coverage& coverage) {
     World world;
     world.command("init", [](ObservedTaskService& service) { RC_ASSERT(service.init().ok()); });
     std::vector<std::pair<int64_t, TreeModel>> snapshots;
-    size_t steps = *rc::gen::inRange<size_t>(1, 20);
+    size_t steps = *rc::gen::inRange<size_t>(2, 24);
     for (size_t step = 0; step < steps; ++step) {
-        // The first step creates, so that every case has a tree to work on.
-        int kind = step == 0 ? *rc::gen::element(0, 7) : *rc::gen::inRange(0, 16);
+        // The first two steps create, so that every case has a tree to work on.
+        int kind = step < 2 ? *rc::gen::element(0, 7) : *rc::gen::inRange(0, 16);
         if (kind >= 10) {
             kind = 10 + (kind - 10) % 3;  // edits behind sc's back are drawn twice as often
             // Behind sc's back: a hand edit, a new hand-written file, a deleted file.
@@ -268,6 +268,8 @@ TEST(ReplayProperty, RandomOperationsAndExternalEditsReplayByteForByte) {
             << k_operation_names[operation] << " never succeeded (refused " << coverage.refused[operation] << " times)";
     EXPECT_GT(coverage.cases_ending_with_three_files * 2, coverage.cases)
         << coverage.cases_ending_with_three_files << " of " << coverage.cases << " cases ended with 3 files or more";
+    std::fprintf(stderr, "%zu of %zu cases ended with 3 files or more\n", coverage.cases_ending_with_three_files,
+                 coverage.cases);
     for (int operation = 0; operation < k_count; ++operation)
         std::fprintf(stderr, "%-14s succeeded %4zu, refused %4zu\n", k_operation_names[operation],
                      coverage.succeeded[operation], coverage.refused[operation]);
