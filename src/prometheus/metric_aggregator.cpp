@@ -16,11 +16,11 @@ bool is_reserved_label(std::string_view name) {
            name == "le";
 }
 
-// Resource attributes that name one process: every short-lived `sc` has its own, and as
-// target_info labels they would start a new series per command.
+// Resource attributes that describe one process (process.pid, process.executable.name ...):
+// a job here spans many processes (every `sc` command is one, and `sc-server` another), so as
+// target_info labels they would start a new series whenever a different process wrote last.
 bool is_per_process(std::string_view key) {
-    return key == "process.pid" || key == "process.parent_pid" || key == "process.command" ||
-           key == "process.command_line" || key == "process.command_args" || key == "process.creation.time";
+    return key.substr(0, 8) == "process.";
 }
 
 using Labels = std::vector<std::pair<std::string, std::string>>;

@@ -164,11 +164,12 @@ TEST_F(Aggregation, JobAndInstanceComeFromTheServiceAndTheRestGoesToTargetInfo) 
                   {"service.namespace", "shop"},
                   {"service.instance.id", "i-1"},
                   {"host.name", "box"},
-                  {"process.pid", 42}},
+                  {"process.pid", 42},
+                  {"process.executable.name", "api-server"}},
                  "lib", "1.2", {t::gauge("g", "", {t::number_point(1, 1)})}));
     expect_line(R"(g{instance="i-1",job="shop/api",otel_scope_name="lib",otel_scope_version="1.2"} 1)");
     expect_line(R"(target_info{instance="i-1",job="shop/api",host_name="box"} 1)");
-    expect_no("process_pid");  // one process's id would start a new series per command
+    expect_no("process_");  // one process's attributes would start a new series per command
 }
 
 TEST_F(Aggregation, AttributesBecomeLabelsClashesJoinAndReservedNamesMoveAside) {

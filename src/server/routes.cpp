@@ -1,5 +1,7 @@
 #include "server/routes.hpp"
 
+#include "prometheus/metrics_route.hpp"
+
 namespace sc::server {
 
 void add_health_routes(Router& router, const ServeContext&) {
@@ -17,9 +19,9 @@ void add_health_routes(Router& router, const ServeContext&) {
 
 void add_all_routes(Router& router, const ServeContext& context) {
     add_health_routes(router, context);
+    prometheus::add_prometheus_routes(router, context);  // GET /metrics
     // One line per feature, each defined in its own files:
     //   add_otlp_receiver_routes(router, context);   POST /v1/traces, /v1/metrics, /v1/logs
-    //   add_prometheus_routes(router, context);      GET /metrics
     //   add_mcp_http_routes(router, context);        POST/GET/DELETE /mcp
 }
 

@@ -1,6 +1,6 @@
-// `GET /metrics` scraped by a real Prometheus server (Debian's package): a few `sc task`
-// commands, then PromQL over Prometheus' HTTP API must return what the store says, and follow
-// the next command.
+// `GET /metrics` of `sc telemetry serve` scraped by a real Prometheus server (Debian's package)
+// every second: a few `sc task` commands, then PromQL over Prometheus' HTTP API must return what
+// the store says, and follow the next commands.
 
 #include <gtest/gtest.h>
 
@@ -12,23 +12,18 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <chrono>
-#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <thread>
 
 #include "e2e/sandbox.hpp"
+#include "e2e/server_process.hpp"
 #include "util/test_requirements.hpp"
 
 namespace sc::e2e {
 namespace {
-
-namespace fs = std::filesystem;
-
-std::string sc_server_binary() {
-    return (fs::path(SC_BINARY).parent_path() / "sc-server").string();
-}
 
 // A port nobody listens on now (the kernel's choice for port 0).
 int free_port() {
@@ -112,8 +107,6 @@ protected:
             GTEST_SKIP() << "this sc was built with -DSC_TELEMETRY=OFF: no metrics or events to export";
         if (::access("/usr/bin/prometheus", X_OK) != 0)
             SC_SKIP_OR_FAIL("prometheus is not installed (Debian package prometheus)");
-        if (::access("/usr/bin/curl", X_OK) != 0)
-            SC_SKIP_OR_FAIL("curl is not installed");
         m_sandbox.set_env("SCOPECRAFT_TELEMETRY_DIR", m_sandbox.root() + "/telemetry");
         ASSERT_EQ(m_sandbox.sc({"init"}).exit_code, 0);
         m_month = m_sandbox.run({"date", "+%m"}).out.substr(0, 2);
@@ -129,21 +122,33 @@ protected:
     }
     std::string id(const std::string& name) const { return name + "-" + m_month + "A"; }
 
-    // GET with curl; nullopt when the request failed.
-    std::optional<std::string> get(const std::string& url, const std::vector<std::string>& options = {}) const {
-        std::vector<std::string> argv {"curl", "-sS", "--max-time", "5", "--fail"};
-        argv.insert(argv.end(), options.begin(), options.end());
-        argv.push_back(url);
-        RunResult result = m_sandbox.run(argv);
-        if (result.exit_code != 0)
+    // GET http://127.0.0.1:port/path_and_query; nullopt unless the answer is 200.
+    static std::optional<std::string> get(int port, const std::string& path_and_query) {
+        HttpResponse response = http_request(port, "GET", path_and_query, "", {}, std::chrono::seconds(5));
+        if (response.status != 200)
             return std::nullopt;
-        return result.out;
+        return response.body;
     }
 
-    // Waits until `url` answers (up to `seconds`).
-    bool wait_for(const std::string& url, int seconds) const {
+    static std::string url_encode(const std::string& text) {
+        static constexpr char k_hex[] = "0123456789ABCDEF";
+        std::string out;
+        for (unsigned char c : text) {
+            if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+                out.push_back(static_cast<char>(c));
+            } else {
+                out.push_back('%');
+                out.push_back(k_hex[c >> 4]);
+                out.push_back(k_hex[c & 15]);
+            }
+        }
+        return out;
+    }
+
+    // Waits until GET `path` answers 200 (up to `seconds`).
+    static bool wait_for(int port, const std::string& path, int seconds) {
         for (int i = 0; i < seconds * 5; ++i) {
-            if (get(url))
+            if (get(port, path))
                 return true;
             std::this_thread::sleep_for(std::chrono::milliseconds(200));
         }
@@ -152,12 +157,11 @@ protected:
 
     // The value of a PromQL expression that yields one sample, once it equals `expected`;
     // or the last value seen (or "none") after `seconds`.
-    std::string query_until(int prometheus_port, const std::string& expression, const std::string& expected,
-                            int seconds) const {
+    static std::string query_until(int prometheus_port, const std::string& expression, const std::string& expected,
+                                   int seconds) {
         std::string last = "none";
         for (int i = 0; i < seconds * 4; ++i) {
-            auto answer = get("http://127.0.0.1:" + std::to_string(prometheus_port) + "/api/v1/query",
-                              {"-G", "--data-urlencode", "query=" + expression});
+            auto answer = get(prometheus_port, "/api/v1/query?query=" + url_encode(expression));
             if (answer) {
                 auto json = nlohmann::json::parse(*answer, nullptr, false);
                 if (!json.is_discarded() && json.value("status", "") == "success") {
@@ -196,34 +200,9 @@ protected:
         return prometheus;
     }
 
-    // The server that answers GET /metrics.
-    std::unique_ptr<Background> start_metrics_server(int& port);
-
     Sandbox m_sandbox;
     std::string m_month;
 };
-
-std::unique_ptr<Background> PrometheusScrape::start_metrics_server(int& port) {
-    port = free_port();
-    // Until sc-server serves HTTP, a few lines of Python answer GET /metrics with what
-    // `sc-server metrics-text` prints, in the format the Accept header asks for.
-    std::string script = m_sandbox.root() + "/metrics_server.py";
-    std::ofstream(script) << "import http.server, subprocess, sys\n"
-                             "class Handler(http.server.BaseHTTPRequestHandler):\n"
-                             "    def do_GET(self):\n"
-                             "        om = 'application/openmetrics-text' in self.headers.get('Accept', '')\n"
-                             "        args = [sys.argv[1], 'metrics-text'] + (['--openmetrics'] if om else [])\n"
-                             "        run = subprocess.run(args, capture_output=True)\n"
-                             "        self.send_response(200 if run.returncode == 0 else 500)\n"
-                             "        self.send_header('Content-Type', 'application/openmetrics-text; version=1.0.0; "
-                             "charset=utf-8' if om else 'text/plain; version=0.0.4; charset=utf-8')\n"
-                             "        self.end_headers()\n"
-                             "        self.wfile.write(run.stdout if run.returncode == 0 else run.stderr)\n"
-                             "http.server.HTTPServer(('127.0.0.1', int(sys.argv[2])), Handler).serve_forever()\n";
-    return std::make_unique<Background>(
-        std::vector<std::string> {"python3", script, sc_server_binary(), std::to_string(port)},
-        m_sandbox.root() + "/server.log", environment(), m_sandbox.project());
-}
 
 TEST_F(PrometheusScrape, PromQlOverARealPrometheusReturnsWhatTheTasksDid) {
     ok({"task", "create", "--title", "Alpha"});
@@ -232,16 +211,22 @@ TEST_F(PrometheusScrape, PromQlOverARealPrometheusReturnsWhatTheTasksDid) {
     ok({"task", "update", id("alpha"), "--status", "done"});
     ok({"task", "list"});
 
-    int server_port = 0;
-    auto server = start_metrics_server(server_port);
-    ASSERT_TRUE(wait_for("http://127.0.0.1:" + std::to_string(server_port) + "/metrics", 30)) << server->log();
-    auto text = get("http://127.0.0.1:" + std::to_string(server_port) + "/metrics");
-    ASSERT_TRUE(text);
-    EXPECT_NE(text->find("\nscopecraft_project_task_creations_total 3\n"), std::string::npos) << *text;
+    ServerProcess server(m_sandbox, {});
+    ASSERT_TRUE(server.started()) << server.err();
+    const int server_port = server.port();
+    HttpResponse text = http_request(server_port, "GET", "/metrics");
+    ASSERT_EQ(text.status, 200) << text.body;
+    EXPECT_EQ(text.headers["content-type"], "text/plain; version=0.0.4; charset=utf-8");
+    EXPECT_NE(text.body.find("\nscopecraft_project_task_creations_total 3\n"), std::string::npos) << text.body;
+    HttpResponse openmetrics =
+        http_request(server_port, "GET", "/metrics", "", {{"Accept", "application/openmetrics-text;version=1.0.0"}});
+    ASSERT_EQ(openmetrics.status, 200);
+    EXPECT_EQ(openmetrics.headers["content-type"], "application/openmetrics-text; version=1.0.0; charset=utf-8");
+    EXPECT_NE(openmetrics.body.find("\n# EOF\n"), std::string::npos) << openmetrics.body;
 
     int prometheus_port = 0;
     auto prometheus = start_prometheus(server_port, prometheus_port);
-    ASSERT_TRUE(wait_for("http://127.0.0.1:" + std::to_string(prometheus_port) + "/-/ready", 60)) << prometheus->log();
+    ASSERT_TRUE(wait_for(prometheus_port, "/-/ready", 60)) << prometheus->log();
 
     // The scrape succeeded (Prometheus parsed our OpenMetrics), and the values are the store's.
     EXPECT_EQ(query_until(prometheus_port, "up{job=\"scopecraft\"}", "1", 30), "1") << prometheus->log();
