@@ -50,7 +50,7 @@ notel=${SC_BENCH_NOTEL_BUILD:-build/bench-notel}
 cmake -S . -B "$notel" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSC_TELEMETRY=OFF -DSC_BUILD_BENCH=OFF \
   -DSC_BUILD_TESTS=OFF >/dev/null
 ninja -C "$notel" sc >/dev/null
-for program in tasks_bench store_bench telemetry_bench telemetry_off_bench; do
+for program in tasks_bench store_bench telemetry_bench telemetry_off_bench prometheus_bench; do
   echo "== $program"
   run_benchmark "$build/bench/$program" "_median|^-|Benchmark" --benchmark_repetitions=5 \
     --benchmark_report_aggregates_only=true --benchmark_display_aggregates_only=true

@@ -83,8 +83,12 @@ void TaskProjection::apply(const store::EventView& event) {
         if (field.value("field", "") == "status" && field["new"].is_string()) {
             bool was_done = m_tasks.count(id) > 0 && m_tasks[id].done.has_value();
             set_status(id, field["new"].get<std::string>(), time);
-            if (!was_done && m_tasks[id].done)
+            if (!was_done && m_tasks[id].done) {
                 ++m_per_hour[hour].completed;
+                if (m_tasks[id].created > 0)
+                    m_completion_cycle_times.push_back(static_cast<double>(*m_tasks[id].done - m_tasks[id].created) /
+                                                       1e9);
+            }
         }
     for (const auto& removed : data.value("removed", nlohmann::json::array()))
         if (removed.is_string())

@@ -34,6 +34,11 @@ public:
     [[nodiscard]] const std::map<std::string, HourCounts>& per_hour() const { return m_per_hour; }
     [[nodiscard]] const std::map<std::string, int64_t>& by_type() const { return m_by_type; }
     [[nodiscard]] int64_t events() const { return m_events; }
+    /// Seconds from creation to first done, one entry per completion in the order the events
+    /// recorded them; unlike cycle_times() it only grows (a deleted task keeps its entry), so
+    /// a reader that keeps up with the log can observe each completion once (the Prometheus
+    /// cycle-time histogram).
+    [[nodiscard]] const std::vector<double>& completion_cycle_times() const { return m_completion_cycle_times; }
 
     /// Everything above as one JSON object (`sc events stats --format json`).
     [[nodiscard]] nlohmann::ordered_json to_json() const;
@@ -50,6 +55,7 @@ private:
     std::map<std::string, TaskFacts> m_tasks;
     std::map<std::string, HourCounts> m_per_hour;
     std::map<std::string, int64_t> m_by_type;
+    std::vector<double> m_completion_cycle_times;
     int64_t m_events = 0;
 };
 

@@ -1,5 +1,6 @@
 #include "server/routes.hpp"
 
+#include "prometheus/metrics_route.hpp"
 #include "receiver/otlp_routes.hpp"
 
 namespace sc::server {
@@ -20,8 +21,8 @@ void add_health_routes(Router& router, const ServeContext&) {
 void add_all_routes(Router& router, const ServeContext& context) {
     add_health_routes(router, context);
     receiver::add_otlp_receiver_routes(router, context);  // POST /v1/traces, /v1/metrics, /v1/logs
+    prometheus::add_prometheus_routes(router, context);  // GET /metrics
     // One line per feature, each defined in its own files:
-    //   add_prometheus_routes(router, context);      GET /metrics
     //   add_mcp_http_routes(router, context);        POST/GET/DELETE /mcp
 }
 

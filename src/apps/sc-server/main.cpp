@@ -1,11 +1,14 @@
 // `sc-server`: the long-running side of sc. `sc-server mcp` serves MCP over stdio (what
-// `sc mcp` runs); `sc-server serve` is the network server (what `sc telemetry serve` runs).
-// The work lives in the libraries (docs/architecture.md).
+// `sc mcp` runs); `sc-server serve` is the network server (what `sc telemetry serve` runs);
+// `sc-server metrics-text` prints one Prometheus scrape of the store. The work lives in the
+// libraries (docs/architecture.md).
 #include <cstdio>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "mcp/run.hpp"
+#include "prometheus/metrics_text.hpp"
 #include "server/serve.hpp"
 
 int main(int argc, char** argv) {
@@ -14,10 +17,20 @@ int main(int argc, char** argv) {
         return sc::mcp::run_stdio_server(std::vector<std::string>(arguments.begin() + 1, arguments.end()));
     if (!arguments.empty() && arguments[0] == "serve")
         return sc::server::run_serve(std::vector<std::string>(arguments.begin() + 1, arguments.end()));
+    if (!arguments.empty() && arguments[0] == "metrics-text") {
+        auto write_to = [](FILE* stream) {
+            return [stream](std::string_view text) {
+                [[maybe_unused]] auto written = ::fwrite(text.data(), 1, text.size(), stream);
+            };
+        };
+        return sc::prometheus::run_metrics_text(std::vector<std::string>(arguments.begin() + 1, arguments.end()),
+                                                write_to(stdout), write_to(stderr));
+    }
     std::string usage =
         "usage: sc-server mcp [--root-dir DIR] [--telemetry-dir DIR] [--no-telemetry] [--quiet]\n"
         "       sc-server serve [--host HOST] [--port PORT] [--token TOKEN] [--root-dir DIR] [--telemetry-dir DIR] "
-        "[--no-telemetry] [--quiet]\n";
+        "[--no-telemetry] [--quiet]\n"
+        "       sc-server metrics-text [--root-dir DIR] [--telemetry-dir DIR] [--openmetrics]\n";
     [[maybe_unused]] auto written = ::fwrite(usage.data(), 1, usage.size(), stderr);
     return 2;
 }
