@@ -171,6 +171,14 @@ private:
         SignalReport& counts = report(signal);
         const OtlpTarget& target = m_options.targets[static_cast<size_t>(otlp_signal_of(signal))];
         Result<EncodedRequest> encoded = encode_request(batch, target.protocol);
+        if (!encoded.ok() && encoded.error().code == ErrorCode::parse) {
+            // Lines no OTLP reader could take: sending them again would never succeed.
+            ++counts.rejected_batches;
+            counts.rejected_lines += batch.lines();
+            log(encoded.error().message + "; the batch is not sent, recorded in " + m_report.problems_file);
+            record("unencodable", signal, 0, encoded.error().message, batch, from, to, 0);
+            return Sent::rejected;
+        }
         if (!encoded.ok()) {
             m_report.failure = std::move(encoded).error();
             return Sent::stopped;
