@@ -46,8 +46,7 @@ bool resource_array_text(std::string_view line, std::string_view key, std::strin
             out.assign(array.substr(1, array.size() - 2));
             return true;
         }
-        if (checked.verdict == json::Verdict::invalid)
-            return false;
+        // Invalid here may still be a valid line of another shape ({"<key>":[...],"x":[]}).
     }
     // Anything else (other keys, spaces, numbers json::check leaves to a full parser): parse.
     nlohmann::json parsed = nlohmann::json::parse(line, nullptr, false);
