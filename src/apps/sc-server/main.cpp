@@ -1,7 +1,8 @@
 // `sc-server`: the long-running side of sc. `sc-server mcp` serves MCP over stdio (what
 // `sc mcp` runs); `sc-server serve` is the network server (what `sc telemetry serve` runs);
-// `sc-server metrics-text` prints one Prometheus scrape of the store. The work lives in the
-// libraries (docs/architecture.md).
+// `sc-server ship` sends the telemetry store to an OTLP/HTTP backend (what `sc telemetry ship`
+// runs); `sc-server metrics-text` prints one Prometheus scrape of the store. The work lives in
+// the libraries (docs/architecture.md).
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -10,6 +11,7 @@
 #include "mcp/run.hpp"
 #include "prometheus/metrics_text.hpp"
 #include "server/serve.hpp"
+#include "ship/run.hpp"
 
 int main(int argc, char** argv) {
     std::vector<std::string> arguments(argv + 1, argv + argc);
@@ -26,11 +28,14 @@ int main(int argc, char** argv) {
         return sc::prometheus::run_metrics_text(std::vector<std::string>(arguments.begin() + 1, arguments.end()),
                                                 write_to(stdout), write_to(stderr));
     }
+    if (!arguments.empty() && arguments[0] == "ship")
+        return sc::ship::run_ship(std::vector<std::string>(arguments.begin() + 1, arguments.end()));
     std::string usage =
         "usage: sc-server mcp [--root-dir DIR] [--telemetry-dir DIR] [--no-telemetry] [--quiet]\n"
         "       sc-server serve [--host HOST] [--port PORT] [--token TOKEN] [--root-dir DIR] [--telemetry-dir DIR] "
         "[--no-telemetry] [--quiet]\n"
-        "       sc-server metrics-text [--root-dir DIR] [--telemetry-dir DIR] [--openmetrics]\n";
+        "       sc-server metrics-text [--root-dir DIR] [--telemetry-dir DIR] [--openmetrics]\n"
+        "       sc-server ship [--follow] [--endpoint URL] [--protocol http/protobuf|http/json] [...]\n";
     [[maybe_unused]] auto written = ::fwrite(usage.data(), 1, usage.size(), stderr);
     return 2;
 }

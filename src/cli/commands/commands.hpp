@@ -14,6 +14,7 @@ void register_parent_commands(Registry& registry);     // parent ...
 void register_event_commands(Registry& registry);      // events ..., task history
 void register_telemetry_commands(Registry& registry);  // telemetry ...
 void register_server_commands(Registry& registry);     // telemetry serve (execs sc-server)
+void register_ship_commands(Registry& registry);       // telemetry ship (execs sc-server ship)
 void register_shell_commands(Registry& registry);      // completion, commands
 void register_trace_commands(Registry& registry);      // traces list|show
 void register_metric_commands(Registry& registry);     // metrics

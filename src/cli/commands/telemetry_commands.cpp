@@ -5,6 +5,7 @@
 #include "cli/commands/telemetry_support.hpp"
 #include "observe/state_check.hpp"
 #include "store/maintenance.hpp"
+#include "telemetry/sdk/export_settings.hpp"
 
 namespace sc::cli {
 
@@ -179,13 +180,28 @@ Result<CommandResult> config(const Invocation&, Context& context) {
     Result<observe::TelemetryLocation> location = telemetry_location(context);
     if (location.ok())
         rows.push_back({{"key", "telemetry.dir (effective)"}, {"value", location->path}, {"source", location->source}});
+    // Where `sc telemetry ship` sends the store: resolved here only, never at a command's start.
+    telemetry::sdk::SettingsSources sources;
+    sources.environment = &context.environment();
+    sources.file = &context.config();
+    telemetry::sdk::ExportSettings exports = telemetry::sdk::resolve_export_settings(sources);
+    for (const Error& warning : exports.warnings)
+        context.warn(warning);
+    for (const telemetry::sdk::SettingRow& row : exports.rows)
+        rows.push_back({{"key", row.key}, {"value", row.value}, {"source", row.source}});
+    // Keys under telemetry.export that no setting knows: a typo would otherwise go unnoticed.
+    std::vector<Error> unknown;
+    config::validate(context.config(), telemetry::sdk::export_key_specs(), "telemetry.export", unknown);
+    for (const Error& warning : unknown)
+        if (warning.message.starts_with("unknown key"))
+            context.warn(warning);
     return CommandResult {std::move(rows), View::records, ""};
 }
 
 }  // namespace
 
 void register_telemetry_commands(Registry& registry) {
-    registry.add_group({"telemetry", "The telemetry store and configuration: status, check, prune, config, serve"});
+    registry.add_group({"telemetry", "The telemetry store and configuration: status, check, prune, config, serve, ship"});
     if (!registry.wants("telemetry"))
         return;
     registry.add({
@@ -238,6 +254,7 @@ void register_telemetry_commands(Registry& registry) {
         .mutates = false,
         .handler = config,
     });
+    register_ship_commands(registry);
 }
 
 }  // namespace sc::cli
