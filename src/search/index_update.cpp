@@ -117,7 +117,7 @@ void note_changes(const nlohmann::json& data, Touched& touched) {
             change.value("tree", "store") == "project_local" ? tasks::TreeKind::project_local : tasks::TreeKind::store;
         std::string kind = change.value("kind", "");
         std::string path = change.value("path", "");
-        std::string old_path = change.value("old_path", "");
+        std::string old_path = change.value("oldPath", "");
         if (path.empty())
             continue;
         bool folder = kind.starts_with("folder_") || (kind == "renamed" && !is_task_file(path));
