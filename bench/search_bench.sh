@@ -19,9 +19,9 @@ runs=${RUNS:-30}
 
 encode() { printf '%s' "$1" | tr '/' '\n' | sed '/^$/d' | sed 's/[^a-zA-Z0-9-]/_/g' | paste -sd- | tr 'A-Z' 'a-z'; }
 median_ms() { sed -n 's/.*"median": *\([0-9.e-]*\).*/\1/p' "$1" | head -1 | awk '{printf "%.2f", $1 * 1000}'; }
-time_command() { # label, command, [hyperfine options] -> "label: median ms"
-  label=$1; command=$2; shift 2
-  hyperfine -N --style none --warmup 3 --runs "$runs" "$@" --export-json "$work/h.json" "$command" >/dev/null
+time_command() { # label, command, [runs] -> "label: median ms"
+  label=$1; command=$2
+  hyperfine -N --style none --warmup 3 --runs "${3:-$runs}" --export-json "$work/h.json" "$command" >/dev/null
   printf '  %-58s %9s ms\n' "$label" "$(median_ms "$work/h.json")"
 }
 project_with() { # NAME COUNT: a project of COUNT generated tasks; cd into it
@@ -35,7 +35,7 @@ project_with() { # NAME COUNT: a project of COUNT generated tasks; cd into it
 echo "== 10,000 tasks"
 project_with tasks 10000
 "$sc" search --reindex >/dev/null
-time_command "full reindex (sc search --reindex)" "$sc search --reindex" --runs 5
+time_command "full reindex (sc search --reindex)" "$sc search --reindex" 5
 time_command "two words, 1 match: sc search number 4242" "$sc search number 4242"
 time_command "two words, 10,000 matches: sc search pull request" "$sc search pull request"
 time_command "the same start and check, no search: sc task get" "$sc task get generated-task-number-4242-11A"
@@ -49,7 +49,7 @@ hyperfine -N --style none --warmup 2 --runs 10 --export-json "$work/none.json" "
 after=$(median_ms "$work/after.json"); none=$(median_ms "$work/none.json")
 printf '  %-58s %9s ms\n' "search after 20 creates" "$after" "search after none" "$none"
 awk -v a="$after" -v n="$none" 'BEGIN { printf "  %-58s %9.3f ms\n", "catch-up per task create, paid by the next search", (a - n) / 20 }'
-time_command "task create (never opens the index)" "$sc task create --title Bench --quiet" --runs 20
+time_command "task create (never opens the index)" "$sc task create --title Bench --quiet" 20
 
 echo "== 1,000,000 events (20 tasks)"
 project_with events 20
@@ -60,4 +60,4 @@ end=$(date +%s.%N)
 awk -v s="$start" -v e="$end" 'BEGIN { printf "  %-58s %9.2f s\n", "first search: indexes the 1,000,000 events", e - s }'
 time_command "two words, 1 match: sc search written 424242" "$sc search written 424242"
 time_command "two words, 1 match, events only: --type event" "$sc search written 424242 --type event"
-time_command "one word, 1,000,000 matches, --limit 20: sc search written" "$sc search written" --runs 5
+time_command "one word, 1,000,000 matches, --limit 20: sc search written" "$sc search written" 5

@@ -376,6 +376,8 @@ Result<UpdateReport> update_index(SearchIndex& index, const IndexSources& source
         return std::move(updated).error();
     }
     SC_TRY(index.commit());
+    if (report.rebuilt || report.total() > 1000)
+        index.checkpoint();
     report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return report;
 }

@@ -76,6 +76,9 @@ public:
     Status begin();
     Status commit();
     void rollback();
+    /// Copies the WAL into the file and empties it (after a large update: the next process to
+    /// open the index would otherwise read the whole WAL). Best effort: a reader may hold it.
+    void checkpoint();
 
     /// Removes everything (inside a transaction): for a rebuild.
     Status clear();

@@ -38,10 +38,6 @@ Result<Database> Database::open(const std::string& path, Mode mode, int busy_ms)
     if (code != SQLITE_OK)
         return db.failure(code, "open");
     sqlite3_busy_timeout(db.m_db, busy_ms);
-    // The last connection to close would checkpoint the WAL into the file and flush both: four
-    // fdatasyncs (about 30 ms here) on every search. Checkpoints happen when the WAL has grown
-    // (SQLite's auto-checkpoint) instead; the index is consistent either way.
-    sqlite3_db_config(db.m_db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
     sqlite3_extended_result_codes(db.m_db, 1);
     return db;
 }
