@@ -93,7 +93,19 @@ int run_parsed(const ParsedCommandLine& parsed) {
 
 }  // namespace
 
+namespace {
+std::vector<std::string>& given_arguments() {
+    static std::vector<std::string> arguments;
+    return arguments;
+}
+}  // namespace
+
+const std::vector<std::string>& command_line_arguments() {
+    return given_arguments();
+}
+
 int run(const std::vector<std::string>& arguments) {
+    given_arguments() = arguments;
     try {
         if (!arguments.empty())
             self_path::set_argv0(arguments[0]);  // for `sc mcp` where /proc/self/exe is not

@@ -10,4 +10,7 @@ namespace sc::cli {
 /// stderr; returns the process exit code. The one catch site for unexpected exceptions.
 int run(const std::vector<std::string>& arguments);
 
+/// The argv `run` was given (for a command that hands the process over: `search`).
+const std::vector<std::string>& command_line_arguments();
+
 }  // namespace sc::cli

@@ -47,6 +47,7 @@ enum class View {
     tree,       // a parent and its subtasks, or a nested structure
     records,    // rows of arbitrary objects (events, spans, ...)
     text,       // preformatted text (e.g. a section body, a waterfall)
+    search,     // ranked search results: a row each, its excerpt beneath with the matches bold
 };
 
 struct CommandResult {

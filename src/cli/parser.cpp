@@ -104,7 +104,7 @@ void add_command(CLI::App& parent, const CommandSpec& spec, std::vector<Bound>& 
         if (argument.required)
             positional->required();
         if (argument.repeated)
-            positional->expected(1, CLI::detail::expected_max_vector_size);
+            positional->expected(1, CLI::detail::expected_max_vector_size)->allow_extra_args();
         entry.arguments.push_back(positional);
     }
     for (const OptionSpec& option : spec.options) {

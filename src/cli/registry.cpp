@@ -31,6 +31,7 @@ Registry build(std::string word) {
     register_trace_commands(built);
     register_metric_commands(built);
     register_log_commands(built);
+    register_search_commands(built);
     register_mcp_commands(built);
     register_shell_commands(built);
     return built;

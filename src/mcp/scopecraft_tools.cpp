@@ -5,9 +5,11 @@
 // (the ignored `location` filter, `adopt`), we do what the schema says (docs/mcp.md).
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 
 #include "cli/commands/task_support.hpp"
+#include "cli/search_handler.hpp"
 #include "mcp/scopecraft_support.hpp"
 #include "mcp/tool.hpp"
 #include "mcp/tool_call.hpp"
@@ -294,9 +296,65 @@ Result<Json> template_list(const Json&, ToolCall& call) {
     return success(std::move(templates));
 }
 
-Result<Json> not_yet(const std::string& what) {
-    return sc::make_error(ErrorCode::unsupported, what + " is not available yet",
-                          "search comes with a later release; use task_list with filters meanwhile");
+// Scopecraft's search parameters as `sc search` options; `types` also takes our telemetry
+// kinds (event, span, log).
+Result<Json> search(const Json& arguments, ToolCall& call) {
+    Invocation invocation;
+    if (auto query = text_of(arguments, "query"); query && !query->empty())
+        invocation.add_argument(*query);
+    pass_list(invocation, arguments, "types", "type");
+    const Json filters = arguments.value("filters", Json::object());
+    for (const char* key : {"status", "phase", "area", "tags"})
+        pass_list(invocation, filters, key, key);
+    pass_list(invocation, filters, "workflow_state", "location");
+    long limit = 50;  // Scopecraft's default
+    if (auto given = arguments.find("limit"); given != arguments.end() && given->is_number())
+        limit = std::lround(given->get<double>());
+    invocation.add_option("limit", {std::to_string(std::clamp(limit, 1L, 100L))});
+    Json hits = SC_TRY(call.command("", "search", invocation));
+    size_t count = hits.size();
+    return success(std::move(hits), std::to_string(count) + (count == 1 ? " result" : " results"));
+}
+
+Result<Json> search_reindex(const Json&, ToolCall& call) {
+    Invocation invocation;
+    invocation.add_option("reindex", {"true"});
+    Json report = SC_TRY(call.command("", "search", invocation));
+    return success(std::move(report), "Search index rebuilt in " + report.value("seconds", Json(0)).dump() + " s");
+}
+
+Json search_hits_schema() {
+    Json string = {{"type", "string"}};
+    Json hit = {{"type", "object"},
+                {"properties",
+                 {{"type", {{"type", "string"}, {"enum", Json::array({"task", "doc", "event", "span", "log"})}}},
+                  {"id", string},
+                  {"title", string},
+                  {"score", {{"type", "number"}}},
+                  {"excerpt", string},
+                  {"status", string},
+                  {"area", string},
+                  {"location", string},
+                  {"tags", {{"type", "array"}, {"items", string}}},
+                  {"path", string},
+                  {"time", string}}},
+                {"required", Json::array({"type", "id", "title", "score", "excerpt"})}};
+    return {{"type", "array"}, {"items", std::move(hit)}};
+}
+
+Json reindex_schema() {
+    Json count = {{"type", "integer"}};
+    return {{"type", "object"},
+            {"properties",
+             {{"rebuilt", {{"type", "boolean"}}},
+              {"tasks", count},
+              {"docs", count},
+              {"events", count},
+              {"spans", count},
+              {"logs", count},
+              {"seconds", {{"type", "number"}}},
+              {"index", {{"type", "string"}}}}},
+            {"required", Json::array({"rebuilt", "tasks", "seconds"})}};
 }
 
 }  // namespace
@@ -340,10 +398,16 @@ std::vector<Tool> scopecraft_tools() {
         scopecraft_tool("debug_code_path", {{"type", "object"}}, [](const Json&, ToolCall&) -> Result<Json> {
             return success(Json {{"server", "sc-server mcp"}, {"implementation", "scopecraft C++"}});
         }));
-    tools.push_back(
-        scopecraft_tool("search", {{"type", "array"}}, [](const Json&, ToolCall&) { return not_yet("search"); }));
-    tools.push_back(scopecraft_tool("search_reindex", {{"type", "object"}},
-                                    [](const Json&, ToolCall&) { return not_yet("search_reindex"); }));
+    // The registry's `search` runs here, not through a hand-over to another process.
+    cli::install_search_handler();
+    Tool search_tool = scopecraft_tool("search", search_hits_schema(), search);
+    // Our extra kinds: telemetry is searchable too.
+    search_tool.input_schema["properties"]["types"]["items"]["enum"] =
+        Json::array({"task", "doc", "event", "span", "log"});
+    search_tool.input_schema["properties"]["types"]["description"] =
+        "Filter by content type: task and doc (Scopecraft's), event, span and log (telemetry)";
+    tools.push_back(std::move(search_tool));
+    tools.push_back(scopecraft_tool("search_reindex", reindex_schema(), search_reindex));
     return tools;
 }
 

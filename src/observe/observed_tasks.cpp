@@ -192,6 +192,10 @@ Result<tasks::ParentView> ObservedTaskService::show_parent(std::string_view pare
     return observed("parent.show", parent_id, [&] { return m_service.show_parent(parent_id); });
 }
 
+Status ObservedTaskService::record_outside_edits(std::string_view operation) {
+    return observed(operation, "", [] { return Status(); });
+}
+
 Result<tasks::Changed<tasks::ParentView>> ObservedTaskService::resequence(
     std::string_view parent_id, const std::vector<tasks::SequenceAssignment>& assignments) {
     return observed("parent.resequence", parent_id, [&] { return m_service.resequence(parent_id, assignments); });

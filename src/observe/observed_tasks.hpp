@@ -45,6 +45,10 @@ public:
                                                             const std::vector<std::string>& subtask_titles);
     Result<tasks::Changed<tasks::TaskRecord>> add_subtask(std::string_view parent_id, tasks::CreateRequest request);
     Result<tasks::ParentView> show_parent(std::string_view parent_id);
+    /// Only the outside-edit check every operation starts with, observed as the read
+    /// `operation`: for readers of the tree that follow the event log instead of the files
+    /// (search), so the edits reach the log, and from it the reader, before it reads.
+    Status record_outside_edits(std::string_view operation);
     Result<tasks::Changed<tasks::ParentView>> resequence(std::string_view parent_id,
                                                          const std::vector<tasks::SequenceAssignment>& assignments);
     Result<tasks::Changed<tasks::ParentView>> parallelize(std::string_view parent_id,

@@ -136,9 +136,23 @@ await call('events_replay_verify', {});
 // Failures are tool results with isError, and the server keeps serving.
 const missing = await client.callTool({ name: 'task_get', arguments: { id: 'no-such-task-11A' } });
 assert.equal(missing.isError, true);
-const search = await client.callTool({ name: 'search', arguments: { query: 'login' } });
-assert.equal(search.isError, true);
-assert.match(search.content[0].text, /search is not available yet/);
+// search: Scopecraft's parameters, answered with structuredContent that fits the outputSchema
+// (call() checks it) and equals `sc search ... --format json`.
+const found = await call('search', { query: 'login', types: ['task'], filters: { workflow_state: ['current'] }, limit: 10 });
+assert.ok(found.length >= 1, JSON.stringify(found));
+assert.equal(found[0].id, loginId);
+assert.match(found[0].excerpt, /\*\*[Ll]ogin\*\*/);
+// Scores move as telemetry is indexed between the two calls (BM25 counts every document).
+const unscored = (hits) => hits.map(({ score, ...rest }) => rest);
+assert.deepEqual(unscored(found), unscored(cli('search', 'login', '--type', 'task', '--location', 'current', '--limit', '10')));
+const browsed = await call('search', { filters: { status: ['todo'] }, types: ['task'] });
+assert.ok(browsed.every((hit) => hit.status === 'todo'), JSON.stringify(browsed));
+const reindexed = await call('search_reindex', {});
+assert.equal(reindexed.rebuilt, true);
+assert.equal(typeof reindexed.seconds, 'number');
+const badQuery = await client.callTool({ name: 'search', arguments: { query: 'x'.repeat(5000) } });
+assert.equal(badQuery.isError, true);
+assert.match(badQuery.content[0].text, /a query may have at most 4096/);
 await client.ping();
 const deleted = await call('task_delete', { id: loginId });
 assert.deepEqual(deleted.deleted.length, 1);

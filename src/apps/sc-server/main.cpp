@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "cli/app.hpp"
+#include "cli/search_handler.hpp"
 #include "mcp/run.hpp"
 #include "prometheus/metrics_text.hpp"
 #include "server/serve.hpp"
@@ -15,6 +17,13 @@
 
 int main(int argc, char** argv) {
     std::vector<std::string> arguments(argv + 1, argv + argc);
+    sc::cli::install_search_handler();
+    // `sc-server cli ARGS...` runs ARGS as `sc` would, with the commands that live here
+    // (`sc search` execs it so that sc itself links no SQLite).
+    if (!arguments.empty() && arguments[0] == "cli") {
+        arguments[0] = argv[0];
+        return sc::cli::run(arguments);
+    }
     if (!arguments.empty() && arguments[0] == "mcp")
         return sc::mcp::run_stdio_server(std::vector<std::string>(arguments.begin() + 1, arguments.end()));
     if (!arguments.empty() && arguments[0] == "serve")
@@ -35,7 +44,8 @@ int main(int argc, char** argv) {
         "       sc-server serve [--host HOST] [--port PORT] [--token TOKEN] [--root-dir DIR] [--telemetry-dir DIR] "
         "[--no-telemetry] [--quiet]\n"
         "       sc-server metrics-text [--root-dir DIR] [--telemetry-dir DIR] [--openmetrics]\n"
-        "       sc-server ship [--follow] [--endpoint URL] [--protocol http/protobuf|http/json] [...]\n";
+        "       sc-server ship [--follow] [--endpoint URL] [--protocol http/protobuf|http/json] [...]\n"
+        "       sc-server cli search [sc search's arguments]\n";
     [[maybe_unused]] auto written = ::fwrite(usage.data(), 1, usage.size(), stderr);
     return 2;
 }

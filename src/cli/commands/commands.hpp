@@ -20,6 +20,9 @@ void register_trace_commands(Registry& registry);      // traces list|show
 void register_metric_commands(Registry& registry);     // metrics
 void register_log_commands(Registry& registry);        // logs
 void register_mcp_commands(Registry& registry);        // mcp
+void register_search_commands(Registry& registry);     // search
+/// What `search` runs in this process; unset, it hands over to sc-server (search_commands.cpp).
+void set_search_handler(Handler handler);
 
 /// "a, b, c"
 std::string text_list(const std::vector<std::string>& items);

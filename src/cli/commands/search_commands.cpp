@@ -1,0 +1,85 @@
+// `sc search`: its options and help. The search itself runs in sc-server (linked with SQLite,
+// cli/search_handler.cpp): here the command hands the process over to `sc-server cli` with the
+// same arguments, as `sc mcp` does, so `sc` links no SQLite and commands that do not search
+// start exactly as before (docs/architecture.md, docs/search.md).
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "cli/app.hpp"
+#include "cli/commands/commands.hpp"
+#include "cli/commands/signal_support.hpp"
+#include "util/self_path.hpp"
+
+namespace sc::cli {
+
+namespace {
+
+Handler& search_handler() {
+    static Handler handler;
+    return handler;
+}
+
+Result<CommandResult> hand_over_to_server(const Invocation& invocation, Context& context) {
+    if (search_handler())
+        return search_handler()(invocation, context);
+    std::optional<std::string> self = self_path::executable();
+    if (!self)
+        return make_error(ErrorCode::not_found, "cannot tell where sc is installed, so cannot find sc-server",
+                          "run sc-server cli search ... directly");
+    std::string server = self_path::sibling(*self, "sc-server");
+    std::vector<std::string> arguments = {server, "cli"};
+    const std::vector<std::string>& given = command_line_arguments();
+    arguments.insert(arguments.end(), given.begin() + (given.empty() ? 0 : 1), given.end());
+    std::vector<char*> argv;
+    for (std::string& argument : arguments)
+        argv.push_back(argument.data());
+    argv.push_back(nullptr);
+    ::execv(server.c_str(), argv.data());
+    return make_error(ErrorCode::not_found, "cannot run " + server + ": " + std::strerror(errno),
+                      "install sc-server in the same folder as sc (make install does)");
+}
+
+}  // namespace
+
+void set_search_handler(Handler handler) {
+    search_handler() = std::move(handler);
+}
+
+void register_search_commands(Registry& registry) {
+    if (!registry.wants("", "search"))
+        return;
+    std::vector<OptionSpec> options = {
+        {"type", OptionKind::values, "Only these kinds: task, doc, event, span, log", "TYPE", {}, {"types"}},
+        {"status", OptionKind::values, "Only tasks (or spans) with this status", "STATUS", {}, {}},
+        {"area", OptionKind::values, "Only tasks of this area", "AREA", {}, {}},
+        {"tags", OptionKind::values, "Only tasks with any of these tags", "TAG", {}, {"tag"}},
+        {"phase", OptionKind::values, "Only tasks in this phase", "PHASE", {}, {}},
+        {"location", OptionKind::values, "Only tasks in current or archive", "WHERE", {}, {"workflow-state"}},
+    };
+    for (OptionSpec& option : time_window_options())
+        options.push_back(std::move(option));
+    options.push_back({"limit", OptionKind::value, "At most N results (default 20)", "N", {}, {}});
+    options.push_back(
+        {"reindex", OptionKind::flag, "Rebuild the index from scratch first, and say how long it took", "", {}, {}});
+    registry.add({
+        .group = "",
+        .name = "search",
+        .summary = "Search tasks, project docs and telemetry by words",
+        .description = "Words, \"phrases\", prefix*, field:value (status, type, area, phase, location, tag, "
+                       "parent, id, title, body), AND/OR/NOT. Ranked by relevance, a title match first; each "
+                       "result with an excerpt, matches marked **so**. No words but filters: browse by "
+                       "metadata. The index stays fresh by itself (docs/search.md).",
+        .arguments = {{"QUERY", "What to search for", false, true}},
+        .options = std::move(options),
+        .examples = {"sc search token refresh", "sc search '\"lock timeout\"' --type log --since 7d",
+                     "sc search auth* status:todo --format json", "sc search --status blocked --area api",
+                     "sc search --reindex"},
+        .mutates = false,
+        .handler = hand_over_to_server,
+    });
+}
+
+}  // namespace sc::cli
