@@ -19,6 +19,8 @@
 #include <utility>
 #include <vector>
 
+#include "tasks/file_stat.hpp"
+
 namespace sc::tasks {
 
 enum class EntryType { file, folder, symlink, other };
@@ -26,6 +28,9 @@ enum class EntryType { file, folder, symlink, other };
 struct DirectoryEntry {
     std::string name;
     EntryType type = EntryType::other;
+    /// A file's stat when the walk that listed the folder took one (the outside-edit check
+    /// does): the listing cache validates with it instead of a second stat.
+    FileStat stat {};
 };
 
 /// Kind of an entry from the listing's d_type (DT_UNKNOWN: other; callers stat such entries).

@@ -70,6 +70,7 @@ private:
                 continue;
             TaskLocation location = make(relative, entry.name, state, month);
             location.id = name->id;
+            location.stat = entry.stat;
             m_out.tasks.push_back(std::move(location));
         }
         std::vector<const DirectoryEntry*> months;
@@ -109,6 +110,9 @@ void Scanner::scan_task_folder(WorkflowState state, const std::string& relative,
         TaskLocation overview = make(relative, std::string(k_overview_file_name), state, month);
         overview.id = folder_name;
         overview.is_parent = true;
+        for (const DirectoryEntry& entry : entries)
+            if (entry.name == k_overview_file_name)
+                overview.stat = entry.stat;
         m_out.tasks.push_back(std::move(overview));
     }
     for (const DirectoryEntry& entry : entries) {
@@ -123,6 +127,7 @@ void Scanner::scan_task_folder(WorkflowState state, const std::string& relative,
             continue;
         TaskLocation location = make(relative, entry.name, state, month);
         location.id = name->id;
+        location.stat = entry.stat;
         if (is_parent) {
             location.parent_id = folder_name;
             location.sequence = name->sequence;
