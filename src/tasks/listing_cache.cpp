@@ -108,8 +108,9 @@ ListingCache& ListingCache::operator=(ListingCache&& other) noexcept {
     m_records_on_disk = other.m_records_on_disk;
     m_rewrite = other.m_rewrite;
     m_slots = std::move(other.m_slots);
-    m_owned = std::move(other.m_owned);
+    m_added = std::move(other.m_added);
     m_removed = std::move(other.m_removed);
+    m_scratch = std::move(other.m_scratch);
     m_reference = other.m_reference;
     m_hits = other.m_hits;
     m_reads = other.m_reads;
@@ -139,25 +140,21 @@ void ListingCache::load() {
     if (!cursor.literal(k_header))
         return;  // older format or another version of sc
     m_committed = cursor.position;
-    std::vector<std::pair<std::string_view, std::optional<Slot>>> pending;
+    // Every record in file order (an `X` one as a dropped slot); those after the last commit
+    // are a save cut short (or damage) and are cut off below.
+    m_slots.reserve(m_map_size / 512 + 16);
+    size_t committed_slots = 0;
     size_t records = 0;
-    while (cursor.position < m_map_size) {
+    while (cursor.position + 2 <= m_map_size && cursor.text[cursor.position + 1] == ' ') {
         char kind = cursor.text[cursor.position];
-        if (m_map_size - cursor.position < 2 || cursor.text[cursor.position + 1] != ' ')
-            break;
+        size_t start = cursor.position;
         cursor.position += 2;
         if (kind == 'C') {
             size_t count = 0;
-            if (!cursor.number(count, '\n') || count != pending.size())
+            if (!cursor.number(count, '\n') || count != m_slots.size() - committed_slots)
                 break;
-            for (auto& [key, slot] : pending) {
-                if (slot)
-                    m_slots.insert_or_assign(key, *slot);
-                else
-                    m_slots.erase(key);
-            }
-            records += pending.size();
-            pending.clear();
+            committed_slots = m_slots.size();
+            records += count;
             m_committed = cursor.position;
             continue;
         }
@@ -166,39 +163,77 @@ void ListingCache::load() {
         if (kind == 'X') {
             if (!cursor.number(key_length, '\n') || !cursor.bytes(key_length, key))
                 break;
-            pending.emplace_back(key, std::nullopt);
+            m_slots.push_back({key, start, false, true});
             continue;
         }
-        Slot slot;
         size_t entry_length = 0;
-        slot.stat.known = true;
+        FileStat stat;
+        std::string_view entry;
         if (kind != 'E' || !cursor.number(key_length, ' ') || !cursor.number(entry_length, ' ') ||
-            !cursor.number(slot.stat.size, ' ') || !cursor.number(slot.stat.inode, ' ') ||
-            !cursor.number(slot.stat.mtime_nanos, ' ') || !cursor.number(slot.stat.ctime_nanos, '\n') ||
-            !cursor.bytes(key_length, key) || !cursor.bytes(entry_length, slot.entry))
+            !cursor.number(stat.size, ' ') || !cursor.number(stat.inode, ' ') ||
+            !cursor.number(stat.mtime_nanos, ' ') || !cursor.number(stat.ctime_nanos, '\n') ||
+            !cursor.bytes(key_length, key) || !cursor.bytes(entry_length, entry))
             break;
-        pending.emplace_back(key, slot);
+        m_slots.push_back({key, start, false, false});
     }
+    m_slots.resize(committed_slots);
     m_records_on_disk = records;
-    // Whatever follows the last commit is a save cut short (or damage): not read, and the next
-    // save writes the file whole rather than append after it.
+    // Whatever follows the last commit is not read, and the next save writes the file whole
+    // rather than append after it.
     m_rewrite = m_committed != m_map_size;
+    // One slot per key, the last record's: a rewritten file is in key order already, and only
+    // what later saves appended needs sorting and merging in (stably: later records last).
+    auto by_key = [](const Slot& a, const Slot& b) { return a.key < b.key; };
+    auto sorted_end = std::is_sorted_until(m_slots.begin(), m_slots.end(), by_key);
+    if (sorted_end != m_slots.end()) {
+        std::stable_sort(sorted_end, m_slots.end(), by_key);
+        std::inplace_merge(m_slots.begin(), sorted_end, m_slots.end(), by_key);
+    }
+    size_t kept = 0;
+    for (size_t i = 0; i < m_slots.size(); ++i) {
+        if (i + 1 < m_slots.size() && m_slots[i + 1].key == m_slots[i].key)
+            continue;  // a later record replaces it
+        if (!m_slots[i].dropped)
+            m_slots[kept++] = m_slots[i];
+    }
+    m_slots.resize(kept);
+}
+
+bool ListingCache::read_record(size_t offset, FileStat& stat, std::string_view& entry) const {
+    Cursor cursor {std::string_view(m_map, m_map_size), offset + 2};
+    size_t key_length = 0;
+    size_t entry_length = 0;
+    std::string_view key;
+    stat.known = true;
+    return cursor.number(key_length, ' ') && cursor.number(entry_length, ' ') && cursor.number(stat.size, ' ') &&
+           cursor.number(stat.inode, ' ') && cursor.number(stat.mtime_nanos, ' ') &&
+           cursor.number(stat.ctime_nanos, '\n') && cursor.bytes(key_length, key) && cursor.bytes(entry_length, entry);
+}
+
+ListingCache::Slot* ListingCache::slot_of(std::string_view key) {
+    auto found = std::lower_bound(m_slots.begin(), m_slots.end(), key,
+                                  [](const Slot& slot, std::string_view wanted) { return slot.key < wanted; });
+    if (found == m_slots.end() || found->key != key || found->dropped)
+        return nullptr;
+    return &*found;
 }
 
 std::optional<std::string_view> ListingCache::find(std::string_view key, const FileStat& stat) {
-    auto found = m_slots.find(key);
-    if (found == m_slots.end())
+    Slot* slot = slot_of(key);
+    if (slot == nullptr)
         return std::nullopt;
-    found->second.seen = true;
-    if (!found->second.stat.same_file_as(stat))
+    slot->seen = true;
+    FileStat stored;
+    std::string_view entry;
+    if (!read_record(slot->record, stored, entry) || !stored.same_file_as(stat))
         return std::nullopt;
     ++m_hits;
-    return found->second.entry;
+    return entry;
 }
 
 void ListingCache::mark_seen(std::string_view key) {
-    if (auto found = m_slots.find(key); found != m_slots.end())
-        found->second.seen = true;
+    if (Slot* slot = slot_of(key))
+        slot->seen = true;
 }
 
 void ListingCache::before_read() {
@@ -229,55 +264,54 @@ bool ListingCache::storable(const FileStat& stat, int64_t margin_nanos) const {
 
 std::string_view ListingCache::put(std::string_view key, const FileStat& stat, std::string entry,
                                    int64_t margin_nanos) {
-    Owned& owned = m_owned.emplace_back(Owned {std::string(key), std::move(entry)});
-    if (storable(stat, margin_nanos)) {
-        Slot& slot = m_slots[owned.key];
-        slot.stat = stat;
-        slot.entry = owned.entry;
-        slot.seen = true;
-        slot.unsaved = true;
+    if (!storable(stat, margin_nanos)) {
+        // Used for this task only: the next put() may reuse the memory.
+        m_scratch = std::move(entry);
+        return m_scratch;
     }
-    return owned.entry;
+    Added& added = m_added.emplace_back(Added {std::string(key), stat, std::move(entry), true});
+    if (Slot* slot = slot_of(key))
+        slot->dropped = true;  // replaced
+    return added.entry;
 }
 
 void ListingCache::forget_unseen(const std::vector<std::string>& prefixes) {
-    for (auto it = m_slots.begin(); it != m_slots.end();) {
+    for (Slot& slot : m_slots) {
+        if (slot.seen || slot.dropped)
+            continue;
         bool covered = std::any_of(prefixes.begin(), prefixes.end(), [&](const std::string& prefix) {
-            return it->first.compare(0, prefix.size(), prefix) == 0;
+            return slot.key.compare(0, prefix.size(), prefix) == 0;
         });
-        if (covered && !it->second.seen) {
-            m_removed.push_back(it->first);
-            it = m_slots.erase(it);
-        } else {
-            ++it;
+        if (covered) {
+            slot.dropped = true;
+            m_removed.push_back(slot.key);
         }
     }
 }
 
-std::string ListingCache::record(std::string_view key, const Slot& slot) const {
-    std::string out = "E ";
-    out.reserve(key.size() + slot.entry.size() + 96);
+namespace {
+
+void append_record(std::string& out, std::string_view key, const FileStat& stat, std::string_view entry) {
+    out += "E ";
     append_number(out, static_cast<int64_t>(key.size()), ' ');
-    append_number(out, static_cast<int64_t>(slot.entry.size()), ' ');
-    append_number(out, static_cast<int64_t>(slot.stat.size), ' ');
-    append_number(out, static_cast<int64_t>(slot.stat.inode), ' ');
-    append_number(out, slot.stat.mtime_nanos, ' ');
-    append_number(out, slot.stat.ctime_nanos, '\n');
+    append_number(out, static_cast<int64_t>(entry.size()), ' ');
+    append_number(out, static_cast<int64_t>(stat.size), ' ');
+    append_number(out, static_cast<int64_t>(stat.inode), ' ');
+    append_number(out, stat.mtime_nanos, ' ');
+    append_number(out, stat.ctime_nanos, '\n');
     out += key;
     out += '\n';
-    out += slot.entry;
+    out += entry;
     out += '\n';
-    return out;
 }
+
+}  // namespace
 
 Status ListingCache::save() {
     if (m_root.empty())
         return {};
-    std::vector<std::string_view> unsaved;
-    for (const auto& [key, slot] : m_slots)
-        if (slot.unsaved)
-            unsaved.push_back(key);
-    if (unsaved.empty() && m_removed.empty() && !(m_rewrite && !m_slots.empty()))
+    bool unsaved = std::any_of(m_added.begin(), m_added.end(), [](const Added& added) { return added.unsaved; });
+    if (!unsaved && m_removed.empty() && !(m_rewrite && !m_slots.empty()))
         return {};
     // The tree's writers' lock, not waited for: a listing does not queue behind a writer to
     // save what it can save next time, and a read-only tree keeps being listed from its files.
@@ -295,12 +329,17 @@ Status ListingCache::save() {
 }
 
 Status ListingCache::save_locked() {
-    std::vector<std::string_view> unsaved;
-    for (const auto& [key, slot] : m_slots)
-        if (slot.unsaved)
-            unsaved.push_back(key);
-    size_t live = m_slots.size();
-    bool append = !m_rewrite && m_records_on_disk + unsaved.size() + m_removed.size() <= 2 * live + 64;
+    std::vector<const Added*> unsaved;
+    for (const Added& added : m_added)
+        if (added.unsaved)
+            unsaved.push_back(&added);
+    auto by_key = [](const Added* a, const Added* b) { return a->key < b->key; };
+    std::sort(unsaved.begin(), unsaved.end(), by_key);
+    size_t live = unsaved.size();
+    for (const Slot& slot : m_slots)
+        live += slot.dropped ? 0 : 1;
+    size_t new_records = unsaved.size() + m_removed.size();
+    bool append = !m_rewrite && m_records_on_disk + new_records <= 2 * live + 64;
     if (append) {
         // Only after the save that this cache loaded, with nothing after it: another listing's
         // save since, or one cut short, and the file is written whole instead.
@@ -310,9 +349,8 @@ Status ListingCache::save_locked() {
     }
     std::string out;
     if (append) {
-        std::sort(unsaved.begin(), unsaved.end());
-        for (std::string_view key : unsaved)
-            out += record(key, m_slots.at(key));
+        for (const Added* added : unsaved)
+            append_record(out, added->key, added->stat, added->entry);
         for (std::string_view key : m_removed) {
             out += "X ";
             append_number(out, static_cast<int64_t>(key.size()), '\n');
@@ -320,37 +358,45 @@ Status ListingCache::save_locked() {
             out += '\n';
         }
         out += "C ";
-        append_number(out, static_cast<int64_t>(unsaved.size() + m_removed.size()), '\n');
+        append_number(out, static_cast<int64_t>(new_records), '\n');
         if (files::append_existing(m_path, out).ok()) {
-            m_records_on_disk += unsaved.size() + m_removed.size();
+            m_records_on_disk += new_records;
             m_committed += out.size();
-            for (std::string_view key : unsaved)
-                m_slots.at(key).unsaved = false;
+            for (Added& added : m_added)
+                added.unsaved = false;
             m_removed.clear();
             return {};
         }
         out.clear();  // part of it may be on disk: written whole below
     }
-    std::vector<std::string_view> keys;
-    keys.reserve(m_slots.size());
-    for (const auto& [key, slot] : m_slots)
-        keys.push_back(key);
-    std::sort(keys.begin(), keys.end());
+    // Whole: the live slots and this listing's entries merged in key order.
     out += k_header;
-    for (std::string_view key : keys)
-        out += record(key, m_slots.at(key));
+    auto next_added = unsaved.begin();
+    auto write_added_before = [&](std::string_view key, bool all) {
+        for (; next_added != unsaved.end() && (all || (*next_added)->key < key); ++next_added)
+            append_record(out, (*next_added)->key, (*next_added)->stat, (*next_added)->entry);
+    };
+    for (const Slot& slot : m_slots) {
+        if (slot.dropped)
+            continue;
+        FileStat stat;
+        std::string_view entry;
+        if (!read_record(slot.record, stat, entry))
+            continue;
+        write_added_before(slot.key, false);
+        append_record(out, slot.key, stat, entry);
+    }
+    write_added_before({}, true);
     out += "C ";
-    append_number(out, static_cast<int64_t>(keys.size()), '\n');
+    append_number(out, static_cast<int64_t>(live), '\n');
     Status written = files::write_atomic(m_path, out, files::Durability::none, 0600);
     if (!written.ok())
         return written;
-    struct stat info {};
-    m_inode = ::stat(m_path.c_str(), &info) == 0 ? static_cast<uint64_t>(info.st_ino) : 0;
-    m_committed = out.size();
-    m_records_on_disk = keys.size();
-    m_rewrite = false;
-    for (auto& [key, slot] : m_slots)
-        slot.unsaved = false;
+    // The slots still point into the old mapping, which stays valid until this cache goes;
+    // a second save in the same process writes whole again.
+    m_rewrite = true;
+    for (Added& added : m_added)
+        added.unsaved = false;
     m_removed.clear();
     return {};
 }

@@ -258,7 +258,7 @@ Result<std::vector<Diagnostic>> TaskService::visit_listed(
     std::optional<std::string> status = SC_TRY(normalised_filter(EnumKind::status, filter.status));
     std::optional<std::string> type = SC_TRY(normalised_filter(EnumKind::type, filter.type));
     std::optional<std::string> phase = SC_TRY(normalised_filter(EnumKind::phase, filter.phase));
-    TreeScan scan = SC_TRY(m_tree.scan(filter.location));
+    TreeScan scan = SC_TRY(m_tree.scan(filter.location, true));
     std::vector<Diagnostic> diagnostics = std::move(scan.diagnostics);
     // No tree, no cache: a listing never creates the tree's folder.
     ListingCache cache =
@@ -273,7 +273,7 @@ Result<std::vector<Diagnostic>> TaskService::visit_listed(
             continue;
         }
         // One stat per file: the one the outside-edit check took when it listed the folder, or
-        // our own.
+        // the scan's; a file that did not have one (it changed kind meanwhile) is stat-ed here.
         FileStat stat = location.stat;
         if (!stat.known) {
             struct stat info {};
