@@ -1,17 +1,23 @@
 #!/bin/sh
 # Whole-command figures for `sc`, measured side by side in one run (docs/performance.md):
-#   1. `sc task list --format json` on generated trees of 1,000 and 10,000 tasks, warm cache:
-#      median wall time (hyperfine) and peak memory, telemetry on and off.
+#   1. `sc task list --format json` on generated trees of 1,000, 10,000 and 100,000 tasks
+#      (SIZES), warm page cache and warm listing cache: median wall time (hyperfine) and peak
+#      memory, telemetry on and off, beside the read-every-file floor and, when given, the
+#      previous build (SC_PREVIOUS), each build in its own project.
+#   1b. `sc task create` / `sc task get` at 10,000 tasks against the same at 20 tasks.
 #   2. Telemetry on vs off vs compiled out for `sc task list` and `sc task create` on a small
 #      project: median wall time.
 #   3. Instructions (callgrind) of the same commands: telemetry off at run time vs compiled out,
 #      and telemetry on vs off (with the system calls each adds, from strace -c, when present).
-# Usage: bench/cli_bench.sh GEN_TASK_TREE SC SC_COMPILED_OUT
+# Usage: bench/cli_bench.sh GEN_TASK_TREE SC SC_COMPILED_OUT [SC_PREVIOUS]
+#   SIZES="1000 10000 100000" (default), RUNS (40), RUNS_LARGE (runs at 100,000 tasks: 5)
 set -eu
 abs() { (cd "$(dirname "$1")" && printf '%s/%s' "$(pwd)" "$(basename "$1")"); }
 generator=$(abs "${1:?usage: cli_bench.sh GEN_TASK_TREE SC SC_COMPILED_OUT}")
 sc=$(abs "${2:?}")
 sc_out=$(abs "${3:?}")
+sc_previous=""
+if [ -n "${4:-}" ]; then sc_previous=$(abs "$4"); fi
 work=$(mktemp -d "${SC_BENCH_DIR:-/var/tmp}/sc-cli-bench-XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
@@ -37,17 +43,62 @@ awk -v a="$one" -v b="$many" 'BEGIN { printf "  %-44s %8.2f us\n", "one page fau
 /usr/bin/time -f "  minor page faults, sc --version: %R" "$sc" --version >/dev/null
 
 echo "== sc task list --format json, warm cache (median wall time, peak memory)"
-for count in 1000 10000; do
-  home="$work/home-$count"; project="$work/project-$count"; mkdir -p "$project"
-  "$generator" "$home/.scopecraft/projects/$(encode "$project")/tasks" "$count" >/dev/null
+# One project per build: the previous build has no listing cache, and with telemetry on the
+# builds would otherwise share one task-tree state.
+make_tree() { # count, label -> a project with a generated tree; cd into it
+  home="$work/home-$1-$2"; project="$work/project-$1-$2"
+  if [ ! -d "$project" ]; then
+    mkdir -p "$project"
+    "$generator" "$home/.scopecraft/projects/$(encode "$project")/tasks" "$1" >/dev/null
+  fi
   cd "$project"
-  export HOME="$home" SCOPECRAFT_TELEMETRY_DIR="$work/telemetry-$count"
-  time_command "$count tasks, floor: read every file" "$floors/floor_read_files $home/.scopecraft/projects/$(encode "$project")/tasks"
+  export HOME="$home" SCOPECRAFT_TELEMETRY_DIR="$work/telemetry-$1-$2"
+  tree="$home/.scopecraft/projects/$(encode "$project")/tasks"
+}
+peak() { # label, command... -> peak memory and page faults (GNU time)
+  label=$1; shift
+  /usr/bin/time -f "%M %R" "$@" >/dev/null 2>"$work/time"
+  tail -1 "$work/time" | awk -v l="$label" '{ printf "  %-44s %8d KiB, %d minor page faults\n", l, $1, $2 }'
+}
+for count in ${SIZES:-1000 10000 100000}; do
+  saved_runs=${RUNS:-40}
+  if [ "$count" -ge 100000 ]; then RUNS=${RUNS_LARGE:-5}; fi
+  make_tree "$count" new
+  time_command "$count tasks, floor: read every file" "$floors/floor_read_files $tree"
   time_command "$count tasks, telemetry on" "$sc task list --format json --quiet"
   OTEL_SDK_DISABLED=true time_command "$count tasks, telemetry off" "$sc task list --format json"
-  time_command "$count tasks, compiled out" "$sc_out task list --format json"
-  /usr/bin/time -f "  peak memory, telemetry on: %M KiB, minor page faults: %R" "$sc" task list --format json --quiet >/dev/null
+  peak "peak, telemetry on" "$sc" task list --format json --quiet
+  OTEL_SDK_DISABLED=true peak "peak, telemetry off" "$sc" task list --format json
+  rm -f "$tree/.sc-listing-cache"
+  peak "peak, telemetry on, cache deleted first" "$sc" task list --format json --quiet
   time_command "$count tasks, table, telemetry on" "$sc task list --quiet"
+  if [ -n "$sc_previous" ]; then
+    make_tree "$count" previous
+    time_command "$count tasks, previous build, telemetry on" "$sc_previous task list --format json --quiet"
+    OTEL_SDK_DISABLED=true time_command "$count tasks, previous build, telemetry off" \
+      "$sc_previous task list --format json"
+    peak "peak, previous build, telemetry on" "$sc_previous" task list --format json --quiet
+  fi
+  if [ "$count" -lt 100000 ]; then
+    make_tree "$count" out
+    time_command "$count tasks, compiled out" "$sc_out task list --format json"
+  fi
+  RUNS=$saved_runs
+done
+
+echo "== task create and task get: 10,000 tasks against 20 (budget: within 1.5x)"
+for count in 20 10000; do
+  for mode in on off; do
+    make_tree "$count" "write-$mode"
+    id=$(ls "$tree/current" | sed -n 's/\.task\.md$//p' | head -1)
+    if [ "$mode" = on ]; then
+      time_command "$count tasks, task get, telemetry on" "$sc task get $id --quiet"
+      time_command "$count tasks, task create, telemetry on" "$sc task create --title Bench --quiet"
+    else
+      OTEL_SDK_DISABLED=true time_command "$count tasks, task get, telemetry off" "$sc task get $id"
+      OTEL_SDK_DISABLED=true time_command "$count tasks, task create, telemetry off" "$sc task create --title Bench"
+    fi
+  done
 done
 
 echo "== one command on a small project (20 tasks): telemetry on vs off vs compiled out"

@@ -2,94 +2,23 @@
 
 #include <cstdio>
 
-#include "util/json_string.hpp"
-#include "util/text.hpp"
+#include "tasks/document_json.hpp"
 
 namespace sc::cli {
 
-namespace {
-
-void indent_to(std::string& out, int spaces) {
-    out.append(static_cast<size_t>(spaces), ' ');
-}
-
-}  // namespace
-
 void append_json_string(std::string& out, std::string_view text) {
-    if (text::is_valid_utf8(text)) {
-        json::append_string(out, text);
-        return;
-    }
-    // Rare: let nlohmann apply its replacement rules so the two writers never disagree.
-    out += nlohmann::ordered_json(std::string(text))
-               .dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+    tasks::append_json_string(out, text);
 }
 
 void append_pretty_json(std::string& out, const nlohmann::ordered_json& value, int indent) {
-    switch (value.type()) {
-        case nlohmann::ordered_json::value_t::object: {
-            if (value.empty()) {
-                out += "{}";
-                return;
-            }
-            out += "{\n";
-            bool first = true;
-            for (const auto& [key, member] : value.items()) {
-                if (!first)
-                    out += ",\n";
-                first = false;
-                indent_to(out, indent + 2);
-                append_json_string(out, key);
-                out += ": ";
-                append_pretty_json(out, member, indent + 2);
-            }
-            out += "\n";
-            indent_to(out, indent);
-            out += "}";
-            return;
-        }
-        case nlohmann::ordered_json::value_t::array: {
-            if (value.empty()) {
-                out += "[]";
-                return;
-            }
-            out += "[\n";
-            bool first = true;
-            for (const auto& item : value) {
-                if (!first)
-                    out += ",\n";
-                first = false;
-                indent_to(out, indent + 2);
-                append_pretty_json(out, item, indent + 2);
-            }
-            out += "\n";
-            indent_to(out, indent);
-            out += "]";
-            return;
-        }
-        case nlohmann::ordered_json::value_t::string:
-            append_json_string(out, value.get_ref<const std::string&>());
-            return;
-        case nlohmann::ordered_json::value_t::boolean:
-            out += value.get<bool>() ? "true" : "false";
-            return;
-        case nlohmann::ordered_json::value_t::number_integer:
-            out += std::to_string(value.get<int64_t>());
-            return;
-        case nlohmann::ordered_json::value_t::number_unsigned:
-            out += std::to_string(value.get<uint64_t>());
-            return;
-        default:  // floats, null, binary: nlohmann's own formatting (shortest round-trip for floats)
-            out += value.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
-            return;
-    }
+    tasks::append_pretty_json(out, value, indent);
 }
 
 namespace {
 
 void append_member(std::string& out, int indent, std::string_view key, std::string_view value) {
     out += ",\n";
-    indent_to(out, indent);
+    out.append(static_cast<size_t>(indent), ' ');
     append_json_string(out, key);
     out += ": ";
     append_json_string(out, value);
@@ -114,31 +43,20 @@ void append_metadata(std::string& out, const tasks::TaskLocation& task) {
     out += "\n    }";
 }
 
-void append_sections(std::string& out, const tasks::TaskDocument& document) {
-    out += "{";
-    bool first = true;
-    for (const auto& [name, body] : document.section_entries()) {
-        out += first ? "\n        " : ",\n        ";
-        first = false;
-        append_json_string(out, name);
-        out += ": ";
-        append_json_string(out, body);
-    }
-    out += "\n      }";
-}
-
 }  // namespace
 
 void TaskListJsonWriter::add(const tasks::TaskRecord& record) {
+    std::string document;
+    tasks::append_listed_document(document, record.document);
+    add(record, document);
+}
+
+void TaskListJsonWriter::add(const tasks::TaskLocation& location, std::string_view listed_document) {
     constexpr size_t k_piece = 64 * 1024;
     m_buffer += m_count++ == 0 ? "[\n  {\n    \"metadata\": " : ",\n  {\n    \"metadata\": ";
-    append_metadata(m_buffer, record);
+    append_metadata(m_buffer, location);
     m_buffer += ",\n    \"document\": {\n      \"title\": ";
-    append_json_string(m_buffer, record.document.title());
-    m_buffer += ",\n      \"frontmatter\": ";
-    append_pretty_json(m_buffer, record.document.frontmatter(), 6);
-    m_buffer += ",\n      \"sections\": ";
-    append_sections(m_buffer, record.document);
+    m_buffer += listed_document;
     m_buffer += "\n    }\n  }";
     if (m_buffer.size() >= k_piece) {
         m_out(m_buffer);

@@ -29,6 +29,9 @@ class TaskListJsonWriter {
 public:
     explicit TaskListJsonWriter(std::function<void(std::string_view)> out) : m_out(std::move(out)) {}
     void add(const tasks::TaskRecord& record);
+    /// A task whose document members come ready-written (tasks::append_listed_document, or
+    /// the listing cache's copy of them).
+    void add(const tasks::TaskLocation& location, std::string_view listed_document);
     /// Closes the array (`[]` when nothing was added) and hands out what is left.
     void finish();
 

@@ -140,6 +140,27 @@ Result<std::vector<tasks::Diagnostic>> ObservedTaskService::visit(
     return result;
 }
 
+Result<std::vector<tasks::Diagnostic>> ObservedTaskService::visit_listed(
+    const tasks::ListFilter& filter,
+    const std::function<void(const tasks::TaskLocation&, const tasks::ListedTask&)>& visit,
+    tasks::ListingCounts* listing_counts) {
+    const bool counting = m_observer != nullptr && m_observer->enabled();
+    std::map<std::string, int64_t> counts;
+    auto result = observed("task.list", "", [&] {
+        return m_service.visit_listed(
+            filter,
+            [&](const tasks::TaskLocation& location, const tasks::ListedTask& task) {
+                if (counting)
+                    ++counts[task.status ? std::string(*task.status) : std::string("unknown")];
+                visit(location, task);
+            },
+            listing_counts);
+    });
+    if (result.ok() && counting)
+        m_observer->set_task_status_counts(std::move(counts));
+    return result;
+}
+
 Result<tasks::Changed<tasks::TaskRecord>> ObservedTaskService::update(std::string_view id,
                                                                       const tasks::UpdateRequest& request) {
     return observed("task.update", id, [&] { return m_service.update(id, request); });

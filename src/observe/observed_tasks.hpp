@@ -31,6 +31,11 @@ public:
     /// TaskService::visit, observed as one task.list operation.
     Result<std::vector<tasks::Diagnostic>> visit(const tasks::ListFilter& filter,
                                                  const std::function<void(tasks::TaskRecord&&)>& visit);
+    /// TaskService::visit_listed (the listing cache), observed as one task.list operation.
+    Result<std::vector<tasks::Diagnostic>> visit_listed(
+        const tasks::ListFilter& filter,
+        const std::function<void(const tasks::TaskLocation&, const tasks::ListedTask&)>& visit,
+        tasks::ListingCounts* counts = nullptr);
     Result<tasks::Changed<tasks::TaskRecord>> update(std::string_view id, const tasks::UpdateRequest& request);
     Result<tasks::ChangeRecord> remove(std::string_view id, tasks::DeleteMode mode);
     Result<tasks::Changed<tasks::TaskRecord>> start(std::string_view id);

@@ -96,7 +96,8 @@ Status walk(const std::string& root, const std::string& relative, tasks::TreeKin
             if (stated)
                 type = tasks::entry_type_of_mode(info.st_mode);
         }
-        listing.push_back({name, type});
+        listing.push_back(
+            {name, type, stated && type == tasks::EntryType::file ? tasks::FileStat::of(info) : tasks::FileStat {}});
         // Links are never followed out of the tree; devices and sockets are not tasks; a file
         // that went while we looked is seen gone by the next check.
         if (ignored || (type != tasks::EntryType::folder && !(type == tasks::EntryType::file && stated)))

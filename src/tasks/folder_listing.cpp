@@ -41,21 +41,24 @@ void sort_listing(std::vector<DirectoryEntry>& entries) {
               [](const DirectoryEntry& a, const DirectoryEntry& b) { return a.name < b.name; });
 }
 
-std::vector<DirectoryEntry> read_folder(const std::string& folder) {
+std::vector<DirectoryEntry> read_folder(const std::string& folder, bool stat_files) {
     std::vector<DirectoryEntry> entries;
     if (t_current != nullptr && t_current->take(folder, entries))
-        return entries;
+        return entries;  // the outside-edit check's walk: its files carry their stat
     DIR* directory = ::opendir(folder.c_str());
     if (directory == nullptr)
         return entries;
     while (dirent* entry = ::readdir(directory)) {
         if (entry->d_name[0] == '.')
             continue;
-        DirectoryEntry item {entry->d_name, entry_type_of(entry->d_type)};
-        if (entry->d_type == DT_UNKNOWN) {
+        DirectoryEntry item {entry->d_name, entry_type_of(entry->d_type), {}};
+        if (entry->d_type == DT_UNKNOWN || (stat_files && entry->d_type == DT_REG)) {
             struct stat info {};
-            if (::fstatat(::dirfd(directory), entry->d_name, &info, AT_SYMLINK_NOFOLLOW) == 0)
+            if (::fstatat(::dirfd(directory), entry->d_name, &info, AT_SYMLINK_NOFOLLOW) == 0) {
                 item.type = entry_type_of_mode(info.st_mode);
+                if (stat_files && item.type == EntryType::file)
+                    item.stat = FileStat::of(info);
+            }
         }
         entries.push_back(std::move(item));
     }

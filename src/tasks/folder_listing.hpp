@@ -19,6 +19,8 @@
 #include <utility>
 #include <vector>
 
+#include "tasks/file_stat.hpp"
+
 namespace sc::tasks {
 
 enum class EntryType { file, folder, symlink, other };
@@ -26,6 +28,9 @@ enum class EntryType { file, folder, symlink, other };
 struct DirectoryEntry {
     std::string name;
     EntryType type = EntryType::other;
+    /// A file's stat when the walk that listed the folder took one (the outside-edit check
+    /// does): the listing cache validates with it instead of a second stat.
+    FileStat stat {};
 };
 
 /// Kind of an entry from the listing's d_type (DT_UNKNOWN: other; callers stat such entries).
@@ -36,7 +41,9 @@ EntryType entry_type_of_mode(unsigned mode);
 /// Names in a folder, sorted, hidden ones (a leading dot) dropped. d_type saves a stat per
 /// entry on the file systems we care about; DT_UNKNOWN falls back to lstat. A folder that cannot
 /// be read is empty. Taken from the installed FolderListings when it holds the folder.
-std::vector<DirectoryEntry> read_folder(const std::string& folder);
+/// With `stat_files`, each file's stat is taken too (fstatat beside the listing: one path
+/// component to resolve, not the whole path), unless the installed listing already holds it.
+std::vector<DirectoryEntry> read_folder(const std::string& folder, bool stat_files = false);
 
 /// Sorts a listing as read_folder() returns it.
 void sort_listing(std::vector<DirectoryEntry>& entries);

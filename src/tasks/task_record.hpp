@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tasks/document.hpp"
+#include "tasks/file_stat.hpp"
 #include "tasks/layout.hpp"
 
 namespace sc::tasks {
@@ -30,6 +31,7 @@ struct TaskLocation {
     bool is_parent = false;     // an `_overview.md` of a parent folder
     std::string parent_id;      // a subtask's parent folder (only folders with `_overview.md`)
     std::string sequence;       // a subtask's `NN`, empty otherwise
+    FileStat stat;              // the file's stat when the folder's listing carried one
 
     [[nodiscard]] bool is_subtask() const { return !parent_id.empty() && !is_parent; }
     /// The folder holding the file, relative to the tree root (`current`, `archive/2026-11/p-11A`).

@@ -1,7 +1,10 @@
 #include "tasks/task_service.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 
+#include "tasks/listing_cache.hpp"
 #include "tasks/schema.hpp"
 #include "tasks/service_support.hpp"
 #include "util/files.hpp"
@@ -218,6 +221,112 @@ Result<std::vector<Diagnostic>> TaskService::visit(const ListFilter& filter,
                 continue;
         }
         visit(std::move(record));
+    }
+    return diagnostics;
+}
+
+namespace {
+
+char tree_letter(TreeKind kind) {
+    return kind == TreeKind::store ? 's' : 'l';
+}
+
+/// A file's key in the listing cache: its tree and its path in it, not where the tree is.
+void cache_key(std::string& key, const TaskLocation& location) {
+    key.assign(1, tree_letter(location.tree));
+    key += ':';
+    key += location.relative_path;
+}
+
+bool field_matches(const std::optional<std::string_view>& stored, const std::optional<std::string>& wanted) {
+    return stored && *stored == *wanted;
+}
+
+std::optional<std::string> owned(const std::optional<std::string_view>& text) {
+    return text ? std::optional<std::string>(std::string(*text)) : std::nullopt;
+}
+
+// A `.tasks/` tree may sit on another file system than the store's lock file, whose clock
+// stamped the reference time: its entries need two seconds more of age (FAT's granularity).
+constexpr int64_t k_other_tree_margin_nanos = 2'000'000'000;
+
+}  // namespace
+
+Result<std::vector<Diagnostic>> TaskService::visit_listed(
+    const ListFilter& filter, const std::function<void(const TaskLocation&, const ListedTask&)>& visit,
+    ListingCounts* counts) const {
+    std::optional<std::string> status = SC_TRY(normalised_filter(EnumKind::status, filter.status));
+    std::optional<std::string> type = SC_TRY(normalised_filter(EnumKind::type, filter.type));
+    std::optional<std::string> phase = SC_TRY(normalised_filter(EnumKind::phase, filter.phase));
+    TreeScan scan = SC_TRY(m_tree.scan(filter.location, true));
+    std::vector<Diagnostic> diagnostics = std::move(scan.diagnostics);
+    // No tree, no cache: a listing never creates the tree's folder.
+    ListingCache cache =
+        files::is_directory(m_tree.store().path) ? ListingCache::open(m_tree.store().path) : ListingCache();
+    std::string key;
+    ListedTask listed;
+    for (const TaskLocation& location : scan.tasks) {
+        cache_key(key, location);
+        if ((location.is_parent && !filter.include_parents) ||
+            (filter.parent && location.parent_id != *filter.parent)) {
+            cache.mark_seen(key);
+            continue;
+        }
+        // One stat per file: the one the outside-edit check took when it listed the folder, or
+        // the scan's; a file that did not have one (it changed kind meanwhile) is stat-ed here.
+        FileStat stat = location.stat;
+        if (!stat.known) {
+            struct stat info {};
+            if (::lstat(location.path.c_str(), &info) == 0 && S_ISREG(info.st_mode))
+                stat = FileStat::of(info);
+        }
+        std::optional<std::string_view> entry = cache.find(key, stat);
+        if (!entry || !decode_listed(*entry, location.path, listed)) {
+            cache.before_read();
+            std::string encoded = encode_listed(load_record(location), location.path);
+            int64_t margin = location.tree == TreeKind::store ? 0 : k_other_tree_margin_nanos;
+            std::string_view kept = cache.put(key, stat, std::move(encoded), margin);
+            if (!decode_listed(kept, location.path, listed))
+                continue;  // cannot happen: encode_listed's own output
+        }
+        for (Diagnostic& diagnostic : listed.diagnostics)
+            diagnostics.push_back(std::move(diagnostic));
+        if (!listed.listed)
+            continue;
+        if (status && !enum_matches(EnumKind::status, *status, owned(listed.status)))
+            continue;
+        if (type && !enum_matches(EnumKind::type, *type, owned(listed.type)))
+            continue;
+        if (phase && !enum_matches(EnumKind::phase, *phase, owned(listed.phase)))
+            continue;
+        if (filter.area && !field_matches(listed.area, filter.area))
+            continue;
+        if (filter.assignee && !field_matches(listed.assignee, filter.assignee))
+            continue;
+        if (!filter.tags.empty()) {
+            bool any = std::any_of(filter.tags.begin(), filter.tags.end(), [&](const std::string& tag) {
+                return std::find(listed.tags.begin(), listed.tags.end(), tag) != listed.tags.end();
+            });
+            if (!any)
+                continue;
+        }
+        visit(location, listed);
+    }
+    std::vector<std::string> prefixes;
+    for (const TreeRoot& root : m_tree.roots()) {
+        std::string tree = std::string(1, tree_letter(root.kind)) + ":";
+        if (filter.location != LocationScope::archive) {
+            prefixes.push_back(tree + "current/");
+            prefixes.push_back(tree + "backlog/");
+        }
+        if (filter.location != LocationScope::current)
+            prefixes.push_back(tree + "archive/");
+    }
+    cache.forget_unseen(prefixes);
+    (void)cache.save();  // derived data: a cache that cannot be saved is rebuilt next time
+    if (counts != nullptr) {
+        counts->cached = cache.hits();
+        counts->read = cache.reads();
     }
     return diagnostics;
 }

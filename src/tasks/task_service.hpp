@@ -17,6 +17,7 @@
 
 #include "tasks/change.hpp"
 #include "tasks/id_allocator.hpp"
+#include "tasks/listed_task.hpp"
 #include "tasks/project.hpp"
 #include "tasks/task_tree.hpp"
 #include "util/clock.hpp"
@@ -95,6 +96,13 @@ struct Changed {
 
 enum class DeleteMode { single, cascade };
 
+/// How a listing was served (TaskService::visit_listed): entries copied from the listing cache,
+/// and files read and parsed.
+struct ListingCounts {
+    size_t cached = 0;
+    size_t read = 0;
+};
+
 /// `- YYYY-MM-DD HH:MM: text` in local time (the default), or `- YYYY-MM-DD: text` with the
 /// UTC date, the form Scopecraft's MCP `add_log_entry` writes.
 enum class LogStyle { local_date_time, utc_date };
@@ -137,6 +145,13 @@ public:
     /// from or drop). Gives the same diagnostics as list().
     Result<std::vector<Diagnostic>> visit(const ListFilter& filter,
                                           const std::function<void(TaskRecord&&)>& visit) const;
+    /// What `sc task list` runs: the tasks visit() would give, in the same order and with the
+    /// same diagnostics, as ListedTask summaries. A file whose stat matches its entry in the
+    /// listing cache (docs/layout.md, "The listing cache") is not read; the others are read,
+    /// parsed and their entries saved for the next listing.
+    Result<std::vector<Diagnostic>> visit_listed(
+        const ListFilter& filter, const std::function<void(const TaskLocation&, const ListedTask&)>& visit,
+        ListingCounts* counts = nullptr) const;
     Result<Changed<TaskRecord>> update(std::string_view id, const UpdateRequest& request);
     /// A parent needs DeleteMode::cascade, which removes its folder and everything in it.
     Result<ChangeRecord> remove(std::string_view id, DeleteMode mode = DeleteMode::single);

@@ -18,11 +18,12 @@ namespace {
 
 class Scanner {
 public:
-    Scanner(const TreeRoot& root, TreeScan& out) : m_root(root), m_out(out) {}
+    Scanner(const TreeRoot& root, TreeScan& out, bool stat_files = false)
+        : m_root(root), m_out(out), m_stat_files(stat_files) {}
 
     void scan_workflow(WorkflowState state) {
         std::string name(to_string(state));
-        std::vector<DirectoryEntry> entries = read_folder(m_root.path + "/" + name);
+        std::vector<DirectoryEntry> entries = read_folder(m_root.path + "/" + name, m_stat_files);
         scan_container(state, name, {}, entries, state == WorkflowState::archive);
     }
 
@@ -70,6 +71,7 @@ private:
                 continue;
             TaskLocation location = make(relative, entry.name, state, month);
             location.id = name->id;
+            location.stat = entry.stat;
             m_out.tasks.push_back(std::move(location));
         }
         std::vector<const DirectoryEntry*> months;
@@ -91,17 +93,19 @@ private:
                   [](const DirectoryEntry* a, const DirectoryEntry* b) { return newer_month_first(a->name, b->name); });
         for (const DirectoryEntry* entry : months) {
             std::string month_relative = relative + "/" + entry->name;
-            scan_container(state, month_relative, entry->name, read_folder(m_root.path + "/" + month_relative), false);
+            scan_container(state, month_relative, entry->name,
+                           read_folder(m_root.path + "/" + month_relative, m_stat_files), false);
         }
     }
 
     const TreeRoot& m_root;
     TreeScan& m_out;
+    bool m_stat_files = false;
 };
 
 void Scanner::scan_task_folder(WorkflowState state, const std::string& relative, const std::string& folder_name,
                                const std::string& month) {
-    std::vector<DirectoryEntry> entries = read_folder(m_root.path + "/" + relative);
+    std::vector<DirectoryEntry> entries = read_folder(m_root.path + "/" + relative, m_stat_files);
     bool is_parent = std::any_of(entries.begin(), entries.end(), [](const DirectoryEntry& entry) {
         return entry.type == EntryType::file && entry.name == k_overview_file_name;
     });
@@ -109,6 +113,9 @@ void Scanner::scan_task_folder(WorkflowState state, const std::string& relative,
         TaskLocation overview = make(relative, std::string(k_overview_file_name), state, month);
         overview.id = folder_name;
         overview.is_parent = true;
+        for (const DirectoryEntry& entry : entries)
+            if (entry.name == k_overview_file_name)
+                overview.stat = entry.stat;
         m_out.tasks.push_back(std::move(overview));
     }
     for (const DirectoryEntry& entry : entries) {
@@ -123,6 +130,7 @@ void Scanner::scan_task_folder(WorkflowState state, const std::string& relative,
             continue;
         TaskLocation location = make(relative, entry.name, state, month);
         location.id = name->id;
+        location.stat = entry.stat;
         if (is_parent) {
             location.parent_id = folder_name;
             location.sequence = name->sequence;
@@ -179,9 +187,9 @@ std::tuple<int, int, std::string, int> lookup_rank(const TaskLocation& location,
 
 }  // namespace
 
-TreeScan scan_tree(const TreeRoot& root, LocationScope scope) {
+TreeScan scan_tree(const TreeRoot& root, LocationScope scope, bool stat_files) {
     TreeScan scan;
-    Scanner scanner(root, scan);
+    Scanner scanner(root, scan, stat_files);
     if (scope != LocationScope::archive) {
         scanner.scan_workflow(WorkflowState::current);
         scanner.scan_workflow(WorkflowState::backlog);
@@ -282,11 +290,11 @@ Status TaskTree::require_initialised() const {
                       "run `sc init` to create it (or pass --root-dir)");
 }
 
-Result<TreeScan> TaskTree::scan(LocationScope scope) const {
+Result<TreeScan> TaskTree::scan(LocationScope scope, bool stat_files) const {
     SC_TRY(require_initialised());
     TreeScan all;
     for (const TreeRoot& root : m_roots) {
-        TreeScan one = scan_tree(root, scope);
+        TreeScan one = scan_tree(root, scope, stat_files);
         if (all.tasks.empty()) {
             all.tasks = std::move(one.tasks);  // the usual case, one tree: no copy at all
         } else {

@@ -29,7 +29,9 @@ struct TreeScan {
 /// Task files of one tree, in listing order: per folder, tasks by name, then each parent's
 /// `_overview.md` followed by its subtasks in sequence order. Symlinks are skipped with a
 /// diagnostic (a link could lead out of the tree). A missing tree gives an empty scan.
-TreeScan scan_tree(const TreeRoot& root, LocationScope scope);
+/// With `stat_files`, each location carries its file's stat (TaskLocation::stat), taken beside
+/// the folder's listing: what the listing cache validates with.
+TreeScan scan_tree(const TreeRoot& root, LocationScope scope, bool stat_files = false);
 
 /// The files of one parent folder: its `_overview.md` then its subtasks by file name (which
 /// is sequence order). `parent` is the parent's location (its `_overview.md`).
@@ -68,7 +70,7 @@ public:
     [[nodiscard]] Status require_initialised() const;
 
     /// All trees' task files, plus a diagnostic for each id claimed by more than one file.
-    [[nodiscard]] Result<TreeScan> scan(LocationScope scope) const;
+    [[nodiscard]] Result<TreeScan> scan(LocationScope scope, bool stat_files = false) const;
 
     /// Every location claiming `id`, best first in Scopecraft's lookup order: store tree
     /// before `.tasks/`; current, backlog, archive (its root, then months newest first); in

@@ -77,21 +77,15 @@ Result<CommandResult> remove(const Invocation& invocation, Context& context) {
 /// What a table, tree or minimal listing shows of a task, in the shape of TaskRecord::to_json()
 /// (so the renderers read both alike) but only the members they show: id, location, parent,
 /// title, status, type and priority.
-Json listing_summary(const TaskRecord& record) {
-    Json location = {{"workflowState", std::string(tasks::to_string(record.state))}};
-    if (!record.archive_month.empty())
-        location["archiveDate"] = record.archive_month;
-    Json metadata = {{"id", record.id}, {"location", std::move(location)}};
-    if (record.is_subtask())
-        metadata["parentTask"] = record.parent_id;
-    Json frontmatter = Json::object();
-    for (const char* key : {"status", "type", "priority"}) {
-        auto found = record.document.frontmatter().find(key);
-        if (found != record.document.frontmatter().end())
-            frontmatter[key] = *found;
-    }
+Json listing_summary(const tasks::TaskLocation& task, const tasks::ListedTask& listed) {
+    Json location = {{"workflowState", std::string(tasks::to_string(task.state))}};
+    if (!task.archive_month.empty())
+        location["archiveDate"] = task.archive_month;
+    Json metadata = {{"id", task.id}, {"location", std::move(location)}};
+    if (task.is_subtask())
+        metadata["parentTask"] = task.parent_id;
     return {{"metadata", std::move(metadata)},
-            {"document", {{"title", record.document.title()}, {"frontmatter", std::move(frontmatter)}}}};
+            {"document", {{"title", std::string(listed.title)}, {"frontmatter", Json::parse(listed.shown_fields)}}}};
 }
 
 Result<CommandResult> list(const Invocation& invocation, Context& context) {
@@ -113,8 +107,10 @@ Result<CommandResult> list(const Invocation& invocation, Context& context) {
     if (context.globals().format == OutputFormat::json) {
         // Streamed a task at a time: memory stays flat whatever the size of the tree.
         TaskListJsonWriter writer([&context](std::string_view piece) { context.write_out(piece); });
-        std::vector<tasks::Diagnostic> diagnostics =
-            SC_TRY(service.visit(filter, [&writer](TaskRecord&& record) { writer.add(record); }));
+        std::vector<tasks::Diagnostic> diagnostics = SC_TRY(
+            service.visit_listed(filter, [&writer](const tasks::TaskLocation& task, const tasks::ListedTask& listed) {
+                writer.add(task, listed.document);
+            }));
         writer.finish();
         report_diagnostics(context, diagnostics);
         CommandResult result {Json(), View::task_list, ""};
@@ -124,7 +120,9 @@ Result<CommandResult> list(const Invocation& invocation, Context& context) {
     // Tables, trees and minimal lines show a few fields: keep only those, not whole documents.
     Json data = Json::array();
     std::vector<tasks::Diagnostic> diagnostics =
-        SC_TRY(service.visit(filter, [&data](TaskRecord&& record) { data.push_back(listing_summary(record)); }));
+        SC_TRY(service.visit_listed(filter, [&data](const tasks::TaskLocation& task, const tasks::ListedTask& listed) {
+            data.push_back(listing_summary(task, listed));
+        }));
     report_diagnostics(context, diagnostics);
     return CommandResult {std::move(data), View::task_list, ""};
 }

@@ -1,0 +1,173 @@
+#include "tasks/listed_task.hpp"
+
+#include <charconv>
+
+#include "tasks/document_json.hpp"
+#include "tasks/service_support.hpp"
+
+namespace sc::tasks {
+
+namespace {
+
+// Strings are `<length>:<bytes>`, an absent optional `-`, a count or number `<digits>;`: no
+// escaping, so any bytes round-trip and decoding is a few from_chars per field.
+void put_string(std::string& out, std::string_view text) {
+    out += std::to_string(text.size());
+    out += ':';
+    out += text;
+}
+
+void put_optional(std::string& out, const std::optional<std::string>& text) {
+    if (text)
+        put_string(out, *text);
+    else
+        out += '-';
+}
+
+void put_number(std::string& out, int64_t number) {
+    out += std::to_string(number);
+    out += ';';
+}
+
+void put_diagnostic(std::string& out, const Diagnostic& diagnostic, const std::string& path) {
+    // The file's own path is stored as `-`: an entry does not depend on where the tree is.
+    put_optional(out, diagnostic.where.file == path ? std::nullopt : std::optional<std::string>(diagnostic.where.file));
+    put_number(out, diagnostic.where.line);
+    put_string(out, diagnostic.where.field);
+    put_string(out, diagnostic.message);
+    put_string(out, diagnostic.hint);
+}
+
+class Reader {
+public:
+    explicit Reader(std::string_view text) : m_text(text) {}
+
+    bool number(int64_t& value) {
+        auto [next, error] = std::from_chars(m_text.data(), m_text.data() + m_text.size(), value);
+        if (error != std::errc() || next == m_text.data() + m_text.size() || *next != ';')
+            return fail();
+        m_text.remove_prefix(static_cast<size_t>(next - m_text.data()) + 1);
+        return true;
+    }
+    bool string(std::string_view& value) {
+        size_t length = 0;
+        auto [next, error] = std::from_chars(m_text.data(), m_text.data() + m_text.size(), length);
+        if (error != std::errc() || next == m_text.data() + m_text.size() || *next != ':')
+            return fail();
+        size_t start = static_cast<size_t>(next - m_text.data()) + 1;
+        if (m_text.size() - start < length)
+            return fail();
+        value = m_text.substr(start, length);
+        m_text.remove_prefix(start + length);
+        return true;
+    }
+    bool optional(std::optional<std::string_view>& value) {
+        if (!m_text.empty() && m_text.front() == '-') {
+            m_text.remove_prefix(1);
+            value.reset();
+            return true;
+        }
+        std::string_view text;
+        if (!string(text))
+            return false;
+        value = text;
+        return true;
+    }
+    bool character(char& value) {
+        if (m_text.empty())
+            return fail();
+        value = m_text.front();
+        m_text.remove_prefix(1);
+        return true;
+    }
+    [[nodiscard]] bool at_end() const { return m_ok && m_text.empty(); }
+
+private:
+    bool fail() {
+        m_ok = false;
+        return false;
+    }
+    std::string_view m_text;
+    bool m_ok = true;
+};
+
+}  // namespace
+
+std::string encode_listed(const Result<TaskRecord>& loaded, const std::string& path) {
+    std::string out;
+    std::vector<Diagnostic> diagnostics;
+    if (!loaded.ok()) {
+        const Error& error = loaded.error();
+        diagnostics.push_back({error.where, "skipped: " + error.message, error.hint});
+    } else if (!loaded.value().document.is_task()) {
+        diagnostics.push_back(support::skipped(loaded.value().document));
+    }
+    if (!diagnostics.empty()) {
+        out += 'N';
+        put_number(out, static_cast<int64_t>(diagnostics.size()));
+        for (const Diagnostic& diagnostic : diagnostics)
+            put_diagnostic(out, diagnostic, path);
+        return out;
+    }
+    const TaskDocument& document = loaded.value().document;
+    out.reserve(document.text().size() + 512);
+    out += 'T';
+    put_number(out, static_cast<int64_t>(document.diagnostics().size()));
+    for (const Diagnostic& diagnostic : document.diagnostics())
+        put_diagnostic(out, diagnostic, path);
+    for (const char* key : {"status", "type", "phase", "area", "assignee"})
+        put_optional(out, document.field(key));
+    std::vector<std::string> tags = document.field_list("tags");
+    put_number(out, static_cast<int64_t>(tags.size()));
+    for (const std::string& tag : tags)
+        put_string(out, tag);
+    put_string(out, document.title());
+    nlohmann::ordered_json shown = nlohmann::ordered_json::object();
+    for (const char* key : {"status", "type", "priority"}) {
+        auto found = document.frontmatter().find(key);
+        if (found != document.frontmatter().end())
+            shown[key] = *found;
+    }
+    put_string(out, shown.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+    std::string listed_document;
+    append_listed_document(listed_document, document);
+    put_string(out, listed_document);
+    return out;
+}
+
+bool decode_listed(std::string_view encoded, const std::string& path, ListedTask& out) {
+    out = ListedTask {};
+    Reader reader(encoded);
+    char kind = 0;
+    int64_t count = 0;
+    if (!reader.character(kind) || (kind != 'T' && kind != 'N') || !reader.number(count) || count < 0 ||
+        static_cast<uint64_t>(count) > encoded.size())
+        return false;
+    out.listed = kind == 'T';
+    for (int64_t i = 0; i < count; ++i) {
+        std::optional<std::string_view> file;
+        int64_t line = 0;
+        std::string_view field, message, hint;
+        if (!reader.optional(file) || !reader.number(line) || !reader.string(field) || !reader.string(message) ||
+            !reader.string(hint))
+            return false;
+        out.diagnostics.push_back(
+            {Location {file ? std::string(*file) : path, static_cast<int>(line), std::string(field)},
+             std::string(message), std::string(hint)});
+    }
+    if (!out.listed)
+        return reader.at_end();
+    for (auto* field : {&out.status, &out.type, &out.phase, &out.area, &out.assignee})
+        if (!reader.optional(*field))
+            return false;
+    if (!reader.number(count) || count < 0 || static_cast<uint64_t>(count) > encoded.size())
+        return false;
+    out.tags.resize(static_cast<size_t>(count));
+    for (std::string_view& tag : out.tags)
+        if (!reader.string(tag))
+            return false;
+    return reader.string(out.title) && reader.string(out.shown_fields) && reader.string(out.document) &&
+           reader.at_end();
+}
+
+}  // namespace sc::tasks

@@ -1,0 +1,404 @@
+#include "tasks/listing_cache.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+
+#include "tasks/layout.hpp"
+#include "util/files.hpp"
+
+#ifndef SC_VERSION_STRING
+#define SC_VERSION_STRING "unknown"
+#endif
+
+namespace sc::tasks {
+
+namespace {
+
+// Bump the format when what an entry holds, or how a file is read into one, changes: a cache
+// of another format or version is rebuilt, never read.
+constexpr std::string_view k_header =
+    "# scopecraft listing cache, format 1, sc " SC_VERSION_STRING " (derived from the task files; safe to delete)\n";
+constexpr const char* k_file_name = ".sc-listing-cache";
+
+// Records: "E <key bytes> <entry bytes> <size> <inode> <mtime ns> <ctime ns>\n<key>\n<entry>\n",
+// "X <key bytes>\n<key>\n" (the file is gone) and "C <records>\n", the commit that ends each
+// save. Lengths, not separators, frame keys and entries, so any bytes round-trip; records after
+// the last commit are a save that did not finish and are not read.
+struct Cursor {
+    std::string_view text;
+    size_t position = 0;
+
+    template <class Number>
+    bool number(Number& value, char after) {
+        const char* begin = text.data() + position;
+        const char* end = text.data() + text.size();
+        auto [next, error] = std::from_chars(begin, end, value);
+        if (error != std::errc() || next == end || *next != after)
+            return false;
+        position = static_cast<size_t>(next - text.data()) + 1;
+        return true;
+    }
+    bool bytes(size_t length, std::string_view& value) {
+        if (text.size() - position < length + 1 || text[position + length] != '\n')
+            return false;
+        value = text.substr(position, length);
+        position += length + 1;
+        return true;
+    }
+    bool literal(std::string_view expected) {
+        if (text.substr(position, expected.size()) != expected)
+            return false;
+        position += expected.size();
+        return true;
+    }
+};
+
+void append_number(std::string& out, int64_t value, char after) {
+    char buffer[24];
+    auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, value);
+    (void)error;
+    out.append(buffer, end);
+    out += after;
+}
+
+}  // namespace
+
+std::string ListingCache::path_for(const std::string& tree_root) {
+    return tree_root + "/" + k_file_name;
+}
+
+std::string_view ListingCache::header() {
+    return k_header;
+}
+
+ListingCache ListingCache::open(const std::string& tree_root) {
+    ListingCache cache;
+    cache.m_root = tree_root;
+    cache.m_path = path_for(tree_root);
+    cache.load();
+    return cache;
+}
+
+ListingCache::~ListingCache() {
+    if (m_map != nullptr)
+        ::munmap(const_cast<char*>(m_map), m_map_size);
+}
+
+ListingCache::ListingCache(ListingCache&& other) noexcept {
+    *this = std::move(other);
+}
+
+ListingCache& ListingCache::operator=(ListingCache&& other) noexcept {
+    if (this == &other)
+        return *this;
+    if (m_map != nullptr)
+        ::munmap(const_cast<char*>(m_map), m_map_size);
+    m_root = std::move(other.m_root);
+    m_path = std::move(other.m_path);
+    m_map = std::exchange(other.m_map, nullptr);
+    m_map_size = std::exchange(other.m_map_size, 0);
+    m_inode = other.m_inode;
+    m_committed = other.m_committed;
+    m_records_on_disk = other.m_records_on_disk;
+    m_rewrite = other.m_rewrite;
+    m_slots = std::move(other.m_slots);
+    m_added = std::move(other.m_added);
+    m_removed = std::move(other.m_removed);
+    m_scratch = std::move(other.m_scratch);
+    m_reference = other.m_reference;
+    m_hits = other.m_hits;
+    m_reads = other.m_reads;
+    return *this;
+}
+
+void ListingCache::load() {
+    m_rewrite = true;
+    int fd = ::open(m_path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0)
+        return;  // none yet (or unreadable): rebuilt
+    struct stat info {};
+    if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode) || info.st_size < static_cast<off_t>(k_header.size())) {
+        ::close(fd);
+        return;
+    }
+    // Mapped, not read: the pages of a large cache come from the page cache a 64 KiB window per
+    // fault, where reading it into fresh memory would fault every 4 KiB page (docs/performance.md).
+    void* map = ::mmap(nullptr, static_cast<size_t>(info.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+    ::close(fd);
+    if (map == MAP_FAILED)
+        return;
+    m_map = static_cast<const char*>(map);
+    m_map_size = static_cast<size_t>(info.st_size);
+    m_inode = static_cast<uint64_t>(info.st_ino);
+    Cursor cursor {std::string_view(m_map, m_map_size), 0};
+    if (!cursor.literal(k_header))
+        return;  // older format or another version of sc
+    m_committed = cursor.position;
+    // Every record in file order (an `X` one as a dropped slot); those after the last commit
+    // are a save cut short (or damage) and are cut off below.
+    m_slots.reserve(m_map_size / 512 + 16);
+    size_t committed_slots = 0;
+    size_t records = 0;
+    while (cursor.position + 2 <= m_map_size && cursor.text[cursor.position + 1] == ' ') {
+        char kind = cursor.text[cursor.position];
+        size_t start = cursor.position;
+        cursor.position += 2;
+        if (kind == 'C') {
+            size_t count = 0;
+            if (!cursor.number(count, '\n') || count != m_slots.size() - committed_slots)
+                break;
+            committed_slots = m_slots.size();
+            records += count;
+            m_committed = cursor.position;
+            continue;
+        }
+        size_t key_length = 0;
+        std::string_view key;
+        if (kind == 'X') {
+            if (!cursor.number(key_length, '\n') || !cursor.bytes(key_length, key))
+                break;
+            m_slots.push_back({key, start, false, true});
+            continue;
+        }
+        size_t entry_length = 0;
+        FileStat stat;
+        std::string_view entry;
+        if (kind != 'E' || !cursor.number(key_length, ' ') || !cursor.number(entry_length, ' ') ||
+            !cursor.number(stat.size, ' ') || !cursor.number(stat.inode, ' ') ||
+            !cursor.number(stat.mtime_nanos, ' ') || !cursor.number(stat.ctime_nanos, '\n') ||
+            !cursor.bytes(key_length, key) || !cursor.bytes(entry_length, entry))
+            break;
+        m_slots.push_back({key, start, false, false});
+    }
+    m_slots.resize(committed_slots);
+    m_records_on_disk = records;
+    // Whatever follows the last commit is not read, and the next save writes the file whole
+    // rather than append after it.
+    m_rewrite = m_committed != m_map_size;
+    // One slot per key, the last record's: a rewritten file is in key order already, and only
+    // what later saves appended needs sorting and merging in (stably: later records last).
+    auto by_key = [](const Slot& a, const Slot& b) { return a.key < b.key; };
+    auto sorted_end = std::is_sorted_until(m_slots.begin(), m_slots.end(), by_key);
+    if (sorted_end != m_slots.end()) {
+        std::stable_sort(sorted_end, m_slots.end(), by_key);
+        std::inplace_merge(m_slots.begin(), sorted_end, m_slots.end(), by_key);
+    }
+    size_t kept = 0;
+    for (size_t i = 0; i < m_slots.size(); ++i) {
+        if (i + 1 < m_slots.size() && m_slots[i + 1].key == m_slots[i].key)
+            continue;  // a later record replaces it
+        if (!m_slots[i].dropped)
+            m_slots[kept++] = m_slots[i];
+    }
+    m_slots.resize(kept);
+}
+
+bool ListingCache::read_record(size_t offset, FileStat& stat, std::string_view& entry) const {
+    Cursor cursor {std::string_view(m_map, m_map_size), offset + 2};
+    size_t key_length = 0;
+    size_t entry_length = 0;
+    std::string_view key;
+    stat.known = true;
+    return cursor.number(key_length, ' ') && cursor.number(entry_length, ' ') && cursor.number(stat.size, ' ') &&
+           cursor.number(stat.inode, ' ') && cursor.number(stat.mtime_nanos, ' ') &&
+           cursor.number(stat.ctime_nanos, '\n') && cursor.bytes(key_length, key) && cursor.bytes(entry_length, entry);
+}
+
+ListingCache::Slot* ListingCache::slot_of(std::string_view key) {
+    auto found = std::lower_bound(m_slots.begin(), m_slots.end(), key,
+                                  [](const Slot& slot, std::string_view wanted) { return slot.key < wanted; });
+    if (found == m_slots.end() || found->key != key || found->dropped)
+        return nullptr;
+    return &*found;
+}
+
+std::optional<std::string_view> ListingCache::find(std::string_view key, const FileStat& stat) {
+    Slot* slot = slot_of(key);
+    if (slot == nullptr)
+        return std::nullopt;
+    slot->seen = true;
+    FileStat stored;
+    std::string_view entry;
+    if (!read_record(slot->record, stored, entry) || !stored.same_file_as(stat))
+        return std::nullopt;
+    ++m_hits;
+    return entry;
+}
+
+void ListingCache::mark_seen(std::string_view key) {
+    if (Slot* slot = slot_of(key))
+        slot->seen = true;
+}
+
+void ListingCache::before_read() {
+    ++m_reads;
+    if (m_reference != 0 || m_root.empty())
+        return;
+    m_reference = -1;
+    // The file system's own clock, as git uses its index file's mtime: touching the lock file
+    // gives the timestamp any change made from now on gets at the earliest. Taken before the
+    // first read, so a file changed after it was read can never match the stat stored with it.
+    std::string lock = m_root + "/" + std::string(k_lock_filename);
+    int fd = ::open(lock.c_str(), O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0)
+        return;
+    struct stat info {};
+    if (::futimens(fd, nullptr) == 0 && ::fstat(fd, &info) == 0) {
+        FileStat now = FileStat::of(info);
+        m_reference = std::max<int64_t>(1, std::min(now.ctime_nanos, now.mtime_nanos));
+    }
+    ::close(fd);
+}
+
+bool ListingCache::storable(const FileStat& stat, int64_t margin_nanos) const {
+    if (!stat.known || m_reference <= 0)
+        return false;
+    return std::max(stat.ctime_nanos, stat.mtime_nanos) < m_reference - margin_nanos;
+}
+
+std::string_view ListingCache::put(std::string_view key, const FileStat& stat, std::string entry,
+                                   int64_t margin_nanos) {
+    if (!storable(stat, margin_nanos)) {
+        // Used for this task only: the next put() may reuse the memory.
+        m_scratch = std::move(entry);
+        return m_scratch;
+    }
+    Added& added = m_added.emplace_back(Added {std::string(key), stat, std::move(entry), true});
+    if (Slot* slot = slot_of(key))
+        slot->dropped = true;  // replaced
+    return added.entry;
+}
+
+void ListingCache::forget_unseen(const std::vector<std::string>& prefixes) {
+    for (Slot& slot : m_slots) {
+        if (slot.seen || slot.dropped)
+            continue;
+        bool covered = std::any_of(prefixes.begin(), prefixes.end(), [&](const std::string& prefix) {
+            return slot.key.compare(0, prefix.size(), prefix) == 0;
+        });
+        if (covered) {
+            slot.dropped = true;
+            m_removed.push_back(slot.key);
+        }
+    }
+}
+
+namespace {
+
+void append_record(std::string& out, std::string_view key, const FileStat& stat, std::string_view entry) {
+    out += "E ";
+    append_number(out, static_cast<int64_t>(key.size()), ' ');
+    append_number(out, static_cast<int64_t>(entry.size()), ' ');
+    append_number(out, static_cast<int64_t>(stat.size), ' ');
+    append_number(out, static_cast<int64_t>(stat.inode), ' ');
+    append_number(out, stat.mtime_nanos, ' ');
+    append_number(out, stat.ctime_nanos, '\n');
+    out += key;
+    out += '\n';
+    out += entry;
+    out += '\n';
+}
+
+}  // namespace
+
+Status ListingCache::save() {
+    if (m_root.empty())
+        return {};
+    bool unsaved = std::any_of(m_added.begin(), m_added.end(), [](const Added& added) { return added.unsaved; });
+    if (!unsaved && m_removed.empty() && !(m_rewrite && !m_slots.empty()))
+        return {};
+    // The tree's writers' lock, not waited for: a listing does not queue behind a writer to
+    // save what it can save next time, and a read-only tree keeps being listed from its files.
+    std::string lock_path = m_root + "/" + std::string(k_lock_filename);
+    int lock = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (lock < 0)
+        return {};
+    if (::flock(lock, LOCK_EX | LOCK_NB) != 0) {
+        ::close(lock);
+        return {};
+    }
+    Status saved = save_locked();
+    ::close(lock);  // releases the flock
+    return saved;
+}
+
+Status ListingCache::save_locked() {
+    std::vector<const Added*> unsaved;
+    for (const Added& added : m_added)
+        if (added.unsaved)
+            unsaved.push_back(&added);
+    auto by_key = [](const Added* a, const Added* b) { return a->key < b->key; };
+    std::sort(unsaved.begin(), unsaved.end(), by_key);
+    size_t live = unsaved.size();
+    for (const Slot& slot : m_slots)
+        live += slot.dropped ? 0 : 1;
+    size_t new_records = unsaved.size() + m_removed.size();
+    bool append = !m_rewrite && m_records_on_disk + new_records <= 2 * live + 64;
+    if (append) {
+        // Only after the save that this cache loaded, with nothing after it: another listing's
+        // save since, or one cut short, and the file is written whole instead.
+        struct stat info {};
+        append = ::stat(m_path.c_str(), &info) == 0 && static_cast<uint64_t>(info.st_ino) == m_inode &&
+                 static_cast<size_t>(info.st_size) == m_committed;
+    }
+    std::string out;
+    if (append) {
+        for (const Added* added : unsaved)
+            append_record(out, added->key, added->stat, added->entry);
+        for (std::string_view key : m_removed) {
+            out += "X ";
+            append_number(out, static_cast<int64_t>(key.size()), '\n');
+            out += key;
+            out += '\n';
+        }
+        out += "C ";
+        append_number(out, static_cast<int64_t>(new_records), '\n');
+        if (files::append_existing(m_path, out).ok()) {
+            m_records_on_disk += new_records;
+            m_committed += out.size();
+            for (Added& added : m_added)
+                added.unsaved = false;
+            m_removed.clear();
+            return {};
+        }
+        out.clear();  // part of it may be on disk: written whole below
+    }
+    // Whole: the live slots and this listing's entries merged in key order.
+    out += k_header;
+    auto next_added = unsaved.begin();
+    auto write_added_before = [&](std::string_view key, bool all) {
+        for (; next_added != unsaved.end() && (all || (*next_added)->key < key); ++next_added)
+            append_record(out, (*next_added)->key, (*next_added)->stat, (*next_added)->entry);
+    };
+    for (const Slot& slot : m_slots) {
+        if (slot.dropped)
+            continue;
+        FileStat stat;
+        std::string_view entry;
+        if (!read_record(slot.record, stat, entry))
+            continue;
+        write_added_before(slot.key, false);
+        append_record(out, slot.key, stat, entry);
+    }
+    write_added_before({}, true);
+    out += "C ";
+    append_number(out, static_cast<int64_t>(live), '\n');
+    Status written = files::write_atomic(m_path, out, files::Durability::none, 0600);
+    if (!written.ok())
+        return written;
+    // The slots still point into the old mapping, which stays valid until this cache goes;
+    // a second save in the same process writes whole again.
+    m_rewrite = true;
+    for (Added& added : m_added)
+        added.unsaved = false;
+    m_removed.clear();
+    return {};
+}
+
+}  // namespace sc::tasks
