@@ -230,6 +230,16 @@ Result<ParsedCommandLine> parse_command_line(const Registry& registry, const std
     // `sc task --help`) or to tell a name that is not a command, so they are built only when
     // the command named is not one the registry knows.
     std::vector<std::string> named = leading_words(arguments, 2);
+    std::vector<std::string> words = arguments;
+    // A group with a default command (`sc env TASK`): the command's name goes in after the
+    // group when the next word names none of the group's commands.
+    for (const GroupSpec& group : registry.groups())
+        if (group.name == named[0] && !group.default_command.empty() && !named[1].empty() &&
+            registry.find(group.name, named[1]) == nullptr) {
+            auto at = std::find(words.begin() + 1, words.end(), named[1]);
+            words.insert(at, group.default_command);
+            named[1] = group.default_command;
+        }
     const std::string& wanted = named[0];
     const bool command_known =
         registry.is_group(wanted) ? registry.find(wanted, named[1]) != nullptr : registry.find("", wanted) != nullptr;
@@ -252,7 +262,6 @@ Result<ParsedCommandLine> parse_command_line(const Registry& registry, const std
                 add_command(*group_app, spec, bound, spec.name == named[1]);
     }
 
-    std::vector<std::string> words = arguments;
     tidy_flow_lists(words, bound);
     std::vector<std::string> reversed(words.rbegin(), words.rend() - 1);
     try {
