@@ -136,6 +136,9 @@ HttpServer::HttpServer(HttpServerOptions options, Router router)
     server.set_write_timeout(read_s, read_us);
     server.set_keep_alive_timeout(std::max<time_t>(1, static_cast<time_t>(given.keep_alive_timeout.count() / 1000)));
     server.set_keep_alive_max_count(1000);
+    // cpp-httplib writes a response's headers and body separately: with Nagle's algorithm the
+    // body would wait for the client's delayed ACK of the headers (tens of ms per request).
+    server.set_tcp_nodelay(true);
     // A Content-Length over every route's limit is refused before anything is read; the limit
     // of each route is enforced again, on the inflated bytes, while its body is read.
     server.set_payload_max_length(std::max(m_router.largest_body_limit(), size_t {1}));
