@@ -59,9 +59,10 @@ void write_response(const Response& from, httplib::Response& to) {
         to.set_content(from.body, type);
 }
 
-// The body of a request that failed was not read to its end: what is left on the connection
-// is not the start of the next request. Answering with "Connection: close" (which cpp-httplib
-// takes from the request) makes both sides drop it.
+// The body of a request answered early (401, 404, 405, 413, ...) was not read to its end, so
+// what is left on the connection is not the start of the next request. "Connection: close"
+// (which cpp-httplib takes from the request) tells the client to hang up; cpp-httplib 0.11 itself
+// keeps reading, so any rest of the body that still arrives fails to parse (400) and is dropped.
 void close_after_response(const httplib::Request& request) {
     auto& headers = const_cast<httplib::Request&>(request).headers;  // NOLINT: the object is not const
     headers.erase("Connection");
