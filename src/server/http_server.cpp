@@ -44,13 +44,25 @@ void write_response(const Response& from, httplib::Response& to) {
     to.status = from.status;
     for (const auto& [name, value] : from.headers)
         to.set_header(name, value);
+    std::string type = from.content_type.empty() ? "text/plain; charset=utf-8" : from.content_type;
+    if (from.stream) {
+        auto stream = from.stream;
+        to.set_chunked_content_provider(type, [stream](size_t, httplib::DataSink& sink) {
+            bool more = stream([&sink](std::string_view chunk) { return sink.write(chunk.data(), chunk.size()); });
+            if (!more)
+                sink.done();
+            return true;
+        });
+        return;
+    }
     if (!from.content_type.empty() || !from.body.empty())
-        to.set_content(from.body, from.content_type.empty() ? "text/plain; charset=utf-8" : from.content_type);
+        to.set_content(from.body, type);
 }
 
-// The body of a request that failed was not read to its end: what is left on the connection
-// is not the start of the next request. Answering with "Connection: close" (which cpp-httplib
-// takes from the request) makes both sides drop it.
+// The body of a request answered early (401, 404, 405, 413, ...) was not read to its end, so
+// what is left on the connection is not the start of the next request. "Connection: close"
+// (which cpp-httplib takes from the request) tells the client to hang up; cpp-httplib 0.11 itself
+// keeps reading, so any rest of the body that still arrives fails to parse (400) and is dropped.
 void close_after_response(const httplib::Request& request) {
     auto& headers = const_cast<httplib::Request&>(request).headers;  // NOLINT: the object is not const
     headers.erase("Connection");
@@ -125,6 +137,9 @@ HttpServer::HttpServer(HttpServerOptions options, Router router)
     server.set_write_timeout(read_s, read_us);
     server.set_keep_alive_timeout(std::max<time_t>(1, static_cast<time_t>(given.keep_alive_timeout.count() / 1000)));
     server.set_keep_alive_max_count(1000);
+    // cpp-httplib writes a response's headers and body separately: with Nagle's algorithm the
+    // body would wait for the client's delayed ACK of the headers (tens of ms per request).
+    server.set_tcp_nodelay(true);
     // A Content-Length over every route's limit is refused before anything is read; the limit
     // of each route is enforced again, on the inflated bytes, while its body is read.
     server.set_payload_max_length(std::max(m_router.largest_body_limit(), size_t {1}));
