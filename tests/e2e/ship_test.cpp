@@ -37,6 +37,17 @@ TEST_F(Ship, TelemetryShipKeepsTheCursorWhenTheBackendIsUnreachable) {
     EXPECT_FALSE(std::filesystem::exists(m_sandbox.root() + "/telemetry/cursors/otlp.events.json"));
 }
 
+TEST_F(Ship, FollowKeepsTryingUntilInterruptedAndMovesNoCursor) {
+    // SIGINT after 1.5 s: the shipper stops between attempts, prints its report and exits 0.
+    RunResult result = m_sandbox.run({"timeout", "--preserve-status", "-s", "INT", "1.5", SC_BINARY, "telemetry",
+                                      "ship", "--follow", "--endpoint", "http://127.0.0.1:1", "--batch-lines", "10"});
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    EXPECT_NE(result.err.find("following "), std::string::npos) << result.err;
+    EXPECT_NE(result.err.find("retrying in"), std::string::npos) << result.err;
+    EXPECT_NE(result.out.find("events: 0 lines shipped in 0 batches"), std::string::npos) << result.out;
+    EXPECT_FALSE(std::filesystem::exists(m_sandbox.root() + "/telemetry/cursors/otlp.events.json"));
+}
+
 TEST_F(Ship, TelemetryShipRefusesAProtocolItDoesNotSpeak) {
     RunResult result = m_sandbox.sc({"telemetry", "ship", "--protocol", "grpc"});
     EXPECT_EQ(result.exit_code, 2) << result.err;
