@@ -39,8 +39,9 @@ TEST_F(Ship, TelemetryShipKeepsTheCursorWhenTheBackendIsUnreachable) {
 
 TEST_F(Ship, FollowKeepsTryingUntilInterruptedAndMovesNoCursor) {
     // SIGINT after 1.5 s: the shipper stops between attempts, prints its report and exits 0.
-    RunResult result = m_sandbox.run({"timeout", "--preserve-status", "-s", "INT", "1.5", SC_BINARY, "telemetry",
-                                      "ship", "--follow", "--endpoint", "http://127.0.0.1:1", "--batch-lines", "10"});
+    RunResult result =
+        m_sandbox.run({"timeout", "--preserve-status", "-s", "INT", "1.5", SC_BINARY, "telemetry", "ship", "--follow",
+                       "--endpoint", "http://127.0.0.1:1", "--batch-lines", "10", "--signals", "events,traces"});
     EXPECT_EQ(result.exit_code, 0) << result.err;
     EXPECT_NE(result.err.find("following "), std::string::npos) << result.err;
     EXPECT_NE(result.err.find("retrying in"), std::string::npos) << result.err;
