@@ -17,6 +17,7 @@
 #include "server/http_server.hpp"
 #include "server/routes.hpp"
 #include "server/security.hpp"
+#include "ship/background.hpp"
 #include "telemetry/pipeline.hpp"
 #include "util/files.hpp"
 
@@ -201,6 +202,10 @@ int run_serve(const std::vector<std::string>& arguments) {
             return 1;
         }
 
+        // Store and forward: with an OTLP endpoint configured, the server ships as it runs.
+        std::unique_ptr<ship::BackgroundShipper> shipper = ship::start_server_shipping(
+            location.path, context, settings.server_host, port.value(), [](const std::string& line) { say(line); });
+
         std::atomic<bool> finished {false};
         std::thread stopper([&server, &finished, signals] {
             int received = 0;
@@ -225,6 +230,8 @@ int run_serve(const std::vector<std::string>& arguments) {
         // Wake the stopper if no signal came (the listener failed on its own).
         ::pthread_kill(stopper.native_handle(), SIGTERM);
         stopper.join();
+        if (shipper)
+            shipper->stop();
 
         if (pipeline)
             pipeline->shutdown();

@@ -58,7 +58,8 @@ public:
 
 constexpr const char* k_usage =
     "usage: sc-server ship [--follow] [--endpoint URL] [--protocol http/protobuf|http/json] [--cursor NAME]\n"
-    "                      [--give-up-after DURATION] [--batch-lines N] [--root-dir DIR] [--telemetry-dir DIR]\n"
+    "                      [--signals LIST] [--give-up-after DURATION] [--batch-lines N] [--root-dir DIR] "
+    "[--telemetry-dir DIR]\n"
     "                      [--format text|json] [--quiet]";
 
 struct Arguments {
@@ -106,6 +107,14 @@ Result<Arguments> parse(const std::vector<std::string>& arguments) {
             if (!config::parse_duration_ms(text, milliseconds) || milliseconds < 0)
                 return usage("--give-up-after needs a duration such as 60s or 5m, not \"" + text + "\"");
             parsed.options.give_up_after = std::chrono::milliseconds {milliseconds};
+        } else if (word == "--signals") {
+            parsed.options.signals.clear();
+            for (std::string_view name : text::split(value(), ',')) {
+                store::Signal signal;
+                if (!store::parse_signal(text::trim(name), signal))
+                    return usage("--signals takes traces, metrics, logs and events, not \"" + std::string(name) + "\"");
+                parsed.options.signals.push_back(signal);
+            }
         } else if (word == "--batch-lines") {
             int64_t lines = 0;
             const std::string& text = value();

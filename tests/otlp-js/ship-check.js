@@ -145,6 +145,10 @@ function record(box, commands = 3) {
   assert.strictEqual(box.run('parent', 'create', '--title', 'Release', '--subtask', 'Tag', 'Announce').status, 0);
   box.run('task', 'get', 'no-such-task'); // a failure: a log record
 }
+function record2(box) {
+  assert.strictEqual(box.run('task', 'create', '--title', 'While serving').status, 0);
+  assert.strictEqual(box.run('task', 'create', '--title', 'While serving too').status, 0);
+}
 // Asynchronous: the receiver answers from this same event loop.
 async function ship(box, args, extraEnv = {}) {
   const shipper = startShip(box, args, extraEnv);
@@ -376,6 +380,33 @@ const scenarios = {
     assert.deepStrictEqual(receiver.items('/v1/traces'), expected.traces);
     const resent = receiver.requests.filter((r) => r.path === '/v1/traces').slice(1);
     for (const id of firstBatch) assert.ok(!resent.some((r) => r.accepted !== false && spanIds(r.items).includes(id)), 'an acknowledged batch was resent');
+    await receiver.close();
+  },
+
+  async ServerShipsContinuouslyWhenAnEndpointIsConfigured() {
+    const box = sandbox('serve');
+    record(box, 1);
+    const receiver = new Receiver();
+    const port = await receiver.listen();
+    const server = child.spawn(sc, ['telemetry', 'serve', '--port', '0'], {
+      cwd: path.join(box.folder, 'project'),
+      env: { ...box.env, OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' },
+    });
+    let stderr = '';
+    server.stderr.on('data', (chunk) => (stderr += chunk));
+    const exited = new Promise((resolve) => server.on('close', (code) => resolve(code)));
+    const shipped = () => eventRecords(receiver).map((r) => r.body.stringValue);
+    await until('the events recorded before the server started', () => shipped().length === storeLines(box.store, 'events').length && shipped().length > 0, 30000);
+    record2(box); // lines written while it runs are shipped as they come
+    await until('the events recorded while it runs', () => shipped().length === storeLines(box.store, 'events').length, 30000);
+    assert.deepStrictEqual(shipped(), storeLines(box.store, 'events'));
+    const traces = expectedFromStore(box.store).traces;
+    await until('the spans of those commands', () => receiver.items('/v1/traces').length >= traces.length, 30000);
+    assert.deepStrictEqual(receiver.items('/v1/traces').slice(0, traces.length), traces);
+    server.kill('SIGTERM');
+    assert.strictEqual(await exited, 0, stderr);
+    assert.match(stderr, /sc-server: ship: following the store to http:\/\/127\.0\.0\.1:\d+\/v1\/traces and the metrics and logs endpoints beside it \(http\/json, cursor server\)/);
+    assert.ok(fs.existsSync(path.join(box.store, 'cursors', 'server.events.json')));
     await receiver.close();
   },
 };

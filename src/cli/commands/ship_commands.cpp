@@ -36,7 +36,7 @@ Result<CommandResult> ship(const Invocation& invocation, Context& context) {
         arguments.emplace_back("--quiet");
     if (invocation.has("follow"))
         arguments.emplace_back("--follow");
-    for (const char* option : {"endpoint", "protocol", "cursor", "give-up-after", "batch-lines"})
+    for (const char* option : {"endpoint", "protocol", "cursor", "signals", "give-up-after", "batch-lines"})
         if (auto value = invocation.get(option))
             pass(option, *value);
     std::vector<char*> argv;
