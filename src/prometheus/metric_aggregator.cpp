@@ -73,7 +73,7 @@ MetricAggregator::Mapping& MetricAggregator::mapping_for(const MetricView& metri
                       : metric.kind == PointKind::sum && metric.monotonic ? FamilyType::counter
                                                                           : FamilyType::gauge;
     Unit unit = convert_unit(metric.unit);
-    mapping.factor = unit.factor;
+    mapping.unit = unit;
     mapping.name = prometheus_name(metric.name, unit, type);
     if (mapping.name.empty())
         return mapping;  // no name: dropped
@@ -82,6 +82,7 @@ MetricAggregator::Mapping& MetricAggregator::mapping_for(const MetricView& metri
     if (created) {
         family->second.type = type;
         family->second.is_gauge_kind = is_gauge_kind;
+        // The UNIT line only where the name carries it (not `ratio` on a counter).
         family->second.unit = unit.word;
     }
     // Two OTel metrics that map to one name with different types cannot share a TYPE line: the
@@ -148,7 +149,7 @@ void MetricAggregator::add(const ResourceView& resource, const ScopeView& scope,
     Series& series = family.series[series_labels(job, instance, scope, point)];
     if (series.target.empty())
         series.target = target;
-    double value = point.value * mapping.factor;
+    double value = mapping.unit.apply(point.value);
     switch (metric.kind) {
         case PointKind::gauge: {
             if (point.time >= series.gauge_time) {
@@ -185,12 +186,12 @@ void MetricAggregator::add_histogram_point(Series& series, const Mapping& mappin
                                            const PointView& point) {
     std::vector<double> bounds = point.bounds;
     for (double& bound : bounds)
-        bound *= mapping.factor;
+        bound = mapping.unit.apply(bound);
     if (series.bounds.empty() && series.histogram.counts.empty() && series.cumulative.empty())
         series.bounds = bounds;
     Histogram histogram;
     histogram.count = point.count;
-    histogram.sum = point.sum * mapping.factor;
+    histogram.sum = mapping.unit.apply(point.sum);
     histogram.counts.assign(series.bounds.size() + 1, 0);
     if (bounds == series.bounds && point.bucket_counts.size() == bounds.size() + 1) {
         histogram.counts = point.bucket_counts;
