@@ -56,6 +56,24 @@ void add_scaled(std::vector<uint64_t>& into, const std::vector<uint64_t>& from) 
         into[i] += from[i];
 }
 
+// Whether a point can be folded in without spoiling its series for good: a counter never goes
+// down, a sum that became NaN or infinite would stay so, and a histogram's bounds must rise
+// (Prometheus refuses a scrape whose `le` labels do not).
+bool usable(const MetricView& metric, const PointView& point) {
+    switch (metric.kind) {
+        case PointKind::gauge:
+            return true;
+        case PointKind::sum:
+            return std::isfinite(point.value) && !(metric.monotonic && point.value < 0);
+        case PointKind::histogram:
+            for (size_t i = 0; i < point.bounds.size(); ++i)
+                if (!std::isfinite(point.bounds[i]) || (i > 0 && !(point.bounds[i] > point.bounds[i - 1])))
+                    return false;
+            return std::isfinite(point.sum);
+    }
+    return false;
+}
+
 }  // namespace
 
 MetricAggregator::Mapping& MetricAggregator::mapping_for(const MetricView& metric) {
@@ -115,6 +133,10 @@ void MetricAggregator::add(const ResourceView& resource, const ScopeView& scope,
         ++m_stats.dropped_points;
         return;
     }
+    if (!usable(metric, point)) {
+        ++m_stats.dropped_points;
+        return;
+    }
     Family& family = *mapping.family;
     if (family.help.empty())
         family.help = metric.description;
@@ -162,10 +184,6 @@ void MetricAggregator::add(const ResourceView& resource, const ScopeView& scope,
         }
         case PointKind::sum:
             if (metric.temporality == Temporality::delta) {
-                if (metric.monotonic && !(value >= 0)) {
-                    ++m_stats.dropped_points;  // a counter never goes down
-                    return;
-                }
                 series.value += value;
             } else {
                 // Cumulative, and unspecified read as cumulative so nothing is counted twice.
