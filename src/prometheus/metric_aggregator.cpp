@@ -56,6 +56,24 @@ void add_scaled(std::vector<uint64_t>& into, const std::vector<uint64_t>& from) 
         into[i] += from[i];
 }
 
+// Whether a point can be folded in without spoiling its series for good: a counter never goes
+// down, a sum that became NaN or infinite would stay so, and a histogram's bounds must rise
+// (Prometheus refuses a scrape whose `le` labels do not).
+bool usable(const MetricView& metric, const PointView& point) {
+    switch (metric.kind) {
+        case PointKind::gauge:
+            return true;
+        case PointKind::sum:
+            return std::isfinite(point.value) && !(metric.monotonic && point.value < 0);
+        case PointKind::histogram:
+            for (size_t i = 0; i < point.bounds.size(); ++i)
+                if (!std::isfinite(point.bounds[i]) || (i > 0 && !(point.bounds[i] > point.bounds[i - 1])))
+                    return false;
+            return std::isfinite(point.sum);
+    }
+    return false;
+}
+
 }  // namespace
 
 MetricAggregator::Mapping& MetricAggregator::mapping_for(const MetricView& metric) {
@@ -73,7 +91,7 @@ MetricAggregator::Mapping& MetricAggregator::mapping_for(const MetricView& metri
                       : metric.kind == PointKind::sum && metric.monotonic ? FamilyType::counter
                                                                           : FamilyType::gauge;
     Unit unit = convert_unit(metric.unit);
-    mapping.factor = unit.factor;
+    mapping.unit = unit;
     mapping.name = prometheus_name(metric.name, unit, type);
     if (mapping.name.empty())
         return mapping;  // no name: dropped
@@ -82,6 +100,7 @@ MetricAggregator::Mapping& MetricAggregator::mapping_for(const MetricView& metri
     if (created) {
         family->second.type = type;
         family->second.is_gauge_kind = is_gauge_kind;
+        // The UNIT line only where the name carries it (not `ratio` on a counter).
         family->second.unit = unit.word;
     }
     // Two OTel metrics that map to one name with different types cannot share a TYPE line: the
@@ -111,6 +130,10 @@ void MetricAggregator::add(const ResourceView& resource, const ScopeView& scope,
     ++m_stats.points;
     Mapping& mapping = mapping_for(metric);
     if (mapping.family == nullptr) {
+        ++m_stats.dropped_points;
+        return;
+    }
+    if (!usable(metric, point)) {
         ++m_stats.dropped_points;
         return;
     }
@@ -148,7 +171,7 @@ void MetricAggregator::add(const ResourceView& resource, const ScopeView& scope,
     Series& series = family.series[series_labels(job, instance, scope, point)];
     if (series.target.empty())
         series.target = target;
-    double value = point.value * mapping.factor;
+    double value = mapping.unit.apply(point.value);
     switch (metric.kind) {
         case PointKind::gauge: {
             if (point.time >= series.gauge_time) {
@@ -161,10 +184,6 @@ void MetricAggregator::add(const ResourceView& resource, const ScopeView& scope,
         }
         case PointKind::sum:
             if (metric.temporality == Temporality::delta) {
-                if (metric.monotonic && !(value >= 0)) {
-                    ++m_stats.dropped_points;  // a counter never goes down
-                    return;
-                }
                 series.value += value;
             } else {
                 // Cumulative, and unspecified read as cumulative so nothing is counted twice.
@@ -185,12 +204,12 @@ void MetricAggregator::add_histogram_point(Series& series, const Mapping& mappin
                                            const PointView& point) {
     std::vector<double> bounds = point.bounds;
     for (double& bound : bounds)
-        bound *= mapping.factor;
+        bound = mapping.unit.apply(bound);
     if (series.bounds.empty() && series.histogram.counts.empty() && series.cumulative.empty())
         series.bounds = bounds;
     Histogram histogram;
     histogram.count = point.count;
-    histogram.sum = point.sum * mapping.factor;
+    histogram.sum = mapping.unit.apply(point.sum);
     histogram.counts.assign(series.bounds.size() + 1, 0);
     if (bounds == series.bounds && point.bucket_counts.size() == bounds.size() + 1) {
         histogram.counts = point.bucket_counts;

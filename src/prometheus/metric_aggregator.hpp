@@ -69,7 +69,7 @@ private:
     };
     struct Mapping {  // an OTel metric's place, cached by name, unit and kind
         Family* family = nullptr;
-        double factor = 1.0;
+        Unit unit;
         std::string name;
     };
     struct Target {

@@ -72,6 +72,20 @@ TEST_F(Aggregation, ANegativeDeltaOnACounterIsDroppedAndCounted) {
     EXPECT_EQ(m_aggregator.stats().dropped_points, 1U);
 }
 
+TEST_F(Aggregation, PointsThatWouldSpoilASeriesAreDroppedAndCounted) {
+    t::Json nan_sum = t::number_point(0, 3);
+    nan_sum["asDouble"] = "NaN";
+    feed(t::line(t::sc_resource(1), "s", "",
+                 {t::sum("u", "", false, k_delta, {t::number_point(2, 1), nan_sum}),
+                  t::histogram("h", "", k_delta,
+                               {t::histogram_point({1, 1, 1}, {5, 1}, 3, 1),  // bounds that fall
+                                t::histogram_point({1, 1}, {1}, 3, 2, 0, {{"ok", true}})})}));
+    expect_line(R"(u{job="scopecraft",otel_scope_name="s"} 2)");
+    expect_line(R"(h_count{job="scopecraft",ok="true",otel_scope_name="s"} 2)");
+    expect_no(R"(h_count{job="scopecraft",otel_scope_name="s"})");  // no empty series left behind
+    EXPECT_EQ(m_aggregator.stats().dropped_points, 2U);
+}
+
 TEST_F(Aggregation, ANonMonotonicSumIsAGauge) {
     feed(t::line(t::sc_resource(1), "s", "",
                  {t::sum("queue.depth", "{item}", false, k_delta, {t::number_point(5, 1)})}));

@@ -34,39 +34,40 @@ std::string sanitize(std::string_view text, bool allow_colon) {
 struct UnitEntry {
     std::string_view ucum;
     std::string_view word;
-    double factor;
+    double multiply;
+    double divide;
 };
 
 // Time in seconds and sizes in bytes, Prometheus' base units; the rest spelled out as the
 // OpenTelemetry Collector's translator spells them.
 constexpr UnitEntry k_units[] = {
-    {"s", "seconds", 1.0},
-    {"ms", "seconds", 1e-3},
-    {"us", "seconds", 1e-6},
-    {"ns", "seconds", 1e-9},
-    {"min", "seconds", 60.0},
-    {"h", "seconds", 3600.0},
-    {"d", "seconds", 86400.0},
-    {"By", "bytes", 1.0},
-    {"KBy", "bytes", 1e3},
-    {"MBy", "bytes", 1e6},
-    {"GBy", "bytes", 1e9},
-    {"TBy", "bytes", 1e12},
-    {"KiBy", "bytes", 1024.0},
-    {"MiBy", "bytes", 1024.0 * 1024},
-    {"GiBy", "bytes", 1024.0 * 1024 * 1024},
-    {"TiBy", "bytes", 1024.0 * 1024 * 1024 * 1024},
-    {"bit", "bits", 1.0},
-    {"m", "meters", 1.0},
-    {"V", "volts", 1.0},
-    {"A", "amperes", 1.0},
-    {"J", "joules", 1.0},
-    {"W", "watts", 1.0},
-    {"g", "grams", 1.0},
-    {"Cel", "celsius", 1.0},
-    {"Hz", "hertz", 1.0},
-    {"%", "percent", 1.0},
-    {"1", "ratio", 1.0},
+    {"s", "seconds", 1, 1},
+    {"ms", "seconds", 1, 1e3},
+    {"us", "seconds", 1, 1e6},
+    {"ns", "seconds", 1, 1e9},
+    {"min", "seconds", 60, 1},
+    {"h", "seconds", 3600, 1},
+    {"d", "seconds", 86400, 1},
+    {"By", "bytes", 1, 1},
+    {"KBy", "bytes", 1e3, 1},
+    {"MBy", "bytes", 1e6, 1},
+    {"GBy", "bytes", 1e9, 1},
+    {"TBy", "bytes", 1e12, 1},
+    {"KiBy", "bytes", 1024.0, 1},
+    {"MiBy", "bytes", 1024.0 * 1024, 1},
+    {"GiBy", "bytes", 1024.0 * 1024 * 1024, 1},
+    {"TiBy", "bytes", 1024.0 * 1024 * 1024 * 1024, 1},
+    {"bit", "bits", 1, 1},
+    {"m", "meters", 1, 1},
+    {"V", "volts", 1, 1},
+    {"A", "amperes", 1, 1},
+    {"J", "joules", 1, 1},
+    {"W", "watts", 1, 1},
+    {"g", "grams", 1, 1},
+    {"Cel", "celsius", 1, 1},
+    {"Hz", "hertz", 1, 1},
+    {"%", "percent", 1, 1},
+    {"1", "ratio", 1, 1},
 };
 
 constexpr std::pair<std::string_view, std::string_view> k_per_units[] = {
@@ -92,13 +93,13 @@ std::string without_annotations(std::string_view ucum) {
 Unit single_unit(std::string_view ucum) {
     for (const UnitEntry& entry : k_units)
         if (entry.ucum == ucum)
-            return {std::string(entry.word), entry.factor};
+            return {std::string(entry.word), entry.multiply, entry.divide};
     std::string word = sanitize(ucum, false);
     while (!word.empty() && word.front() == '_')
         word.erase(word.begin());
     while (!word.empty() && word.back() == '_')
         word.pop_back();
-    return {word, 1.0};
+    return {word, 1.0, 1.0};
 }
 
 bool has_word(std::string_view name, std::string_view word) {
@@ -155,7 +156,8 @@ std::string prometheus_name(std::string_view otel_name, const Unit& unit, Family
     bool counter = type == FamilyType::counter;
     if (counter && ends_with(name, "_total"))
         name.resize(name.size() - 6);
-    if (!unit.word.empty() && !has_word(name, unit.word))
+    bool unit_applies = !unit.word.empty() && (unit.word != "ratio" || type == FamilyType::gauge);
+    if (unit_applies && !has_word(name, unit.word))
         name += name.empty() || name.back() == '_' ? unit.word : "_" + unit.word;
     if (counter)
         name += name.empty() || name.back() == '_' ? "total" : "_total";

@@ -16,20 +16,27 @@ std::string metric_name(std::string_view otel_name);
 std::string label_name(std::string_view otel_key);
 
 /// An OTel (UCUM) unit as Prometheus writes it: the word for the name suffix and the UNIT
-/// line, and the factor that turns values into that unit. Time units become seconds and byte
-/// multiples bytes (Prometheus' base units), so `ms` is `seconds` with factor 0.001;
-/// annotations in braces are dropped (`{task}` has no unit); `1` is `ratio`; `a/b` is
-/// `a_per_b`; other units keep their (sanitised) text.
+/// line, and how values turn into that unit. Time units become seconds and byte multiples
+/// bytes (Prometheus' base units), so `ms` is `seconds`, values divided by 1000 (a division by
+/// the exact power of ten, so 2.5 ms is exactly the double nearest 0.0025); annotations in
+/// braces are dropped (`{task}` has no unit); `1` is `ratio`; `a/b` is `a_per_b`; other units
+/// keep their (sanitised) text.
 struct Unit {
-    std::string word;     // empty: no unit suffix
-    double factor = 1.0;  // multiply values (and histogram bounds) by this
+    std::string word;  // empty: no unit suffix
+    double multiply = 1.0;
+    double divide = 1.0;
+
+    [[nodiscard]] double apply(double value) const { return value * multiply / divide; }
+    [[nodiscard]] double factor() const { return multiply / divide; }
 };
 Unit convert_unit(std::string_view ucum);
 
 enum class FamilyType { counter, gauge, histogram };
 
 /// The Prometheus family name of an OTel metric: metric_name, then the unit word unless the
-/// name already has it as one of its `_` words, then `_total` for a counter (once).
+/// name already has it as one of its `_` words, then `_total` for a counter (once). `ratio`
+/// (the unit `1`) is added to gauges only, as the OpenTelemetry Collector's translator does: a
+/// counter or histogram of unit `1` counts things and is not a ratio.
 /// This is the name of the samples and of a 0.0.4 TYPE line; OpenMetrics names a counter's
 /// family without the `_total` (see family_name_without_total).
 std::string prometheus_name(std::string_view otel_name, const Unit& unit, FamilyType type);

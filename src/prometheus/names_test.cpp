@@ -27,21 +27,24 @@ TEST(PrometheusNames, LabelNamesAllowNoColon) {
 
 TEST(PrometheusNames, TimeUnitsBecomeSecondsWithTheirFactor) {
     EXPECT_EQ(convert_unit("s").word, "seconds");
-    EXPECT_EQ(convert_unit("s").factor, 1.0);
+    EXPECT_EQ(convert_unit("s").factor(), 1.0);
     EXPECT_EQ(convert_unit("ms").word, "seconds");
-    EXPECT_DOUBLE_EQ(convert_unit("ms").factor, 1e-3);
-    EXPECT_DOUBLE_EQ(convert_unit("us").factor, 1e-6);
-    EXPECT_DOUBLE_EQ(convert_unit("ns").factor, 1e-9);
-    EXPECT_DOUBLE_EQ(convert_unit("min").factor, 60.0);
-    EXPECT_DOUBLE_EQ(convert_unit("h").factor, 3600.0);
-    EXPECT_DOUBLE_EQ(convert_unit("d").factor, 86400.0);
+    EXPECT_DOUBLE_EQ(convert_unit("ms").factor(), 1e-3);
+    EXPECT_DOUBLE_EQ(convert_unit("us").factor(), 1e-6);
+    EXPECT_DOUBLE_EQ(convert_unit("ns").factor(), 1e-9);
+    EXPECT_DOUBLE_EQ(convert_unit("min").factor(), 60.0);
+    EXPECT_DOUBLE_EQ(convert_unit("h").factor(), 3600.0);
+    EXPECT_DOUBLE_EQ(convert_unit("d").factor(), 86400.0);
+    // Divided by the exact power of ten: the nearest double, not one a rounding away.
+    EXPECT_EQ(convert_unit("ms").apply(2.5), 0.0025);
+    EXPECT_EQ(convert_unit("us").apply(250), 0.00025);
 }
 
 TEST(PrometheusNames, ByteMultiplesBecomeBytes) {
     EXPECT_EQ(convert_unit("By").word, "bytes");
     EXPECT_EQ(convert_unit("KiBy").word, "bytes");
-    EXPECT_DOUBLE_EQ(convert_unit("KiBy").factor, 1024.0);
-    EXPECT_DOUBLE_EQ(convert_unit("MBy").factor, 1e6);
+    EXPECT_DOUBLE_EQ(convert_unit("KiBy").factor(), 1024.0);
+    EXPECT_DOUBLE_EQ(convert_unit("MBy").factor(), 1e6);
 }
 
 TEST(PrometheusNames, AnnotationsAreDroppedAndOneIsRatio) {
@@ -57,7 +60,7 @@ TEST(PrometheusNames, PerUnitsAndUnknownUnits) {
     EXPECT_EQ(convert_unit("By/s").word, "bytes_per_second");
     EXPECT_EQ(convert_unit("{request}/s").word, "per_second");
     EXPECT_EQ(convert_unit("m/s").word, "meters_per_second");
-    EXPECT_DOUBLE_EQ(convert_unit("KiBy/s").factor, 1024.0);
+    EXPECT_DOUBLE_EQ(convert_unit("KiBy/s").factor(), 1024.0);
     EXPECT_EQ(convert_unit("packets").word, "packets");
     EXPECT_EQ(convert_unit("Cel").word, "celsius");
 }
@@ -78,6 +81,8 @@ TEST(PrometheusNames, TheUnitIsNotAddedTwice) {
     EXPECT_EQ(prometheus_name("request.duration.seconds", convert_unit("ms"), FamilyType::histogram),
               "request_duration_seconds");
     EXPECT_EQ(prometheus_name("memory.utilization", convert_unit("1"), FamilyType::gauge), "memory_utilization_ratio");
+    // A counter of unit 1 counts things: no _ratio (as the Collector's translator).
+    EXPECT_EQ(prometheus_name("classes.loaded", convert_unit("1"), FamilyType::counter), "classes_loaded_total");
     EXPECT_EQ(prometheus_name("network.io", convert_unit("By/s"), FamilyType::gauge), "network_io_bytes_per_second");
     // A word that merely contains the unit is not the unit.
     EXPECT_EQ(prometheus_name("milliseconds_left", convert_unit("s"), FamilyType::gauge), "milliseconds_left_seconds");
