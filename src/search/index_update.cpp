@@ -244,14 +244,12 @@ Status follow_events(SearchIndex& index, const IndexSources& sources, bool rebui
             store::EventView event;
             if (!parser.parse(text, capacity, event) || event.seq <= after)
                 return {};  // a corrupt line (the store's check reports it), or one indexed already
-            SC_TRY(index.put(event_doc(event)));
+            nlohmann::json data = nlohmann::json::parse(event.data, nullptr, false);
+            SC_TRY(index.put(event_doc(event, data)));
             ++report.events;
             last = std::max(last, event.seq);
-            if (!rebuilding && sources.events_follow_tree && event.data.find("\"files\"") != std::string_view::npos) {
-                nlohmann::json data = nlohmann::json::parse(event.data, nullptr, false);
-                if (data.is_object())
-                    note_changes(data, touched);
-            }
+            if (!rebuilding && sources.events_follow_tree && data.is_object())
+                note_changes(data, touched);
             return {};
         });
     SC_TRY(followed);

@@ -163,7 +163,7 @@ constexpr const char* k_schema =
     " assignee TEXT, tags TEXT, path TEXT, extra TEXT, time INTEGER, size INTEGER);"
     "CREATE INDEX docs_kind_time ON docs(kind, time);"
     "CREATE VIRTUAL TABLE fts USING fts5(title, body, tags, meta,"
-    " tokenize='unicode61 remove_diacritics 2', prefix='2 3');";
+    " tokenize='unicode61 remove_diacritics 2');";
 }  // namespace
 
 Status SearchIndex::create_schema() {
