@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "cli/render_search.hpp"
+
 namespace sc::cli {
 
 namespace {
@@ -145,8 +147,7 @@ std::string id_of(const Json& task) {
 
 std::string title_of(const Json& task) {
     auto document = task.find("document");
-    return document == task.end() ? scalar_text(task.value("title", Json()))
-                                  : scalar_text(document->value("title", Json()));
+    return document == task.end() ? "" : scalar_text(document->value("title", Json()));
 }
 
 std::string location_of(const Json& task) {
@@ -273,45 +274,6 @@ std::string records_table(const Json& records, const RenderOptions& options) {
     return table(upper, rows, options);
 }
 
-// Search results (`sc search`): a table of kind, id, score and title, each row followed by its
-// excerpt, whose **marked** matches are bold on a terminal (and keep their stars elsewhere,
-// so piped output still shows them).
-std::string search_results(const Json& hits, const RenderOptions& options) {
-    if (!hits.is_array() || hits.empty())
-        return "Nothing found.\n";
-    std::string out;
-    for (const Json& hit : hits) {
-        std::string score = hit.contains("score") ? scalar_text(hit["score"]) : "";
-        std::string head = hit.value("type", "") + "  " + hit.value("id", "");
-        if (!score.empty() && score != "0")
-            head += "  (" + score + ")";
-        std::string title = hit.value("title", "");
-        out += options.color ? "\x1b[1m" + head + k_reset + "  " + title : head + "  " + title;
-        out += "\n";
-        std::string excerpt = hit.value("excerpt", "");
-        if (!excerpt.empty()) {
-            if (options.color) {
-                std::string bold;
-                bool open = false;
-                for (size_t i = 0; i < excerpt.size(); ++i) {
-                    if (excerpt.compare(i, 2, "**") == 0) {
-                        bold += open ? k_reset : "\x1b[1m";
-                        open = !open;
-                        ++i;
-                        continue;
-                    }
-                    bold += excerpt[i];
-                }
-                if (open)
-                    bold += k_reset;
-                excerpt = std::move(bold);
-            }
-            out += "    " + excerpt + "\n";
-        }
-    }
-    return out;
-}
-
 std::string minimal(const CommandResult& result) {
     const Json& data = result.data;
     if (data.is_array()) {
@@ -323,6 +285,8 @@ std::string minimal(const CommandResult& result) {
                 continue;
             }
             std::string title = title_of(item);
+            if (title.empty() && item.contains("title"))  // search results carry their title
+                title = scalar_text(item["title"]);
             out += id_of(item) + (title.empty() ? "" : "\t" + title) + "\n";
         }
         return out;
@@ -377,7 +341,7 @@ std::string render(const CommandResult& result, const RenderOptions& options) {
         case View::records:
             return records_table(result.data, options);
         case View::search:
-            return search_results(result.data, options);
+            return render_search_results(result.data, options);
     }
     return with_newline(result.message);
 }

@@ -5,12 +5,14 @@
 #include <sys/stat.h>
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <set>
 
 #include <nlohmann/json.hpp>
 
 #include "search/sources.hpp"
+#include "store/event_parser.hpp"
 #include "store/reader.hpp"
 #include "store/segment_file.hpp"
 #include "tasks/naming.hpp"
@@ -166,41 +168,13 @@ Status apply_touched(SearchIndex& index, const IndexSources& sources, const Touc
     return {};
 }
 
-Status follow_events(SearchIndex& index, const IndexSources& sources, bool rebuilding, UpdateReport& report) {
-    uint64_t after = 0;
-    std::string known = SC_TRY(index.meta("event_seq"));
-    if (!known.empty())
-        after = std::stoull(known);
-    store::Reader reader(sources.store_root);
-    Touched touched;
-    uint64_t last = after;
-    Status indexing;
-    auto read = reader.read_events_after(after, {}, [&](const store::EventView& event) {
-        IndexedDoc doc = event_doc(event);
-        indexing = index.put(doc);
-        if (!indexing.ok())
-            return false;
-        ++report.events;
-        last = std::max(last, event.seq);
-        if (!rebuilding && sources.events_follow_tree && event.data.find("\"files\"") != std::string_view::npos) {
-            nlohmann::json data = nlohmann::json::parse(event.data, nullptr, false);
-            if (data.is_object())
-                note_changes(data, touched);
-        }
-        return true;
-    });
-    SC_TRY(indexing);
-    if (!read.ok() && read.error().code != ErrorCode::not_found)
-        return std::move(read).error();
-    SC_TRY(index.set_meta("event_seq", std::to_string(last)));
-    if (!touched.empty())
-        SC_TRY(apply_touched(index, sources, touched, report));
-    return {};
-}
-
-/// Spans or log records after the position the index last reached in that signal's files:
-/// "<day> <number> <offset>" of the segment and the byte after the last complete line.
-Status follow_signal(SearchIndex& index, const IndexSources& sources, store::Signal signal, UpdateReport& report) {
+/// Reads the lines of one signal's segments after the position the index last reached there
+/// ("<day> <segment> <offset>" in meta, the byte after the last complete line), calling
+/// `line(text, capacity)` for each (capacity: readable bytes from the line's start, for the
+/// event parser's padding). A new command appends a few lines to the newest segment, so this
+/// reads those few lines, not the segment (64 MiB at most) nor the store.
+Status follow_segments(SearchIndex& index, const IndexSources& sources, store::Signal signal,
+                       const std::function<Status(std::string_view, size_t)>& line) {
     const std::string meta_key = std::string(store::signal_name(signal)) + "_position";
     store::SegmentId from;
     from.signal = signal;
@@ -227,39 +201,73 @@ Status follow_signal(SearchIndex& index, const IndexSources& sources, store::Sig
         if (segment.id < from)
             continue;
         uint64_t start = segment.id == from ? from_offset : 0;
-        Result<store::SegmentLineReader> opened =
-            store::SegmentLineReader::open(layout.path(segment.relative_path()), segment.compressed);
+        // A compressed segment is read from its start (offsets count uncompressed bytes).
+        Result<store::SegmentLineReader> opened = store::SegmentLineReader::open(
+            layout.path(segment.relative_path()), segment.compressed, segment.compressed ? 0 : start);
         if (!opened.ok())
             continue;
-        uint64_t end = 0;
-        Status indexing;
-        while (true) {
+        uint64_t end = start;
+        Status failed;
+        while (failed.ok()) {
             Result<bool> more = opened->next();
             if (!more.ok() || !*more)
                 break;
             uint64_t base = opened->base_offset();
-            size_t done = store::for_each_line(opened->lines(), [&](std::string_view line, size_t offset) {
+            size_t done = store::for_each_line(opened->lines(), [&](std::string_view text, size_t offset) {
                 if (base + offset < start)
                     return true;
-                if (!line.empty() && line.back() == '\n')
-                    line.remove_suffix(1);
-                std::vector<IndexedDoc> docs = signal == store::Signal::traces ? span_docs(line) : log_docs(line);
-                for (const IndexedDoc& doc : docs) {
-                    indexing = index.put(doc);
-                    if (!indexing.ok())
-                        return false;
-                    ++(signal == store::Signal::traces ? report.spans : report.logs);
-                }
-                return true;
+                if (!text.empty() && text.back() == '\n')
+                    text.remove_suffix(1);
+                failed = line(text, opened->capacity_from(offset));
+                return failed.ok();
             });
-            SC_TRY(indexing);
-            end = base + done;
+            SC_TRY(failed);
+            end = std::max(end, base + done);
         }
         reached = segment.id;
-        reached_offset = std::max(end, start);
+        reached_offset = end;
     }
     return index.set_meta(meta_key, std::to_string(reached.day) + " " + std::to_string(reached.number) + " " +
                                         std::to_string(reached_offset));
+}
+
+Status follow_events(SearchIndex& index, const IndexSources& sources, bool rebuilding, UpdateReport& report) {
+    uint64_t after = 0;
+    std::string known = SC_TRY(index.meta("event_seq"));
+    if (!known.empty())
+        after = std::stoull(known);
+    store::EventParser parser;
+    Touched touched;
+    uint64_t last = after;
+    Status followed =
+        follow_segments(index, sources, store::Signal::events, [&](std::string_view text, size_t capacity) -> Status {
+            store::EventView event;
+            if (!parser.parse(text, capacity, event) || event.seq <= after)
+                return {};  // a corrupt line (the store's check reports it), or one indexed already
+            nlohmann::json data = nlohmann::json::parse(event.data, nullptr, false);
+            SC_TRY(index.put(event_doc(event, data)));
+            ++report.events;
+            last = std::max(last, event.seq);
+            if (!rebuilding && sources.events_follow_tree && data.is_object())
+                note_changes(data, touched);
+            return {};
+        });
+    SC_TRY(followed);
+    SC_TRY(index.set_meta("event_seq", std::to_string(last)));
+    if (!touched.empty())
+        SC_TRY(apply_touched(index, sources, touched, report));
+    return {};
+}
+
+Status follow_signal(SearchIndex& index, const IndexSources& sources, store::Signal signal, UpdateReport& report) {
+    return follow_segments(index, sources, signal, [&](std::string_view text, size_t) -> Status {
+        std::vector<IndexedDoc> docs = signal == store::Signal::traces ? span_docs(text) : log_docs(text);
+        for (const IndexedDoc& doc : docs) {
+            SC_TRY(index.put(doc));
+            ++(signal == store::Signal::traces ? report.spans : report.logs);
+        }
+        return {};
+    });
 }
 
 // Files matching a pattern relative to the project root: "docs/**/*.md" walks docs/,

@@ -1,5 +1,7 @@
 #include "search/search.hpp"
 
+#include <unistd.h>
+
 #include <array>
 #include <chrono>
 
@@ -71,6 +73,30 @@ void describe_shape(telemetry::Span& span, const SearchRequest& request, const Q
 }
 
 Result<SearchOutcome> search_in(const SearchSetup& setup, const SearchRequest& request, const ParsedQuery& parsed,
+                                telemetry::Span& span);
+
+bool can_discard(const SearchSetup& setup, const Opened& opened) {
+    return !opened.in_memory && !setup.index_path.empty() && !setup.discarded_once;
+}
+
+// Damage past the pages the open checks (a torn write inside the text index): derived data,
+// so start again from nothing, once.
+Result<SearchOutcome> discard_and_search_again(const SearchSetup& setup, const SearchRequest& request,
+                                               const ParsedQuery& parsed, telemetry::Span& span, Opened& opened,
+                                               const Error& damage) {
+    if (setup.warn)
+        setup.warn(make_error(
+            ErrorCode::io, "the search index " + setup.index_path + " is damaged (" + damage.message + "): rebuilt it",
+            "nothing was lost: the index is derived from the tasks, docs and telemetry"));
+    opened.index.reset();
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"})
+        ::unlink((setup.index_path + suffix).c_str());
+    SearchSetup again = setup;
+    again.discarded_once = true;
+    return search_in(again, request, parsed, span);
+}
+
+Result<SearchOutcome> search_in(const SearchSetup& setup, const SearchRequest& request, const ParsedQuery& parsed,
                                 telemetry::Span& span) {
     Opened opened = SC_TRY(open_index(setup));
     SearchOutcome outcome;
@@ -92,6 +118,8 @@ Result<SearchOutcome> search_in(const SearchSetup& setup, const SearchRequest& r
             SearchSetup memory = setup;
             memory.index_path.clear();
             return search_in(memory, request, parsed, span);
+        } else if (fault == DbFault::corrupt && can_discard(setup, opened)) {
+            return discard_and_search_again(setup, request, parsed, span, opened, updated.error());
         } else {
             return std::move(updated).error();
         }
@@ -102,7 +130,13 @@ Result<SearchOutcome> search_in(const SearchSetup& setup, const SearchRequest& r
     span.set_attribute("scopecraft.search.index.rebuilt", outcome.update.rebuilt);
     SearchFilters filters = request.filters;
     filters.fields.insert(filters.fields.end(), parsed.filters.begin(), parsed.filters.end());
-    outcome.hits = SC_TRY(opened.index->search(parsed.match, filters));
+    Result<std::vector<Hit>> hits = opened.index->search(parsed.match, filters);
+    if (!hits.ok()) {
+        if (opened.index->database().fault() == DbFault::corrupt && can_discard(setup, opened))
+            return discard_and_search_again(setup, request, parsed, span, opened, hits.error());
+        return std::move(hits).error();
+    }
+    outcome.hits = std::move(*hits);
     return outcome;
 }
 

@@ -22,6 +22,8 @@ struct SearchSetup {
     /// How long to wait for another process updating the index before searching what it
     /// holds (a rebuild of a large store can take seconds).
     int busy_ms = 3000;
+    /// Set once a damaged index has been removed: a second failure is reported, not retried.
+    bool discarded_once = false;
 };
 
 struct SearchRequest {

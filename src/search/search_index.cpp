@@ -157,15 +157,17 @@ Result<bool> SearchIndex::schema_current() {
 
 namespace {
 constexpr const char* k_schema =
-    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
-    "CREATE TABLE docs(id INTEGER PRIMARY KEY, kind TEXT NOT NULL, key TEXT NOT NULL UNIQUE, ref TEXT,"
+    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS docs(id INTEGER PRIMARY KEY, kind TEXT NOT NULL, key TEXT NOT NULL UNIQUE, ref TEXT,"
     " title TEXT, status TEXT, type TEXT, area TEXT, phase TEXT, location TEXT, parent TEXT, priority TEXT,"
     " assignee TEXT, tags TEXT, path TEXT, extra TEXT, time INTEGER, size INTEGER);"
-    "CREATE INDEX docs_kind_time ON docs(kind, time);"
-    "CREATE VIRTUAL TABLE fts USING fts5(title, body, tags, meta,"
-    " tokenize='unicode61 remove_diacritics 2', prefix='2 3');";
+    "CREATE INDEX IF NOT EXISTS docs_kind_time ON docs(kind, time);"
+    "CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(title, body, tags, meta,"
+    " tokenize='unicode61 remove_diacritics 2');";
 }  // namespace
 
+// IF NOT EXISTS: two processes that found the same new, empty file both make the schema, one
+// after the other (BEGIN IMMEDIATE), and the second finds it made.
 Status SearchIndex::create_schema() {
     return m_db.exec("BEGIN IMMEDIATE;" + std::string(k_schema) + "PRAGMA user_version=1; COMMIT;");
 }

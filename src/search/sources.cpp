@@ -114,7 +114,7 @@ IndexedDoc project_doc(const std::string& absolute_path, const std::string& rela
     return doc;
 }
 
-IndexedDoc event_doc(const store::EventView& event) {
+IndexedDoc event_doc(const store::EventView& event, const nlohmann::json& data) {
     IndexedDoc doc;
     doc.kind = DocKind::event;
     doc.key = "event:" + std::to_string(event.seq);
@@ -123,7 +123,6 @@ IndexedDoc event_doc(const store::EventView& event) {
     doc.title = std::string(event.type) + " " + std::string(event.stream);
     doc.extra = std::to_string(event.seq);
     doc.time = event.time_unix_nanos;
-    nlohmann::json data = nlohmann::json::parse(event.data, nullptr, false);
     if (!data.is_discarded())
         collect_text(data, doc.body, k_max_event_text);
     if (data.is_object()) {

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "search/search_index.hpp"
 #include "store/event_parser.hpp"
 #include "tasks/task_record.hpp"
@@ -22,7 +24,8 @@ IndexedDoc task_doc(const tasks::TaskRecord& record, int64_t mtime_nanos, int64_
 /// `relative_path` from the project root.
 IndexedDoc project_doc(const std::string& absolute_path, const std::string& relative_path, std::string_view content,
                        int64_t mtime_nanos, int64_t size);
-IndexedDoc event_doc(const store::EventView& event);
+/// `data` is the event's data, parsed (discarded when it is not JSON).
+IndexedDoc event_doc(const store::EventView& event, const nlohmann::json& data);
 /// The spans of one line of traces/, the records of one line of logs/ (none when the line is
 /// not OTLP of that signal).
 std::vector<IndexedDoc> span_docs(std::string_view line);

@@ -276,6 +276,28 @@ TEST_F(Search, ACorruptOrHalfWrittenIndexIsRebuilt) {
     EXPECT_EQ(m_sandbox.snapshot(m_sandbox.tasks_root()), tree_before);
 }
 
+TEST_F(Search, DamageInsideTheIndexIsRebuiltToo) {
+    create("Deep damage");
+    ok({"search", "--reindex"});
+    // Keep the header and the schema's page, scramble the rest: the damage is found wherever
+    // SQLite first reads a scrambled page (opening, updating or querying).
+    auto size = fs::file_size(index_path());
+    ASSERT_GT(size, 8192U);
+    {
+        std::fstream file(index_path(), std::ios::in | std::ios::out | std::ios::binary);
+        file.seekp(4096);
+        std::string noise(size - 4096, '\0');
+        for (size_t i = 0; i < noise.size(); ++i)
+            noise[i] = static_cast<char>((i * 7919 + 13) & 0xFF);
+        file.write(noise.data(), static_cast<std::streamsize>(noise.size()));
+    }
+    RunResult result = m_sandbox.sc({"search", "deep", "--type", "task", "--format", "json"});
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    EXPECT_EQ(result.json().size(), 1U) << result.err;
+    EXPECT_NE(result.err.find("rebuilt it"), std::string::npos) << result.err;
+    EXPECT_EQ(ids({"deep", "--type", "task"}).size(), 1U);
+}
+
 TEST_F(Search, ALockedIndexStillAnswersWithAWarning) {
     create("Locked away");
     EXPECT_EQ(ids({"locked", "--type", "task"}).size(), 1U);
