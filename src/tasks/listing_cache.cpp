@@ -10,6 +10,7 @@
 #include <charconv>
 
 #include "tasks/layout.hpp"
+#include "tasks/listing_cache_identity.hpp"  // generated: a digest of the task reading code
 #include "util/files.hpp"
 
 #ifndef SC_VERSION_STRING
@@ -20,10 +21,12 @@ namespace sc::tasks {
 
 namespace {
 
-// Bump the format when what an entry holds, or how a file is read into one, changes: a cache
-// of another format or version is rebuilt, never read.
-constexpr std::string_view k_header =
-    "# scopecraft listing cache, format 1, sc " SC_VERSION_STRING " (derived from the task files; safe to delete)\n";
+// Bump the format when the file's layout changes. The version and the digest of the task
+// reading code (cmake/SourceIdentity.cmake) change by themselves: a cache written by another
+// build, whose entries might hold what that build read from a file, is rebuilt, never read.
+constexpr std::string_view k_header = "# scopecraft listing cache, format 1, sc " SC_VERSION_STRING
+                                      " " SC_LISTING_CACHE_IDENTITY
+                                      " (derived from the task files; safe to delete)\n";
 constexpr const char* k_file_name = ".sc-listing-cache";
 
 // Records: "E <key bytes> <entry bytes> <size> <inode> <mtime ns> <ctime ns>\n<key>\n<entry>\n",

@@ -281,8 +281,10 @@ TEST_F(ListingCacheTest, ACacheOfAnotherVersionOrFormatIsRebuilt) {
     std::string content = files::read(cache_file()).value();
     ASSERT_EQ(content.rfind(std::string(ListingCache::header()), 0), 0U);
     std::string other = content;
+    // The same format from another build: another version, or the same version with other code.
     other.replace(0, ListingCache::header().size(),
-                  "# scopecraft listing cache, format 1, sc 0.0.9 (derived from the task files; safe to delete)\n");
+                  "# scopecraft listing cache, format 1, sc 0.1.0 0123456789abcdef (derived from the task files; "
+                  "safe to delete)\n");
     ASSERT_TRUE(files::write_atomic(cache_file(), other).ok());
     ListingCounts counts;
     EXPECT_EQ(list_all(&counts), expected);
