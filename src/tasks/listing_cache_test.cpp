@@ -311,6 +311,19 @@ TEST_F(ListingCacheTest, ADeletedCacheIsRebuiltAndADamagedEntryIsReadFromTheFile
     EXPECT_EQ(counts.read, 1U);
 }
 
+TEST_F(ListingCacheTest, ARewriteLeavesNoTemporaryAndRemovesOneAKilledRewriteLeft) {
+    write_file(root() + "/current/a-11A.task.md", task_text("Alpha"));
+    // What a rewrite killed before its rename leaves (pid 999999: no such process).
+    write_file(cache_file() + ".tmp-999999-0", "E 1 1 1 1 1 1\n");
+    settle();
+    std::string expected = list_all();  // no cache yet: written whole
+    for (const auto& entry : fs::directory_iterator(root()))
+        EXPECT_EQ(entry.path().filename().string().find(".tmp-"), std::string::npos) << entry.path();
+    ListingCounts counts;
+    EXPECT_EQ(list_all(&counts), expected);
+    EXPECT_EQ(counts.cached, 1U);
+}
+
 TEST_F(ListingCacheTest, UnreadableAndEmptyFilesAreCachedWithTheirWarnings) {
     write_file(root() + "/current/empty-11A.task.md", "");
     write_file(root() + "/current/bad-11B.task.md", "# Bad\n\n---\ntype: [unclosed\n---\n");
