@@ -9,13 +9,14 @@
 #      project: median wall time.
 #   3. Instructions (callgrind) of the same commands: telemetry off at run time vs compiled out,
 #      and telemetry on vs off (with the system calls each adds, from strace -c, when present).
-# Usage: bench/cli_bench.sh GEN_TASK_TREE SC SC_COMPILED_OUT [SC_PREVIOUS]
+# Usage: bench/cli_bench.sh GEN_TASK_TREE SC SC_COMPILED_OUT|none [SC_PREVIOUS]
 #   SIZES="1000 10000 100000" (default), RUNS (40), RUNS_LARGE (runs at 100,000 tasks: 5)
 set -eu
 abs() { (cd "$(dirname "$1")" && printf '%s/%s' "$(pwd)" "$(basename "$1")"); }
 generator=$(abs "${1:?usage: cli_bench.sh GEN_TASK_TREE SC SC_COMPILED_OUT}")
 sc=$(abs "${2:?}")
-sc_out=$(abs "${3:?}")
+sc_out=none
+if [ "${3:?}" != none ]; then sc_out=$(abs "$3"); fi
 sc_previous=""
 if [ -n "${4:-}" ]; then sc_previous=$(abs "$4"); fi
 work=$(mktemp -d "${SC_BENCH_DIR:-/var/tmp}/sc-cli-bench-XXXXXX")
@@ -37,7 +38,7 @@ median_of() { hyperfine -N --style none --warmup 5 --runs "${RUNS:-40}" --export
 
 echo "== the floors on this machine: process start, page faults"
 time_command "/bin/true" "/bin/true"
-time_command "sc --version (compiled out)" "$sc_out --version"
+time_command "sc --version" "$sc --version"
 one=$(median_of "$floors/floor_page_faults 1"); many=$(median_of "$floors/floor_page_faults 2001")
 awk -v a="$one" -v b="$many" 'BEGIN { printf "  %-44s %8.2f us\n", "one page fault (first touch of 4 KiB)", (b - a) * 1000 / 2000 }'
 /usr/bin/time -f "  minor page faults, sc --version: %R" "$sc" --version >/dev/null
@@ -79,7 +80,7 @@ for count in ${SIZES:-1000 10000 100000}; do
       "$sc_previous task list --format json"
     peak "peak, previous build, telemetry on" "$sc_previous" task list --format json --quiet
   fi
-  if [ "$count" -lt 100000 ]; then
+  if [ "$count" -lt 100000 ] && [ "$sc_out" != none ]; then
     make_tree "$count" out
     time_command "$count tasks, compiled out" "$sc_out task list --format json"
   fi
@@ -87,7 +88,7 @@ for count in ${SIZES:-1000 10000 100000}; do
 done
 
 echo "== task create and task get: 10,000 tasks against 20 (budget: within 1.5x)"
-for count in 20 10000; do
+for count in ${WRITE_SIZES:-20 10000}; do
   for mode in on off; do
     make_tree "$count" "write-$mode"
     id=$(ls "$tree/current" | sed -n 's/\.task\.md$//p' | head -1)
@@ -100,6 +101,8 @@ for count in 20 10000; do
     fi
   done
 done
+
+if [ "$sc_out" = none ]; then exit 0; fi  # what follows compares with the compiled-out build
 
 echo "== one command on a small project (20 tasks): telemetry on vs off vs compiled out"
 # One project per variant: a project shared by the variants would make the telemetry-on runs

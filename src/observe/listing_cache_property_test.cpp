@@ -152,7 +152,10 @@ void run_case(Coverage& coverage) {
     const std::string current = world.paths().tasks_dir + "/current/";
     size_t steps = *rc::gen::inRange<size_t>(4, 30);
     for (size_t step = 0; step < steps; ++step) {
-        int kind = step < 2 ? 0 : *rc::gen::inRange(0, 14);
+        // Listings and cache deletions take the small draws, which rapidcheck favours in small
+        // cases: otherwise the short cases would rarely list.
+        constexpr int k_kinds[14] = {11, 12, 9, 13, 10, 0, 4, 5, 6, 7, 8, 2, 3, 1};
+        int kind = step < 2 ? 0 : k_kinds[*rc::gen::inRange(0, 14)];
         bool telemetry = *rc::gen::arbitrary<bool>();
         std::vector<std::string> files = world.task_paths();
         switch (kind) {
@@ -255,6 +258,8 @@ void run_case(Coverage& coverage) {
                     filter.status = "todo";
                 if (*rc::gen::inRange(0, 4) == 0)
                     filter.tags = {"x"};
+                if (*rc::gen::arbitrary<bool>())
+                    ::usleep(15'000);  // what came before is old enough to be stored
                 world.command(telemetry, [&](ObservedTaskService& service) {
                     tasks::ListingCounts counts;
                     std::string from_cache = listed(service, filter, counts);
@@ -281,10 +286,10 @@ TEST(ListingCacheProperty, EveryListingEqualsOneThatReadsEveryFile) {
                  coverage.files_read, coverage.outside_edits, coverage.cache_deletions);
     // The property is only worth what it was tried on: the cache must have served listings, and
     // the edits and deletions it must survive must have happened.
-    EXPECT_GT(coverage.listings_served_from_the_cache * 5, coverage.listings)
+    EXPECT_GT(coverage.listings_served_from_the_cache * 10, coverage.listings)
         << coverage.listings_served_from_the_cache << " of " << coverage.listings << " listings used the cache";
-    EXPECT_GT(coverage.outside_edits, 20U);
-    EXPECT_GT(coverage.cache_deletions, 5U);
+    EXPECT_GT(coverage.outside_edits, 50U);
+    EXPECT_GT(coverage.cache_deletions, 10U);
 }
 
 }  // namespace

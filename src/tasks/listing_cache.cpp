@@ -1,5 +1,6 @@
 #include "tasks/listing_cache.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/mman.h>
@@ -7,9 +8,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 
 #include "tasks/layout.hpp"
+#include "tasks/listing_cache_identity.hpp"  // generated: a digest of the task reading code
 #include "util/files.hpp"
 
 #ifndef SC_VERSION_STRING
@@ -20,10 +23,11 @@ namespace sc::tasks {
 
 namespace {
 
-// Bump the format when what an entry holds, or how a file is read into one, changes: a cache
-// of another format or version is rebuilt, never read.
-constexpr std::string_view k_header =
-    "# scopecraft listing cache, format 1, sc " SC_VERSION_STRING " (derived from the task files; safe to delete)\n";
+// Bump the format when the file's layout changes. The version and the digest of the task
+// reading code (cmake/SourceIdentity.cmake) change by themselves: a cache written by another
+// build, whose entries might hold what that build read from a file, is rebuilt, never read.
+constexpr std::string_view k_header = "# scopecraft listing cache, format 1, sc " SC_VERSION_STRING
+                                      " " SC_LISTING_CACHE_IDENTITY " (derived from the task files; safe to delete)\n";
 constexpr const char* k_file_name = ".sc-listing-cache";
 
 // Records: "E <key bytes> <entry bytes> <size> <inode> <mtime ns> <ctime ns>\n<key>\n<entry>\n",
@@ -307,6 +311,19 @@ void append_record(std::string& out, std::string_view key, const FileStat& stat,
 
 }  // namespace
 
+void ListingCache::remove_stale_temporaries() const {
+    // A rewrite killed before its rename leaves its temporary; hidden, so no walk of the tree
+    // meets it: the next rewrite removes those whose owner has ended.
+    DIR* directory = ::opendir(m_root.c_str());
+    if (directory == nullptr)
+        return;
+    std::string prefix = std::string(k_file_name) + ".tmp-";
+    while (dirent* entry = ::readdir(directory))
+        if (std::string_view(entry->d_name).substr(0, prefix.size()) == prefix)
+            (void)files::remove_if_stale_temporary(m_root, entry->d_name);
+    ::closedir(directory);
+}
+
 Status ListingCache::save() {
     if (m_root.empty())
         return {};
@@ -329,8 +346,8 @@ Status ListingCache::save() {
 }
 
 Status ListingCache::save_locked() {
-    std::vector<const Added*> unsaved;
-    for (const Added& added : m_added)
+    std::vector<Added*> unsaved;
+    for (Added& added : m_added)
         if (added.unsaved)
             unsaved.push_back(&added);
     auto by_key = [](const Added* a, const Added* b) { return a->key < b->key; };
@@ -369,12 +386,29 @@ Status ListingCache::save_locked() {
         }
         out.clear();  // part of it may be on disk: written whole below
     }
-    // Whole: the live slots and this listing's entries merged in key order.
+    // Whole: the live slots and this listing's entries merged in key order, into a temporary
+    // beside the file renamed over it. Written in pieces of 1 MiB, each new entry freed once
+    // written: a rebuild of a large tree holds its entries once, not a second time as one string.
+    remove_stale_temporaries();
+    std::string temporary = m_path + ".tmp-" + std::to_string(::getpid()) + "-0";
+    int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0)
+        return files::from_errno(errno, "writing the listing cache", temporary);
+    Status status;
+    auto flush = [&](bool last) {
+        if (status.ok() && (last || out.size() >= (size_t {1} << 20)))
+            status = files::write_all(fd, out, temporary);
+        if (last || out.size() >= (size_t {1} << 20))
+            out.clear();
+    };
     out += k_header;
     auto next_added = unsaved.begin();
     auto write_added_before = [&](std::string_view key, bool all) {
-        for (; next_added != unsaved.end() && (all || (*next_added)->key < key); ++next_added)
+        for (; next_added != unsaved.end() && (all || (*next_added)->key < key); ++next_added) {
             append_record(out, (*next_added)->key, (*next_added)->stat, (*next_added)->entry);
+            std::string().swap((*next_added)->entry);
+            flush(false);
+        }
     };
     for (const Slot& slot : m_slots) {
         if (slot.dropped)
@@ -385,13 +419,20 @@ Status ListingCache::save_locked() {
             continue;
         write_added_before(slot.key, false);
         append_record(out, slot.key, stat, entry);
+        flush(false);
     }
     write_added_before({}, true);
     out += "C ";
     append_number(out, static_cast<int64_t>(live), '\n');
-    Status written = files::write_atomic(m_path, out, files::Durability::none, 0600);
-    if (!written.ok())
-        return written;
+    flush(true);
+    if (::close(fd) != 0 && status.ok())
+        status = files::from_errno(errno, "writing the listing cache", temporary);
+    if (status.ok() && ::rename(temporary.c_str(), m_path.c_str()) != 0)
+        status = files::from_errno(errno, "replacing the listing cache", m_path);
+    if (!status.ok()) {
+        ::unlink(temporary.c_str());
+        return status;
+    }
     // The slots still point into the old mapping, which stays valid until this cache goes;
     // a second save in the same process writes whole again.
     m_rewrite = true;

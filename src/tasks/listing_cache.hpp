@@ -95,6 +95,7 @@ private:
 
     void load();
     Status save_locked();
+    void remove_stale_temporaries() const;
     Slot* slot_of(std::string_view key);
     bool read_record(size_t offset, FileStat& stat, std::string_view& entry) const;
 

@@ -281,8 +281,10 @@ TEST_F(ListingCacheTest, ACacheOfAnotherVersionOrFormatIsRebuilt) {
     std::string content = files::read(cache_file()).value();
     ASSERT_EQ(content.rfind(std::string(ListingCache::header()), 0), 0U);
     std::string other = content;
+    // The same format from another build: another version, or the same version with other code.
     other.replace(0, ListingCache::header().size(),
-                  "# scopecraft listing cache, format 1, sc 0.0.9 (derived from the task files; safe to delete)\n");
+                  "# scopecraft listing cache, format 1, sc 0.1.0 0123456789abcdef (derived from the task files; "
+                  "safe to delete)\n");
     ASSERT_TRUE(files::write_atomic(cache_file(), other).ok());
     ListingCounts counts;
     EXPECT_EQ(list_all(&counts), expected);
@@ -307,6 +309,19 @@ TEST_F(ListingCacheTest, ADeletedCacheIsRebuiltAndADamagedEntryIsReadFromTheFile
     ASSERT_TRUE(files::write_atomic(cache_file(), content).ok());
     EXPECT_EQ(list_all(&counts), expected);
     EXPECT_EQ(counts.read, 1U);
+}
+
+TEST_F(ListingCacheTest, ARewriteLeavesNoTemporaryAndRemovesOneAKilledRewriteLeft) {
+    write_file(root() + "/current/a-11A.task.md", task_text("Alpha"));
+    // What a rewrite killed before its rename leaves (pid 999999: no such process).
+    write_file(cache_file() + ".tmp-999999-0", "E 1 1 1 1 1 1\n");
+    settle();
+    std::string expected = list_all();  // no cache yet: written whole
+    for (const auto& entry : fs::directory_iterator(root()))
+        EXPECT_EQ(entry.path().filename().string().find(".tmp-"), std::string::npos) << entry.path();
+    ListingCounts counts;
+    EXPECT_EQ(list_all(&counts), expected);
+    EXPECT_EQ(counts.cached, 1U);
 }
 
 TEST_F(ListingCacheTest, UnreadableAndEmptyFilesAreCachedWithTheirWarnings) {
