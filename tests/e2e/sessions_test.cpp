@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <sstream>
 #include <thread>
 
 #include "e2e/sandbox.hpp"
@@ -495,6 +496,41 @@ TEST_F(Sessions, StatsComeFromTheEventsAloneAndSayWhichSessionsFailAndWhatTheyCo
     EXPECT_EQ(listed.size(), 4U);
     RunResult text = ok({"sessions", "stats"});
     EXPECT_NE(text.out.find("Success rate: 50.0%"), std::string::npos) << text.out;
+}
+
+TEST_F(Sessions, TheMcpToolsAnswerWhatTheCommandsPrint) {
+    std::string id = session_of(ok({"dispatch", m_task, "--exec", "foreground", "--format", "json"}));
+    auto request = [](int n, const std::string& tool, const Json& arguments) {
+        return Json {{"jsonrpc", "2.0"},
+                     {"id", n},
+                     {"method", "tools/call"},
+                     {"params", {{"name", tool}, {"arguments", arguments}}}}
+                   .dump() +
+               "\n";
+    };
+    std::string input = Json {{"jsonrpc", "2.0"},
+                              {"id", 0},
+                              {"method", "initialize"},
+                              {"params",
+                               {{"protocolVersion", "2025-11-25"},
+                                {"capabilities", Json::object()},
+                                {"clientInfo", {{"name", "e2e"}, {"version", "1"}}}}}}
+                            .dump() +
+                        "\n" + request(1, "sessions_stats", Json::object()) +
+                        request(2, "sessions_show", {{"id", id}}) + request(3, "sessions_list", Json::object()) +
+                        request(4, "env_list", Json::object());
+    RunResult served = m_sandbox.sc({"mcp"}, input);
+    ASSERT_EQ(served.exit_code, 0) << served.err;
+    std::vector<Json> answers;
+    std::istringstream lines(served.out);
+    for (std::string line; std::getline(lines, line);)
+        answers.push_back(Json::parse(line));
+    ASSERT_EQ(answers.size(), 5U) << served.out;
+    EXPECT_EQ(answers[1]["result"]["structuredContent"]["data"], ok({"sessions", "stats", "--format", "json"}).json());
+    EXPECT_EQ(answers[2]["result"]["structuredContent"]["data"],
+              ok({"sessions", "show", id, "--format", "json"}).json());
+    EXPECT_EQ(answers[3]["result"]["structuredContent"]["data"], ok({"sessions", "list", "--format", "json"}).json());
+    EXPECT_EQ(answers[4]["result"]["structuredContent"]["data"][0]["taskId"], m_task);
 }
 
 TEST_F(Sessions, ATmuxSessionRunsItsSupervisorInAWindow) {
