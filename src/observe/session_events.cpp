@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <unordered_map>
 
 #include "observe/projections.hpp"
 #include "store/reader.hpp"
@@ -283,6 +284,13 @@ void SessionProjection::apply(const store::EventView& event) {
     }
 }
 
+void SessionProjection::add(SessionFacts facts) {
+    auto [found, inserted] = m_sessions.try_emplace(facts.id);
+    if (inserted)
+        m_order.push_back(facts.id);
+    found->second = std::move(facts);
+}
+
 Result<SessionProjection> replay_sessions(const std::string& store_root, const SessionFilter& filter,
                                           bool completed_only) {
     SessionProjection projection;
@@ -319,15 +327,17 @@ struct Group {
     std::vector<double> durations;
 };
 
-Json group_rows(const std::map<std::string, Group>& groups, const char* key) {
+Json group_rows(const std::unordered_map<std::string, Group>& groups, const char* key) {
     std::vector<std::pair<std::string, const Group*>> sorted;
     for (const auto& [name, group] : groups)
         sorted.emplace_back(name, &group);
     // Most expensive first (cost, then tokens), the question users ask of these tables.
-    std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
+    std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
         if (a.second->cost != b.second->cost)
             return a.second->cost > b.second->cost;
-        return a.second->tokens > b.second->tokens;
+        if (a.second->tokens != b.second->tokens)
+            return a.second->tokens > b.second->tokens;
+        return a.first < b.first;  // a stable order whatever the hash map's
     });
     Json rows = Json::array();
     for (const auto& [name, group] : sorted) {
@@ -358,8 +368,16 @@ double percentile(const std::vector<double>& sorted, double quantile) {
 }  // namespace
 
 Json session_stats(const SessionProjection& projection) {
+    std::vector<const SessionFacts*> sessions;
+    sessions.reserve(projection.order().size());
+    for (const std::string& id : projection.order())
+        sessions.push_back(&projection.sessions().at(id));
+    return session_stats(sessions);
+}
+
+Json session_stats(const std::vector<const SessionFacts*>& sessions) {
     std::map<std::string, int64_t> by_outcome;
-    std::map<std::string, Group> by_task, by_type, by_area, by_model, by_exec;
+    std::unordered_map<std::string, Group> by_task, by_type, by_area, by_model, by_exec;
     std::map<std::string, std::pair<int64_t, int64_t>> tools;
     std::vector<double> durations;
     std::vector<const SessionFacts*> completed;
@@ -367,8 +385,8 @@ Json session_stats(const SessionProjection& projection) {
     sessions::Tokens tokens;
     double cost = 0;
     bool has_cost = false;
-    for (const std::string& id : projection.order()) {
-        const SessionFacts& facts = projection.sessions().at(id);
+    for (const SessionFacts* session : sessions) {
+        const SessionFacts& facts = *session;
         if (facts.state == "running") {
             ++running;
             continue;
@@ -396,7 +414,7 @@ Json session_stats(const SessionProjection& projection) {
             tools[name].first += counts.first;
             tools[name].second += counts.second;
         }
-        auto add = [&](std::map<std::string, Group>& groups, const std::string& key) {
+        auto add = [&](std::unordered_map<std::string, Group>& groups, const std::string& key) {
             Group& group = groups[key.empty() ? "(none)" : key];
             ++group.sessions;
             group.successes += success ? 1 : 0;

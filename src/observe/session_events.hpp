@@ -101,6 +101,8 @@ public:
     [[nodiscard]] const std::map<std::string, SessionFacts>& sessions() const { return m_sessions; }
     /// Ids in the order their sessions were queued.
     [[nodiscard]] const std::vector<std::string>& order() const { return m_order; }
+    /// Adds (or replaces, keeping its place) one session's facts, as a cache of them gives.
+    void add(SessionFacts facts);
 
 private:
     std::map<std::string, SessionFacts> m_sessions;
@@ -120,5 +122,7 @@ Result<SessionProjection> replay_sessions(const std::string& store_root, const S
 /// `sc sessions stats`: success rate, duration percentiles, tokens and cost per task, type,
 /// area and model, tool error rate, the slowest sessions and the most failing tasks.
 nlohmann::ordered_json session_stats(const SessionProjection& projection);
+/// The same over a list of sessions (the cache of ended sessions gives one).
+nlohmann::ordered_json session_stats(const std::vector<const SessionFacts*>& sessions);
 
 }  // namespace sc::observe

@@ -295,7 +295,16 @@ RunOutcome run_agent(const RunSpec& spec, const RunCallbacks& callbacks) {
                 wait_ms,
                 std::max<int64_t>(0, std::chrono::duration_cast<std::chrono::milliseconds>(*kill_at - now).count()));
         pollfd fds[3] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}, {g_signal_pipe[0], POLLIN, 0}};
-        int ready = ::poll(fds, 3, static_cast<int>(wait_ms));
+        int ready = 0;
+        if (out_fd < 0 && err_fd < 0 && !exit) {
+            // Its output is closed: the agent is ending (or an interactive one runs on). Wait
+            // for its exit itself rather than for a poll timeout; a signal still breaks in.
+            Result<std::optional<process::Exit>> waited = process::wait(child.pid, std::min<int64_t>(wait_ms, 20));
+            if (waited.ok() && waited->has_value())
+                exit = **waited;
+        } else {
+            ready = ::poll(fds, 3, static_cast<int>(wait_ms));
+        }
         if (ready < 0 && errno != EINTR)
             break;
         if (ready > 0) {

@@ -9,6 +9,7 @@
 #include "cli/commands/telemetry_support.hpp"
 #include "cli/context.hpp"
 #include "observe/command_observer.hpp"
+#include "observe/session_cache.hpp"
 #include "observe/session_service.hpp"
 #include "util/self_path.hpp"
 
@@ -233,8 +234,12 @@ Result<CommandResult> sessions_stats(const Invocation& invocation, Context& cont
         reap(context);
     std::string root = SC_TRY(existing_store(context));
     observe::SessionFilter filter = SC_TRY(read_filter(invocation, context));
-    observe::SessionProjection projection = SC_TRY(observe::replay_sessions(root, filter, true));
-    Json stats = observe::session_stats(projection);
+    std::vector<observe::SessionFacts> ended = SC_TRY(observe::ended_sessions(root, filter));
+    std::vector<const observe::SessionFacts*> sessions;
+    sessions.reserve(ended.size());
+    for (const observe::SessionFacts& facts : ended)
+        sessions.push_back(&facts);
+    Json stats = observe::session_stats(sessions);
     std::string text = stats_text(stats);
     return CommandResult(std::move(stats), View::text, std::move(text));
 }
