@@ -488,6 +488,10 @@ TEST_F(Sessions, StatsComeFromTheEventsAloneAndSayWhichSessionsFailAndWhatTheyCo
     fs::remove_all(fs::path(m_sandbox.tasks_root()).parent_path() / "sessions");
     auto again = ok({"sessions", "stats", "--no-reap", "--format", "json"}).json();
     EXPECT_EQ(again, stats);
+    // The derived journal of ended sessions: deleted, rebuilt from the events, same figures.
+    ASSERT_TRUE(fs::exists(m_store + "/projections/sessions.state"));
+    fs::remove(m_store + "/projections/sessions.state");
+    EXPECT_EQ(ok({"sessions", "stats", "--no-reap", "--format", "json"}).json(), stats);
     auto only = ok({"sessions", "stats", "--task", "no-such-task", "--since", "1h", "--until", "2099-01-01", "--format",
                     "json"})
                     .json();
