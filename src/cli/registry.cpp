@@ -29,6 +29,7 @@ Registry build(std::string word) {
     register_session_commands(built);
     register_event_commands(built);
     register_telemetry_commands(built);
+    register_server_commands(built);
     register_trace_commands(built);
     register_metric_commands(built);
     register_log_commands(built);

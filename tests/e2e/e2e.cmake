@@ -6,9 +6,12 @@ target_link_libraries(sc_test_otlp_append PRIVATE sc_store sc_warnings)
 # End-to-end tests: GoogleTest programs that run the real `sc` binary in a temporary HOME and
 # project (a fresh git repository), one behaviour per test.
 file(GLOB SC_E2E_TESTS CONFIGURE_DEPENDS ${CMAKE_CURRENT_LIST_DIR}/*_test.cpp)
-add_executable(e2e_tests ${SC_E2E_TESTS} ${CMAKE_CURRENT_LIST_DIR}/sandbox.cpp)
+add_executable(e2e_tests ${SC_E2E_TESTS} ${CMAKE_CURRENT_LIST_DIR}/sandbox.cpp ${CMAKE_CURRENT_LIST_DIR}/server_process.cpp)
 target_include_directories(e2e_tests PRIVATE ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR}/tests)
-target_link_libraries(e2e_tests PRIVATE sc_util nlohmann_json::nlohmann_json GTest::gtest GTest::gtest_main sc_warnings)
+# sc_otlp_proto and zlib build the receiver's protobuf and gzip request bodies.
+find_package(ZLIB REQUIRED)
+target_link_libraries(e2e_tests PRIVATE sc_util sc_otlp_proto ZLIB::ZLIB nlohmann_json::nlohmann_json GTest::gtest
+  GTest::gtest_main sc_warnings)
 target_compile_definitions(e2e_tests PRIVATE SC_BINARY="$<TARGET_FILE:sc>" SC_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
   SC_TEST_OTLP_APPEND="$<TARGET_FILE:sc_test_otlp_append>")
 add_dependencies(e2e_tests sc sc-server sc_test_otlp_append)

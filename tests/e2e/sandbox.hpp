@@ -56,6 +56,8 @@ public:
 
     void set_env(const std::string& name, const std::string& value) { m_environment[name] = value; }
     void unset_env(const std::string& name) { m_environment.erase(name); }
+    /// The environment every run gets (for a helper that starts a long-running process).
+    [[nodiscard]] const std::map<std::string, std::string>& environment() const { return m_environment; }
 
     [[nodiscard]] const std::string& root() const { return m_root; }
     [[nodiscard]] const std::string& home() const { return m_home; }

@@ -185,7 +185,7 @@ Result<CommandResult> config(const Invocation&, Context& context) {
 }  // namespace
 
 void register_telemetry_commands(Registry& registry) {
-    registry.add_group({"telemetry", "The telemetry store and configuration: status, check, prune, config"});
+    registry.add_group({"telemetry", "The telemetry store and configuration: status, check, prune, config, serve"});
     if (!registry.wants("telemetry"))
         return;
     registry.add({

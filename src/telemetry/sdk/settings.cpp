@@ -278,6 +278,34 @@ bool apply_durability(std::string_view text, TelemetrySettings& settings, std::s
     return true;
 }
 
+bool apply_server_host(std::string_view text, TelemetrySettings& settings, std::string& shown,
+                       std::vector<std::string>&) {
+    std::string host(text::trim(text));
+    if (host.empty())
+        return false;
+    settings.server_host = host;
+    shown = host;
+    return true;
+}
+
+bool apply_server_port(std::string_view text, TelemetrySettings& settings, std::string& shown,
+                       std::vector<std::string>&) {
+    int64_t port = 0;
+    if (!config::parse_integer(text::trim(text), port) || port < 0 || port > 65535)
+        return false;
+    settings.server_port = static_cast<int>(port);
+    shown = std::to_string(port);
+    return true;
+}
+
+// The token is a secret: `sc telemetry config` says whether it is set, never what it is.
+bool apply_server_token(std::string_view text, TelemetrySettings& settings, std::string& shown,
+                        std::vector<std::string>&) {
+    settings.server_token = std::string(text::trim(text));
+    shown = settings.server_token.empty() ? "(none)" : "(set, hidden)";
+    return true;
+}
+
 using config::Type;
 
 // The order is the order of `sc telemetry config`; general limits come before the ones that
@@ -347,6 +375,13 @@ const Entry k_entries[] = {
     {"telemetry.dir", "SCOPECRAFT_TELEMETRY_DIR", "", Type::string, "a folder path", apply_dir},
     {"telemetry.durability", "SCOPECRAFT_TELEMETRY_DURABILITY", "none", Type::string, "none, batch or always",
      apply_durability},
+    // The network server (`sc telemetry serve`).
+    {"telemetry.server.host", "SCOPECRAFT_SERVER_HOST", "127.0.0.1", Type::string,
+     "an address to listen on, such as 127.0.0.1 or 0.0.0.0 (which needs a token)", apply_server_host},
+    {"telemetry.server.port", "SCOPECRAFT_SERVER_PORT", "4318", Type::integer, "a port from 0 to 65535",
+     apply_server_port},
+    {"telemetry.server.token", "SCOPECRAFT_SERVER_TOKEN", "", Type::string,
+     "the bearer token clients must send (Authorization: Bearer ...)", apply_server_token},
 };
 
 std::vector<config::KeySpec> make_specs() {

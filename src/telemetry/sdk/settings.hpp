@@ -57,6 +57,11 @@ struct TelemetrySettings {
     std::string resource_attributes_origin = "OTEL_RESOURCE_ATTRIBUTES";
     std::string dir;                  // the telemetry store folder; empty: the project's default
     std::string durability = "none";  // the store's durability: none, batch or always
+    // The network server (`sc telemetry serve`, docs/export.md): where it listens and the
+    // bearer token it requires (mandatory for a bind that is not loopback).
+    std::string server_host = "127.0.0.1";
+    int server_port = 4318;
+    std::string server_token;
 };
 
 /// One line of `sc telemetry config`.

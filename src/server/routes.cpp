@@ -1,0 +1,28 @@
+#include "server/routes.hpp"
+
+#include "receiver/otlp_routes.hpp"
+
+namespace sc::server {
+
+void add_health_routes(Router& router, const ServeContext&) {
+    Route health;
+    health.method = "GET";
+    health.path = "/health";
+    health.requires_token = false;  // for load balancers and scripts; it tells nothing else
+    health.max_body_bytes = 0;
+    health.handler = [](const Request&, Response& response) {
+        response.content_type = "text/plain; charset=utf-8";
+        response.body = "ok\n";
+    };
+    router.add(std::move(health));
+}
+
+void add_all_routes(Router& router, const ServeContext& context) {
+    add_health_routes(router, context);
+    receiver::add_otlp_receiver_routes(router, context);  // POST /v1/traces, /v1/metrics, /v1/logs
+    // One line per feature, each defined in its own files:
+    //   add_prometheus_routes(router, context);      GET /metrics
+    //   add_mcp_http_routes(router, context);        POST/GET/DELETE /mcp
+}
+
+}  // namespace sc::server
