@@ -245,6 +245,16 @@ Result<ParsedCommandLine> parse_command_line(const Registry& registry, const std
         registry.is_group(wanted) ? registry.find(wanted, named[1]) != nullptr : registry.find("", wanted) != nullptr;
     std::vector<Bound> bound;
     std::vector<CLI::App*> group_apps;
+    // CLI11 parsing a reversed vector gives a many-valued positional only its first word and
+    // calls the rest extras: for a command whose last argument is repeated (`sc work TASK
+    // words...`, `sc traces export ID...`) the extras are gathered back into it below.
+    const CommandSpec* named_command = !command_known              ? nullptr
+                                       : registry.is_group(wanted) ? registry.find(wanted, named[1])
+                                                                   : registry.find("", wanted);
+    const bool gather_extras =
+        named_command != nullptr && !named_command->arguments.empty() && named_command->arguments.back().repeated;
+    if (gather_extras)
+        app.allow_extras();
     for (const CommandSpec& spec : registry.commands())
         if (spec.group.empty() && (!command_known || spec.name == wanted))
             add_command(app, spec, bound, spec.name == wanted);
@@ -304,6 +314,14 @@ Result<ParsedCommandLine> parse_command_line(const Registry& registry, const std
         for (CLI::Option* positional : entry.arguments)
             for (const std::string& value : positional->results())
                 parsed.invocation.add_argument(value);  // one, or every word of a repeated argument
+        if (gather_extras) {
+            for (const std::string& extra : app.remaining()) {
+                if (!extra.empty() && extra[0] == '-')
+                    return make_error(ErrorCode::invalid_argument, "The following argument was not expected: " + extra,
+                                      "run `sc " + entry.spec->full_name() + " --help` for its usage");
+                parsed.invocation.add_argument(extra);
+            }
+        }
         for (const auto& [spec, option] : entry.options) {
             if (option->count() == 0)
                 continue;

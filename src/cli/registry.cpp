@@ -26,6 +26,7 @@ Registry build(std::string word) {
     register_task_commands(built);
     register_parent_commands(built);
     register_env_commands(built);
+    register_session_commands(built);
     register_event_commands(built);
     register_telemetry_commands(built);
     register_server_commands(built);

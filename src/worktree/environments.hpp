@@ -89,6 +89,9 @@ public:
 private:
     explicit Environments(std::string main_root) : m_git(std::move(main_root)) {}
     Result<std::vector<EnvironmentInfo>> worktrees() const;
+    /// The task's worktree when git's own files say it is registered, on its branch, in its
+    /// folder; nullopt for anything else (then git is asked).
+    [[nodiscard]] std::optional<EnvironmentInfo> registered_at(const std::string& env_id) const;
     void add_state(EnvironmentInfo& info, const std::string& base) const;
 
     Git m_git;
