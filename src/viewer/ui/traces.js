@@ -333,6 +333,8 @@ export async function traceView(main, id, params) {
   draw();
   if (state.selected >= 0) select(state.selected);
   document.body.dataset.waterfallReady = String(spans.length);
+  // Time from navigation start to the first drawn waterfall, for bench/viewer_bench.mjs.
+  document.body.dataset.waterfallMs = String(Math.round(performance.now()));
 }
 
 export function logTable(records) {
