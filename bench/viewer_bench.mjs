@@ -6,13 +6,14 @@
 // (playwright-core comes from tests/viewer-browser: run its `npm ci` first.)
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
-import { join, dirname } from 'node:path';
+import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { chromium } = createRequire(join(here, '../tests/viewer-browser/package.json'))('playwright-core');
-const [sc, work, spansArg = '1000000', runsArg = '5'] = process.argv.slice(2);
+const [scArg, work, spansArg = '1000000', runsArg = '5'] = process.argv.slice(2);
+const sc = resolve(scArg);
 const totalSpans = Number(spansArg), runs = Number(runsArg);
 rmSync(work, { recursive: true, force: true });
 const project = join(work, 'project');
@@ -56,6 +57,7 @@ const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length
 const filled = Date.now();
 const startNs = BigInt(Date.now() - 3600_000) * 1_000_000n;
 for (let sent = 0; sent < totalSpans; sent += 5000) await post(batch(500, 10, startNs + BigInt(sent) * 100_000n));
+console.log(`load average: ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 console.log(`store: ${totalSpans} spans in ${totalSpans / 10} traces, filled in ${((Date.now() - filled) / 1000).toFixed(1)} s`);
 
 const listTimes = [];
@@ -63,7 +65,7 @@ for (let i = 0; i < runs; i++) {
   const started = performance.now();
   const answer = await (await fetch(`${base}/ui/api/traces?limit=50`)).json();
   listTimes.push(performance.now() - started);
-  if (answer.total !== totalSpans / 10) throw new Error(`trace list total ${answer.total}`);
+  if (answer.total < totalSpans / 10) throw new Error(`trace list total ${answer.total}`);
 }
 console.log(`GET /ui/api/traces?limit=50 over ${totalSpans} spans: median ${median(listTimes).toFixed(0)} ms (runs: ${listTimes.map((t) => t.toFixed(0)).join(', ')}; budget 200 ms)`);
 
@@ -71,6 +73,13 @@ console.log(`GET /ui/api/traces?limit=50 over ${totalSpans} spans: median ${medi
 const big = batch(1, 10000, BigInt(Date.now()) * 1_000_000n);
 await post(big);
 const bigId = JSON.parse(big).resourceSpans[0].scopeSpans[0].spans[0].traceId;
+const apiTimes = [];
+for (let i = 0; i < runs; i++) {
+  const started = performance.now();
+  await (await fetch(`${base}/ui/api/trace?id=${bigId}`)).json();
+  apiTimes.push(performance.now() - started);
+}
+console.log(`GET /ui/api/trace of the 10,000-span trace: median ${median(apiTimes).toFixed(0)} ms (runs: ${apiTimes.map((t) => t.toFixed(0)).join(', ')})`);
 const browser = await chromium.launch({ executablePath: process.env.SC_CHROMIUM || '/usr/bin/chromium',
   args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
 const renderTimes = [];
