@@ -230,11 +230,31 @@ Result<ParsedCommandLine> parse_command_line(const Registry& registry, const std
     // `sc task --help`) or to tell a name that is not a command, so they are built only when
     // the command named is not one the registry knows.
     std::vector<std::string> named = leading_words(arguments, 2);
+    std::vector<std::string> words = arguments;
+    // A group with a default command (`sc env TASK`): the command's name goes in after the
+    // group when the next word names none of the group's commands.
+    for (const GroupSpec& group : registry.groups())
+        if (group.name == named[0] && !group.default_command.empty() && !named[1].empty() &&
+            registry.find(group.name, named[1]) == nullptr) {
+            auto at = std::find(words.begin() + 1, words.end(), named[1]);
+            words.insert(at, group.default_command);
+            named[1] = group.default_command;
+        }
     const std::string& wanted = named[0];
     const bool command_known =
         registry.is_group(wanted) ? registry.find(wanted, named[1]) != nullptr : registry.find("", wanted) != nullptr;
     std::vector<Bound> bound;
     std::vector<CLI::App*> group_apps;
+    // CLI11 parsing a reversed vector gives a many-valued positional only its first word and
+    // calls the rest extras: for a command whose last argument is repeated (`sc work TASK
+    // words...`, `sc traces export ID...`) the extras are gathered back into it below.
+    const CommandSpec* named_command = !command_known              ? nullptr
+                                       : registry.is_group(wanted) ? registry.find(wanted, named[1])
+                                                                   : registry.find("", wanted);
+    const bool gather_extras =
+        named_command != nullptr && !named_command->arguments.empty() && named_command->arguments.back().repeated;
+    if (gather_extras)
+        app.allow_extras();
     for (const CommandSpec& spec : registry.commands())
         if (spec.group.empty() && (!command_known || spec.name == wanted))
             add_command(app, spec, bound, spec.name == wanted);
@@ -252,7 +272,6 @@ Result<ParsedCommandLine> parse_command_line(const Registry& registry, const std
                 add_command(*group_app, spec, bound, spec.name == named[1]);
     }
 
-    std::vector<std::string> words = arguments;
     tidy_flow_lists(words, bound);
     std::vector<std::string> reversed(words.rbegin(), words.rend() - 1);
     try {
@@ -295,6 +314,14 @@ Result<ParsedCommandLine> parse_command_line(const Registry& registry, const std
         for (CLI::Option* positional : entry.arguments)
             for (const std::string& value : positional->results())
                 parsed.invocation.add_argument(value);  // one, or every word of a repeated argument
+        if (gather_extras) {
+            for (const std::string& extra : app.remaining()) {
+                if (!extra.empty() && extra[0] == '-')
+                    return make_error(ErrorCode::invalid_argument, "The following argument was not expected: " + extra,
+                                      "run `sc " + entry.spec->full_name() + " --help` for its usage");
+                parsed.invocation.add_argument(extra);
+            }
+        }
         for (const auto& [spec, option] : entry.options) {
             if (option->count() == 0)
                 continue;

@@ -25,6 +25,8 @@ Registry build(std::string word) {
     register_project_commands(built);
     register_task_commands(built);
     register_parent_commands(built);
+    register_env_commands(built);
+    register_session_commands(built);
     register_event_commands(built);
     register_telemetry_commands(built);
     register_server_commands(built);

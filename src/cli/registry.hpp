@@ -13,6 +13,9 @@ namespace sc::cli {
 struct GroupSpec {
     std::string name;
     std::string summary;
+    /// The command run when the word after the group names none of its commands: `sc env
+    /// TASK` is `sc env create TASK` (Scopecraft's `env <taskId>`). Empty: none.
+    std::string default_command {};
 };
 
 class Registry {

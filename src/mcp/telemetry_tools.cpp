@@ -159,6 +159,10 @@ std::vector<Tool> telemetry_tools() {
          "Replay the domain events in memory and compare the rebuilt task tree with the live one",
          "object"},
         {"telemetry", "status", "telemetry_status", {}, {}, "", "object"},
+        {"env", "list", "env_list", {}, {}, "Task environments (git worktrees): branch, path, changes, ahead/behind"},
+        {"sessions", "list", "sessions_list", {}, {}, "Agent sessions: state, outcome, duration, tools, tokens, cost"},
+        {"sessions", "show", "sessions_show", {}, {}, "", "object"},
+        {"sessions", "stats", "sessions_stats", {"no-reap"}, {}, "", "object"},
     };
     std::vector<Tool> tools;
     for (const Derived& one : derived)

@@ -349,9 +349,7 @@ void CommandObserver::check_external_changes(const tasks::TreeRoots& roots) {
     m_state->set_seq(appended.value());
 }
 
-void CommandObserver::record(const tasks::ChangeRecord& change) {
-    if (!m_enabled || change.empty())
-        return;
+store::EventMeta CommandObserver::current_meta() const {
     const telemetry::SpanContext& context = telemetry::current_context();
     store::EventMeta meta;
     if (context.is_valid()) {
@@ -364,6 +362,40 @@ void CommandObserver::record(const tasks::ChangeRecord& change) {
         meta.actor = m_options.request->actor;
     else if (auto user = m_options.environment ? m_options.environment->get("USER") : std::nullopt)
         meta.actor = "user:" + *user;
+    return meta;
+}
+
+std::vector<store::AppendedEvent> CommandObserver::append(std::vector<store::NewEvent> events) {
+    if (!enabled() || events.empty())
+        return {};
+    store::EventMeta meta = current_meta();
+    for (store::NewEvent& event : events) {
+        if (event.meta.trace_id.empty()) {
+            event.meta.trace_id = meta.trace_id;
+            event.meta.span_id = meta.span_id;
+        }
+        if (event.meta.correlation_id.empty())
+            event.meta.correlation_id = meta.correlation_id;
+        if (event.meta.actor.empty())
+            event.meta.actor = meta.actor;
+    }
+    Result<store::Store*> store = m_store->get();
+    if (!store.ok()) {
+        report(store.error());
+        return {};
+    }
+    Result<std::vector<store::AppendedEvent>> appended = store.value()->append(std::move(events));
+    if (!appended.ok()) {
+        report(appended.error());
+        return {};
+    }
+    return std::move(appended.value());
+}
+
+void CommandObserver::record(const tasks::ChangeRecord& change) {
+    if (!m_enabled || change.empty())
+        return;
+    store::EventMeta meta = current_meta();
     std::vector<store::NewEvent> events;
     events.push_back(make_task_event(change, meta));
     Result<uint64_t> appended = append_events(std::move(events));

@@ -101,6 +101,13 @@ public:
     void begin_operation();
     /// Records one operation's change as its domain event, with the current span's context.
     void record(const tasks::ChangeRecord& change);
+    /// Appends domain events that change no task file (worktrees, sessions: docs/events.md),
+    /// their meta filled from the current span (trace, span, correlation, actor) where empty.
+    /// Returns the events as stored (empty when telemetry is off or the append failed:
+    /// reported, as every telemetry failure).
+    std::vector<store::AppendedEvent> append(std::vector<store::NewEvent> events);
+    /// The meta an event recorded now gets: the current span's context and the actor.
+    [[nodiscard]] store::EventMeta current_meta() const;
 
     /// Tasks by status, as a listing saw them: reported by the `scopecraft.tasks` gauge when
     /// metrics are collected at exit.

@@ -49,10 +49,13 @@ bool hex_decode(std::string_view text, std::string& bytes) {
 
 void append_hex(std::string& out, std::string_view bytes) {
     static constexpr char k_digits[] = "0123456789abcdef";
+    size_t at = out.size();
+    out.resize(at + bytes.size() * 2);
+    char* to = out.data() + at;
     for (char byte : bytes) {
         auto value = static_cast<unsigned char>(byte);
-        out += k_digits[value >> 4];
-        out += k_digits[value & 15];
+        *to++ = k_digits[value >> 4];
+        *to++ = k_digits[value & 15];
     }
 }
 

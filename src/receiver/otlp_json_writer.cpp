@@ -1,5 +1,7 @@
 #include "receiver/otlp_json_writer.hpp"
 
+#include "opentelemetry/proto/collector/logs/v1/logs_service.pb.h"
+#include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
 #include "opentelemetry/proto/common/v1/common.pb.h"
 #include "receiver/otlp_ids.hpp"
 #include "telemetry/exporters/json_text.hpp"
@@ -10,6 +12,8 @@ namespace {
 
 namespace pb = google::protobuf;
 namespace common = opentelemetry::proto::common::v1;
+namespace trace = opentelemetry::proto::trace::v1;
+namespace logs = opentelemetry::proto::logs::v1;
 using telemetry::exporters::append_json_double;
 using telemetry::exporters::append_json_int64_string;
 using telemetry::exporters::append_json_string;
@@ -230,9 +234,293 @@ void append_message(std::string& out, const pb::Message& message, int depth) {
     out += '}';
 }
 
+// Traces and logs, the bulk of what arrives, are written through the generated accessors, in
+// the field order and with the presence rules the reflective writer below follows for every
+// other message (a test checks both agree).
+
+void append_id(std::string& out, const char* key, const std::string& bytes, bool& first) {
+    if (bytes.empty())
+        return;
+    out += first ? "\"" : ",\"";
+    first = false;
+    out += key;
+    out += "\":\"";
+    append_hex(out, bytes);
+    out += '"';
+}
+
+void append_enum(std::string& out, int value) {
+    if (value < 0)
+        out += '-';
+    append_json_uint(out,
+                     value < 0 ? static_cast<uint64_t>(-static_cast<int64_t>(value)) : static_cast<uint64_t>(value));
+}
+
+void append_key(std::string& out, const char* key, bool& first) {
+    out += first ? "\"" : ",\"";
+    first = false;
+    out += key;
+    out += "\":";
+}
+
+void append_string_field(std::string& out, const char* key, const std::string& value, bool& first) {
+    if (value.empty())
+        return;
+    append_key(out, key, first);
+    append_json_string(out, value);
+}
+
+void append_uint_field(std::string& out, const char* key, uint64_t value, bool& first) {
+    if (value == 0)
+        return;
+    append_key(out, key, first);
+    append_json_uint(out, value);
+}
+
+void append_uint64_field(std::string& out, const char* key, uint64_t value, bool& first) {
+    if (value == 0)
+        return;
+    append_key(out, key, first);
+    append_json_uint64_string(out, value);
+}
+
+void append_attributes_field(std::string& out, const char* key,
+                             const pb::RepeatedPtrField<common::KeyValue>& attributes, bool& first) {
+    if (attributes.empty())
+        return;
+    append_key(out, key, first);
+    append_key_values(out, attributes, 0);
+}
+
+bool fast_path_possible(const pb::Message& message) {
+    // Fields this writer does not know (a newer .proto) go through reflection instead.
+    return message.GetReflection()->GetUnknownFields(message).empty();
+}
+
+void append_resource(std::string& out, const opentelemetry::proto::resource::v1::Resource& resource) {
+    if (resource.entity_refs_size() > 0) {
+        append_message(out, resource, 1);
+        return;
+    }
+    out += '{';
+    bool first = true;
+    append_attributes_field(out, "attributes", resource.attributes(), first);
+    append_uint_field(out, "droppedAttributesCount", resource.dropped_attributes_count(), first);
+    out += '}';
+}
+
+void append_scope(std::string& out, const common::InstrumentationScope& scope) {
+    out += '{';
+    bool first = true;
+    append_string_field(out, "name", scope.name(), first);
+    append_string_field(out, "version", scope.version(), first);
+    append_attributes_field(out, "attributes", scope.attributes(), first);
+    append_uint_field(out, "droppedAttributesCount", scope.dropped_attributes_count(), first);
+    out += '}';
+}
+
+void append_span(std::string& out, const trace::Span& span) {
+    out += '{';
+    bool first = true;
+    append_id(out, "traceId", span.trace_id(), first);
+    append_id(out, "spanId", span.span_id(), first);
+    append_string_field(out, "traceState", span.trace_state(), first);
+    append_id(out, "parentSpanId", span.parent_span_id(), first);
+    append_uint_field(out, "flags", span.flags(), first);
+    append_string_field(out, "name", span.name(), first);
+    if (span.kind() != 0) {
+        append_key(out, "kind", first);
+        append_enum(out, span.kind());
+    }
+    append_uint64_field(out, "startTimeUnixNano", span.start_time_unix_nano(), first);
+    append_uint64_field(out, "endTimeUnixNano", span.end_time_unix_nano(), first);
+    append_attributes_field(out, "attributes", span.attributes(), first);
+    append_uint_field(out, "droppedAttributesCount", span.dropped_attributes_count(), first);
+    if (!span.events().empty()) {
+        append_key(out, "events", first);
+        out += '[';
+        for (int i = 0; i < span.events_size(); ++i) {
+            const trace::Span::Event& event = span.events(i);
+            out += i > 0 ? ",{" : "{";
+            bool inner = true;
+            append_uint64_field(out, "timeUnixNano", event.time_unix_nano(), inner);
+            append_string_field(out, "name", event.name(), inner);
+            append_attributes_field(out, "attributes", event.attributes(), inner);
+            append_uint_field(out, "droppedAttributesCount", event.dropped_attributes_count(), inner);
+            out += '}';
+        }
+        out += ']';
+    }
+    append_uint_field(out, "droppedEventsCount", span.dropped_events_count(), first);
+    if (!span.links().empty()) {
+        append_key(out, "links", first);
+        out += '[';
+        for (int i = 0; i < span.links_size(); ++i) {
+            const trace::Span::Link& link = span.links(i);
+            out += i > 0 ? ",{" : "{";
+            bool inner = true;
+            append_id(out, "traceId", link.trace_id(), inner);
+            append_id(out, "spanId", link.span_id(), inner);
+            append_string_field(out, "traceState", link.trace_state(), inner);
+            append_attributes_field(out, "attributes", link.attributes(), inner);
+            append_uint_field(out, "droppedAttributesCount", link.dropped_attributes_count(), inner);
+            append_uint_field(out, "flags", link.flags(), inner);
+            out += '}';
+        }
+        out += ']';
+    }
+    append_uint_field(out, "droppedLinksCount", span.dropped_links_count(), first);
+    if (span.has_status()) {
+        append_key(out, "status", first);
+        out += '{';
+        bool inner = true;
+        append_string_field(out, "message", span.status().message(), inner);
+        append_uint_field(out, "code", static_cast<uint32_t>(span.status().code()), inner);
+        out += '}';
+    }
+    out += '}';
+}
+
+void append_traces(std::string& out,
+                   const opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest& request) {
+    out += '{';
+    if (!request.resource_spans().empty()) {
+        out += "\"resourceSpans\":[";
+        for (int r = 0; r < request.resource_spans_size(); ++r) {
+            const trace::ResourceSpans& resource = request.resource_spans(r);
+            out += r > 0 ? ",{" : "{";
+            bool first = true;
+            if (resource.has_resource()) {
+                append_key(out, "resource", first);
+                append_resource(out, resource.resource());
+            }
+            if (!resource.scope_spans().empty()) {
+                append_key(out, "scopeSpans", first);
+                out += '[';
+                for (int s = 0; s < resource.scope_spans_size(); ++s) {
+                    const trace::ScopeSpans& scope = resource.scope_spans(s);
+                    out += s > 0 ? ",{" : "{";
+                    bool inner = true;
+                    if (scope.has_scope()) {
+                        append_key(out, "scope", inner);
+                        append_scope(out, scope.scope());
+                    }
+                    if (!scope.spans().empty()) {
+                        append_key(out, "spans", inner);
+                        out += '[';
+                        for (int i = 0; i < scope.spans_size(); ++i) {
+                            if (i > 0)
+                                out += ',';
+                            if (fast_path_possible(scope.spans(i)))
+                                append_span(out, scope.spans(i));
+                            else
+                                append_message(out, scope.spans(i), 1);
+                        }
+                        out += ']';
+                    }
+                    append_string_field(out, "schemaUrl", scope.schema_url(), inner);
+                    out += '}';
+                }
+                out += ']';
+            }
+            append_string_field(out, "schemaUrl", resource.schema_url(), first);
+            out += '}';
+        }
+        out += ']';
+    }
+    out += '}';
+}
+
+void append_log_record(std::string& out, const logs::LogRecord& record) {
+    out += '{';
+    bool first = true;
+    append_uint64_field(out, "timeUnixNano", record.time_unix_nano(), first);
+    append_uint64_field(out, "observedTimeUnixNano", record.observed_time_unix_nano(), first);
+    if (record.severity_number() != 0) {
+        append_key(out, "severityNumber", first);
+        append_enum(out, record.severity_number());
+    }
+    append_string_field(out, "severityText", record.severity_text(), first);
+    if (record.has_body()) {
+        append_key(out, "body", first);
+        append_any_value(out, record.body(), 0);
+    }
+    append_attributes_field(out, "attributes", record.attributes(), first);
+    append_uint_field(out, "droppedAttributesCount", record.dropped_attributes_count(), first);
+    append_uint_field(out, "flags", record.flags(), first);
+    append_id(out, "traceId", record.trace_id(), first);
+    append_id(out, "spanId", record.span_id(), first);
+    append_string_field(out, "eventName", record.event_name(), first);
+    out += '}';
+}
+
+void append_logs(std::string& out, const opentelemetry::proto::collector::logs::v1::ExportLogsServiceRequest& request) {
+    out += '{';
+    if (!request.resource_logs().empty()) {
+        out += "\"resourceLogs\":[";
+        for (int r = 0; r < request.resource_logs_size(); ++r) {
+            const logs::ResourceLogs& resource = request.resource_logs(r);
+            out += r > 0 ? ",{" : "{";
+            bool first = true;
+            if (resource.has_resource()) {
+                append_key(out, "resource", first);
+                append_resource(out, resource.resource());
+            }
+            if (!resource.scope_logs().empty()) {
+                append_key(out, "scopeLogs", first);
+                out += '[';
+                for (int s = 0; s < resource.scope_logs_size(); ++s) {
+                    const logs::ScopeLogs& scope = resource.scope_logs(s);
+                    out += s > 0 ? ",{" : "{";
+                    bool inner = true;
+                    if (scope.has_scope()) {
+                        append_key(out, "scope", inner);
+                        append_scope(out, scope.scope());
+                    }
+                    if (!scope.log_records().empty()) {
+                        append_key(out, "logRecords", inner);
+                        out += '[';
+                        for (int i = 0; i < scope.log_records_size(); ++i) {
+                            if (i > 0)
+                                out += ',';
+                            if (fast_path_possible(scope.log_records(i)))
+                                append_log_record(out, scope.log_records(i));
+                            else
+                                append_message(out, scope.log_records(i), 1);
+                        }
+                        out += ']';
+                    }
+                    append_string_field(out, "schemaUrl", scope.schema_url(), inner);
+                    out += '}';
+                }
+                out += ']';
+            }
+            append_string_field(out, "schemaUrl", resource.schema_url(), first);
+            out += '}';
+        }
+        out += ']';
+    }
+    out += '}';
+}
+
 }  // namespace
 
 void append_otlp_json(std::string& out, const google::protobuf::Message& message) {
+    const pb::Descriptor* descriptor = message.GetDescriptor();
+    if (descriptor == opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest::descriptor()) {
+        append_traces(
+            out, static_cast<const opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest&>(message));
+        return;
+    }
+    if (descriptor == opentelemetry::proto::collector::logs::v1::ExportLogsServiceRequest::descriptor()) {
+        append_logs(out,
+                    static_cast<const opentelemetry::proto::collector::logs::v1::ExportLogsServiceRequest&>(message));
+        return;
+    }
+    append_message(out, message, 0);
+}
+
+void append_otlp_json_reflective(std::string& out, const google::protobuf::Message& message) {
     append_message(out, message, 0);
 }
 

@@ -15,6 +15,10 @@ namespace sc::receiver {
 /// written as {} (the validation rejects such items first; this only bounds the recursion).
 void append_otlp_json(std::string& out, const google::protobuf::Message& message);
 
+/// The same through protobuf reflection alone, field by field (what append_otlp_json does for
+/// metrics and for messages carrying fields newer than this code); the tests compare the two.
+void append_otlp_json_reflective(std::string& out, const google::protobuf::Message& message);
+
 /// How deeply AnyValues may nest (an array or map value inside another counts one level).
 inline constexpr int k_max_any_value_depth = 32;
 

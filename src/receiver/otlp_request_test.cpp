@@ -11,6 +11,7 @@
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb.h"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
 #include "receiver/otlp_json_reader.hpp"
+#include "receiver/otlp_json_writer.hpp"
 #include "telemetry/api/telemetry.hpp"
 #include "telemetry/pipeline.hpp"
 
@@ -243,6 +244,37 @@ TEST(OtlpRequest, LogRecordsKeepBodyAndIdsAndBadIdsAreRejected) {
     EXPECT_EQ(
         decoded.response,
         R"({"partialSuccess":{"rejectedLogRecords":"1","errorMessage":"1 log records rejected; the first: log record 2: traceId must be 16 bytes (32 hex digits), not 2"}})");
+}
+
+TEST(OtlpRequest, TheHandWrittenTracesAndLogsWritersAgreeWithReflection) {
+    // Every field of a span and of a log record set, so each is written by both writers.
+    std::string traces =
+        R"({"resourceSpans":[{"resource":{"attributes":[{"key":"r","value":{"boolValue":true}}],"droppedAttributesCount":1},
+        "scopeSpans":[{"scope":{"name":"s","version":"1","attributes":[{"key":"x","value":{"doubleValue":1.5}}],"droppedAttributesCount":2},
+        "spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","traceState":"a=b","parentSpanId":"eee19b7ec3c1b175",
+        "flags":257,"name":"n","kind":3,"startTimeUnixNano":"1","endTimeUnixNano":"2","attributes":[{"key":"k","value":{"arrayValue":{"values":[{"intValue":"-4"},{"bytesValue":"AAE="}]}}}],
+        "droppedAttributesCount":3,"events":[{"timeUnixNano":"5","name":"e","attributes":[{"key":"k","value":{"kvlistValue":{"values":[{"key":"i","value":{}}]}}}],"droppedAttributesCount":1}],
+        "droppedEventsCount":4,"links":[{"traceId":"5b8efff798038103d269b633813fc60d","spanId":"eee19b7ec3c1b176","traceState":"c=d","attributes":[{"key":"l","value":{"stringValue":"v"}}],
+        "droppedAttributesCount":1,"flags":256}],"droppedLinksCount":5,"status":{"message":"m","code":2}},{"kind":-7,"status":{}}],"schemaUrl":"u1"}],"schemaUrl":"u2"}]})";
+    std::string logs =
+        R"({"resourceLogs":[{"resource":{},"scopeLogs":[{"scope":{},"logRecords":[{"timeUnixNano":"1","observedTimeUnixNano":"2",
+        "severityNumber":17,"severityText":"ERROR","body":{"stringValue":"b"},"attributes":[{"key":"a","value":{"intValue":"1"}}],"droppedAttributesCount":1,
+        "flags":1,"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","eventName":"ev"},{"body":{}}],"schemaUrl":"u"}]}]})";
+    trace_service::ExportTraceServiceRequest trace_request;
+    ASSERT_TRUE(read_otlp_json(traces, trace_request).ok());
+    logs_service::ExportLogsServiceRequest log_request;
+    ASSERT_TRUE(read_otlp_json(logs, log_request).ok());
+    for (const google::protobuf::Message* message :
+         std::initializer_list<const google::protobuf::Message*> {&trace_request, &log_request}) {
+        std::string fast, reflective;
+        append_otlp_json(fast, *message);
+        append_otlp_json_reflective(reflective, *message);
+        EXPECT_EQ(fast, reflective);
+        EXPECT_GT(fast.size(), 300u);
+    }
+    std::string written;
+    append_otlp_json(written, trace_request);
+    EXPECT_NE(written.find(R"("kind":-7)"), std::string::npos) << "an enum value this code does not know is kept";
 }
 
 // Our own SDK's lines, read back by the receiver, come out byte for byte the same: what the

@@ -56,7 +56,10 @@ server::Route receiver_route(store::Signal signal, const server::ServeContext& c
         if (!decoded.line.empty()) {
             // One line, one append: stored whole or not at all (a full disk leaves no torn
             // line), and acknowledged only once the store has it.
-            Status stored = store->append({{signal, std::move(decoded.line)}});
+            std::vector<store::SignalLine> lines(1);
+            lines[0].signal = signal;
+            lines[0].line = std::move(decoded.line);  // a 512-span line is ~200 KB: moved, not copied
+            Status stored = store->append(lines);
             if (!stored.ok()) {
                 if (log)
                     log("warning: " + std::string(store::signal_name(signal)) +

@@ -30,11 +30,18 @@ struct Request {
     [[nodiscard]] std::string media_type() const;
 };
 
+/// Writes one chunk of a streamed body; false once the client is gone.
+using ChunkWriter = std::function<bool(std::string_view chunk)>;
+
 struct Response {
     int status = 200;
     std::string content_type;  // empty: no body
     std::string body;
     std::vector<std::pair<std::string, std::string>> headers;  // besides Content-Type/Length
+    /// A body produced while it is sent (chunked; Server-Sent Events for MCP's Streamable
+    /// HTTP), instead of `body`: called again and again, on the request's thread, while it
+    /// returns true; it writes what it has through the writer (and may wait for more).
+    std::function<bool(const ChunkWriter& write)> stream;
 
     void set_header(std::string name, std::string value) { headers.emplace_back(std::move(name), std::move(value)); }
 };

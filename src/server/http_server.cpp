@@ -44,8 +44,19 @@ void write_response(const Response& from, httplib::Response& to) {
     to.status = from.status;
     for (const auto& [name, value] : from.headers)
         to.set_header(name, value);
+    std::string type = from.content_type.empty() ? "text/plain; charset=utf-8" : from.content_type;
+    if (from.stream) {
+        auto stream = from.stream;
+        to.set_chunked_content_provider(type, [stream](size_t, httplib::DataSink& sink) {
+            bool more = stream([&sink](std::string_view chunk) { return sink.write(chunk.data(), chunk.size()); });
+            if (!more)
+                sink.done();
+            return true;
+        });
+        return;
+    }
     if (!from.content_type.empty() || !from.body.empty())
-        to.set_content(from.body, from.content_type.empty() ? "text/plain; charset=utf-8" : from.content_type);
+        to.set_content(from.body, type);
 }
 
 // The body of a request that failed was not read to its end: what is left on the connection

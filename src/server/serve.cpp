@@ -99,6 +99,8 @@ int run_serve(const std::vector<std::string>& arguments) {
         return 2;
     }
     ::signal(SIGPIPE, SIG_IGN);  // a client that hangs up makes a write fail, not the process die
+    // A file-size limit makes the store's write fail (and be undone) rather than kill the server.
+    ::signal(SIGXFSZ, SIG_IGN);
     sigset_t signals = stop_signals();
     ::pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 

@@ -29,7 +29,7 @@ int exit_code_of(int status) {
 }  // namespace
 
 ServerProcess::ServerProcess(const Sandbox& sandbox, const std::vector<std::string>& arguments,
-                             const std::vector<std::string>& global) {
+                             const std::vector<std::string>& global, const std::string& shell) {
     int err_pipe[2];
     if (::pipe2(err_pipe, O_CLOEXEC) != 0)
         throw std::runtime_error("pipe failed");
@@ -37,6 +37,12 @@ ServerProcess::ServerProcess(const Sandbox& sandbox, const std::vector<std::stri
     argv.insert(argv.end(), global.begin(), global.end());
     argv.insert(argv.end(), {"telemetry", "serve", "--port", "0"});
     argv.insert(argv.end(), arguments.begin(), arguments.end());
+    if (!shell.empty()) {
+        std::string command = shell + "; exec";
+        for (const std::string& word : argv)
+            command += " '" + word + "'";
+        argv = {"/bin/sh", "-c", command};
+    }
     std::vector<std::string> environment;
     for (const auto& [name, value] : sandbox.environment())
         environment.push_back(name + "=" + value);

@@ -19,6 +19,8 @@ void register_trace_commands(Registry& registry);      // traces list|show
 void register_metric_commands(Registry& registry);     // metrics
 void register_log_commands(Registry& registry);        // logs
 void register_mcp_commands(Registry& registry);        // mcp
+void register_env_commands(Registry& registry);        // env TASK, env list|path|close
+void register_session_commands(Registry& registry);    // work, dispatch, sessions ...
 
 /// "a, b, c"
 std::string text_list(const std::vector<std::string>& items);
