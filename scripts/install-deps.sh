@@ -8,7 +8,7 @@ packages="
   libcli11-dev nlohmann-json3-dev libsimdjson-dev libyaml-cpp-dev libtomlplusplus-dev
   libfmt-dev libzstd-dev zstd
   libcpp-httplib-dev libcurl4-openssl-dev libprotobuf-dev protobuf-compiler zlib1g-dev libsqlite3-dev
-  prometheus
+  prometheus chromium
   libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev
   clang-14 libclang-rt-14-dev clang-format valgrind hyperfine jq python3 strace
   nodejs npm

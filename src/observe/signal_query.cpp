@@ -326,6 +326,17 @@ std::vector<std::vector<const SpanRecord*>> group_by_trace(const std::vector<Spa
     return groups;
 }
 
+// Whether `attributes` has the key with this value, compared as text (a string as is, other
+// values as JSON: 3, true).
+bool attribute_equals(const Attributes& attributes, const std::pair<std::string, std::string>& wanted) {
+    auto found = attributes.find(wanted.first);
+    if (found == attributes.end())
+        return false;
+    if (found->is_string())
+        return found->get_ref<const std::string&>() == wanted.second;
+    return found->dump() == wanted.second;
+}
+
 }  // namespace
 
 std::vector<TraceSummary> summarize_traces(const std::vector<SpanRecord>& spans, const TraceFilter& filter) {
@@ -340,7 +351,11 @@ std::vector<TraceSummary> summarize_traces(const std::vector<SpanRecord>& spans,
         int64_t end = INT64_MIN;
         const SpanRecord* root = nullptr;
         bool name_matches = filter.name.empty();
+        std::vector<bool> attribute_found(filter.attributes.size(), false);
         for (const SpanRecord* span : trace) {
+            for (size_t i = 0; i < filter.attributes.size(); ++i)
+                if (!attribute_found[i])
+                    attribute_found[i] = attribute_equals(span->attributes, filter.attributes[i]);
             summary.start = std::min(summary.start, span->start);
             end = std::max(end, span->end);
             summary.error_count += span->is_error() ? 1 : 0;
@@ -357,7 +372,11 @@ std::vector<TraceSummary> summarize_traces(const std::vector<SpanRecord>& spans,
             summary.service = root->service;
         }
         if (!name_matches || (filter.errors_only && summary.error_count == 0) ||
-            !in_window(summary.start, filter.since, filter.until))
+            !in_window(summary.start, filter.since, filter.until) ||
+            std::find(attribute_found.begin(), attribute_found.end(), false) != attribute_found.end() ||
+            (!filter.service.empty() && lower(summary.service).find(lower(filter.service)) == std::string::npos) ||
+            (filter.min_duration && summary.duration < *filter.min_duration) ||
+            (filter.max_duration && summary.duration > *filter.max_duration))
             continue;
         summaries.push_back(std::move(summary));
     }

@@ -109,11 +109,16 @@ Result<Loaded<LogRecord>> load_logs(store::Reader& reader, const store::SignalQu
 // ---- Traces ----
 
 struct TraceFilter {
-    std::optional<int64_t> since;  // the trace started at or after this
-    std::optional<int64_t> until;  // the trace started before this
-    std::string name;              // some span's name contains this
-    bool errors_only = false;      // some span has status error
-    size_t last = 0;               // keep only the N most recent; 0 keeps all
+    std::optional<int64_t> since;         // the trace started at or after this
+    std::optional<int64_t> until;         // the trace started before this
+    std::string name;                     // some span's name contains this
+    bool errors_only = false;             // some span has status error
+    size_t last = 0;                      // keep only the N most recent; 0 keeps all
+    std::string service;                  // the root span's service contains this
+    std::optional<int64_t> min_duration;  // the trace took at least this (nanos)
+    std::optional<int64_t> max_duration;  // the trace took at most this
+    /// Some span has each KEY with this value (compared as text: 3 matches "3", true "true").
+    std::vector<std::pair<std::string, std::string>> attributes;
 };
 
 struct TraceSummary {

@@ -2,6 +2,7 @@
 
 #include "prometheus/metrics_route.hpp"
 #include "receiver/otlp_routes.hpp"
+#include "viewer/viewer_routes.hpp"
 
 namespace sc::server {
 
@@ -22,6 +23,7 @@ void add_all_routes(Router& router, const ServeContext& context) {
     add_health_routes(router, context);
     receiver::add_otlp_receiver_routes(router, context);  // POST /v1/traces, /v1/metrics, /v1/logs
     prometheus::add_prometheus_routes(router, context);  // GET /metrics
+    viewer::add_viewer_routes(router, context);           // GET /ui/..., the web viewer (docs/viewer.md)
     // One line per feature, each defined in its own files:
     //   add_mcp_http_routes(router, context);        POST/GET/DELETE /mcp
 }

@@ -27,7 +27,7 @@ namespace {
 
 constexpr const char* k_usage =
     "sc-server serve [--host HOST] [--port PORT] [--token TOKEN] [--root-dir DIR] [--telemetry-dir DIR] "
-    "[--no-telemetry] [--quiet]";
+    "[--no-telemetry] [--quiet] [--open FILE]...";
 constexpr const char* k_version = "0.1.0";
 
 void say(const std::string& text) {
@@ -47,6 +47,7 @@ std::string current_directory() {
 struct Arguments {
     cli::GlobalOptions globals;
     std::map<std::string, std::string> flags;  // by config key
+    std::vector<std::string> open_files;       // --open FILE, for the viewer
 };
 
 Result<Arguments> parse_arguments(const std::vector<std::string>& arguments) {
@@ -65,6 +66,8 @@ Result<Arguments> parse_arguments(const std::vector<std::string>& arguments) {
             parsed.globals.root_dir = arguments[++i];
         else if (word == "--telemetry-dir" && has_value)
             parsed.globals.telemetry_dir = arguments[++i];
+        else if (word == "--open" && has_value)
+            parsed.open_files.push_back(arguments[++i]);
         else if (word == "--no-telemetry")
             parsed.globals.no_telemetry = true;
         else if (word == "--quiet")
@@ -186,6 +189,7 @@ int run_serve(const std::vector<std::string>& arguments) {
         serve.store = writer;
         serve.host = settings.server_host;
         serve.loopback = loopback;
+        serve.open_files = parsed.value().open_files;
         serve.log = [](const std::string& line) { say(line); };
         Router router;
         add_all_routes(router, serve);

@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "cli/context.hpp"
 #include "server/store_writer.hpp"
@@ -27,6 +28,8 @@ struct ServeContext {
     /// The address the server listens on, and whether only this machine can reach it.
     std::string host;
     bool loopback = true;
+    /// Files given to --open: the viewer shows them without storing them.
+    std::vector<std::string> open_files;
     /// Writes a line to stderr, prefixed "sc-server: ".
     std::function<void(const std::string&)> log;
 };

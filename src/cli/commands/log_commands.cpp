@@ -34,15 +34,7 @@ Result<CommandResult> logs(const Invocation& invocation, Context& context) {
     warn_skipped_lines(context, loaded.stats, "logs");
     Json rows = Json::array();
     for (const observe::LogRecord& record : observe::filter_logs(loaded.records, filter))
-        rows.push_back({{"time", time_text(record.time)},
-                        {"severity", record.severity_text.empty() ? observe::severity_name(record.severity_number)
-                                                                  : record.severity_text},
-                        {"body", record.body},
-                        {"trace_id", record.trace_id},
-                        {"span_id", record.span_id},
-                        {"attributes", record.attributes},
-                        {"severity_number", record.severity_number},
-                        {"service", record.service}});
+        rows.push_back(log_json(record));
     return CommandResult {std::move(rows), View::records, ""};
 }
 

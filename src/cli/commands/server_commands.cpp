@@ -26,6 +26,10 @@ Result<CommandResult> serve(const Invocation& invocation, Context& context) {
             arguments.push_back(std::string("--") + option);
             arguments.push_back(*value);
         }
+    for (const std::string& file : invocation.get_all("open")) {
+        arguments.emplace_back("--open");
+        arguments.push_back(file);
+    }
     const GlobalOptions& globals = context.globals();
     if (!globals.root_dir.empty()) {
         arguments.emplace_back("--root-dir");
@@ -65,8 +69,16 @@ void register_server_commands(Registry& registry) {
         .arguments = {},
         .options = {{"host", OptionKind::value, "Address to listen on (default 127.0.0.1)", "HOST", {}, {}},
                     {"port", OptionKind::value, "Port to listen on (default 4318; 0 picks a free one)", "PORT", {}, {}},
-                    {"token", OptionKind::value, "Bearer token every request must carry", "TOKEN", {}, {}}},
-        .examples = {"sc telemetry serve", "sc telemetry serve --host 0.0.0.0 --token \"$(cat ~/.sc-token)\""},
+                    {"token", OptionKind::value, "Bearer token every request must carry", "TOKEN", {}, {}},
+                    {"open",
+                     OptionKind::values,
+                     "Show these files in the viewer (/ui/) without storing them: OTLP JSON Lines, event files, "
+                     "Jaeger JSON",
+                     "FILE",
+                     {},
+                     {}}},
+        .examples = {"sc telemetry serve", "sc telemetry serve --open trace.jsonl",
+                     "sc telemetry serve --host 0.0.0.0 --token \"$(cat ~/.sc-token)\""},
         .mutates = true,
         .handler = serve,
     });

@@ -75,4 +75,67 @@ nlohmann::ordered_json number_json(double value) {
     return std::strtod(text, nullptr);
 }
 
+namespace {
+
+const char* status_name(observe::SpanStatus status) {
+    switch (status) {
+        case observe::SpanStatus::ok:
+            return "ok";
+        case observe::SpanStatus::error:
+            return "error";
+        case observe::SpanStatus::unset:
+            break;
+    }
+    return "unset";
+}
+
+double milliseconds(int64_t nanos) {
+    return static_cast<double>(nanos) / 1e6;
+}
+
+}  // namespace
+
+nlohmann::ordered_json trace_summary_json(const observe::TraceSummary& trace) {
+    return {{"trace_id", trace.trace_id},
+            {"start", time_text(trace.start)},
+            {"duration_ms", number_json(milliseconds(trace.duration))},
+            {"spans", trace.span_count},
+            {"errors", trace.error_count},
+            {"service", trace.service},
+            {"root", trace.root_name}};
+}
+
+nlohmann::ordered_json log_json(const observe::LogRecord& record) {
+    return {{"time", time_text(record.time)},
+            {"severity",
+             record.severity_text.empty() ? observe::severity_name(record.severity_number) : record.severity_text},
+            {"body", record.body},
+            {"trace_id", record.trace_id},
+            {"span_id", record.span_id},
+            {"attributes", record.attributes},
+            {"severity_number", record.severity_number},
+            {"service", record.service}};
+}
+
+nlohmann::ordered_json span_json(const observe::SpanTreeRow& row) {
+    using Json = nlohmann::ordered_json;
+    const observe::SpanRecord& span = *row.span;
+    Json events = Json::array();
+    for (const observe::SpanEventRecord& event : span.events)
+        events.push_back({{"time", time_text(event.time)}, {"name", event.name}, {"attributes", event.attributes}});
+    return {{"span_id", span.span_id},
+            {"parent_span_id", span.parent_span_id.empty() ? Json(nullptr) : Json(span.parent_span_id)},
+            {"depth", row.depth},
+            {"name", span.name},
+            {"kind", span.kind},
+            {"service", span.service},
+            {"start", time_text(span.start)},
+            {"end", time_text(span.end)},
+            {"duration_ms", number_json(milliseconds(span.duration()))},
+            {"status", status_name(span.status)},
+            {"status_message", span.status_message},
+            {"attributes", span.attributes},
+            {"events", std::move(events)}};
+}
+
 }  // namespace sc::cli

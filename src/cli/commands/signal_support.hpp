@@ -34,6 +34,14 @@ Result<size_t> read_last(const Invocation& invocation);
 /// mistaken for "nothing happened".
 void warn_skipped_lines(const Context& context, const observe::LoadStats& stats, const std::string& signal);
 
+/// One row of `sc traces list --format json`.
+nlohmann::ordered_json trace_summary_json(const observe::TraceSummary& trace);
+/// One span of `sc traces show --format json`.
+nlohmann::ordered_json span_json(const observe::SpanTreeRow& row);
+
+/// One record of `sc logs --format json`.
+nlohmann::ordered_json log_json(const observe::LogRecord& record);
+
 /// RFC 3339 with nanoseconds.
 std::string time_text(int64_t unix_nanos);
 /// A double as JSON: integral values as integers, others to 6 significant digits.

@@ -8,6 +8,7 @@
 #include "cli/commands/signal_support.hpp"
 #include "cli/commands/telemetry_support.hpp"
 #include "observe/jaeger_json.hpp"
+#include "observe/trace_query.hpp"
 #include "observe/waterfall.hpp"
 #include "util/files.hpp"
 
@@ -17,22 +18,6 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-const char* status_name(observe::SpanStatus status) {
-    switch (status) {
-        case observe::SpanStatus::ok:
-            return "ok";
-        case observe::SpanStatus::error:
-            return "error";
-        case observe::SpanStatus::unset:
-            break;
-    }
-    return "unset";
-}
-
-double milliseconds(int64_t nanos) {
-    return static_cast<double>(nanos) / 1e6;
-}
-
 Result<CommandResult> list(const Invocation& invocation, Context& context) {
     TimeWindow window = SC_TRY(read_time_window(invocation, context));
     observe::TraceFilter filter;
@@ -41,40 +26,20 @@ Result<CommandResult> list(const Invocation& invocation, Context& context) {
     filter.name = invocation.get("name").value_or("");
     filter.errors_only = invocation.has("errors");
     filter.last = SC_TRY(read_last(invocation));
+    if (auto where = invocation.get("where"))
+        if (Status parsed = observe::parse_trace_query(*where, filter); !parsed.ok()) {
+            Error error = parsed.error();
+            error.where = Location {"", 0, "--where"};
+            return error;
+        }
     store::Reader reader(SC_TRY(existing_store(context)));
     // Lines are picked by any time in them; the filter then keeps traces that started inside.
     auto loaded = SC_TRY(observe::load_spans(reader, signal_query_for(window)));
     warn_skipped_lines(context, loaded.stats, "traces");
     Json rows = Json::array();
     for (const observe::TraceSummary& trace : observe::summarize_traces(loaded.records, filter))
-        rows.push_back({{"trace_id", trace.trace_id},
-                        {"start", time_text(trace.start)},
-                        {"duration_ms", number_json(milliseconds(trace.duration))},
-                        {"spans", trace.span_count},
-                        {"errors", trace.error_count},
-                        {"service", trace.service},
-                        {"root", trace.root_name}});
+        rows.push_back(trace_summary_json(trace));
     return CommandResult {std::move(rows), View::records, ""};
-}
-
-Json span_json(const observe::SpanTreeRow& row) {
-    const observe::SpanRecord& span = *row.span;
-    Json events = Json::array();
-    for (const observe::SpanEventRecord& event : span.events)
-        events.push_back({{"time", time_text(event.time)}, {"name", event.name}, {"attributes", event.attributes}});
-    return {{"span_id", span.span_id},
-            {"parent_span_id", span.parent_span_id.empty() ? Json(nullptr) : Json(span.parent_span_id)},
-            {"depth", row.depth},
-            {"name", span.name},
-            {"kind", span.kind},
-            {"service", span.service},
-            {"start", time_text(span.start)},
-            {"end", time_text(span.end)},
-            {"duration_ms", number_json(milliseconds(span.duration()))},
-            {"status", status_name(span.status)},
-            {"status_message", span.status_message},
-            {"attributes", span.attributes},
-            {"events", std::move(events)}};
 }
 
 int waterfall_width(const Context& context) {
@@ -182,6 +147,13 @@ void register_trace_commands(Registry& registry) {
     list_options.push_back(
         {"name", OptionKind::value, "Only traces with a span whose name contains TEXT", "TEXT", {}, {}});
     list_options.push_back({"errors", OptionKind::flag, "Only traces with a failed span", "", {}, {}});
+    list_options.push_back({"where",
+                            OptionKind::value,
+                            "Only traces matching the filter: name:TEXT service:TEXT status:error dur>2s "
+                            "attr.KEY=VALUE task:ID session:ID",
+                            "FILTER",
+                            {},
+                            {}});
     list_options.push_back(last_option("traces"));
     registry.add({
         .group = "traces",
@@ -191,7 +163,8 @@ void register_trace_commands(Registry& registry) {
         .arguments = {},
         .options = std::move(list_options),
         .examples = {"sc traces list --since 1h", "sc traces list --errors --last 5",
-                     "sc traces list --name task.create --format json"},
+                     "sc traces list --name task.create --format json",
+                     "sc traces list --where 'status:error dur>2s task:auth-05K'"},
         .mutates = false,
         .handler = list,
     });

@@ -1,0 +1,178 @@
+// Logs, Task (events beside their traces, with an "as of" slider rebuilt from events), Now (the
+// live tail over Server-Sent Events) and Metrics (the business board, SVG drawn here).
+import { h, clear, text, message, formatMs, shortTime } from './dom.js';
+import { get } from './api.js';
+import { link, replaceState } from './app.js';
+import { logTable } from './traces.js';
+
+export async function logsView(main, _arg, params) {
+  const severity = h('select', { 'data-testid': 'log-severity' }, ['', 'debug', 'info', 'warn', 'error'].map((level) =>
+    h('option', { value: level, selected: level === (params.severity || '') }, level || 'any severity')));
+  const grep = h('input', { type: 'text', value: params.grep || '', placeholder: 'text in body or attributes', 'data-testid': 'log-grep' });
+  main.appendChild(h('form', { class: 'toolbar', onsubmit: (event) => { event.preventDefault(); location.hash = link('logs', { severity: severity.value, grep: grep.value, trace: params.trace }); } },
+    h('strong', {}, 'Logs'), severity, grep, h('button', {}, 'Filter'), params.trace ? h('span', { class: 'muted' }, `trace ${params.trace}`) : null));
+  const answer = await get('logs', { severity: params.severity, grep: params.grep, trace: params.trace, limit: 200, cursor: params.cursor });
+  for (const warning of answer.warnings || []) main.appendChild(message(warning));
+  main.appendChild(logTable(answer.data));
+  main.appendChild(h('p', { class: 'muted', 'data-testid': 'log-count' }, `${answer.data.length} of ${answer.total} records (newest first)`,
+    answer.nextCursor ? h('a', { href: link('logs', { ...params, cursor: answer.nextCursor }), style: { marginLeft: '10px' } }, 'older') : null));
+}
+
+function eventSummary(event) {
+  const data = event.data || {};
+  const parts = [];
+  for (const field of data.fields || []) parts.push(`${field.field}=${text(field.new, 80)}`);
+  if (data.title) parts.push(text(data.title, 80));
+  if (!parts.length && data.taskId) parts.push(data.taskId);
+  return parts.join(', ');
+}
+
+export async function taskView(main, id, params) {
+  if (!id) {
+    const created = await get('events', { type: 'TaskCreated', limit: 1000 });
+    main.appendChild(h('h2', {}, 'Tasks with events'));
+    if (!created.data.length) { main.appendChild(message('No task events yet.')); return; }
+    main.appendChild(h('ul', { 'data-testid': 'task-list' }, created.data.map((event) => {
+      const taskId = (event.data && event.data.taskId) || event.stream.replace(/^task:/, '');
+      return h('li', {}, h('a', { href: link(`task/${taskId}`) }, taskId), ' ', h('span', { class: 'muted' }, shortTime(event.time)));
+    })));
+    return;
+  }
+  let history;
+  try {
+    history = await get('task', { id, limit: 1000 });
+  } catch (error) {
+    main.appendChild(message(`${error.message}${error.hint ? '\n' + error.hint : ''}`, true));
+    return;
+  }
+  const events = history.data;
+  main.appendChild(h('h2', { 'data-testid': 'task-title' }, `Task ${id}`, h('span', { class: 'muted' }, ` · ${events.length} events`)));
+  const traces = await get('traces', { q: `task:${id}`, limit: 100 });
+  const eventTable = h('table', { 'data-testid': 'task-events' }, h('thead', {}, h('tr', {}, h('th', {}, 'Time'), h('th', {}, 'Event'), h('th', {}, 'What changed'), h('th', {}, 'Caused by'))),
+    h('tbody', {}, events.map((event, index) => h('tr', { 'data-index': index },
+      h('td', {}, shortTime(event.time)), h('td', {}, event.type), h('td', {}, eventSummary(event)),
+      h('td', {}, event.meta && event.meta.trace_id ? h('a', { href: link(`trace/${event.meta.trace_id}`, { span: event.meta.span_id }), 'data-testid': 'event-trace' }, event.meta.trace_id.slice(0, 8)) : h('span', { class: 'muted' }, 'no trace'))))));
+  const traceTable = h('table', { 'data-testid': 'task-traces' }, h('thead', {}, h('tr', {}, h('th', {}, 'Trace'), h('th', {}, 'Start'), h('th', { class: 'num' }, 'Duration'))),
+    h('tbody', {}, traces.data.map((row) => h('tr', { class: row.errors ? 'error' : '' },
+      h('td', {}, h('a', { href: link(`trace/${row.trace_id}`) }, row.root)), h('td', {}, shortTime(row.start)), h('td', { class: 'num' }, formatMs(row.duration_ms))))));
+  main.appendChild(h('div', { class: 'cols' }, h('div', {}, h('h3', {}, 'Domain events'), eventTable), h('div', {}, h('h3', {}, 'Traces of this task'), traceTable)));
+
+  // "As of": the task's file rebuilt from the events up to the chosen one.
+  const at = params.asof !== undefined ? Math.min(Number(params.asof), events.length - 1) : events.length - 1;
+  const slider = h('input', { type: 'range', min: 0, max: events.length - 1, value: at, 'data-testid': 'asof-slider', style: { width: '60%' } });
+  const label = h('span', { 'data-testid': 'asof-label' });
+  const state = h('div', { 'data-testid': 'asof-state' });
+  main.appendChild(h('h3', {}, 'As of'));
+  main.appendChild(h('div', { class: 'toolbar' }, slider, label));
+  main.appendChild(state);
+  async function show() {
+    const index = Number(slider.value);
+    const event = events[index];
+    label.textContent = `after event ${index + 1} of ${events.length}: ${event.type} at ${shortTime(event.time)}`;
+    for (const row of eventTable.tBodies[0].rows) row.classList.toggle('selected', Number(row.dataset.index) > index);
+    replaceState(`task/${id}`, { asof: index });
+    const answer = await get('task/state', { id, as_of: event.time });
+    if (!answer.data.files.length) { state.replaceChildren(message('The task has no file at that moment (deleted, or not created yet).')); return; }
+    state.replaceChildren(...answer.data.files.map((file) => {
+      const status = /^status:\s*(.*)$/m.exec(file.content);
+      return h('div', {}, h('p', {}, h('strong', {}, 'status: '), h('span', { 'data-testid': 'asof-status' }, status ? status[1] : '(none)'), h('span', { class: 'muted' }, `  ${file.path}`)), h('pre', {}, text(file.content, 20000)));
+    }));
+  }
+  slider.addEventListener('change', show);
+  await show();
+}
+
+export async function nowView(main, _arg, params) {
+  const filter = h('input', { type: 'text', value: params.filter || '', placeholder: 'event type or task contains', 'data-testid': 'live-filter' });
+  const pause = h('button', { 'data-testid': 'live-pause' }, 'Pause');
+  const status = h('span', { class: 'muted', 'data-testid': 'live-status' }, 'connecting…');
+  const feed = h('table', { class: 'feed', 'data-testid': 'live-feed' }, h('tbody', {}));
+  main.appendChild(h('div', { class: 'toolbar' }, h('strong', {}, 'Now'), filter, pause, status));
+  main.appendChild(feed);
+  let paused = false;
+  let held = [];
+  let position = params.after;
+  const shows = (event) => {
+    const needle = filter.value.toLowerCase();
+    return !needle || `${event.type} ${event.stream} ${JSON.stringify(event.data || {})}`.toLowerCase().includes(needle);
+  };
+  const add = (event) => {
+    const row = h('tr', { 'data-testid': 'live-event', hidden: !shows(event), 'data-type': event.type },
+      h('td', {}, shortTime(event.time)), h('td', {}, event.type),
+      h('td', {}, event.data && event.data.taskId ? h('a', { href: link(`task/${event.data.taskId}`) }, event.data.taskId) : text(event.stream)),
+      h('td', {}, eventSummary(event)),
+      h('td', {}, event.meta && event.meta.trace_id ? h('a', { href: link(`trace/${event.meta.trace_id}`, { span: event.meta.span_id }) }, 'trace') : ''));
+    row.dataset.text = `${event.type} ${event.stream}`;
+    feed.tBodies[0].prepend(row);
+  };
+  filter.addEventListener('input', () => {
+    for (const row of feed.tBodies[0].rows) row.hidden = !row.dataset.text.toLowerCase().includes(filter.value.toLowerCase());
+    replaceState('now', { after: position, filter: filter.value });
+  });
+  pause.addEventListener('click', () => {
+    paused = !paused;
+    pause.textContent = paused ? `Resume` : 'Pause';
+    if (!paused) { held.forEach(add); held = []; }
+    status.textContent = paused ? 'paused' : `live from position ${position}`;
+  });
+  const source = new EventSource(`/ui/api/stream${position ? `?after=${encodeURIComponent(position)}` : ''}`);
+  const moved = (id) => { position = id; replaceState('now', { after: position, filter: filter.value }); };
+  source.addEventListener('position', (message) => { moved(message.lastEventId); status.textContent = `live from position ${position}`; });
+  source.addEventListener('event', (message) => {
+    moved(message.lastEventId);
+    const event = JSON.parse(message.data);
+    if (paused) { held.push(event); status.textContent = `paused (${held.length} new)`; } else add(event);
+    if (!paused) status.textContent = `live from position ${position}`;
+  });
+  source.addEventListener('open', () => { if (!paused && position !== undefined) status.textContent = `live from position ${position}`; });
+  source.addEventListener('error', () => { if (!paused) status.textContent = `reconnecting from position ${position}…`; });
+  return () => source.close();
+}
+
+// A small bar chart as SVG, drawn from numbers.
+function bars(values, labels, testid) {
+  const width = 260, height = 60, most = Math.max(1, ...values);
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('viewBox', `0 0 ${width} ${height + 12}`);
+  svg.setAttribute('width', width);
+  svg.setAttribute('height', height + 12);
+  svg.setAttribute('data-testid', testid);
+  const step = width / Math.max(values.length, 1);
+  values.forEach((value, index) => {
+    const bar = document.createElementNS(ns, 'rect');
+    const barHeight = (value / most) * height;
+    bar.setAttribute('x', index * step + 1);
+    bar.setAttribute('y', height - barHeight);
+    bar.setAttribute('width', Math.max(step - 2, 1));
+    bar.setAttribute('height', barHeight);
+    bar.setAttribute('fill', '#4a7fd4');
+    const title = document.createElementNS(ns, 'title');
+    title.textContent = `${labels[index]}: ${value}`;
+    bar.appendChild(title);
+    svg.appendChild(bar);
+  });
+  return svg;
+}
+
+export async function metricsView(main) {
+  const answer = await get('metrics');
+  const { metrics, stats } = answer.data;
+  for (const warning of answer.warnings || []) main.appendChild(message(warning));
+  const hours = stats.perHour || [];
+  const cycle = stats.cycleTimeSeconds || {};
+  const done = (stats.tasksByStatus && (stats.tasksByStatus.done || stats.tasksByStatus.Done)) || 0;
+  main.appendChild(h('h2', {}, 'Board'));
+  main.appendChild(h('div', { class: 'cards', 'data-testid': 'metric-cards' },
+    h('div', { class: 'card' }, h('div', { class: 'muted' }, 'Domain events'), h('div', { class: 'big', 'data-testid': 'card-events' }, stats.events)),
+    h('div', { class: 'card' }, h('div', { class: 'muted' }, 'Tasks created per hour'), h('div', { class: 'big', 'data-testid': 'card-created' }, hours.reduce((n, hour) => n + hour.created, 0)), bars(hours.map((x) => x.created), hours.map((x) => x.hour), 'chart-created')),
+    h('div', { class: 'card' }, h('div', { class: 'muted' }, 'Tasks completed per hour'), h('div', { class: 'big' }, hours.reduce((n, hour) => n + hour.completed, 0)), bars(hours.map((x) => x.completed), hours.map((x) => x.hour), 'chart-completed')),
+    h('div', { class: 'card' }, h('div', { class: 'muted' }, 'Cycle time (created → done)'), h('div', { class: 'big' }, cycle.count ? `${formatMs(cycle.median * 1000)} median` : 'none done'), h('div', { class: 'muted' }, cycle.count ? `p90 ${formatMs(cycle.p90 * 1000)} · ${cycle.count} tasks` : '')),
+    h('div', { class: 'card' }, h('div', { class: 'muted' }, 'Tasks by status'), h('table', {}, h('tbody', {}, Object.entries(stats.tasksByStatus || {}).map(([k, v]) => h('tr', {}, h('td', {}, k), h('td', { class: 'num' }, v)))))),
+    done ? null : null));
+  main.appendChild(h('h2', {}, 'Metrics'));
+  main.appendChild(h('table', { 'data-testid': 'metric-table' }, h('thead', {}, h('tr', {}, ['Name', 'Type', 'Value / count', 'p50', 'p95', 'Per hour', 'Unit'].map((title) => h('th', {}, title)))),
+    h('tbody', {}, metrics.map((row) => h('tr', {}, h('td', {}, row.name), h('td', {}, row.type),
+      h('td', { class: 'num' }, row.value ?? row.count), h('td', { class: 'num' }, row.p50 ?? ''), h('td', { class: 'num' }, row.p95 ?? ''),
+      h('td', { class: 'num' }, row.per_hour ?? ''), h('td', {}, row.unit))))));
+}
