@@ -49,8 +49,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             end = input.size();
         // Unpadded: the reader must copy what it cannot parse in place.
         std::string line = input.substr(start, end - start);
-        reader.read(line, line.size(), [&](const auto& resource, const auto& scope, const auto& metric,
-                                           const auto& point) { aggregator.add(resource, scope, metric, point); });
+        reader.read(line, line.size(),
+                    [&](const auto& resource, const auto& scope, const auto& metric, const auto& point) {
+                        aggregator.add(resource, scope, metric, point);
+                    });
         start = end + 1;
     }
     auto families = aggregator.families();
