@@ -90,6 +90,8 @@ MetricAggregator::Mapping& MetricAggregator::mapping_for(const MetricView& metri
     FamilyType type = metric.kind == PointKind::histogram                 ? FamilyType::histogram
                       : metric.kind == PointKind::sum && metric.monotonic ? FamilyType::counter
                                                                           : FamilyType::gauge;
+    if (metric_name(metric.name).empty())
+        return mapping;  // a metric without a name: dropped
     Unit unit = convert_unit(metric.unit);
     mapping.unit = unit;
     mapping.name = prometheus_name(metric.name, unit, type);

@@ -201,6 +201,12 @@ TEST_F(Aggregation, ATypeConflictOnOneNameDropsTheLaterMetric) {
     EXPECT_EQ(m_aggregator.stats().dropped_points, 1U);
 }
 
+TEST_F(Aggregation, AMetricWithoutANameIsDropped) {
+    feed(t::line(t::sc_resource(1), "s", "", {t::gauge("", "2", {t::number_point(1, 1)})}));
+    EXPECT_TRUE(m_aggregator.families().empty());
+    EXPECT_EQ(m_aggregator.stats().dropped_points, 1U);
+}
+
 TEST_F(Aggregation, AResourceWithoutServiceNameIsUnknownService) {
     feed(t::line({}, "s", "", {t::gauge("g", "", {t::number_point(1, 1)})}));
     expect_line(R"(g{job="unknown_service",otel_scope_name="s"} 1)");

@@ -161,6 +161,8 @@ std::string prometheus_name(std::string_view otel_name, const Unit& unit, Family
         name += name.empty() || name.back() == '_' ? unit.word : "_" + unit.word;
     if (counter)
         name += name.empty() || name.back() == '_' ? "total" : "_total";
+    if (!name.empty() && is_digit(name.front()))
+        name.insert(name.begin(), '_');  // a name that was only its unit ("2")
     return name;
 }
 

@@ -73,6 +73,7 @@ TEST(PrometheusNames, CountersEndInTotalOnceAfterTheUnit) {
     // The unit goes before _total even when the name came with it.
     EXPECT_EQ(prometheus_name("cpu.time_total", convert_unit("s"), FamilyType::counter), "cpu_time_seconds_total");
     EXPECT_EQ(prometheus_name("queue.size", convert_unit("{item}"), FamilyType::gauge), "queue_size");
+    EXPECT_EQ(prometheus_name("", convert_unit("2"), FamilyType::gauge), "_2");  // found by the fuzzer
 }
 
 TEST(PrometheusNames, TheUnitIsNotAddedTwice) {
