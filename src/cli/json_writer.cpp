@@ -137,8 +137,10 @@ void TaskListJsonWriter::add(const tasks::TaskRecord& record) {
     append_json_string(m_buffer, record.document.title());
     m_buffer += ",\n      \"frontmatter\": ";
     append_pretty_json(m_buffer, record.document.frontmatter(), 6);
-    m_buffer += ",\n      \"sections\": ";
-    append_sections(m_buffer, record.document);
+    if (m_sections) {
+        m_buffer += ",\n      \"sections\": ";
+        append_sections(m_buffer, record.document);
+    }
     m_buffer += "\n    }\n  }";
     if (m_buffer.size() >= k_piece) {
         m_out(m_buffer);

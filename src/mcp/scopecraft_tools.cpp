@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "cli/commands/task_support.hpp"
+#include "cli/json_writer.hpp"
 #include "mcp/scopecraft_support.hpp"
 #include "mcp/tool.hpp"
 #include "mcp/tool_call.hpp"
@@ -89,32 +90,38 @@ Result<Json> task_list(const Json& arguments, ToolCall& call) {
     bool parents = arguments.value("include_parent_tasks", true) && structure != "simple" && structure != "subtask";
     if (parents)
         invocation.add_option("include-parents", {});
-    Json listed = SC_TRY(call.command("task", "list", invocation));
+    // `sc task list` (the registry's filter and JSON writer), with Scopecraft's further filters
+    // applied a task at a time, and written as text: on 1,000 tasks, building a JSON tree and
+    // serialising it twice (structured and text content) cost more than the listing itself.
+    tasks::ListFilter filter = cli::read_list_filter(invocation, call.context());
+    observe::ObservedTaskService service = SC_TRY(call.service());
     std::string priority;
     if (auto wanted = text_of(arguments, "priority"))
         priority = canonical(tasks::EnumKind::priority, *wanted);
     bool completed = arguments.value("include_completed", false);
-    bool content = arguments.value("include_content", false);
-    Json kept = Json::array();
-    for (Json& task : listed) {
-        bool subtask = is_subtask(task);
-        bool parent = is_parent(task);
+    std::string listed;
+    cli::TaskListJsonWriter writer([&listed](std::string_view piece) { listed += piece; },
+                                   arguments.value("include_content", false));
+    std::vector<tasks::Diagnostic> diagnostics = SC_TRY(service.visit(filter, [&](tasks::TaskRecord&& task) {
+        bool subtask = task.is_subtask();
+        bool parent = task.is_parent;
         if ((structure == "simple" && (subtask || parent)) || (structure == "parent" && !parent) ||
             (structure == "subtask" && !subtask) || (structure == "top-level" && subtask))
-            continue;
-        const Json& frontmatter = frontmatter_of(task);
+            return;
+        const Json& frontmatter = task.document.frontmatter();
         std::string status = canonical(tasks::EnumKind::status, frontmatter.value("status", Json()));
         if (!completed && (status == "done" || status == "archived"))
-            continue;
+            return;
         if (!priority.empty() &&
             canonical(tasks::EnumKind::priority, frontmatter.value("priority", Json())) != priority)
-            continue;
-        if (!content)
-            drop_sections(task);
-        kept.push_back(std::move(task));
-    }
-    size_t count = kept.size();
-    return success(std::move(kept), std::to_string(count) + " tasks");
+            return;
+        writer.add(task);
+    }));
+    writer.finish();
+    cli::report_diagnostics(call.context(), diagnostics);
+    call.answer_serialised(R"({"success":true,"data":)" + minify(listed) + R"(,"message":")" +
+                           std::to_string(writer.count()) + R"( tasks"})");
+    return Json();
 }
 
 Result<Json> task_get(const Json& arguments, ToolCall& call) {
@@ -272,7 +279,7 @@ Result<Json> init_root(const Json& arguments, ToolCall& call) {
     cli::Context context(call.context().environment(), call.context().clock(), call.context().working_directory(),
                          globals, [&call](const Error& warning) { call.context().warn(warning); });
     // Not observed: this request's observer records into the old root's store.
-    ToolCall in_new_root(call.host(), context);
+    ToolCall in_new_root(call.host(), context, call.info());
     Json initialised = SC_TRY(in_new_root.command("", "init", cli::Invocation()));
     return success(std::move(initialised), "Project root set for this session");
 }

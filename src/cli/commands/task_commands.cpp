@@ -96,20 +96,7 @@ Json listing_summary(const TaskRecord& record) {
 
 Result<CommandResult> list(const Invocation& invocation, Context& context) {
     TaskService service = SC_TRY(open_task_service(context));
-    tasks::ListFilter filter;
-    filter.status = invocation.get("status");
-    filter.type = invocation.get("type");
-    filter.area = invocation.get("area");
-    filter.assignee = invocation.get("assignee");
-    filter.tags = invocation.get_all("tags");
-    filter.phase = invocation.get("phase");
-    filter.parent = invocation.get("parent");
-    // A tree needs its parents to hang the subtasks on.
-    filter.include_parents = invocation.has("include-parents") || context.globals().format == OutputFormat::tree;
-    std::string location = invocation.has("all") ? "all" : invocation.get("location").value_or("current");
-    filter.location = location == "all"       ? tasks::LocationScope::all
-                      : location == "archive" ? tasks::LocationScope::archive
-                                              : tasks::LocationScope::current;
+    tasks::ListFilter filter = read_list_filter(invocation, context);
     if (context.globals().format == OutputFormat::json) {
         // Streamed a task at a time: memory stays flat whatever the size of the tree.
         TaskListJsonWriter writer([&context](std::string_view piece) { context.write_out(piece); });
