@@ -5,6 +5,7 @@
 // (the ignored `location` filter, `adopt`), we do what the schema says (docs/mcp.md).
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 
 #include "cli/commands/task_support.hpp"
@@ -233,14 +234,69 @@ Result<Json> task_delete(const Json& arguments, ToolCall& call) {
 
 Result<Json> task_transform(const Json& arguments, ToolCall& call) {
     std::string operation = arguments.value("operation", "");
-    if (operation != "promote")
-        return sc::make_error(ErrorCode::unsupported, "task_transform \"" + operation + "\" is not available yet",
-                              "promote works; for extract and adopt, recreate the task where it should be "
-                              "(task_create with or without parent_id) and delete the old one");
+    std::string id = arguments.value("id", "");
+    if (operation == "extract") {
+        // parent_id, when given, names the parent the subtask must be in (`PARENT/SUBTASK`).
+        Invocation invocation;
+        auto parent = text_of(arguments, "parent_id");
+        invocation.add_argument(parent ? *parent + "/" + id : id);
+        Json task = SC_TRY(call.command("task", "extract", invocation));
+        std::string message = "Extracted " + id + " as " + task["metadata"].value("id", "");
+        return success(std::move(task), message);
+    }
+    if (operation == "adopt") {
+        auto target = text_of(arguments, "target_parent_id");
+        if (!target)
+            return invalid("adopt needs target_parent_id", "give the id of the parent to adopt the task into");
+        std::optional<std::string> sequence = text_of(arguments, "sequence");
+        if (auto after = text_of(arguments, "after"); after && !sequence) {
+            // After that subtask: it takes the next number, and the subtasks after it move
+            // one on, so it does not run in parallel with the one that followed.
+            Invocation show;
+            show.add_argument(*target);
+            Json tree = SC_TRY(call.command("parent", "show", show));
+            int anchor = -1;
+            for (size_t i = 1; i < tree.size(); ++i) {
+                const Json& metadata = tree[i]["metadata"];
+                std::string subtask = metadata.value("id", "");
+                if (subtask == *after || (subtask.size() > 3 && subtask.substr(3) == *after))
+                    anchor = std::stoi(metadata.value("sequenceNumber", "0"));
+            }
+            if (anchor < 0)
+                return invalid("after \"" + *after + "\" is not a subtask of " + *target,
+                               "give the id of one of its subtasks, or use sequence");
+            char buffer[16];
+            std::snprintf(buffer, sizeof buffer, "%02d", anchor + 1);
+            sequence = buffer;
+            Invocation shift;
+            shift.add_argument(*target);
+            std::vector<std::string> pairs;
+            for (size_t i = 1; i < tree.size(); ++i) {
+                const Json& metadata = tree[i]["metadata"];
+                int number = std::stoi(metadata.value("sequenceNumber", "0"));
+                if (number > anchor) {
+                    std::snprintf(buffer, sizeof buffer, "%02d", number + 1);
+                    pairs.push_back(metadata.value("id", "") + "=" + buffer);
+                }
+            }
+            if (!pairs.empty()) {
+                shift.add_option("set", pairs);
+                if (Result<Json> shifted = call.command("parent", "resequence", shift); !shifted.ok())
+                    return std::move(shifted).error();
+            }
+        }
+        Invocation invocation;
+        invocation.add_argument(id);
+        invocation.add_option("parent", {*target});
+        if (sequence)
+            invocation.add_option("sequence", {*sequence});
+        Json task = SC_TRY(call.command("task", "adopt", invocation));
+        return success(std::move(task), "Adopted " + id + " into " + *target);
+    }
     Invocation invocation;
-    invocation.add_argument(arguments.value("id", ""));
+    invocation.add_argument(id);
     pass_list(invocation, arguments, "initial_subtasks", "subtask");
-    return success(SC_TRY(call.command("task", "promote", invocation)), "Promoted " + arguments.value("id", ""));
+    return success(SC_TRY(call.command("task", "promote", invocation)), "Promoted " + id);
 }
 
 Json root_json(ToolCall& call) {
@@ -321,7 +377,9 @@ std::vector<Tool> scopecraft_tools() {
         "task_delete",
         {{"type", "object"}, {"properties", {{"deleted", {{"type", "array"}, {"items", {{"type", "string"}}}}}}}},
         task_delete));
-    tools.push_back(scopecraft_tool("task_transform", task_list_schema(), task_transform));
+    // promote answers the parent's tree, extract and adopt the task as it now is.
+    tools.push_back(scopecraft_tool("task_transform", {{"anyOf", Json::array({task_list_schema(), task_schema()})}},
+                                    task_transform));
     tools.push_back(scopecraft_tool("parent_list", task_list_schema(), parent_list));
     tools.push_back(scopecraft_tool("parent_get", task_list_schema(), parent_get));
     tools.push_back(scopecraft_tool("parent_create", task_list_schema(), parent_create));

@@ -258,6 +258,47 @@ TEST(Mcp, ACancelledCallGetsNoResponseAndTheServerAnswersTheNextRequest) {
         }
 }
 
+TEST(Mcp, TaskTransformExtractsAndAdoptsAsItsSchemaPromises) {
+    Sandbox sandbox;
+    ASSERT_EQ(sandbox.sc({"init"}).exit_code, 0);
+    Json view = sandbox
+                    .sc({"parent", "create", "--title", "Search revamp", "--type", "feature", "--subtask", "Index",
+                         "Query", "--format", "json"})
+                    .json();
+    std::string parent = view[0]["metadata"]["id"];
+    std::string subtask = view[1]["metadata"]["id"];
+    std::string loose = sandbox.sc({"task", "create", "--title", "Ranking", "--type", "feature", "--format", "json"})
+                            .json()["metadata"]["id"];
+    std::string input =
+        initialize_request() +
+        request(1, "tools/call",
+                {{"name", "task_transform"},
+                 {"arguments", {{"id", subtask}, {"parent_id", parent}, {"operation", "extract"}}}}) +
+        request(2, "tools/call",
+                {{"name", "task_transform"},
+                 {"arguments",
+                  {{"id", loose},
+                   {"operation", "adopt"},
+                   {"target_parent_id", parent},
+                   {"after", view[2]["metadata"]["id"]}}}}) +
+        request(3, "tools/call",
+                {{"name", "task_transform"}, {"arguments", {{"id", "no-such-11A"}, {"operation", "adopt"}}}});
+    RunResult result = sandbox.sc({"mcp"}, input);
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    std::vector<Json> messages = lines_of(result.out);
+    ASSERT_EQ(messages.size(), 4u) << result.out.substr(0, 2000);
+    Json extracted = messages[1]["result"]["structuredContent"]["data"];
+    EXPECT_EQ(extracted["metadata"]["id"], subtask.substr(3));
+    EXPECT_EQ(extracted, sandbox.sc({"task", "get", subtask.substr(3), "--format", "json"}).json());
+    Json adopted = messages[2]["result"]["structuredContent"]["data"];
+    EXPECT_EQ(adopted["metadata"]["parentTask"], parent);
+    EXPECT_EQ(adopted["metadata"]["id"], "03_" + loose) << "after the last subtask (02)";
+    EXPECT_EQ(adopted, sandbox.sc({"task", "get", loose, "--format", "json"}).json());
+    EXPECT_EQ(messages[3]["result"]["isError"], true);
+    EXPECT_NE(messages[3]["result"]["content"][0]["text"].get<std::string>().find("adopt needs target_parent_id"),
+              std::string::npos);
+}
+
 TEST(Mcp, HttpIsRefusedWithAClearMessage) {
     Sandbox sandbox;
     RunResult result = sandbox.sc({"mcp", "--http"});

@@ -210,6 +210,24 @@ Result<CommandResult> promote(const Invocation& invocation, Context& context) {
                                              ")");
 }
 
+Result<CommandResult> extract(const Invocation& invocation, Context& context) {
+    TaskService service = SC_TRY(open_task_service(context));
+    auto extracted = SC_TRY(service.extract(invocation.argument(0)));
+    return task_result(extracted.value, "Extracted " + invocation.argument(0) + " as " + extracted.value.id + " (" +
+                                            extracted.value.relative_path + ")");
+}
+
+Result<CommandResult> adopt(const Invocation& invocation, Context& context) {
+    if (!invocation.get("parent"))
+        return make_error(ErrorCode::invalid_argument, "adopt needs the parent to put the task in",
+                          Location {{}, 0, "parent"}, "add --parent PARENT_ID");
+    TaskService service = SC_TRY(open_task_service(context));
+    auto adopted = SC_TRY(service.adopt(invocation.argument(0), invocation.get("parent").value_or(""),
+                                        invocation.get("sequence").value_or("")));
+    return task_result(adopted.value, "Moved " + invocation.argument(0) + " into " + adopted.value.parent_id + " as " +
+                                          adopted.value.id);
+}
+
 }  // namespace
 
 std::string text_list(const std::vector<std::string>& items) {
@@ -402,6 +420,30 @@ void register_task_commands(Registry& registry) {
         .examples = {"sc task promote export-reports-11A --subtask 'CSV export' 'PDF export'"},
         .mutates = true,
         .handler = promote,
+    });
+    registry.add({
+        .group = "task",
+        .name = "extract",
+        .summary = "Take a subtask out of its parent, as a plain task beside the parent",
+        .description = "The file moves unchanged; the id loses its NN_ prefix (another letter when a task has it).",
+        .arguments = {{"id", "Subtask id, e.g. 02_csv-export-11B", true}},
+        .options = {},
+        .examples = {"sc task extract 02_csv-export-11B"},
+        .mutates = true,
+        .handler = extract,
+    });
+    registry.add({
+        .group = "task",
+        .name = "adopt",
+        .summary = "Put a plain task into a parent as its subtask",
+        .description = "The file moves unchanged and is named NN_<id>, so the old id still finds it. Without "
+                       "--sequence it goes after the last subtask.",
+        .arguments = {id},
+        .options = {{"parent", OptionKind::value, "The parent to put it in", "ID", {}, {}},
+                    {"sequence", OptionKind::value, "Its sequence number, two digits", "NN", {}, {}}},
+        .examples = {"sc task adopt csv-export-11C --parent export-reports-11B --sequence 02"},
+        .mutates = true,
+        .handler = adopt,
     });
 }
 
