@@ -141,12 +141,6 @@ std::string cancelled_request(std::string_view line) {
 }  // namespace
 
 int serve_stdio(Server& server, int in_fd, int out_fd, size_t limit) {
-#ifdef F_SETPIPE_SZ
-    // A listing of 1,000 tasks is a 1 MB line: through the default 64 KiB pipe the writer waits
-    // for the reader to be scheduled sixteen times. Linux lets a pipe grow (up to
-    // fs.pipe-max-size, 1 MiB by default); elsewhere, or when refused, it stays as it is.
-    (void)::fcntl(out_fd, F_SETPIPE_SZ, 1 << 20);
-#endif
     // Two threads: this one reads, so a notifications/cancelled reaches the server while a call
     // runs; the worker handles the messages in order and is the only one that writes.
     LineQueue queue;
