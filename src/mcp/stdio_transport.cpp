@@ -1,6 +1,5 @@
 #include "mcp/stdio_transport.hpp"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <atomic>
