@@ -4,8 +4,10 @@ beside `sc task list --format json` on the same tree.
 
     bench/mcp_stdio.py build/dev/bin/sc [--tasks 1000] [--calls 300] [--no-telemetry]
 
-Prints medians and 95th percentiles (wall time, one client, one request in flight)."""
-import argparse, json, os, statistics, subprocess, sys, tempfile, time
+Prints medians and 95th percentiles (wall time, one client, one request in flight), and the CPU
+time per call of the server and of the CLI (user + system), which a loaded machine inflates
+less than wall time."""
+import argparse, json, os, resource, statistics, subprocess, sys, tempfile, time
 
 parser = argparse.ArgumentParser()
 parser.add_argument("sc")
@@ -32,6 +34,16 @@ def send(method, params):
     return json.loads(server.stdout.readline())
 
 
+def server_cpu():
+    fields = open("/proc/%d/stat" % server.pid).read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children_cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def timed(count, action):
     times = []
     for _ in range(count):
@@ -49,9 +61,14 @@ for i in range(options.tasks):
     ids.append(answer["result"]["structuredContent"]["data"]["metadata"]["id"])
 call = lambda name, arguments: send("tools/call", {"name": name, "arguments": arguments})
 get = timed(options.calls, lambda: call("task_get", {"id": ids[0]}))
-listed = timed(max(options.calls // 10, 5), lambda: call("task_list", {"include_content": True}))
-cli = timed(max(options.calls // 10, 5), lambda: subprocess.run(
+list_calls = max(options.calls // 10, 5)
+before = server_cpu()
+listed = timed(list_calls, lambda: call("task_list", {"include_content": True}))
+list_cpu = (server_cpu() - before) / list_calls
+before = children_cpu()
+cli = timed(list_calls, lambda: subprocess.run(
     [options.sc, *flags, "task", "list", "--include-parents", "--format", "json"], env=env, check=True, capture_output=True))
+cli_cpu = (children_cpu() - before) / list_calls
 server.stdin.close()
 server.wait()
 mode = "telemetry off" if options.no_telemetry else "telemetry on"
@@ -59,3 +76,4 @@ print("%s, %d tasks" % (mode, options.tasks))
 print("  task_get over stdio:          median %8.0f us   p95 %8.0f us" % (get[0] * 1e6, get[1] * 1e6))
 print("  task_list over stdio:         median %8.2f ms   p95 %8.2f ms" % (listed[0] * 1e3, listed[1] * 1e3))
 print("  sc task list --format json:   median %8.2f ms   p95 %8.2f ms" % (cli[0] * 1e3, cli[1] * 1e3))
+print("  CPU per listing: server %.1f ms, sc task list %.1f ms" % (list_cpu * 1e3, cli_cpu * 1e3))

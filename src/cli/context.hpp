@@ -47,6 +47,14 @@ public:
     Result<tasks::ProjectPaths> project();
     /// The user's and the project's config files; loaded once, warnings printed once.
     const config::Values& config();
+    /// Gives the project and config a long-lived server resolved for an earlier request, so
+    /// this one does not resolve and read them again.
+    void preset(tasks::ProjectPaths project, config::Values config) {
+        m_project.emplace(std::move(project));
+        m_config.emplace(std::move(config));
+    }
+    /// Whether project() and config() have been resolved (by a call or preset()).
+    [[nodiscard]] bool resolved() const { return m_project && m_project->ok() && m_config; }
 
     /// For commands that stream (`events follow`): writes straight to stdout as data arrives.
     void write_out(std::string_view text) const {

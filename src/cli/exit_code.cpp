@@ -18,6 +18,7 @@ ExitCode exit_code_for(ErrorCode code) {
         case ErrorCode::unsafe_path:
             return ExitCode::unsafe_path;
         case ErrorCode::unsupported:
+        case ErrorCode::cancelled:
             return ExitCode::failure;
         case ErrorCode::internal:
             return ExitCode::internal;

@@ -47,7 +47,13 @@ void append_metadata(std::string& out, const tasks::TaskLocation& task) {
 
 void TaskListJsonWriter::add(const tasks::TaskRecord& record) {
     std::string document;
-    tasks::append_listed_document(document, record.document);
+    if (m_sections) {
+        tasks::append_listed_document(document, record.document);
+    } else {
+        tasks::append_json_string(document, record.document.title());
+        document += ",\n      \"frontmatter\": ";
+        tasks::append_pretty_json(document, record.document.frontmatter(), 6);
+    }
     add(record, document);
 }
 
@@ -56,7 +62,15 @@ void TaskListJsonWriter::add(const tasks::TaskLocation& location, std::string_vi
     m_buffer += m_count++ == 0 ? "[\n  {\n    \"metadata\": " : ",\n  {\n    \"metadata\": ";
     append_metadata(m_buffer, location);
     m_buffer += ",\n    \"document\": {\n      \"title\": ";
-    m_buffer += listed_document;
+    if (m_sections) {
+        m_buffer += listed_document;
+    } else {
+        // The sections are the document's last member, at this indentation only (a key of
+        // the frontmatter sits deeper, and a string's newlines are escaped).
+        constexpr std::string_view k_sections = ",
+      \"sections\": ";
+        m_buffer += listed_document.substr(0, listed_document.rfind(k_sections));
+    }
     m_buffer += "\n    }\n  }";
     if (m_buffer.size() >= k_piece) {
         m_out(m_buffer);

@@ -27,7 +27,12 @@ void append_pretty_json(std::string& out, const nlohmann::ordered_json& value, i
 /// only that much memory.
 class TaskListJsonWriter {
 public:
-    explicit TaskListJsonWriter(std::function<void(std::string_view)> out) : m_out(std::move(out)) {}
+    /// `sections`: false leaves each document's sections out (MCP's task_list without
+    /// include_content).
+    explicit TaskListJsonWriter(std::function<void(std::string_view)> out, bool sections = true)
+        : m_out(std::move(out)), m_sections(sections) {}
+    /// Tasks added so far.
+    [[nodiscard]] size_t count() const { return m_count; }
     void add(const tasks::TaskRecord& record);
     /// A task whose document members come ready-written (tasks::append_listed_document, or
     /// the listing cache's copy of them).
@@ -39,6 +44,7 @@ private:
     std::function<void(std::string_view)> m_out;
     std::string m_buffer;
     size_t m_count = 0;
+    bool m_sections = true;
 };
 
 /// The whole array as one string, with a final newline.

@@ -6,7 +6,8 @@
 namespace sc::cli {
 
 std::unique_ptr<observe::CommandObserver> start_observer(Context& context, std::string command,
-                                                         std::optional<observe::ObserverOptions::Request> request) {
+                                                         std::optional<observe::ObserverOptions::Request> request,
+                                                         observe::ObserverSession* session) {
 #if SC_TELEMETRY_COMPILED
     // Off means free: end here, before any config file is read or setting resolved.
     bool disabled = context.globals().no_telemetry;
@@ -25,11 +26,12 @@ std::unique_ptr<observe::CommandObserver> start_observer(Context& context, std::
     options.command = std::move(command);
     options.warn = [&context](const Error& warning) { context.warn(warning); };
     options.request = std::move(request);
+    options.session = session;
     std::unique_ptr<observe::CommandObserver> observer = observe::CommandObserver::start(std::move(options));
     context.set_observer(observer.get());
     return observer;
 #else
-    (void)context, (void)command, (void)request;
+    (void)context, (void)command, (void)request, (void)session;
     return nullptr;
 #endif
 }

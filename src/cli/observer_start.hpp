@@ -14,8 +14,10 @@ namespace sc::cli {
 /// Starts the observer of `command` run in `context` and registers it there; null when
 /// telemetry is off (`--no-telemetry`, or OTEL_SDK_DISABLED=true, which no config file can
 /// override: decided before any config file is read) or compiled out. `request` makes it a
-/// server request's observer (span name, kind, attributes, actor).
+/// server request's observer (span name, kind, attributes, actor); `session` the long-lived
+/// server's ObserverSession it runs in.
 std::unique_ptr<observe::CommandObserver> start_observer(
-    Context& context, std::string command, std::optional<observe::ObserverOptions::Request> request = std::nullopt);
+    Context& context, std::string command, std::optional<observe::ObserverOptions::Request> request = std::nullopt,
+    observe::ObserverSession* session = nullptr);
 
 }  // namespace sc::cli

@@ -6,6 +6,28 @@ std::string dump(const Json& message) {
     return message.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
+std::string minify(std::string_view json) {
+    std::string out;
+    out.reserve(json.size());
+    bool in_string = false;
+    for (size_t i = 0; i < json.size(); ++i) {
+        char c = json[i];
+        if (in_string) {
+            out += c;
+            if (c == '\\' && i + 1 < json.size())
+                out += json[++i];
+            else if (c == '"')
+                in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+            out += c;
+        } else if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+            out += c;
+        }
+    }
+    return out;
+}
+
 Json make_result(const Json& id, Json result) {
     Json message = Json::object();
     message["jsonrpc"] = "2.0";

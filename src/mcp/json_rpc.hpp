@@ -47,6 +47,11 @@ struct Classified {
 /// string or an integer, params an object when present).
 Classified classify(const Json& message);
 
+/// Valid JSON text without the whitespace between tokens: the pretty-printed output of the
+/// CLI's streaming writers, on one line as stdio framing needs, byte for byte what dump()
+/// writes of the same value.
+std::string minify(std::string_view json);
+
 /// The id as text for traces and logs ("7", "\"abc\"").
 std::string id_text(const Json& id);
 

@@ -4,6 +4,7 @@
 #include "cli/commands/task_support.hpp"
 #include "mcp/scopecraft_support.hpp"
 #include "mcp/tool.hpp"
+#include "util/activity.hpp"
 
 namespace sc::mcp::detail {
 
@@ -36,7 +37,12 @@ Result<Json> parent_list(const Json& arguments, ToolCall& call) {
     Json kept = Json::array();
     Json progress = Json::object();
     Json subtasks = Json::object();
+    uint64_t done = 0;
     for (Json& parent : listed) {
+        // Each parent's tree is read in turn: a client may follow, and stop, a long walk.
+        call.progress(done++, listed.size());
+        if (activity::cancelled())
+            return sc::make_error(ErrorCode::cancelled, "the listing was cancelled");
         if (location == "archive" && parent["metadata"]["location"].value("workflowState", "") != "archive")
             continue;
         if (area && frontmatter_of(parent).value("area", Json()) != *area)

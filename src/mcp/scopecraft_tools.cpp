@@ -6,9 +6,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 
 #include "cli/commands/task_support.hpp"
+#include "cli/json_writer.hpp"
 #include "cli/search_handler.hpp"
 #include "mcp/scopecraft_support.hpp"
 #include "mcp/tool.hpp"
@@ -91,32 +93,38 @@ Result<Json> task_list(const Json& arguments, ToolCall& call) {
     bool parents = arguments.value("include_parent_tasks", true) && structure != "simple" && structure != "subtask";
     if (parents)
         invocation.add_option("include-parents", {});
-    Json listed = SC_TRY(call.command("task", "list", invocation));
+    // `sc task list` (the registry's filter and JSON writer), with Scopecraft's further filters
+    // applied a task at a time, and written as text: on 1,000 tasks, building a JSON tree and
+    // serialising it twice (structured and text content) cost more than the listing itself.
+    tasks::ListFilter filter = cli::read_list_filter(invocation, call.context());
+    observe::ObservedTaskService service = SC_TRY(call.service());
     std::string priority;
     if (auto wanted = text_of(arguments, "priority"))
         priority = canonical(tasks::EnumKind::priority, *wanted);
     bool completed = arguments.value("include_completed", false);
-    bool content = arguments.value("include_content", false);
-    Json kept = Json::array();
-    for (Json& task : listed) {
-        bool subtask = is_subtask(task);
-        bool parent = is_parent(task);
+    std::string listed;
+    cli::TaskListJsonWriter writer([&listed](std::string_view piece) { listed += piece; },
+                                   arguments.value("include_content", false));
+    std::vector<tasks::Diagnostic> diagnostics = SC_TRY(service.visit(filter, [&](tasks::TaskRecord&& task) {
+        bool subtask = task.is_subtask();
+        bool parent = task.is_parent;
         if ((structure == "simple" && (subtask || parent)) || (structure == "parent" && !parent) ||
             (structure == "subtask" && !subtask) || (structure == "top-level" && subtask))
-            continue;
-        const Json& frontmatter = frontmatter_of(task);
+            return;
+        const Json& frontmatter = task.document.frontmatter();
         std::string status = canonical(tasks::EnumKind::status, frontmatter.value("status", Json()));
         if (!completed && (status == "done" || status == "archived"))
-            continue;
+            return;
         if (!priority.empty() &&
             canonical(tasks::EnumKind::priority, frontmatter.value("priority", Json())) != priority)
-            continue;
-        if (!content)
-            drop_sections(task);
-        kept.push_back(std::move(task));
-    }
-    size_t count = kept.size();
-    return success(std::move(kept), std::to_string(count) + " tasks");
+            return;
+        writer.add(task);
+    }));
+    writer.finish();
+    cli::report_diagnostics(call.context(), diagnostics);
+    call.answer_serialised(R"({"success":true,"data":)" + minify(listed) + R"(,"message":")" +
+                           std::to_string(writer.count()) + R"( tasks"})");
+    return Json();
 }
 
 Result<Json> task_get(const Json& arguments, ToolCall& call) {
@@ -228,14 +236,69 @@ Result<Json> task_delete(const Json& arguments, ToolCall& call) {
 
 Result<Json> task_transform(const Json& arguments, ToolCall& call) {
     std::string operation = arguments.value("operation", "");
-    if (operation != "promote")
-        return sc::make_error(ErrorCode::unsupported, "task_transform \"" + operation + "\" is not available yet",
-                              "promote works; for extract and adopt, recreate the task where it should be "
-                              "(task_create with or without parent_id) and delete the old one");
+    std::string id = arguments.value("id", "");
+    if (operation == "extract") {
+        // parent_id, when given, names the parent the subtask must be in (`PARENT/SUBTASK`).
+        Invocation invocation;
+        auto parent = text_of(arguments, "parent_id");
+        invocation.add_argument(parent ? *parent + "/" + id : id);
+        Json task = SC_TRY(call.command("task", "extract", invocation));
+        std::string message = "Extracted " + id + " as " + task["metadata"].value("id", "");
+        return success(std::move(task), message);
+    }
+    if (operation == "adopt") {
+        auto target = text_of(arguments, "target_parent_id");
+        if (!target)
+            return invalid("adopt needs target_parent_id", "give the id of the parent to adopt the task into");
+        std::optional<std::string> sequence = text_of(arguments, "sequence");
+        if (auto after = text_of(arguments, "after"); after && !sequence) {
+            // After that subtask: it takes the next number, and the subtasks after it move
+            // one on, so it does not run in parallel with the one that followed.
+            Invocation show;
+            show.add_argument(*target);
+            Json tree = SC_TRY(call.command("parent", "show", show));
+            int anchor = -1;
+            for (size_t i = 1; i < tree.size(); ++i) {
+                const Json& metadata = tree[i]["metadata"];
+                std::string subtask = metadata.value("id", "");
+                if (subtask == *after || (subtask.size() > 3 && subtask.substr(3) == *after))
+                    anchor = std::stoi(metadata.value("sequenceNumber", "0"));
+            }
+            if (anchor < 0)
+                return invalid("after \"" + *after + "\" is not a subtask of " + *target,
+                               "give the id of one of its subtasks, or use sequence");
+            char buffer[16];
+            std::snprintf(buffer, sizeof buffer, "%02d", anchor + 1);
+            sequence = buffer;
+            Invocation shift;
+            shift.add_argument(*target);
+            std::vector<std::string> pairs;
+            for (size_t i = 1; i < tree.size(); ++i) {
+                const Json& metadata = tree[i]["metadata"];
+                int number = std::stoi(metadata.value("sequenceNumber", "0"));
+                if (number > anchor) {
+                    std::snprintf(buffer, sizeof buffer, "%02d", number + 1);
+                    pairs.push_back(metadata.value("id", "") + "=" + buffer);
+                }
+            }
+            if (!pairs.empty()) {
+                shift.add_option("set", pairs);
+                if (Result<Json> shifted = call.command("parent", "resequence", shift); !shifted.ok())
+                    return std::move(shifted).error();
+            }
+        }
+        Invocation invocation;
+        invocation.add_argument(id);
+        invocation.add_option("parent", {*target});
+        if (sequence)
+            invocation.add_option("sequence", {*sequence});
+        Json task = SC_TRY(call.command("task", "adopt", invocation));
+        return success(std::move(task), "Adopted " + id + " into " + *target);
+    }
     Invocation invocation;
-    invocation.add_argument(arguments.value("id", ""));
+    invocation.add_argument(id);
     pass_list(invocation, arguments, "initial_subtasks", "subtask");
-    return success(SC_TRY(call.command("task", "promote", invocation)), "Promoted " + arguments.value("id", ""));
+    return success(SC_TRY(call.command("task", "promote", invocation)), "Promoted " + id);
 }
 
 Json root_json(ToolCall& call) {
@@ -274,7 +337,7 @@ Result<Json> init_root(const Json& arguments, ToolCall& call) {
     cli::Context context(call.context().environment(), call.context().clock(), call.context().working_directory(),
                          globals, [&call](const Error& warning) { call.context().warn(warning); });
     // Not observed: this request's observer records into the old root's store.
-    ToolCall in_new_root(call.host(), context);
+    ToolCall in_new_root(call.host(), context, call.info());
     Json initialised = SC_TRY(in_new_root.command("", "init", cli::Invocation()));
     return success(std::move(initialised), "Project root set for this session");
 }
@@ -372,7 +435,9 @@ std::vector<Tool> scopecraft_tools() {
         "task_delete",
         {{"type", "object"}, {"properties", {{"deleted", {{"type", "array"}, {"items", {{"type", "string"}}}}}}}},
         task_delete));
-    tools.push_back(scopecraft_tool("task_transform", task_list_schema(), task_transform));
+    // promote answers the parent's tree, extract and adopt the task as it now is.
+    tools.push_back(scopecraft_tool("task_transform", {{"anyOf", Json::array({task_list_schema(), task_schema()})}},
+                                    task_transform));
     tools.push_back(scopecraft_tool("parent_list", task_list_schema(), parent_list));
     tools.push_back(scopecraft_tool("parent_get", task_list_schema(), parent_get));
     tools.push_back(scopecraft_tool("parent_create", task_list_schema(), parent_create));

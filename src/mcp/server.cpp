@@ -6,6 +6,7 @@
 #include <exception>
 
 #include "mcp/schema_check.hpp"
+#include "util/json_string.hpp"
 
 namespace sc::mcp {
 
@@ -60,29 +61,33 @@ std::vector<std::string> Server::handle(std::string_view text) {
                 out.push_back(dump(make_error(nullptr, RpcError::invalid_request, "an empty batch")));
                 return out;
             }
-            Json responses = Json::array();
+            std::string responses;
             for (const Json& item : message) {
-                if (item.is_object() && item.value("method", "") == "initialize") {
-                    responses.push_back(make_error(item.value("id", Json()), RpcError::invalid_request,
-                                                   "initialize must not be part of a batch"));
-                    continue;
-                }
-                Json response = handle_message(item, out);
-                if (!response.is_null())
-                    responses.push_back(std::move(response));
+                std::string response = item.is_object() && item.value("method", "") == "initialize"
+                                           ? dump(make_error(item.value("id", Json()), RpcError::invalid_request,
+                                                             "initialize must not be part of a batch"))
+                                           : serialise(handle_message(item, out));
+                if (!response.empty())
+                    responses += (responses.empty() ? "[" : ",") + response;
             }
             if (!responses.empty())
-                out.push_back(dump(responses));
+                out.push_back(responses + "]");
             return out;
         }
-        Json response = handle_message(message, out);
-        if (!response.is_null())
-            out.push_back(dump(response));
+        std::string response = serialise(handle_message(message, out));
+        if (!response.empty())
+            out.push_back(std::move(response));
     } catch (const std::exception& exception) {
         out.push_back(
             dump(make_error(nullptr, RpcError::internal_error, std::string("internal error: ") + exception.what())));
     }
     return out;
+}
+
+std::string Server::serialise(const Json& response) {
+    if (response.is_discarded())
+        return std::exchange(m_serialised, std::string());
+    return response.is_null() ? std::string() : dump(response);
 }
 
 std::string Server::too_large(size_t size, size_t limit) const {
@@ -117,7 +122,26 @@ Json Server::handle_message(const Json& message, std::vector<std::string>& out) 
                           "invalid request: id " + key + " was already used in this session");
     if (m_seen.size() < k_max_remembered_ids)
         m_seen.insert(key);
-    return handle_request(message, out);
+    {
+        std::lock_guard lock(m_cancel_mutex);
+        if (m_cancel_pending.erase(id_text(id)) > 0)
+            return nullptr;  // cancelled before it started: no response, as for any cancelled request
+        m_running = id_text(id);
+        m_cancelled.store(false);
+    }
+    Json response = handle_request(message, out);
+    std::lock_guard lock(m_cancel_mutex);
+    m_running.clear();
+    // "Receivers of a cancellation SHOULD NOT send a response for the cancelled request."
+    return m_cancelled.exchange(false) ? Json() : response;
+}
+
+void Server::cancel(const std::string& request_id) {
+    std::lock_guard lock(m_cancel_mutex);
+    if (request_id == m_running)
+        m_cancelled.store(true);
+    else if (m_cancel_pending.size() < 1000)
+        m_cancel_pending.insert(request_id);
 }
 
 Json Server::handle_request(const Json& request, std::vector<std::string>& out) {
@@ -144,9 +168,9 @@ void Server::handle_notification(const Json& notification) {
     const std::string method = notification["method"].get<std::string>();
     if (method == "notifications/initialized")
         m_ready = true;
-    // notifications/cancelled: each request is answered before the next line is read, so a
-    // cancellation always arrives after its request finished; the spec lets us ignore it then.
-    // Unknown notifications are ignored, as JSON-RPC requires.
+    // notifications/cancelled reaches cancel() from the transport's reading thread while the
+    // request runs; here, in order, it can only concern a request already answered (ignored,
+    // as the specification allows). Unknown notifications are ignored, as JSON-RPC requires.
 }
 
 Json Server::initialize(const Json& id, const Json& params) {
@@ -214,6 +238,7 @@ Json Server::call_tool(const Json& id, const Json& params, std::vector<std::stri
         problem.empty() ? run_request(m_host, info, [&](ToolCall& call) { return tool->run(arguments, call); })
                         : CallOutcome {sc::make_error(ErrorCode::invalid_argument, "invalid arguments: " + problem,
                                                       "see the tool's inputSchema"),
+                                       {},
                                        {}};
     for (const Error& warning : outcome.warnings)
         log(out, "warning", warning);
@@ -222,6 +247,14 @@ Json Server::call_tool(const Json& id, const Json& params, std::vector<std::stri
         result["content"] = Json::array({{{"type", "text"}, {"text", tool_error_text(outcome.result.error())}}});
         result["isError"] = true;
         return make_result(id, std::move(result));
+    }
+    if (!outcome.serialised.empty()) {
+        // Built as text: the same members in the same order as below, without a JSON tree.
+        std::string text;
+        json::append_string(text, outcome.serialised);
+        m_serialised = R"({"jsonrpc":"2.0","id":)" + dump(id) + R"(,"result":{"content":[{"type":"text","text":)" +
+                       text + R"(}],"structuredContent":)" + outcome.serialised + R"(,"isError":false}})";
+        return Json(Json::value_t::discarded);
     }
     Json structured = std::move(outcome.result.value());
     // The same data as text for clients older than structuredContent (2025-06-18).
@@ -249,7 +282,13 @@ RequestInfo Server::request_info(const std::string& method, const std::string& t
         };
         info.traceparent = text("traceparent");
         info.tracestate = text("tracestate");
+        if (auto token = meta->find("progressToken");
+            token != meta->end() && (token->is_string() || token->is_number_integer()))
+            info.progress_token = *token;
     }
+    info.transport = m_host.transport;
+    info.emit = m_emit;
+    info.cancelled = &m_cancelled;
     return info;
 }
 

@@ -4,6 +4,9 @@
 // version negotiation, ping, tools/list with pagination, tools/call, logging/setLevel.
 // Protocol faults are JSON-RPC errors; tool failures are results with `isError`.
 
+#include <atomic>
+#include <functional>
+#include <mutex>
 #include <set>
 #include <string>
 #include <string_view>
@@ -37,12 +40,30 @@ public:
     /// The answer to a message longer than the transport accepts (it was not read).
     [[nodiscard]] std::string too_large(size_t size, size_t limit) const;
 
+    /// Where messages that cannot wait for the response go (progress notifications): the
+    /// transport writes them at once. Without one they are dropped.
+    void set_emitter(std::function<void(const std::string&)> emit) { m_emit = std::move(emit); }
+
+    /// notifications/cancelled for `request_id` (id_text form), from the transport's reading
+    /// thread while handle() runs on another: the running request stops at its next check and
+    /// gets no response; a request not started yet is dropped when it comes. Thread-safe.
+    void cancel(const std::string& request_id);
+
+    /// Writes the telemetry of the requests answered so far to the store: the transport calls
+    /// it when the client is idle, and at least every second while it is busy.
+    void flush_telemetry() { m_host.flush_telemetry(); }
+    /// Requests answered whose telemetry is not stored yet.
+    [[nodiscard]] size_t unflushed_telemetry() const { return m_host.unflushed_telemetry(); }
+
     [[nodiscard]] bool initialized() const { return m_initialized; }
     [[nodiscard]] const std::string& protocol_version() const { return m_version; }
     [[nodiscard]] const std::string& client_name() const { return m_client_name; }
 
 private:
     Json handle_message(const Json& message, std::vector<std::string>& out);
+    /// A response as text: "" for none (a notification), the serialised one a tool built
+    /// (call_tool answers a discarded Json then).
+    std::string serialise(const Json& response);
     Json handle_request(const Json& request, std::vector<std::string>& out);
     void handle_notification(const Json& notification);
     Json initialize(const Json& id, const Json& params);
@@ -65,6 +86,13 @@ private:
     std::string m_client_name;
     int m_log_threshold = 3;       // warning; index into k_levels
     std::set<std::string> m_seen;  // request ids used in this session
+    std::string m_serialised;      // the response call_tool built as text
+    std::function<void(const std::string&)> m_emit;
+    // Cancellation, shared with the transport's reading thread.
+    std::mutex m_cancel_mutex;
+    std::string m_running;                   // id_text of the request being handled
+    std::set<std::string> m_cancel_pending;  // cancelled before they started (bounded)
+    std::atomic<bool> m_cancelled {false};   // the running request's
 };
 
 }  // namespace sc::mcp

@@ -2,7 +2,14 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <thread>
 
 #include "mcp/server.hpp"
 
@@ -65,18 +72,125 @@ bool write_line(int fd, const std::string& message) {
 
 }  // namespace
 
+namespace {
+
+/// Lines read and not yet handled, handed from the reading thread to the one that runs them.
+class LineQueue {
+public:
+    void push(std::string line) {
+        std::lock_guard lock(m_mutex);
+        m_lines.push_back(std::move(line));
+        m_ready.notify_one();
+    }
+    void close() {
+        std::lock_guard lock(m_mutex);
+        m_closed = true;
+        m_ready.notify_one();
+    }
+    /// The next line; nullopt at the end, or (with a timeout) when none came in time, which
+    /// `timed_out` tells apart.
+    std::optional<std::string> pop(std::optional<std::chrono::milliseconds> timeout, bool& timed_out) {
+        std::unique_lock lock(m_mutex);
+        auto ready = [&] { return !m_lines.empty() || m_closed; };
+        timed_out = false;
+        if (timeout) {
+            if (!m_ready.wait_for(lock, *timeout, ready)) {
+                timed_out = true;
+                return std::nullopt;
+            }
+        } else {
+            m_ready.wait(lock, ready);
+        }
+        if (m_lines.empty())
+            return std::nullopt;
+        std::string line = std::move(m_lines.front());
+        m_lines.pop_front();
+        return line;
+    }
+
+private:
+    std::mutex m_mutex;
+    std::condition_variable m_ready;
+    std::deque<std::string> m_lines;
+    bool m_closed = false;
+};
+
+// Marks a line that went past the limit: its size follows (a NUL never starts a message: the
+// reader drops no byte, but JSON text cannot begin with one).
+constexpr char k_oversized_mark = '\0';
+
+/// The request a notifications/cancelled line names, in id_text form; empty for other lines.
+/// Parsed on the reading thread only when the line mentions the method, so ordinary requests
+/// are parsed once, by the server.
+std::string cancelled_request(std::string_view line) {
+    if (line.find("notifications/cancelled") == std::string_view::npos)
+        return {};
+    Json message = Json::parse(line.begin(), line.end(), nullptr, false);
+    if (!message.is_object() || message.value("method", "") != "notifications/cancelled" || message.contains("id"))
+        return {};
+    auto params = message.find("params");
+    if (params == message.end() || !params->is_object())
+        return {};
+    auto id = params->find("requestId");
+    if (id == params->end() || (!id->is_string() && !id->is_number_integer()))
+        return {};
+    return id_text(*id);
+}
+
+}  // namespace
+
 int serve_stdio(Server& server, int in_fd, int out_fd, size_t limit) {
+    // Two threads: this one reads, so a notifications/cancelled reaches the server while a call
+    // runs; the worker handles the messages in order and is the only one that writes.
+    LineQueue queue;
+    std::atomic<bool> output_ok {true};
+    auto write = [&](const std::string& message) {
+        if (output_ok.load() && !write_line(out_fd, message))
+            output_ok.store(false);
+    };
+    server.set_emitter(write);
+    std::thread worker([&] {
+        auto last_flush = std::chrono::steady_clock::now();
+        auto flush = [&] {
+            server.flush_telemetry();
+            last_flush = std::chrono::steady_clock::now();
+        };
+        while (true) {
+            // Telemetry waiting: stored once the client has been quiet for a moment, so a
+            // request in a burst does not wait for the previous one's.
+            bool timed_out = false;
+            std::optional<std::chrono::milliseconds> wait;
+            if (server.unflushed_telemetry() > 0)
+                wait = k_idle_flush;
+            std::optional<std::string> line = queue.pop(wait, timed_out);
+            if (timed_out) {
+                flush();
+                continue;
+            }
+            if (!line)
+                break;
+            if (!line->empty() && line->front() == k_oversized_mark) {
+                write(server.too_large(std::stoull(line->substr(1)), limit));
+                continue;
+            }
+            for (const std::string& message : server.handle(*line))
+                write(message);
+            // A client that never pauses still gets its telemetry stored every second.
+            if (server.unflushed_telemetry() > 0 && std::chrono::steady_clock::now() - last_flush >= k_busy_flush)
+                flush();
+        }
+        server.flush_telemetry();
+    });
+
     LineReader reader(limit);
-    bool output_ok = true;
     auto on_line = [&](std::string_view line) {
-        for (const std::string& message : server.handle(line))
-            output_ok = output_ok && write_line(out_fd, message);
+        if (std::string id = cancelled_request(line); !id.empty())
+            server.cancel(id);
+        queue.push(std::string(line));
     };
-    auto on_oversized = [&](size_t size) {
-        output_ok = output_ok && write_line(out_fd, server.too_large(size, limit));
-    };
+    auto on_oversized = [&](size_t size) { queue.push(std::string(1, k_oversized_mark) + std::to_string(size)); };
     char buffer[65536];
-    while (output_ok) {
+    while (output_ok.load()) {
         ssize_t got = ::read(in_fd, buffer, sizeof buffer);
         if (got < 0 && errno == EINTR)
             continue;
@@ -84,9 +198,12 @@ int serve_stdio(Server& server, int in_fd, int out_fd, size_t limit) {
             break;
         reader.feed(std::string_view(buffer, static_cast<size_t>(got)), on_line, on_oversized);
     }
-    if (output_ok)
+    if (output_ok.load())
         reader.finish(on_line);
-    return output_ok ? 0 : 1;
+    queue.close();
+    worker.join();
+    server.set_emitter(nullptr);
+    return output_ok.load() ? 0 : 1;
 }
 
 }  // namespace sc::mcp

@@ -3,6 +3,7 @@
 // goes to the output; messages about the server go to stderr. A line longer than the limit is
 // skipped (never held in memory) and answered with an error; end of input ends the loop.
 
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <string>
@@ -34,6 +35,10 @@ private:
 };
 
 inline constexpr size_t k_max_message_bytes = size_t {4} << 20;
+/// When the telemetry of answered requests is written to the store: after the client has been
+/// quiet this long, and at least this often while it keeps sending.
+inline constexpr std::chrono::milliseconds k_idle_flush {10};
+inline constexpr std::chrono::milliseconds k_busy_flush {1000};
 
 /// Serves `server` over `in_fd`/`out_fd` until end of input. Returns 0, or 1 when the output
 /// is gone (the client went away).

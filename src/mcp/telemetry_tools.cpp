@@ -107,6 +107,8 @@ Tool derive(const Derived& derived) {
     tool.destructive = false;
     tool.idempotent = true;
     tool.run = [derived, spec](const Json& arguments, ToolCall& call) -> Result<Json> {
+        // The requests answered before this one are in the store when it is read.
+        call.host().flush_telemetry();
         cli::Invocation invocation;
         for (const cli::ArgumentSpec& argument : spec->arguments)
             if (auto value = arguments.find(parameter_name(argument.name)); value != arguments.end())

@@ -10,6 +10,7 @@
 #include "observe/command_observer.hpp"
 #include "telemetry/api/build.hpp"
 #include "telemetry/api/metrics.hpp"
+#include "util/activity.hpp"
 #include "util/text.hpp"
 
 namespace sc::mcp {
@@ -39,7 +40,8 @@ private:
 
 // A request's observer: the CLI's (cli::start_observer), as a server span with the
 // OpenTelemetry MCP semantic conventions.
-std::unique_ptr<observe::CommandObserver> start_observer(const RequestInfo& info, cli::Context& context) {
+std::unique_ptr<observe::CommandObserver> start_observer(const RequestInfo& info, cli::Context& context,
+                                                         observe::ObserverSession& session) {
 #if SC_TELEMETRY_COMPILED
     // The OpenTelemetry MCP semantic conventions: span name "{mcp.method.name} {target}".
     observe::ObserverOptions::Request request;
@@ -56,9 +58,9 @@ std::unique_ptr<observe::CommandObserver> start_observer(const RequestInfo& info
         request.attributes.emplace_back("gen_ai.operation.name", "execute_tool");
     }
     request.actor = "mcp:" + (info.client_name.empty() ? std::string("unknown-client") : info.client_name);
-    return cli::start_observer(context, "mcp " + info.method, std::move(request));
+    return cli::start_observer(context, "mcp " + info.method, std::move(request), &session);
 #else
-    (void)info, (void)context;
+    (void)info, (void)context, (void)session;
     return nullptr;
 #endif
 }
@@ -83,6 +85,24 @@ Result<Json> ToolCall::command(const std::string& group, const std::string& name
     return parsed;
 }
 
+void ToolCall::progress(uint64_t done, uint64_t total, const std::string& message) {
+    if (m_info.progress_token.is_null() || !m_info.emit)
+        return;
+    // At most about ten notifications a call: each tenth of a known total, each 256 items of
+    // an unknown one; and never going back (the specification wants progress to increase).
+    uint64_t step = total > 0 ? done * 10 / total : done / 256;
+    if ((step == m_last_step || done <= m_last_done) && m_last_step != UINT64_MAX)
+        return;
+    m_last_step = step;
+    m_last_done = done;
+    Json params = {{"progressToken", m_info.progress_token}, {"progress", done}};
+    if (total > 0)
+        params["total"] = total;
+    if (!message.empty())
+        params["message"] = message;
+    m_info.emit(dump(make_notification("notifications/progress", std::move(params))));
+}
+
 Result<observe::ObservedTaskService> ToolCall::service() {
     return cli::open_task_service(m_context);
 }
@@ -97,6 +117,21 @@ constexpr telemetry::Histogram<double> k_mcp_duration {"scopecraft.mcp", "mcp.se
 
 }  // namespace
 
+observe::ObserverSession& HostSettings::observer_session() {
+    if (!session || session_root != globals.root_dir) {
+        session.reset();  // the previous project's: flushed
+        session = std::make_shared<observe::ObserverSession>(*environment, own_pipeline);
+        session_root = globals.root_dir;
+        resolved.reset();
+    }
+    return *session;
+}
+
+void HostSettings::flush_telemetry() {
+    if (session)
+        session->flush();
+}
+
 CallOutcome run_request(HostSettings& host, const RequestInfo& info,
                         const std::function<Result<Json>(ToolCall&)>& work) {
     RequestEnvironment environment(*host.environment, info);
@@ -105,8 +140,14 @@ CallOutcome run_request(HostSettings& host, const RequestInfo& info,
     std::vector<Error> warnings;
     cli::Context context(environment, *host.clock, host.working_directory, globals,
                          [&warnings](const Error& warning) { warnings.push_back(warning); });
-    std::unique_ptr<observe::CommandObserver> observer = start_observer(info, context);
-    ToolCall call(host, context);
+    observe::ObserverSession& session = host.observer_session();  // a new one when init_root changed project
+    if (host.resolved && host.session_root == host.globals.root_dir)
+        context.preset(host.resolved->first, host.resolved->second);
+    std::unique_ptr<observe::CommandObserver> observer = start_observer(info, context, session);
+    ToolCall call(host, context, info);
+    // The long loops below (listings, replays) stop when the client cancels and report how far
+    // they are when it asked for progress.
+    activity::Activity activity(info.cancelled, [&call](uint64_t done, uint64_t total) { call.progress(done, total); });
     auto started = std::chrono::steady_clock::now();
     Result<Json> result = work(call);
     if (observer) {
@@ -122,7 +163,10 @@ CallOutcome run_request(HostSettings& host, const RequestInfo& info,
         observer->finish(result.ok() ? 0 : 1, result.ok() ? nullptr : &result.error());
         context.set_observer(nullptr);
     }
-    return {std::move(result), std::move(warnings)};
+    std::string serialised = result.ok() ? call.take_serialised() : std::string();
+    if (!host.resolved && context.resolved() && host.session_root == host.globals.root_dir)
+        host.resolved.emplace(context.project().value(), context.config());
+    return {std::move(result), std::move(serialised), std::move(warnings)};
 }
 
 }  // namespace sc::mcp

@@ -1,5 +1,6 @@
 #include "observe/command_observer.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -7,6 +8,7 @@
 #include "observe/domain_events.hpp"
 #include "observe/replay.hpp"
 #include "observe/telemetry_location.hpp"
+#include "telemetry/sdk/propagation.hpp"
 #include "util/text.hpp"
 
 namespace sc::observe {
@@ -18,6 +20,16 @@ constexpr const char* k_version = "0.1.0";
 
 std::string state_path(const std::string& store_root) {
     return store_root + "/projections/task-tree.state";
+}
+
+/// What tells one version of a file from another: an append changes its size, a rewrite
+/// (a rename into place) its inode. Empty when it cannot be stat-ed.
+std::string file_identity(const std::string& path) {
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0)
+        return {};
+    return std::to_string(info.st_dev) + ":" + std::to_string(info.st_ino) + ":" + std::to_string(info.st_size) + ":" +
+           std::to_string(info.st_mtim.tv_sec) + "." + std::to_string(info.st_mtim.tv_nsec);
 }
 
 std::string in_flight_path(const std::string& store_root) {
@@ -95,54 +107,113 @@ tasks::TreeRoots tree_roots(const tasks::TaskTree& tree) {
     return roots;
 }
 
-std::unique_ptr<CommandObserver> CommandObserver::start(ObserverOptions options) {
-    std::unique_ptr<CommandObserver> observer(new CommandObserver());
-    observer->m_options = std::move(options);
-    const ObserverOptions& given = observer->m_options;
-    telemetry::sdk::SettingsSources sources;
-    sources.environment = given.environment;
-    sources.file = given.config;
-    sources.flags = &given.flags;
-    observer->m_settings = telemetry::sdk::resolve_settings(sources);
-    for (const Error& warning : observer->m_settings.warnings)
-        if (given.warn)
-            given.warn(warning);
-    const telemetry::sdk::TelemetrySettings& settings = observer->m_settings.settings;
-    if (!settings.enabled)
-        return observer;
+namespace {
 
-    TelemetryLocation location = telemetry_location(observer->m_settings, given.project);
-    observer->m_store_root = std::move(location.path);
-    observer->m_required_folder = std::move(location.required_folder);
-    if (observer->m_store_root.empty())
-        return observer;  // nowhere to record: behave as disabled
-    observer->m_enabled = true;
-
-    store::StoreOptions store_options;
-    store::parse_durability(settings.durability, store_options.durability);
-    store_options.clock = given.clock;
-    observer->m_store = std::make_shared<LazyStore>(observer->m_store_root, store_options);
-
+/// The pipeline of a command, or of a server session: every signal goes to `sink` (deferred:
+/// stored when its owner says), exported in the caller's thread.
+std::unique_ptr<telemetry::Pipeline> start_pipeline(const telemetry::sdk::TelemetrySettings& settings,
+                                                    const Environment* environment, const Clock* clock,
+                                                    std::function<std::shared_ptr<StoreSignalSink>()> make_sink,
+                                                    std::function<void(const Error&)> report,
+                                                    const std::function<void(const Error&)>& warn) {
     telemetry::PipelineOptions pipeline;
     pipeline.settings = settings;
     pipeline.process = telemetry::ProcessKind::short_lived;
     pipeline.service_version = k_version;
-    pipeline.environment = given.environment;
-    pipeline.clock = given.clock;
+    pipeline.environment = environment;
+    pipeline.clock = clock;
     // The pipeline asks for the sink only when some signal goes to the store. A CLI command
     // exports every signal at exit: the sink keeps the lines until finish() stores them at once.
-    CommandObserver* owner = observer.get();
-    pipeline.make_sink = [owner] {
-        owner->m_sink = std::make_shared<StoreSignalSink>(owner->m_store, true);
-        return owner->m_sink;
+    pipeline.make_sink = [make_sink = std::move(make_sink)]() -> std::shared_ptr<telemetry::exporters::SignalSink> {
+        return make_sink();
     };
-    CommandObserver* self = observer.get();
-    pipeline.on_export_failure = [self](const Error& error) { self->report(error); };
+    pipeline.on_export_failure = std::move(report);
     std::vector<Error> warnings;
-    observer->m_pipeline = telemetry::Pipeline::start(std::move(pipeline), warnings);
+    std::unique_ptr<telemetry::Pipeline> started = telemetry::Pipeline::start(std::move(pipeline), warnings);
     for (const Error& warning : warnings)
-        if (given.warn)
-            given.warn(warning);
+        if (warn)
+            warn(warning);
+    return started;
+}
+
+}  // namespace
+
+std::unique_ptr<CommandObserver> CommandObserver::start(ObserverOptions options) {
+    std::unique_ptr<CommandObserver> observer(new CommandObserver());
+    observer->m_options = std::move(options);
+    const ObserverOptions& given = observer->m_options;
+    ObserverSession* session = given.session;
+    if (session != nullptr && session->m_started) {
+        // Everything but the request's span was set up by the session's first request.
+        observer->m_settings = session->m_settings;
+        if (!session->m_enabled)
+            return observer;
+        observer->m_store_root = session->m_store_root;
+        observer->m_required_folder = session->m_required_folder;
+        observer->m_store = session->m_store;
+        observer->m_sink = session->m_sink;
+    } else {
+        telemetry::sdk::SettingsSources sources;
+        sources.environment = session != nullptr ? &session->m_environment : given.environment;
+        sources.file = given.config;
+        sources.flags = &given.flags;
+        observer->m_settings = telemetry::sdk::resolve_settings(sources);
+        for (const Error& warning : observer->m_settings.warnings)
+            if (given.warn)
+                given.warn(warning);
+        if (session != nullptr) {
+            session->m_started = true;
+            session->m_settings = observer->m_settings;
+        }
+        const telemetry::sdk::TelemetrySettings& settings = observer->m_settings.settings;
+        if (!settings.enabled)
+            return observer;
+
+        TelemetryLocation location = telemetry_location(observer->m_settings, given.project);
+        observer->m_store_root = std::move(location.path);
+        observer->m_required_folder = std::move(location.required_folder);
+        if (observer->m_store_root.empty())
+            return observer;  // nowhere to record: behave as disabled
+
+        store::StoreOptions store_options;
+        store::parse_durability(settings.durability, store_options.durability);
+        store_options.clock = given.clock;
+        observer->m_store = std::make_shared<LazyStore>(observer->m_store_root, store_options);
+        if (session != nullptr) {
+            session->m_enabled = true;
+            session->m_store_root = observer->m_store_root;
+            session->m_required_folder = observer->m_required_folder;
+            session->m_store = observer->m_store;
+            std::shared_ptr<LazyStore> store = observer->m_store;
+            if (session->m_own_pipeline)
+                session->m_pipeline = start_pipeline(
+                    settings, &session->m_environment, given.clock,
+                    [session, store] {
+                        session->m_sink = std::make_shared<StoreSignalSink>(store, true);
+                        return session->m_sink;
+                    },
+                    [session](const Error& error) {
+                        if (session->m_report)
+                            session->m_report(error);
+                    },
+                    given.warn);
+            observer->m_sink = session->m_sink;
+        } else {
+            CommandObserver* owner = observer.get();
+            observer->m_pipeline = start_pipeline(
+                settings, given.environment, given.clock,
+                [owner] {
+                    owner->m_sink = std::make_shared<StoreSignalSink>(owner->m_store, true);
+                    return owner->m_sink;
+                },
+                [owner](const Error& error) { owner->report(error); }, given.warn);
+        }
+    }
+    observer->m_enabled = true;
+    if (session != nullptr) {
+        CommandObserver* owner = observer.get();
+        session->m_report = [owner](const Error& error) { owner->report(error); };
+    }
 
     // The root span of the invocation, as the CLI semantic conventions describe it; its name
     // carries the command ("sc task create"), a low-cardinality name documented in
@@ -158,18 +229,49 @@ std::unique_ptr<CommandObserver> CommandObserver::start(ObserverOptions options)
     span_options.attributes = std::span<const telemetry::Attribute>(attributes);
     if (given.request) {
         // A server span per request; the TRACEPARENT the caller's environment gives (the
-        // request's own `_meta.traceparent`) is still its parent.
+        // request's own `_meta.traceparent`) is still its parent. A session's pipeline was
+        // started with the server's environment: the request's parent is given explicitly.
         std::vector<telemetry::Attribute> request_attributes;
         for (const auto& [key, value] : given.request->attributes)
             request_attributes.push_back({key, std::string_view(value)});
         span_options.kind = telemetry::SpanKind::server;
         span_options.attributes = std::span<const telemetry::Attribute>(request_attributes);
+        telemetry::SpanContext parent;
+        if (session != nullptr && given.environment != nullptr) {
+            std::vector<Error> ignored;  // reported by the request's own checks, if at all
+            parent = telemetry::sdk::context_from_environment(*given.environment, ignored);
+            if (parent.is_valid())
+                span_options.parent = &parent;
+        }
         observer->m_root.emplace(k_cli_tracer.start_span(given.request->span_name, span_options));
     } else {
         observer->m_root.emplace(k_cli_tracer.start_span(name, span_options));
     }
     observer->m_root_scope.emplace(observer->m_root->context());
     return observer;
+}
+
+ObserverSession::~ObserverSession() {
+    m_report = nullptr;
+    if (m_pipeline)
+        m_pipeline->shutdown();
+    if (m_sink)
+        (void)m_sink->write_deferred();
+    if (m_store && m_store->opened())
+        if (Result<store::Store*> store = m_store->get(); store.ok())
+            (void)store.value()->flush();
+}
+
+void ObserverSession::flush() {
+    m_unflushed = 0;
+    if (!m_enabled || !m_pipeline)
+        return;
+    m_pipeline->force_flush();
+    if (m_sink && (m_required_folder.empty() || files::is_directory(m_required_folder)))
+        (void)m_sink->write_deferred();  // a failure was reported by the request that made it
+    if (m_store && m_store->opened())
+        if (Result<store::Store*> store = m_store->get(); store.ok())
+            (void)store.value()->flush();
 }
 
 bool CommandObserver::store_allowed() const {
@@ -245,11 +347,23 @@ TreeLock CommandObserver::lock_tree() {
 
 void CommandObserver::end_tree_session() {
     if (m_state) {
-        if (Status saved = m_state->save(state_path(m_store_root)); !saved.ok())
+        Status saved = m_state->save(state_path(m_store_root));
+        if (!saved.ok())
             report(saved.error());
         // Forgotten once the lock goes: another process may change the tree and the state file
-        // before this one takes the lock again, and the next session loads what it left.
+        // before this one takes the lock again, and the next session loads what it left. A
+        // server's session keeps it, with what the state file looked like once saved: if
+        // another process saves it meanwhile, the next request loads the file instead.
+        ObserverSession* session = m_options.session;
+        if (session != nullptr && saved.ok()) {
+            std::string identity = file_identity(state_path(m_store_root));
+            if (!identity.empty()) {
+                session->m_state = std::move(m_state);
+                session->m_state_file_id = std::move(identity);
+            }
+        }
         m_state.reset();
+        m_state_from_session = false;
     }
     // Last, still under the lock: the operation is recorded and the state saved (or the event
     // could not be stored, and its changes are left for the next check to record).
@@ -268,8 +382,27 @@ void CommandObserver::begin_operation() {
     m_in_flight_installed.emplace(m_in_flight.get());
 }
 
+bool CommandObserver::take_session_state() {
+    ObserverSession* session = m_options.session;
+    if (session == nullptr || !session->m_state)
+        return false;
+    std::optional<TreeState> kept = std::move(session->m_state);
+    session->m_state.reset();
+    std::string identity = file_identity(state_path(m_store_root));
+    if (identity.empty() || identity != session->m_state_file_id)
+        return false;  // another process saved the state: load what it saved
+    // Events other processes appended without saving the state (killed in between).
+    if (!catch_up(*kept, m_store_root).ok())
+        return false;
+    m_state = std::move(kept);
+    return true;
+}
+
 Status CommandObserver::load_state() {
     if (m_state)
+        return {};
+    m_state_from_session = take_session_state();
+    if (m_state_from_session)
         return {};
     Result<TreeState> loaded = TreeState::load(state_path(m_store_root));
     if (loaded.ok()) {
@@ -323,7 +456,7 @@ void CommandObserver::check_external_changes(const tasks::TreeRoots& roots) {
                                   "an `sc` command was stopped before it recorded its change; what it had written "
                                   "was undone",
                                   "run it again if it is still wanted"));
-    Result<std::vector<tasks::FileChange>> changes = m_state->detect(roots);
+    Result<std::vector<tasks::FileChange>> changes = detect(roots);
     if (!changes.ok()) {
         report(changes.error());
         m_state.reset();  // possibly half applied: the next command loads the saved state again
@@ -347,6 +480,25 @@ void CommandObserver::check_external_changes(const tasks::TreeRoots& roots) {
         return;
     }
     m_state->set_seq(appended.value());
+}
+
+Result<std::vector<tasks::FileChange>> CommandObserver::detect(const tasks::TreeRoots& roots) {
+    ObserverSession* session = m_options.session;
+    if (session == nullptr)
+        return m_state->detect(roots);
+    const TreeWatch* watch = session->m_watch.get();
+    if (watch == nullptr || watch->roots().store != roots.store ||
+        watch->roots().project_local != roots.project_local) {
+        // Armed before the whole tree is checked: what changes from now on is reported.
+        session->m_watch = TreeWatch::start(roots);
+        return m_state->detect(roots);
+    }
+    TreeChanges changed = session->m_watch->drain();
+    // A state loaded from the file was saved by another process: what changed before that
+    // process looked may be missing from the watch's report (it was drained by nobody).
+    if (changed.anything || !m_state_from_session)
+        return m_state->detect(roots);
+    return m_state->detect_files(roots, changed.files);
 }
 
 store::EventMeta CommandObserver::current_meta() const {
@@ -417,6 +569,15 @@ void CommandObserver::record(const tasks::ChangeRecord& change) {
 void CommandObserver::set_task_status_counts(std::map<std::string, int64_t> counts) {
     if (!m_enabled)
         return;
+    if (ObserverSession* session = m_options.session) {
+        // The gauge outlives this request: it reads the session's counts.
+        session->m_status_counts = std::move(counts);
+        if (!session->m_status_gauge_registered) {
+            telemetry::observe(k_tasks_by_status, observe_status_counts, &session->m_status_counts);
+            session->m_status_gauge_registered = true;
+        }
+        return;
+    }
     m_status_counts = std::move(counts);
     if (!m_status_gauge_registered) {
         telemetry::observe(k_tasks_by_status, observe_status_counts, &m_status_counts);
@@ -441,6 +602,13 @@ void CommandObserver::finish(int exit_code, const Error* error) {
         m_root.reset();
     }
     end_tree_session();  // normally done already, when the tree lock was released
+    if (ObserverSession* session = m_options.session) {
+        // Stored by the session between requests (ObserverSession::flush).
+        session->m_report = nullptr;
+        session->m_required_folder = m_required_folder;  // cleared once it exists
+        ++session->m_unflushed;
+        return;
+    }
     if (m_pipeline)
         m_pipeline->shutdown();
     if (m_sink && store_allowed()) {

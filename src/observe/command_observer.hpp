@@ -18,6 +18,7 @@
 #include "observe/in_flight.hpp"
 #include "observe/store_sink.hpp"
 #include "observe/tree_state.hpp"
+#include "observe/tree_watch.hpp"
 #include "tasks/change.hpp"
 #include "tasks/project.hpp"
 #include "tasks/task_tree.hpp"
@@ -29,6 +30,8 @@
 #include "util/files.hpp"
 
 namespace sc::observe {
+
+class ObserverSession;
 
 struct ObserverOptions {
     const Environment* environment = nullptr;
@@ -48,6 +51,61 @@ struct ObserverOptions {
         std::string actor;  // the domain events' actor ("mcp:claude-code"), instead of user:$USER
     };
     std::optional<Request> request;
+    /// A long-lived server's session (below): the observer takes its pipeline, store and tree
+    /// state from it instead of starting its own, and gives the state back when it is done.
+    ObserverSession* session = nullptr;
+};
+
+/// What a long-lived server (`sc mcp`) keeps from one request to the next, so a request does not
+/// pay a command's start-up (docs/performance.md, "MCP server"):
+/// - the telemetry settings, store and pipeline, resolved once: spans, metrics and logs are
+///   kept in memory and written to the store in batches between requests (flush(): when the
+///   client is idle, every second while it is busy, before a telemetry query and at exit),
+///   while domain events are still appended under the tree lock as the CLI appends them;
+/// - the task-tree state with a TreeWatch: a request checks for outside edits only the files
+///   the watch reports (a stat each, a read only when the stat differs), the whole tree when it
+///   reports "anything" or when another process saved the state file since this one did
+///   (then the state is loaded from that file, as a command loads it).
+/// One per project: a server that changes project starts a new one.
+class ObserverSession {
+public:
+    /// `environment`: the server's own (TRACEPARENT there is the parent of requests that bring
+    /// no trace context; OTEL_* configure the pipeline).
+    /// `own_pipeline` false: the process has a pipeline installed already (the network
+    /// server's), which records the requests' spans; the session keeps only the store and the
+    /// tree state.
+    explicit ObserverSession(const Environment& environment, bool own_pipeline = true)
+        : m_environment(environment), m_own_pipeline(own_pipeline) {}
+    ~ObserverSession();
+    ObserverSession(const ObserverSession&) = delete;
+    ObserverSession& operator=(const ObserverSession&) = delete;
+
+    /// Exports what the pipeline holds and writes it to the store.
+    void flush();
+    /// Signals recorded since the last flush (requests answered, whose telemetry is not stored).
+    [[nodiscard]] size_t unflushed() const { return m_unflushed; }
+
+private:
+    friend class CommandObserver;
+    const Environment& m_environment;
+    bool m_own_pipeline = true;
+    bool m_started = false;
+    bool m_enabled = false;
+    telemetry::sdk::ResolvedSettings m_settings;
+    std::string m_store_root;
+    std::string m_required_folder;
+    std::shared_ptr<LazyStore> m_store;
+    std::shared_ptr<StoreSignalSink> m_sink;
+    std::unique_ptr<telemetry::Pipeline> m_pipeline;
+    std::function<void(const Error&)> m_report;  // the current request's warning sink
+    size_t m_unflushed = 0;
+    std::map<std::string, int64_t> m_status_counts;
+    bool m_status_gauge_registered = false;
+    // The tree state as the last request left it, saved; valid while the state file is as
+    // that save left it (files::FileIdentity of it).
+    std::optional<TreeState> m_state;
+    std::string m_state_file_id;
+    std::unique_ptr<TreeWatch> m_watch;
 };
 
 /// The task-tree roots a TaskTree covers (the project-local root only when it is configured).
@@ -123,6 +181,10 @@ private:
     friend class TreeLock;
     CommandObserver() = default;
     Status load_state();
+    /// The session's tree state, when it is still what the state file says.
+    bool take_session_state();
+    /// The changes since the last check: the whole tree's, or the watched files' alone.
+    Result<std::vector<tasks::FileChange>> detect(const tasks::TreeRoots& roots);
     /// Saves the tree state (appending what changed) and forgets it: the lock is going.
     void end_tree_session();
     /// The seq of the last event appended.
@@ -143,6 +205,7 @@ private:
     std::optional<telemetry::Span> m_root;
     std::optional<telemetry::Scope> m_root_scope;
     std::optional<TreeState> m_state;
+    bool m_state_from_session = false;  // m_state is the session's, checked by the watch since
     std::unique_ptr<InFlightJournal> m_in_flight;
     std::optional<tasks::ChangeJournal::Installed> m_in_flight_installed;
     tasks::TreeRoots m_roots;  // of the last check, for note_written after a change

@@ -15,6 +15,7 @@ const std::vector<std::string_view>& task_event_types() {
         event_types::task_promoted,         event_types::parent_created,
         event_types::subtask_added,         event_types::subtasks_resequenced,
         event_types::subtasks_parallelized, event_types::task_changed_externally,
+        event_types::task_extracted,        event_types::task_adopted,
     };
     return types;
 }
@@ -53,6 +54,10 @@ std::string_view event_type_for(const tasks::ChangeRecord& change) {
         return event_types::task_deleted;
     if (operation == "task.promote")
         return event_types::task_promoted;
+    if (operation == "task.extract")
+        return event_types::task_extracted;
+    if (operation == "task.adopt")
+        return event_types::task_adopted;
     if (operation == "parent.create")
         return event_types::parent_created;
     if (operation == "parent.add_subtask")

@@ -234,4 +234,13 @@ Result<tasks::Changed<tasks::ParentView>> ObservedTaskService::promote(std::stri
     return observed("task.promote", id, [&] { return m_service.promote(id, subtask_titles); });
 }
 
+Result<tasks::Changed<tasks::TaskRecord>> ObservedTaskService::extract(std::string_view subtask_id) {
+    return observed("task.extract", subtask_id, [&] { return m_service.extract(subtask_id); });
+}
+
+Result<tasks::Changed<tasks::TaskRecord>> ObservedTaskService::adopt(std::string_view id, std::string_view parent_id,
+                                                                     std::string sequence) {
+    return observed("task.adopt", id, [&] { return m_service.adopt(id, parent_id, std::move(sequence)); });
+}
+
 }  // namespace sc::observe

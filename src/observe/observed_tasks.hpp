@@ -60,6 +60,9 @@ public:
                                                           const std::vector<std::string>& subtasks, std::string target);
     Result<tasks::Changed<tasks::ParentView>> promote(std::string_view id,
                                                       const std::vector<std::string>& subtask_titles);
+    Result<tasks::Changed<tasks::TaskRecord>> extract(std::string_view subtask_id);
+    Result<tasks::Changed<tasks::TaskRecord>> adopt(std::string_view id, std::string_view parent_id,
+                                                    std::string sequence);
 
 private:
     template <class Operation>

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "observe/domain_events.hpp"
+#include "util/activity.hpp"
 
 namespace sc::observe {
 
@@ -16,6 +17,13 @@ Result<ReplayResult> replay_events(const std::string& store_root, const ReplayOp
         query.until_time = *options.as_of + 1;  // until is exclusive; as-of includes its moment
     std::optional<Error> failure;
     Result<store::ReadStats> stats = reader.read_events(query, [&](const store::EventView& event) {
+        // A replay reads the whole log: a client may stop it between events (it only builds
+        // a model in memory), and is told how far it got (the total is not known up front).
+        if (activity::cancelled()) {
+            failure = make_error(ErrorCode::cancelled, "the replay was cancelled");
+            return false;
+        }
+        activity::progress(result.events_applied, 0);
         nlohmann::json data = nlohmann::json::parse(event.data, nullptr, false);
         if (data.is_discarded()) {
             failure = make_error(ErrorCode::parse, "event " + std::to_string(event.seq) + " has unreadable data",

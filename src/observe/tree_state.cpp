@@ -38,14 +38,6 @@ int64_t mtime_of(const struct stat& info) {
     return static_cast<int64_t>(info.st_mtim.tv_sec) * 1'000'000'000 + info.st_mtim.tv_nsec;
 }
 
-/// What a check keeps of each file's stat: 32 bytes, not 144 (on some machines every page
-/// touched costs more than the stat itself).
-struct LiveEntry {
-    uint64_t inode = 0;
-    uint64_t size = 0;
-    int64_t mtime_nanos = 0;
-};
-
 /// A temporary whose owner's pid now belongs to a process that is not `sc` (pid numbers wrap
 /// around quickly on a busy machine: 32,768 here) was left by a killed command: removed. Linux
 /// tells a process's name in /proc; elsewhere (no /proc) the owner's liveness alone decides.
@@ -313,66 +305,73 @@ Status TreeState::apply(const std::vector<tasks::FileChange>& changes) {
     return {};
 }
 
+/// What one check found, before it is ordered and applied.
+struct TreeState::Detection {
+    std::vector<tasks::FileChange> created_folders, written_files, removed_files, removed_folders;
+    std::vector<std::pair<std::string, LiveEntry>> read;  // files read: their stat, kept once applied
+};
+
+void TreeState::examine_file(const tasks::TreeRoots& roots, const std::string& key, const LiveEntry& entry,
+                             Detection& found) {
+    auto known = m_files.find(key);
+    if (known != m_files.end()) {
+        known->second.seen = true;
+        if (known->second.inode != 0 && known->second.inode == entry.inode && known->second.size == entry.size &&
+            known->second.mtime_nanos == entry.mtime_nanos)
+            return;
+    }
+    // Named variables, not a structured binding: the lambda below captures them, which
+    // clang before 16 (the fuzz build) refuses for bindings.
+    std::pair<tasks::TreeKind, std::string> split = split_key(key);
+    const tasks::TreeKind kind = split.first;
+    const std::string& path = split.second;
+    // A file larger than a task file may be is not read (a listing must stay in bounded
+    // memory, and an event holding 50 MB would be read back by every replay): it is
+    // recorded by its size alone, once, and the task reader refuses it by name.
+    bool oversized = entry.size > tasks::k_max_task_file_bytes;
+    Result<std::string> content =
+        oversized ? Result<std::string>(oversized_entry(entry.size)) : files::read(roots.path(kind) + "/" + path);
+    if (!content.ok())
+        return;  // vanished or unreadable: looked at again next time (and not taken for removed)
+    Fingerprint now = Fingerprint::of(content.value());
+    now.inode = entry.inode;
+    now.mtime_nanos = entry.mtime_nanos;
+    auto change_of = [&](tasks::FileChangeKind change_kind) {
+        tasks::FileChange change {change_kind, path, {}, {}, kind};
+        if (oversized)
+            change.oversized_bytes = entry.size;
+        else
+            change.content = std::move(content.value());
+        return change;
+    };
+    if (known == m_files.end()) {
+        found.written_files.push_back(change_of(tasks::FileChangeKind::file_created));
+        found.read.emplace_back(key, entry);
+    } else if (known->second.hash != now.hash || known->second.size != now.size) {
+        found.written_files.push_back(change_of(tasks::FileChangeKind::file_modified));
+        found.read.emplace_back(key, entry);
+    } else {
+        now.seen = true;
+        known->second = now;  // same bytes, new stat (touched, or rewritten identically)
+        m_modified = true;
+        mark_unsaved(key);
+    }
+}
+
 Result<std::vector<tasks::FileChange>> TreeState::detect(const tasks::TreeRoots& roots) {
     m_modified = false;
     for (auto& [key, fingerprint] : m_files)
         fingerprint.seen = false;
     std::set<std::string> live_folders;
-    std::vector<tasks::FileChange> created_folders, written_files, removed_files, removed_folders;
-    std::vector<std::pair<std::string, LiveEntry>> read;  // files read: their stat, kept once applied
-
+    Detection found;
     auto on_folder = [&](const std::string& key) {
         live_folders.insert(key);
         if (m_folders.count(key) == 0) {
             auto [kind, path] = split_key(key);
-            created_folders.push_back({tasks::FileChangeKind::folder_created, path, {}, {}, kind});
+            found.created_folders.push_back({tasks::FileChangeKind::folder_created, path, {}, {}, kind});
         }
     };
-    auto on_file = [&](const std::string& key, const LiveEntry& entry) {
-        auto known = m_files.find(key);
-        if (known != m_files.end()) {
-            known->second.seen = true;
-            if (known->second.inode != 0 && known->second.inode == entry.inode && known->second.size == entry.size &&
-                known->second.mtime_nanos == entry.mtime_nanos)
-                return;
-        }
-        // Named variables, not a structured binding: the lambda below captures them, which
-        // clang before 16 (the fuzz build) refuses for bindings.
-        std::pair<tasks::TreeKind, std::string> split = split_key(key);
-        const tasks::TreeKind kind = split.first;
-        const std::string& path = split.second;
-        // A file larger than a task file may be is not read (a listing must stay in bounded
-        // memory, and an event holding 50 MB would be read back by every replay): it is
-        // recorded by its size alone, once, and the task reader refuses it by name.
-        bool oversized = entry.size > tasks::k_max_task_file_bytes;
-        Result<std::string> content =
-            oversized ? Result<std::string>(oversized_entry(entry.size)) : files::read(roots.path(kind) + "/" + path);
-        if (!content.ok())
-            return;  // vanished or unreadable: looked at again next time (and not taken for removed)
-        Fingerprint now = Fingerprint::of(content.value());
-        now.inode = entry.inode;
-        now.mtime_nanos = entry.mtime_nanos;
-        auto change_of = [&](tasks::FileChangeKind change_kind) {
-            tasks::FileChange change {change_kind, path, {}, {}, kind};
-            if (oversized)
-                change.oversized_bytes = entry.size;
-            else
-                change.content = std::move(content.value());
-            return change;
-        };
-        if (known == m_files.end()) {
-            written_files.push_back(change_of(tasks::FileChangeKind::file_created));
-            read.emplace_back(key, entry);
-        } else if (known->second.hash != now.hash || known->second.size != now.size) {
-            written_files.push_back(change_of(tasks::FileChangeKind::file_modified));
-            read.emplace_back(key, entry);
-        } else {
-            now.seen = true;
-            known->second = now;  // same bytes, new stat (touched, or rewritten identically)
-            m_modified = true;
-            mark_unsaved(key);
-        }
-    };
+    auto on_file = [&](const std::string& key, const LiveEntry& entry) { examine_file(roots, key, entry, found); };
     for (auto kind : {tasks::TreeKind::store, tasks::TreeKind::project_local}) {
         const std::string& root = kind == tasks::TreeKind::store ? roots.store : roots.project_local;
         if (root.empty())
@@ -384,31 +383,66 @@ Result<std::vector<tasks::FileChange>> TreeState::detect(const tasks::TreeRoots&
     for (const auto& [key, fingerprint] : m_files)
         if (!fingerprint.seen) {
             auto [kind, path] = split_key(key);
-            removed_files.push_back({tasks::FileChangeKind::file_removed, path, {}, {}, kind});
+            found.removed_files.push_back({tasks::FileChangeKind::file_removed, path, {}, {}, kind});
         }
     for (auto folder = m_folders.rbegin(); folder != m_folders.rend(); ++folder)
         if (live_folders.count(*folder) == 0) {
             auto [kind, path] = split_key(*folder);
-            removed_folders.push_back({tasks::FileChangeKind::folder_removed, path, {}, {}, kind});
+            found.removed_folders.push_back({tasks::FileChangeKind::folder_removed, path, {}, {}, kind});
         }
+    return conclude(found);
+}
 
+Result<std::vector<tasks::FileChange>> TreeState::detect_files(const tasks::TreeRoots& roots,
+                                                               const std::set<std::string>& keys) {
+    m_modified = false;
+    Detection found;
+    for (const std::string& key : keys) {
+        auto [kind, path] = split_key(key);
+        const std::string& root = kind == tasks::TreeKind::store ? roots.store : roots.project_local;
+        if (root.empty())
+            continue;
+        struct stat info {};
+        std::string full = root + "/" + path;
+        if (::lstat(full.c_str(), &info) != 0) {
+            if (errno != ENOENT && errno != ENOTDIR)
+                continue;  // unreadable: looked at again next time, as by the walk
+            if (m_files.count(key) > 0)
+                found.removed_files.push_back({tasks::FileChangeKind::file_removed, path, {}, {}, kind});
+            continue;
+        }
+        if (S_ISDIR(info.st_mode) || !S_ISREG(info.st_mode)) {
+            // A folder where a file was (the watch reports folders as "anything"), or a link or
+            // device: what the walk does not take for a task file is removed, as the walk would.
+            if (m_files.count(key) > 0 && !S_ISDIR(info.st_mode))
+                found.removed_files.push_back({tasks::FileChangeKind::file_removed, path, {}, {}, kind});
+            continue;
+        }
+        examine_file(
+            roots, key,
+            LiveEntry {static_cast<uint64_t>(info.st_ino), static_cast<uint64_t>(info.st_size), mtime_of(info)}, found);
+    }
+    return conclude(found);
+}
+
+Result<std::vector<tasks::FileChange>> TreeState::conclude(Detection& found) {
     // Removals first: a file replaced by a folder of the same name (or the reverse) must go
     // before its successor is created. Folders are created parents first and files in key
     // order (a listing's order is the file system's); folders are removed deepest first.
     auto by_tree_and_path = [](const tasks::FileChange& a, const tasks::FileChange& b) {
         return std::tie(a.tree, a.path) < std::tie(b.tree, b.path);
     };
-    std::sort(created_folders.begin(), created_folders.end(), by_tree_and_path);
-    std::sort(written_files.begin(), written_files.end(), by_tree_and_path);
+    std::sort(found.created_folders.begin(), found.created_folders.end(), by_tree_and_path);
+    std::sort(found.written_files.begin(), found.written_files.end(), by_tree_and_path);
     std::vector<tasks::FileChange> changes;
-    for (auto* group : {&removed_files, &removed_folders, &created_folders, &written_files})
+    for (auto* group : {&found.removed_files, &found.removed_folders, &found.created_folders, &found.written_files})
         for (tasks::FileChange& change : *group)
             changes.push_back(std::move(change));
     SC_TRY(apply(changes));
     if (!changes.empty())
         m_modified = true;
     // The files just read keep the stat they were read with, so the next check skips them.
-    for (const auto& [key, entry] : read) {
+    for (const auto& [key, entry] : found.read) {
         auto known = m_files.find(key);
         if (known == m_files.end() || known->second.size != entry.size)
             continue;

@@ -380,4 +380,81 @@ Result<Changed<ParentView>> TaskService::promote(std::string_view id, const std:
     return Changed<ParentView> {std::move(view), std::move(change)};
 }
 
+Result<Changed<TaskRecord>> TaskService::extract(std::string_view subtask_id) {
+    SC_TRY(m_tree.require_initialised());
+    files::FileLock lock = SC_TRY(lock_tree(m_tree.store().path));
+    TaskLocation location = SC_TRY(m_tree.find_unique(subtask_id));
+    if (!location.is_subtask())
+        return make_error(ErrorCode::invalid_argument, location.id + " is not a subtask",
+                          Location {location.path, 0, {}},
+                          "extract takes a subtask out of its parent; give a subtask's id");
+    TaskRecord record = SC_TRY(load_record(location));
+    // Beside the parent's folder: current/, the archive's top or its month folder.
+    std::string parent_folder = location.folder();
+    std::string container = parent_folder.substr(0, parent_folder.rfind('/'));
+    std::optional<TaskFileName> name = parse_task_filename(location.filename);
+    std::string base = name ? name->base_id : location.id;
+    std::set<std::string> taken = ids_in_use(m_tree);
+    taken.erase(location.id);
+    taken.erase(base);  // its own: free once it leaves
+    // Its own id when no other task has it, else the next letter free, as create chooses.
+    IdCandidates candidates(
+        record.document.title(),
+        base.size() > 3 ? base.substr(base.size() - 3, 2) : local_month_digits(m_clock.now_unix_nanos()), taken,
+        m_random);
+    for (int attempt = 0; attempt < k_create_attempts; ++attempt) {
+        std::string id = attempt == 0 && taken.count(base) == 0 ? base : candidates.next();
+        std::string relative = container + "/" + id + std::string(k_task_file_suffix);
+        std::vector<FileChange> files = {
+            {FileChangeKind::file_created, relative, {}, record.document.text(), location.tree},
+            {FileChangeKind::file_removed, location.relative_path, {}, {}, location.tree}};
+        Status applied = apply_file_changes(roots_of(m_tree), files);
+        if (!applied.ok() && support::is_name_taken(applied.error()))
+            continue;
+        SC_TRY(applied);
+        ChangeRecord change;
+        change.operation = "task.extract";
+        change.task_id = id;
+        change.files = std::move(files);
+        change.renamed_ids.push_back({location.id, id});
+        TreeRoot root {location.tree, m_tree.root_path(location.tree)};
+        return Changed<TaskRecord> {support::record_at(root, relative, std::move(record.document)), std::move(change)};
+    }
+    return make_error(ErrorCode::conflict, "could not find a free id for the extracted task", "try again");
+}
+
+Result<Changed<TaskRecord>> TaskService::adopt(std::string_view id, std::string_view parent_id, std::string sequence) {
+    SC_TRY(m_tree.require_initialised());
+    files::FileLock lock = SC_TRY(lock_tree(m_tree.store().path));
+    TaskLocation location = SC_TRY(m_tree.find_unique(id));
+    if (location.is_parent)
+        return make_error(ErrorCode::invalid_argument, location.id + " is a parent task and cannot become a subtask",
+                          Location {location.path, 0, {}}, {});
+    if (location.is_subtask())
+        return make_error(ErrorCode::invalid_argument, location.id + " is already a subtask of " + location.parent_id,
+                          Location {location.path, 0, {}}, "extract it first");
+    TaskLocation parent = SC_TRY(find_parent(m_tree, parent_id));
+    if (sequence.empty()) {
+        int highest = 0;
+        for (const TaskLocation& subtask : support::subtask_locations(parent))
+            highest = std::max(highest, sequence_number(subtask.sequence));
+        sequence = two_digits(highest + 1);
+    } else {
+        sequence = SC_TRY(parse_sequence(sequence));
+    }
+    TaskRecord record = SC_TRY(load_record(location));
+    std::string subtask_id = sequence + "_" + location.id;
+    std::string relative = parent.folder() + "/" + subtask_id + std::string(k_task_file_suffix);
+    std::vector<FileChange> files = {{FileChangeKind::file_created, relative, {}, record.document.text(), parent.tree},
+                                     {FileChangeKind::file_removed, location.relative_path, {}, {}, location.tree}};
+    SC_TRY(apply_file_changes(roots_of(m_tree), files));
+    ChangeRecord change;
+    change.operation = "task.adopt";
+    change.task_id = subtask_id;
+    change.files = std::move(files);
+    change.renamed_ids.push_back({location.id, subtask_id});
+    TreeRoot root {parent.tree, m_tree.root_path(parent.tree)};
+    return Changed<TaskRecord> {support::record_at(root, relative, std::move(record.document)), std::move(change)};
+}
+
 }  // namespace sc::tasks

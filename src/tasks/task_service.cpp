@@ -7,6 +7,7 @@
 #include "tasks/listing_cache.hpp"
 #include "tasks/schema.hpp"
 #include "tasks/service_support.hpp"
+#include "util/activity.hpp"
 #include "util/files.hpp"
 #include "util/text.hpp"
 
@@ -183,7 +184,12 @@ Result<std::vector<Diagnostic>> TaskService::visit(const ListFilter& filter,
     std::optional<std::string> phase = SC_TRY(normalised_filter(EnumKind::phase, filter.phase));
     TreeScan scan = SC_TRY(m_tree.scan(filter.location));
     std::vector<Diagnostic> diagnostics = std::move(scan.diagnostics);
+    uint64_t done = 0;
     for (const TaskLocation& location : scan.tasks) {
+        // Between files: a listing stopped here has changed nothing.
+        if (activity::cancelled())
+            return make_error(ErrorCode::cancelled, "the listing was cancelled");
+        activity::progress(done++, scan.tasks.size());
         if (location.is_parent && !filter.include_parents)
             continue;
         if (filter.parent && location.parent_id != *filter.parent)

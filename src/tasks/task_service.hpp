@@ -194,6 +194,12 @@ public:
     /// still exists (so the letter usually moves on), holding the task's bytes unchanged as
     /// `_overview.md`, then the given subtasks; the old file goes.
     Result<Changed<ParentView>> promote(std::string_view id, const std::vector<std::string>& subtask_titles = {});
+    /// Takes a subtask out of its parent: a plain task beside the parent's folder, its bytes
+    /// unchanged, its id the subtask's without `NN_` (another letter when a task has it).
+    Result<Changed<TaskRecord>> extract(std::string_view subtask_id);
+    /// Puts a plain task into a parent as a subtask, its bytes unchanged, named
+    /// `NN_<its id>` (so the old id still finds it): `sequence` NN, or after the last subtask.
+    Result<Changed<TaskRecord>> adopt(std::string_view id, std::string_view parent_id, std::string sequence = {});
 
 private:
     TaskTree m_tree;

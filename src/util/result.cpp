@@ -20,6 +20,8 @@ const char* error_code_name(ErrorCode code) {
             return "unsafe_path";
         case ErrorCode::unsupported:
             return "unsupported";
+        case ErrorCode::cancelled:
+            return "cancelled";
         case ErrorCode::internal:
             return "internal";
     }

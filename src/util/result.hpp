@@ -19,6 +19,7 @@ enum class ErrorCode {
     io,                // the operating system refused (disk full, permissions, ...)
     unsafe_path,       // a user-given path or id would leave its tree
     unsupported,       // valid, but not something this build does
+    cancelled,         // the caller asked to stop (an MCP client's notifications/cancelled)
     internal,          // a bug
 };
 

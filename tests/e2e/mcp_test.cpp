@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdio>
+#include <map>
 #include <sstream>
 
 #include "e2e/sandbox.hpp"
@@ -78,6 +81,230 @@ TEST(Mcp, TheTaskItCreatesIsTheCliTaskAndItsEventNamesTheClient) {
     Json events = sandbox.sc({"events", "list", "--type", "TaskCreated", "--format", "json"}).json();
     ASSERT_EQ(events.size(), 1u);
     EXPECT_EQ(events[0]["meta"]["actor"], "mcp:claude-code");
+}
+
+/// Runs `sc mcp` fed by a shell script: `steps` are shell commands, and `send NAME` writes the
+/// request saved as NAME (a file in the sandbox) to the server, so a test can edit the tree by
+/// hand, or run the CLI, between two requests. Each step is given half a second to be served.
+RunResult mcp_script(Sandbox& sandbox, const std::map<std::string, std::string>& requests,
+                     const std::vector<std::string>& steps) {
+    std::string script = "send() { cat \"" + sandbox.root() + "/request-$1\"; sleep 0.5; }\n{\n";
+    for (const auto& [name, text] : requests)
+        sandbox.write(sandbox.root() + "/request-" + name, text);
+    for (const std::string& step : steps)
+        script += step + "\n";
+    script += "} | exec '" + std::string(SC_BINARY) + "' mcp\n";
+    return sandbox.run({"sh", "-c", script});
+}
+
+std::string initialize_request() {
+    return request(0, "initialize",
+                   {{"protocolVersion", "2025-11-25"},
+                    {"capabilities", Json::object()},
+                    {"clientInfo", {{"name", "e2e"}, {"version", "1"}}}});
+}
+
+TEST(Mcp, AHandEditBetweenTwoCallsIsSeenByTheNextCallAndRecordedOnceAsTheCliRecordsIt) {
+    Sandbox sandbox;
+    if (sandbox.sc({"--version"}).out.find("telemetry compiled out") != std::string::npos)
+        GTEST_SKIP() << "this sc was built with -DSC_TELEMETRY=OFF";
+    ASSERT_EQ(sandbox.sc({"init"}).exit_code, 0);
+    Json first = sandbox.sc({"task", "create", "--title", "Fetched", "--type", "chore", "--format", "json"}).json();
+    Json second = sandbox.sc({"task", "create", "--title", "Listed", "--type", "chore", "--format", "json"}).json();
+    std::string fetched = first["metadata"]["path"];
+    std::string listed = second["metadata"]["path"];
+    std::map<std::string, std::string> requests = {
+        {"init", initialize_request()},
+        {"get1", request(1, "tools/call", {{"name", "task_get"}, {"arguments", {{"id", first["metadata"]["id"]}}}})},
+        {"get2", request(2, "tools/call", {{"name", "task_get"}, {"arguments", {{"id", first["metadata"]["id"]}}}})},
+        {"list", request(3, "tools/call",
+                         {{"name", "task_list"}, {"arguments", {{"include_content", true}, {"task_type", "all"}}}})}};
+    RunResult result = mcp_script(sandbox, requests,
+                                  {"send init", "send get1",
+                                   // By hand: the task the next call reads, and one only a later listing reads.
+                                   "printf 'Edited by hand\\n' >> '" + fetched + "'", "send get2",
+                                   "printf 'Also edited\\n' >> '" + listed + "'", "send list"});
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    std::vector<Json> messages = lines_of(result.out);
+    ASSERT_EQ(messages.size(), 4u) << result.out.substr(0, 2000);
+    std::string body = messages[2]["result"]["structuredContent"].dump();
+    EXPECT_NE(body.find("Edited by hand"), std::string::npos) << body.substr(0, 600);
+    EXPECT_NE(messages[3]["result"]["structuredContent"].dump().find("Also edited"), std::string::npos);
+
+    // Each edit is one TaskChangedExternally, recorded before the call that met it, and the
+    // CLI after the server finds nothing left to record.
+    Json external = sandbox.sc({"events", "list", "--type", "TaskChangedExternally", "--format", "json"}).json();
+    ASSERT_EQ(external.size(), 2u) << external.dump();
+    EXPECT_EQ(external[0]["stream"], "task:" + first["metadata"]["id"].get<std::string>());
+    EXPECT_EQ(external[1]["stream"], "task:" + second["metadata"]["id"].get<std::string>());
+    EXPECT_EQ(sandbox.sc({"task", "list"}).exit_code, 0);
+    EXPECT_EQ(sandbox.sc({"events", "list", "--type", "TaskChangedExternally", "--format", "json"}).json().size(), 2u);
+    EXPECT_EQ(sandbox.sc({"events", "replay", "--verify"}).exit_code, 0);
+}
+
+TEST(Mcp, ACliCommandAndAHandEditBetweenTwoCallsAreBothSeenAndTheLogReplays) {
+    Sandbox sandbox;
+    if (sandbox.sc({"--version"}).out.find("telemetry compiled out") != std::string::npos)
+        GTEST_SKIP() << "this sc was built with -DSC_TELEMETRY=OFF";
+    ASSERT_EQ(sandbox.sc({"init"}).exit_code, 0);
+    Json task = sandbox.sc({"task", "create", "--title", "Shared", "--type", "chore", "--format", "json"}).json();
+    std::string id = task["metadata"]["id"];
+    std::string path = task["metadata"]["path"];
+    std::map<std::string, std::string> requests = {
+        {"init", initialize_request()},
+        {"get1", request(1, "tools/call", {{"name", "task_get"}, {"arguments", {{"id", id}}}})},
+        {"get2", request(2, "tools/call", {{"name", "task_get"}, {"arguments", {{"id", id}}}})},
+        {"update",
+         request(3, "tools/call",
+                 {{"name", "task_update"}, {"arguments", {{"id", id}, {"updates", {{"priority", "high"}}}}}})}};
+    // The CLI saves the task-tree state the server holds: the server must load it again, and
+    // still see the hand edit made after the CLI command.
+    RunResult result =
+        mcp_script(sandbox, requests,
+                   {"send init", "send get1",
+                    "'" + std::string(SC_BINARY) + "' task update " + id + " --status in_progress >/dev/null",
+                    "printf 'By hand\\n' >> '" + path + "'", "send get2", "send update"});
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    std::vector<Json> messages = lines_of(result.out);
+    ASSERT_EQ(messages.size(), 4u) << result.out.substr(0, 2000);
+    std::string body = messages[2]["result"]["structuredContent"].dump();
+    EXPECT_NE(body.find("By hand"), std::string::npos);
+    EXPECT_NE(body.find("in_progress"), std::string::npos);
+    Json events = sandbox.sc({"events", "list", "--format", "json"}).json();
+    std::vector<std::string> types;
+    for (const Json& event : events)
+        types.push_back(event["type"]);
+    // init, create, the CLI's update, the hand edit, the MCP update: each once, in that order.
+    std::vector<std::string> expected = {"TaskTreeInitialized", "TaskCreated", "TaskUpdated", "TaskChangedExternally",
+                                         "TaskUpdated"};
+    EXPECT_EQ(types, expected) << events.dump().substr(0, 1500);
+    EXPECT_EQ(sandbox.sc({"events", "replay", "--verify"}).exit_code, 0);
+}
+
+/// Writes `count` task files by hand (faster than `sc task create` for a big tree).
+void write_tasks(Sandbox& sandbox, int count) {
+    for (int i = 0; i < count; ++i) {
+        char id[32];
+        std::snprintf(id, sizeof id, "bulk-%04d-12A", i);
+        sandbox.write(sandbox.tasks_root() + "/current/" + id + ".task.md",
+                      std::string("# Bulk ") + id +
+                          "\n\n---\ntype: chore\nstatus: todo\narea: general\n---\n\n\n"
+                          "## Instruction\nSome words.\n\n## Tasks\n\n## Deliverable\n\n## Log\n");
+    }
+}
+
+TEST(Mcp, ProgressComesBeforeTheResponseWhenTheRequestCarriesAProgressToken) {
+    Sandbox sandbox;
+    ASSERT_EQ(sandbox.sc({"init"}).exit_code, 0);
+    write_tasks(sandbox, 40);
+    std::string input =
+        initialize_request() +
+        request(1, "tools/call",
+                {{"name", "task_list"}, {"arguments", Json::object()}, {"_meta", {{"progressToken", "list-1"}}}}) +
+        request(2, "tools/call", {{"name", "task_list"}, {"arguments", Json::object()}});
+    RunResult result = sandbox.sc({"mcp"}, input);
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    std::vector<Json> messages = lines_of(result.out);
+    ASSERT_GE(messages.size(), 4u);
+    // initialize's answer, then progress notifications, then the list; the second list, which
+    // asked for none, gets none.
+    std::vector<int64_t> progress;
+    size_t at = 1;
+    for (; at < messages.size() && messages[at].value("method", "") == "notifications/progress"; ++at) {
+        EXPECT_EQ(messages[at]["params"]["progressToken"], "list-1");
+        EXPECT_EQ(messages[at]["params"]["total"], 40);
+        progress.push_back(messages[at]["params"]["progress"]);
+    }
+    EXPECT_GE(progress.size(), 5u);
+    EXPECT_LE(progress.size(), 11u);
+    EXPECT_TRUE(std::is_sorted(progress.begin(), progress.end()) &&
+                std::adjacent_find(progress.begin(), progress.end()) == progress.end())
+        << "progress must increase";
+    ASSERT_EQ(messages.size(), at + 2) << result.out.substr(0, 3000);
+    EXPECT_EQ(messages[at]["id"], 1);
+    EXPECT_EQ(messages[at]["result"]["structuredContent"]["data"].size(), 40u);
+    EXPECT_EQ(messages[at + 1]["id"], 2);
+}
+
+TEST(Mcp, ACancelledCallGetsNoResponseAndTheServerAnswersTheNextRequest) {
+    Sandbox sandbox;
+    ASSERT_EQ(sandbox.sc({"init"}).exit_code, 0);
+    write_tasks(sandbox, 3000);
+    std::map<std::string, std::string> requests = {
+        {"init", initialize_request()},
+        {"warm", request(1, "tools/call", {{"name", "task_get"}, {"arguments", {{"id", "bulk-0000-12A"}}}})},
+        {"list", request(2, "tools/call", {{"name", "task_list"}, {"arguments", {{"include_content", true}}}})},
+        {"cancel", R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":2,"reason":"x"}})"
+                   "\n"},
+        {"ping", request(3, "ping", Json::object())}};
+    // The listing of 3,000 files takes tens of milliseconds; the cancellation follows it at once.
+    RunResult result = mcp_script(
+        sandbox, requests,
+        {"send init", "send warm",
+         "cat \"" + sandbox.root() + "/request-list\" \"" + sandbox.root() + "/request-cancel\"", "send ping"});
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    std::vector<Json> messages = lines_of(result.out);
+    std::vector<Json> ids;
+    for (const Json& message : messages)
+        ids.push_back(message.value("id", Json()));
+    EXPECT_EQ(ids, (std::vector<Json> {0, 1, 3})) << "no response for the cancelled request 2";
+    if (sandbox.sc({"--version"}).out.find("telemetry compiled out") != std::string::npos)
+        return;
+    // Stopped, not finished unseen: its span ends as cancelled, when it had started.
+    Json traces = sandbox.sc({"traces", "list", "--errors", "--format", "json"}).json();
+    for (const Json& trace : traces)
+        if (trace["root"] == "tools/call task_list") {
+            Json spans = sandbox.sc({"traces", "show", trace["trace_id"], "--format", "json"}).json()["spans"];
+            EXPECT_EQ(spans[0]["attributes"]["error.type"], "cancelled") << spans[0].dump();
+        }
+}
+
+TEST(Mcp, TaskTransformExtractsAndAdoptsAsItsSchemaPromises) {
+    Sandbox sandbox;
+    ASSERT_EQ(sandbox.sc({"init"}).exit_code, 0);
+    Json view = sandbox
+                    .sc({"parent", "create", "--title", "Search revamp", "--type", "feature", "--subtask", "Index",
+                         "Query", "--format", "json"})
+                    .json();
+    std::string parent = view[0]["metadata"]["id"];
+    std::string subtask = view[1]["metadata"]["id"];
+    std::string loose = sandbox.sc({"task", "create", "--title", "Ranking", "--type", "feature", "--format", "json"})
+                            .json()["metadata"]["id"];
+    std::string input =
+        initialize_request() +
+        request(1, "tools/call",
+                {{"name", "task_transform"},
+                 {"arguments", {{"id", subtask}, {"parent_id", parent}, {"operation", "extract"}}}}) +
+        request(2, "tools/call",
+                {{"name", "task_transform"},
+                 {"arguments",
+                  {{"id", loose},
+                   {"operation", "adopt"},
+                   {"target_parent_id", parent},
+                   {"after", view[2]["metadata"]["id"]}}}}) +
+        request(3, "tools/call",
+                {{"name", "task_transform"}, {"arguments", {{"id", "no-such-11A"}, {"operation", "adopt"}}}});
+    RunResult result = sandbox.sc({"mcp"}, input);
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    std::vector<Json> messages = lines_of(result.out);
+    ASSERT_EQ(messages.size(), 4u) << result.out.substr(0, 2000);
+    Json extracted = messages[1]["result"]["structuredContent"]["data"];
+    EXPECT_EQ(extracted["metadata"]["id"], subtask.substr(3));
+    EXPECT_EQ(extracted, sandbox.sc({"task", "get", subtask.substr(3), "--format", "json"}).json());
+    Json adopted = messages[2]["result"]["structuredContent"]["data"];
+    EXPECT_EQ(adopted["metadata"]["parentTask"], parent);
+    EXPECT_EQ(adopted["metadata"]["id"], "03_" + loose) << "after the last subtask (02)";
+    EXPECT_EQ(adopted, sandbox.sc({"task", "get", loose, "--format", "json"}).json());
+    EXPECT_EQ(messages[3]["result"]["isError"], true);
+    EXPECT_NE(messages[3]["result"]["content"][0]["text"].get<std::string>().find("adopt needs target_parent_id"),
+              std::string::npos);
+    if (sandbox.sc({"--version"}).out.find("telemetry compiled out") != std::string::npos)
+        return;
+    // Recorded as their own events, which replay to the live tree.
+    EXPECT_EQ(sandbox.sc({"events", "list", "--type", "TaskExtracted", "--format", "json"}).json().size(), 1u);
+    EXPECT_EQ(sandbox.sc({"events", "list", "--type", "TaskAdopted", "--format", "json"}).json().size(), 1u);
+    RunResult replayed = sandbox.sc({"events", "replay", "--verify"});
+    EXPECT_EQ(replayed.exit_code, 0) << replayed.out << replayed.err;
 }
 
 TEST(Mcp, HttpIsRefusedWithAClearMessage) {

@@ -161,6 +161,38 @@ TEST_F(TaskOptions, PromoteTurnsATaskIntoAParentWithSubtasks) {
     EXPECT_EQ(m_sandbox.snapshot(tree() + "/current/" + parent).size(), 3U);
 }
 
+TEST_F(TaskOptions, ExtractAndAdoptMoveATaskOutOfAndIntoAParentWithItsBytesUnchanged) {
+    std::string id = create("Export reports");
+    auto view = ok({"task", "promote", id, "--subtask", "CSV export", "PDF export", "--format", "json"}).json();
+    std::string parent = view[0]["metadata"]["id"];
+    std::string subtask = view[1]["metadata"]["id"];  // 01_csv-export-MML
+    std::string bytes = m_sandbox.read(tree() + "/current/" + parent + "/" + subtask + ".task.md");
+
+    auto extracted = ok({"task", "extract", subtask, "--format", "json"}).json();
+    std::string plain = extracted["metadata"]["id"];
+    EXPECT_EQ(plain, subtask.substr(3)) << "the id keeps its name and letter, without NN_";
+    EXPECT_EQ(extracted["metadata"]["isParentTask"], false);
+    EXPECT_FALSE(extracted["metadata"].contains("parentTask"));
+    EXPECT_EQ(m_sandbox.read(current(plain)), bytes);
+    EXPECT_FALSE(fs::exists(tree() + "/current/" + parent + "/" + subtask + ".task.md"));
+
+    auto adopted = ok({"task", "adopt", plain, "--parent", parent, "--sequence", "05", "--format", "json"}).json();
+    EXPECT_EQ(adopted["metadata"]["id"], "05_" + plain);
+    EXPECT_EQ(adopted["metadata"]["parentTask"], parent);
+    EXPECT_EQ(adopted["metadata"]["sequenceNumber"], "05");
+    EXPECT_EQ(m_sandbox.read(tree() + "/current/" + parent + "/05_" + plain + ".task.md"), bytes);
+    EXPECT_FALSE(fs::exists(current(plain)));
+    // The old id still finds it.
+    EXPECT_EQ(ok({"task", "get", plain, "--format", "json"}).json()["metadata"]["id"], "05_" + plain);
+
+    RunResult not_a_subtask = m_sandbox.sc({"task", "extract", parent});
+    EXPECT_NE(not_a_subtask.exit_code, 0);
+    EXPECT_NE(not_a_subtask.err.find(parent + " is not a subtask"), std::string::npos) << not_a_subtask.err;
+    RunResult no_parent = m_sandbox.sc({"task", "adopt", create("Loose")});
+    EXPECT_NE(no_parent.exit_code, 0);
+    EXPECT_NE(no_parent.err.find("adopt needs the parent to put the task in"), std::string::npos) << no_parent.err;
+}
+
 TEST_F(TaskOptions, CreateAndUpdateWriteEveryFieldOption) {
     std::string before = create("Before");
     std::string after = create("After");

@@ -1,15 +1,18 @@
-// Drives `sc mcp` over stdio with the official MCP TypeScript SDK client and checks that every
-// tool answer equals the CLI's `--format json` on the same project and validates against the
-// tool's outputSchema. Usage: node check-mcp.mjs SC_BINARY WORK_FOLDER
+// Drives `sc mcp` with the official MCP TypeScript SDK client, over stdio or over Streamable
+// HTTP (`sc mcp --http`), and checks that every tool answer equals the CLI's `--format json` on
+// the same project and validates against the tool's outputSchema.
+// Usage: node check-mcp.mjs SC_BINARY WORK_FOLDER [stdio|http]
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import Ajv from 'ajv';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 
-const [sc, work] = process.argv.slice(2);
+const [sc, work, transportKind = 'stdio'] = process.argv.slice(2);
 fs.rmSync(work, { recursive: true, force: true });
 const home = path.join(work, 'home');
 const project = path.join(work, 'project');
@@ -22,8 +25,27 @@ delete env.OTEL_SDK_DISABLED;
 const cli = (...args) => JSON.parse(execFileSync(sc, [...args, '--format', 'json'], { cwd: project, env }).toString());
 execFileSync(sc, ['init'], { cwd: project, env });
 
+const freePort = () => new Promise((resolve) => {
+  const probe = net.createServer();
+  probe.listen(0, '127.0.0.1', () => { const { port } = probe.address(); probe.close(() => resolve(port)); });
+});
+let httpServer;
+let transport;
+if (transportKind === 'http') {
+  const port = await freePort();
+  httpServer = spawn(sc, ['mcp', '--http', '--host', '127.0.0.1', '--port', String(port)],
+    { cwd: project, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  for (let attempt = 0; ; attempt += 1) {
+    try { if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) break; } catch { /* not listening yet */ }
+    assert.ok(attempt < 200, 'sc mcp --http did not start listening');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  transport = new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}/mcp`));
+} else {
+  transport = new StdioClientTransport({ command: sc, args: ['mcp'], cwd: project, env, stderr: 'inherit' });
+}
 const client = new Client({ name: 'sc-mcp-check', version: '1.0.0' });
-await client.connect(new StdioClientTransport({ command: sc, args: ['mcp'], cwd: project, env, stderr: 'inherit' }));
+await client.connect(transport);
 assert.equal(client.getServerVersion().name, 'scopecraft');
 
 // tools/list, every page.
@@ -45,8 +67,8 @@ for (const name of ['task_list', 'task_get', 'task_create', 'task_update', 'task
 
 const ajv = new Ajv({ strict: false, allErrors: true });
 let calls = 0;
-async function call(name, args, meta) {
-  const result = await client.callTool({ name, arguments: args, ...(meta ? { _meta: meta } : {}) });
+async function call(name, args, meta, options) {
+  const result = await client.callTool({ name, arguments: args, ...(meta ? { _meta: meta } : {}) }, undefined, options);
   calls += 1;
   assert.equal(result.isError, false, `${name} failed: ${JSON.stringify(result.content)}`);
   const validate = ajv.compile(byName[name].outputSchema);
@@ -96,6 +118,18 @@ assert.deepEqual(renumbered, cli('parent', 'show', parentId));
 assert.deepEqual(await call('parent_get', { id: parentId }), cli('parent', 'show', parentId));
 assert.deepEqual(await call('parent_list', {}), cli('parent', 'list'));
 
+// task_transform: extract a subtask, adopt it back (Scopecraft never implemented adopt).
+const extracted = await call('task_transform', { id: pick.slice(3), parent_id: parentId, operation: 'extract' });
+assert.equal(extracted.metadata.parentTask, undefined);
+assert.deepEqual(extracted, cli('task', 'get', extracted.metadata.id));
+const adopted = await call('task_transform', {
+  id: extracted.metadata.id, operation: 'adopt', target_parent_id: parentId, sequence: '09',
+});
+assert.equal(adopted.metadata.parentTask, parentId);
+assert.equal(adopted.metadata.sequenceNumber, '09');
+assert.deepEqual(adopted, cli('task', 'get', adopted.metadata.id));
+
+
 // Telemetry: the events the calls above recorded, as `sc events list` shows them, with the
 // MCP client as their actor; a call's trace context is the parent of its spans.
 const events = await call('events_list', { limit: 1000 });
@@ -111,7 +145,22 @@ assert.deepEqual(secondPage, events.slice(2, 4));
 
 const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
 await call('task_create', { title: 'Traced task', type: 'chore' }, { traceparent: `00-${traceId}-00f067aa0ba902b7-01` });
-const trace = cli('traces', 'show', traceId);
+// The server stores its spans and metrics once the client has been idle for 10 ms (docs/mcp.md):
+// a reader in another process waits for them.
+async function eventually(what, probe) {
+  // Over HTTP the network server's batch processor writes spans every few seconds.
+  for (let attempt = 0; attempt < (httpServer ? 1200 : 200); attempt += 1) {
+    let value;
+    try { value = probe(); } catch { value = undefined; }
+    if (value) return value;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  assert.fail(`timed out waiting for ${what}`);
+}
+const trace = await eventually('the traced call in sc traces show', () => {
+  const shownTrace = cli('traces', 'show', traceId);
+  return shownTrace.spans.some((span) => span.name === 'tools/call task_create') ? shownTrace : undefined;
+});
 const serverSpan = trace.spans.find((span) => span.name === 'tools/call task_create');
 assert.ok(serverSpan, `no MCP span in ${JSON.stringify(trace).slice(0, 400)}`);
 assert.equal(serverSpan.kind, 2); // SERVER
@@ -127,11 +176,40 @@ const shown = await call('traces_show', { trace_id: traceId });
 assert.deepEqual(shown, cli('traces', 'show', traceId));
 const durations = await call('metrics', { name: 'mcp.server.operation.duration' });
 // The CLI sees one more request than the answer did: the metrics call itself.
-assert.equal(cli('metrics', 'mcp.server.operation.duration')[0].count, durations[0].count + 1);
-assert.ok(durations.some((metric) => metric.name === 'mcp.server.operation.duration'), JSON.stringify(durations));
+if (!httpServer) { // over HTTP the network server exports its metrics once a minute
+  await eventually('the metrics call itself in sc metrics',
+    () => cli('metrics', 'mcp.server.operation.duration')[0].count === durations[0].count + 1);
+}
+if (!httpServer) assert.ok(durations.some((metric) => metric.name === 'mcp.server.operation.duration'), JSON.stringify(durations));
 await call('task_history', { id: loginId });
 await call('telemetry_status', {});
 await call('events_replay_verify', {});
+
+// Cancellation: a listing of 4,000 files is stopped by the client's notifications/cancelled
+// (sent when the SDK's request is aborted, here at its first progress notification); the
+// server goes on serving, and the call's span ends as cancelled.
+const tasksFolder = path.dirname(cli('task', 'get', loginId).metadata.path);
+for (let i = 0; i < 4000; i += 1) {
+  fs.writeFileSync(path.join(tasksFolder, `bulk-${String(i).padStart(4, '0')}-12A.task.md`),
+    `# Bulk ${i}\n\n---\ntype: chore\nstatus: todo\narea: general\n---\n\n\n## Instruction\nWords.\n`);
+}
+await call('task_get', { id: loginId }); // records the 4,000 new files first
+// Progress: a call that carries a progress token hears how far the listing is. (The SDK drops
+// a notification that arrives in the same chunk as the response: no claim on the last one.)
+const progressSeen = [];
+await call('task_list', { task_type: 'all', include_completed: true, include_content: true }, undefined,
+  { onprogress: (progress) => progressSeen.push(progress) });
+assert.ok(progressSeen.length >= 1, 'no progress notification');
+for (let i = 1; i < progressSeen.length; i += 1) assert.ok(progressSeen[i].progress > progressSeen[i - 1].progress);
+assert.ok(progressSeen.every((progress) => progress.total > 0 && progress.progress < progress.total), JSON.stringify(progressSeen));
+const controller = new AbortController();
+await assert.rejects(client.callTool({ name: 'task_list', arguments: { include_content: true } }, undefined,
+  { signal: controller.signal, timeout: 120000, onprogress: () => controller.abort(new Error('enough')) }));
+await client.ping();
+const cancelledTrace = await eventually('the cancelled call in sc traces list --errors',
+  () => cli('traces', 'list', '--errors').find((listed) => listed.root === 'tools/call task_list'));
+const cancelledSpan = cli('traces', 'show', cancelledTrace.trace_id).spans[0];
+assert.equal(cancelledSpan.attributes['error.type'], 'cancelled', JSON.stringify(cancelledSpan));
 
 // Failures are tool results with isError, and the server keeps serving.
 const missing = await client.callTool({ name: 'task_get', arguments: { id: 'no-such-task-11A' } });
@@ -157,5 +235,12 @@ await client.ping();
 const deleted = await call('task_delete', { id: loginId });
 assert.deepEqual(deleted.deleted.length, 1);
 
-await client.close();
-console.log(`mcp-js: ${tools.length} tools listed, ${calls} tool calls checked against the CLI and their outputSchema`);
+if (httpServer) {
+  await transport.terminateSession(); // DELETE /mcp
+  await client.close();
+  httpServer.kill('SIGTERM');
+  await new Promise((resolve) => httpServer.on('exit', resolve));
+} else {
+  await client.close();
+}
+console.log(`mcp-js (${transportKind}): ${tools.length} tools listed, ${calls} tool calls checked against the CLI and their outputSchema`);

@@ -90,20 +90,7 @@ Json listing_summary(const tasks::TaskLocation& task, const tasks::ListedTask& l
 
 Result<CommandResult> list(const Invocation& invocation, Context& context) {
     TaskService service = SC_TRY(open_task_service(context));
-    tasks::ListFilter filter;
-    filter.status = invocation.get("status");
-    filter.type = invocation.get("type");
-    filter.area = invocation.get("area");
-    filter.assignee = invocation.get("assignee");
-    filter.tags = invocation.get_all("tags");
-    filter.phase = invocation.get("phase");
-    filter.parent = invocation.get("parent");
-    // A tree needs its parents to hang the subtasks on.
-    filter.include_parents = invocation.has("include-parents") || context.globals().format == OutputFormat::tree;
-    std::string location = invocation.has("all") ? "all" : invocation.get("location").value_or("current");
-    filter.location = location == "all"       ? tasks::LocationScope::all
-                      : location == "archive" ? tasks::LocationScope::archive
-                                              : tasks::LocationScope::current;
+    tasks::ListFilter filter = read_list_filter(invocation, context);
     if (context.globals().format == OutputFormat::json) {
         // Streamed a task at a time: memory stays flat whatever the size of the tree.
         TaskListJsonWriter writer([&context](std::string_view piece) { context.write_out(piece); });
@@ -219,6 +206,24 @@ Result<CommandResult> promote(const Invocation& invocation, Context& context) {
     return parent_result(promoted.value, "Promoted " + invocation.argument(0) + " to parent task " +
                                              promoted.value.parent.id + " (" + promoted.value.parent.relative_path +
                                              ")");
+}
+
+Result<CommandResult> extract(const Invocation& invocation, Context& context) {
+    TaskService service = SC_TRY(open_task_service(context));
+    auto extracted = SC_TRY(service.extract(invocation.argument(0)));
+    return task_result(extracted.value, "Extracted " + invocation.argument(0) + " as " + extracted.value.id + " (" +
+                                            extracted.value.relative_path + ")");
+}
+
+Result<CommandResult> adopt(const Invocation& invocation, Context& context) {
+    if (!invocation.get("parent"))
+        return make_error(ErrorCode::invalid_argument, "adopt needs the parent to put the task in",
+                          Location {{}, 0, "parent"}, "add --parent PARENT_ID");
+    TaskService service = SC_TRY(open_task_service(context));
+    auto adopted = SC_TRY(service.adopt(invocation.argument(0), invocation.get("parent").value_or(""),
+                                        invocation.get("sequence").value_or("")));
+    return task_result(adopted.value, "Moved " + invocation.argument(0) + " into " + adopted.value.parent_id + " as " +
+                                          adopted.value.id);
 }
 
 }  // namespace
@@ -413,6 +418,30 @@ void register_task_commands(Registry& registry) {
         .examples = {"sc task promote export-reports-11A --subtask 'CSV export' 'PDF export'"},
         .mutates = true,
         .handler = promote,
+    });
+    registry.add({
+        .group = "task",
+        .name = "extract",
+        .summary = "Take a subtask out of its parent, as a plain task beside the parent",
+        .description = "The file moves unchanged; the id loses its NN_ prefix (another letter when a task has it).",
+        .arguments = {{"id", "Subtask id, e.g. 02_csv-export-11B", true}},
+        .options = {},
+        .examples = {"sc task extract 02_csv-export-11B"},
+        .mutates = true,
+        .handler = extract,
+    });
+    registry.add({
+        .group = "task",
+        .name = "adopt",
+        .summary = "Put a plain task into a parent as its subtask",
+        .description = "The file moves unchanged and is named NN_<id>, so the old id still finds it. Without "
+                       "--sequence it goes after the last subtask.",
+        .arguments = {id},
+        .options = {{"parent", OptionKind::value, "The parent to put it in", "ID", {}, {}},
+                    {"sequence", OptionKind::value, "Its sequence number, two digits", "NN", {}, {}}},
+        .examples = {"sc task adopt csv-export-11C --parent export-reports-11B --sequence 02"},
+        .mutates = true,
+        .handler = adopt,
     });
 }
 

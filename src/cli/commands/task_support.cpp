@@ -9,6 +9,24 @@ Result<observe::ObservedTaskService> open_task_service(Context& context) {
     return observe::ObservedTaskService(tasks::TaskService::for_project(paths, context.clock()), context.observer());
 }
 
+tasks::ListFilter read_list_filter(const Invocation& invocation, const Context& context) {
+    tasks::ListFilter filter;
+    filter.status = invocation.get("status");
+    filter.type = invocation.get("type");
+    filter.area = invocation.get("area");
+    filter.assignee = invocation.get("assignee");
+    filter.tags = invocation.get_all("tags");
+    filter.phase = invocation.get("phase");
+    filter.parent = invocation.get("parent");
+    // A tree needs its parents to hang the subtasks on.
+    filter.include_parents = invocation.has("include-parents") || context.globals().format == OutputFormat::tree;
+    std::string location = invocation.has("all") ? "all" : invocation.get("location").value_or("current");
+    filter.location = location == "all"       ? tasks::LocationScope::all
+                      : location == "archive" ? tasks::LocationScope::archive
+                                              : tasks::LocationScope::current;
+    return filter;
+}
+
 std::vector<OptionSpec> field_options() {
     return {
         {"type", OptionKind::value, "Task type: feature, bug, chore, documentation, test, spike, idea", "TYPE", {}, {}},

@@ -18,6 +18,9 @@ Result<observe::ObservedTaskService> open_task_service(Context& context);
 
 /// The options every command that writes frontmatter accepts.
 std::vector<OptionSpec> field_options();
+
+/// The filter of `task list` from its options (the MCP task_list tool reads the same).
+tasks::ListFilter read_list_filter(const Invocation& invocation, const Context& context);
 /// Reads those options into TaskFields (unset options stay unset).
 tasks::TaskFields read_fields(const Invocation& invocation);
 
