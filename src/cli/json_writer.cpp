@@ -67,8 +67,7 @@ void TaskListJsonWriter::add(const tasks::TaskLocation& location, std::string_vi
     } else {
         // The sections are the document's last member, at this indentation only (a key of
         // the frontmatter sits deeper, and a string's newlines are escaped).
-        constexpr std::string_view k_sections = ",
-      \"sections\": ";
+        constexpr std::string_view k_sections = ",\n      \"sections\": ";
         m_buffer += listed_document.substr(0, listed_document.rfind(k_sections));
     }
     m_buffer += "\n    }\n  }";
