@@ -37,12 +37,15 @@ std::string trace_line(int number) {
         R"({"key":"telemetry.sdk.name","value":{"stringValue":"scopecraft"}},{"key":"process.pid","value":{"intValue":")" +
         std::to_string(10000 + number) +
         R"("}},{"key":"host.name","value":{"stringValue":"laptop-7"}}]},"scopeSpans":[{"scope":{"name":"scopecraft.cli","version":"0.1.0"},"spans":[)";
-    std::string trace = hex(0x1234567890abcdefULL * static_cast<uint64_t>(number + 1), 16) + hex(static_cast<uint64_t>(number), 16);
+    std::string trace =
+        hex(0x1234567890abcdefULL * static_cast<uint64_t>(number + 1), 16) + hex(static_cast<uint64_t>(number), 16);
     for (int i = 0; i < k_spans_per_line; ++i) {
-        uint64_t start = 1796580000000000000ULL + static_cast<uint64_t>(number) * 10000000ULL + static_cast<uint64_t>(i) * 1000ULL;
+        uint64_t start =
+            1796580000000000000ULL + static_cast<uint64_t>(number) * 10000000ULL + static_cast<uint64_t>(i) * 1000ULL;
         if (i > 0)
             line += ',';
-        line += R"({"traceId":")" + trace + R"(","spanId":")" + hex(static_cast<uint64_t>(number) * 16 + static_cast<uint64_t>(i) + 1, 16) + '"';
+        line += R"({"traceId":")" + trace + R"(","spanId":")" +
+                hex(static_cast<uint64_t>(number) * 16 + static_cast<uint64_t>(i) + 1, 16) + '"';
         if (i > 0)
             line += R"(,"parentSpanId":")" + hex(static_cast<uint64_t>(number) * 16 + 1, 16) + '"';
         line += R"(,"name":")" + std::string(i == 0 ? "sc task create" : "task.create") + R"(","kind":)" +
@@ -146,13 +149,16 @@ void ship_store(benchmark::State& state, sc::telemetry::sdk::OtlpProtocol protoc
     }
     auto iterations = static_cast<double>(state.iterations());
     state.counters["lines/s"] = benchmark::Counter(k_lines * iterations, benchmark::Counter::kIsRate);
-    state.counters["spans/s"] = benchmark::Counter(k_lines * k_spans_per_line * iterations, benchmark::Counter::kIsRate);
-    state.counters["store_MB/s"] = benchmark::Counter(static_cast<double>(store.bytes()) * iterations / 1e6,
-                                                      benchmark::Counter::kIsRate);
+    state.counters["spans/s"] =
+        benchmark::Counter(k_lines * k_spans_per_line * iterations, benchmark::Counter::kIsRate);
+    state.counters["store_MB/s"] =
+        benchmark::Counter(static_cast<double>(store.bytes()) * iterations / 1e6, benchmark::Counter::kIsRate);
     state.counters["wire_MB"] = static_cast<double>(wire_bytes) / 1e6;
 }
 
-void BM_ShipJson(benchmark::State& state) { ship_store(state, sc::telemetry::sdk::OtlpProtocol::http_json, false); }
+void BM_ShipJson(benchmark::State& state) {
+    ship_store(state, sc::telemetry::sdk::OtlpProtocol::http_json, false);
+}
 void BM_ShipProtobuf(benchmark::State& state) {
     ship_store(state, sc::telemetry::sdk::OtlpProtocol::http_protobuf, false);
 }

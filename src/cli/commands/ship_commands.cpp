@@ -79,6 +79,13 @@ void register_ship_commands(Registry& registry) {
               "NAME",
               {},
               {}},
+             {"signals",
+              OptionKind::value,
+              "Ship only these, comma-separated: traces, metrics, logs, events (default all; Jaeger and Tempo take "
+              "traces only)",
+              "LIST",
+              {},
+              {}},
              {"give-up-after",
               OptionKind::value,
               "Without --follow: stop retrying a batch after this long (default 60s)",

@@ -201,7 +201,8 @@ Result<CommandResult> config(const Invocation&, Context& context) {
 }  // namespace
 
 void register_telemetry_commands(Registry& registry) {
-    registry.add_group({"telemetry", "The telemetry store and configuration: status, check, prune, config, serve, ship"});
+    registry.add_group(
+        {"telemetry", "The telemetry store and configuration: status, check, prune, config, serve, ship"});
     if (!registry.wants("telemetry"))
         return;
     registry.add({
