@@ -350,9 +350,7 @@ Result<sessions::SessionRecord> SessionService::hand_over(PreparedSession& prepa
     if (record.exec == sessions::Exec::tmux) {
         // tmux starts the supervisor itself, so the lock cannot be passed on: the supervisor
         // takes it again (a dispatch slipping in between is refused there, and recorded).
-        int fd = prepared.lock.fd();
         prepared.lock = sessions::SessionLock();
-        (void)fd;
         std::string command = "exec " + process::shell_quote(sc_path) + " sessions supervise " +
                               process::shell_quote(record.id) + " --echo";
         std::string window = "sc-" + (record.task_id.empty() ? record.id : record.task_id);

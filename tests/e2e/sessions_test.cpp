@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "e2e/sandbox.hpp"
+#include "e2e/server_process.hpp"
 
 namespace sc::e2e {
 namespace {
@@ -401,6 +402,30 @@ TEST_F(Sessions, TheStreamAndTheAgentsTelemetryAgreeOnTheCounts) {
     EXPECT_EQ(telemetry["tokens"], done["tokens"]);
     EXPECT_EQ(telemetry["costUsd"], done["costUsd"]);
     EXPECT_EQ(telemetry["apiRequests"], 1);
+}
+
+TEST_F(Sessions, TheAgentPostsItsTelemetryToOurReceiverAndTheBridgeReadsItFromTheStore) {
+    ServerProcess server(m_sandbox, {});
+    ASSERT_TRUE(server.started()) << server.err();
+    std::string endpoint = "http://127.0.0.1:" + std::to_string(server.port());
+    m_sandbox.write(m_sandbox.project() + "/.scopecraft/config.yaml",
+                    "sessions:\n  agent_otlp_endpoint: " + endpoint + "\n");
+    m_sandbox.set_env("STANDIN_OTLP", "1");
+    std::string id = session_of(ok({"dispatch", m_task, "--exec", "foreground", "--format", "json"}));
+    EXPECT_EQ(agent_saw()["env"]["OTEL_EXPORTER_OTLP_ENDPOINT"], endpoint);
+    Json done = completed(id)["data"];
+    ASSERT_TRUE(done.contains("telemetry")) << done.dump();
+    EXPECT_EQ(done["telemetry"]["toolsUsed"], 2);
+    EXPECT_EQ(done["telemetry"]["toolsFailed"], 1);
+    EXPECT_EQ(done["telemetry"]["tokens"], done["tokens"]);
+    EXPECT_EQ(done["telemetry"]["costUsd"], 0.0123);
+    // Interactive: no stream, the receiver's lines are the only source.
+    std::string work = session_of(ok({"work", m_task, "--format", "json"}));
+    Json worked = completed(work)["data"];
+    EXPECT_EQ(worked["sources"], Json({{"tools", "otlp"}, {"tokens", "otlp"}, {"cost", "otlp"}}));
+    EXPECT_EQ(worked["toolsUsed"], 2);
+    EXPECT_EQ(worked["tokens"]["input"], 120);
+    EXPECT_EQ(server.stop(), 0);
 }
 
 TEST_F(Sessions, WorkRunsTheAgentInTheTerminalAndTheBridgeGivesItsToolsAndTokens) {
