@@ -127,6 +127,11 @@ void add_safety_headers(server::Response& response) {
                         "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
 }
 
+// With a charset parameter: cpp-httplib compresses "application/json" exactly, with Brotli at
+// its slowest quality when the browser accepts it, which took 27 s for a 10,000-span trace
+// (3 MB) on a loaded machine; the viewer is served on this machine, where size costs nothing.
+constexpr const char* k_json_type = "application/json; charset=utf-8";
+
 void answer_error(server::Response& response, const Error& error) {
     int status = 500;
     switch (error.code) {
@@ -143,13 +148,13 @@ void answer_error(server::Response& response, const Error& error) {
     Json body = {{"success", false},
                  {"error", {{"code", error_code_name(error.code)}, {"message", error.message}, {"hint", error.hint}}}};
     response.status = status;
-    response.content_type = "application/json";
+    response.content_type = k_json_type;
     response.body = body.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
 void answer_json(server::Response& response, Json body) {
     response.status = 200;
-    response.content_type = "application/json";
+    response.content_type = k_json_type;
     response.body = body.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 

@@ -207,7 +207,7 @@ void add_api_routes(server::Router& router, const server::ServeContext& serve,
             response.content_type = "text/plain; charset=utf-8";
             response.body = text_summary(output->data);
         } else {
-            response.content_type = format == "jaeger" ? "application/json" : "application/x-ndjson";
+            response.content_type = format == "jaeger" ? "application/json; charset=utf-8" : "application/x-ndjson";
             response.body = output->data.get<std::string>();
             response.set_header("Content-Disposition", "attachment; filename=\"trace-" + short_id +
                                                            (format == "jaeger" ? ".jaeger.json\"" : ".otlp.jsonl\""));
@@ -257,6 +257,29 @@ void add_api_routes(server::Router& router, const server::ServeContext& serve,
             files.push_back({{"path", key}, {"content", content}});
         Json data = {{"task", id}, {"events_applied", replayed.events_applied}, {"files", std::move(files)}};
         return Json {{"success", true}, {"data", std::move(data)}};
+    });
+
+    // Sessions (`sc sessions list`, oldest first), one session (`sc sessions show ID`) and the
+    // totals (`sc sessions stats`).
+    add("/ui/api/sessions", [context](const Parameters& parameters, const server::Request&) -> Result<Json> {
+        cli::Invocation invocation;
+        add_options(invocation, parameters, {"task", "since", "until", "state"});
+        return listing(*context, parameters, "sessions", "list", invocation, false);
+    });
+    add("/ui/api/session", [context](const Parameters& parameters, const server::Request&) -> Result<Json> {
+        std::string id = parameter(parameters, "id");
+        if (id.empty())
+            return missing("id", "/ui/api/session?id=SESSION_ID");
+        cli::Invocation invocation;
+        invocation.add_argument(id);
+        CommandOutput output = SC_TRY(run_command(*context, "sessions", "show", invocation));
+        return Json {{"success", true}, {"data", std::move(output.data)}};
+    });
+    add("/ui/api/sessions/stats", [context](const Parameters& parameters, const server::Request&) -> Result<Json> {
+        cli::Invocation invocation;
+        add_options(invocation, parameters, {"task", "since", "until"});
+        CommandOutput output = SC_TRY(run_command(*context, "sessions", "stats", invocation));
+        return Json {{"success", true}, {"data", std::move(output.data)}};
     });
 
     // The metrics board: `sc metrics` and `sc events stats`.

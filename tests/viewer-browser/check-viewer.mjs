@@ -5,10 +5,11 @@
 // plain files, and checks that hostile attribute values never run. Screenshots of each view go
 // to WORK/screenshots/.
 // Usage: node check-viewer.mjs SC_BINARY WORK_FOLDER
-import { spawn } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { join } from 'node:path';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { sc, bigTrace, hostileTrace, logsFor, plainFile } from './fixture.mjs';
 
@@ -36,12 +37,21 @@ async function check(name, body) {
 function expect(condition, what) { if (!condition) throw new Error(what); }
 function equal(actual, wanted, what) { if (actual !== wanted) throw new Error(`${what}: got ${JSON.stringify(actual)}, wanted ${JSON.stringify(wanted)}`); }
 
-// ---- The fixture store, made by sc itself.
+// ---- The fixture store, made by sc itself. The project is a git repository, so `sc dispatch`
+// can give the session its worktree; the agent is the sessions tests' stand-in for Claude Code.
+const here = dirname(fileURLToPath(import.meta.url));
+Object.assign(process.env, { SCOPECRAFT_AGENT: join(here, '../stand-in-agent/stand_in_agent.py'), STANDIN_SC: scBinary,
+  SCOPECRAFT_AGENT_GRACE_MS: '300', GIT_AUTHOR_NAME: 'viewer test', GIT_AUTHOR_EMAIL: 'viewer@example.invalid',
+  GIT_COMMITTER_NAME: 'viewer test', GIT_COMMITTER_EMAIL: 'viewer@example.invalid' });
+execFileSync('git', ['init', '-q', project]);
+execFileSync('git', ['-C', project, 'commit', '-q', '--allow-empty', '-m', 'init']);
 execSc('init');
 const created = execSc('task', 'create', '--title', 'Add login page', '--type', 'feature', '--format', 'json');
 const taskId = JSON.parse(created).metadata.id;
 execSc('task', 'update', taskId, '--status', 'in_progress');
 execSc('task', 'update', taskId, '--status', 'done');
+const sessionTask = JSON.parse(execSc('task', 'create', '--title', 'Agent work', '--type', 'chore', '--format', 'json')).metadata.id;
+const sessionId = JSON.parse(execSc('dispatch', sessionTask, '--exec', 'foreground', '--format', 'json')).sessionName;
 function execSc(...args) { return sc(scBinary, project, ...args); }
 
 const file = plainFile();
@@ -239,6 +249,23 @@ try {
     await page.waitForFunction(() => document.querySelector('[data-testid=live-status]')?.textContent === 'paused (1 new)', null, { timeout: 5000 });
     await go(`#/now?after=${after}`);
     await page.waitForSelector('[data-testid=live-event] >> text=while-paused', { timeout: 5000 });
+  });
+
+  await check('sessions: the list with totals, and a session page with its timeline linked to spans', async () => {
+    await go('#/sessions');
+    await page.waitForSelector('[data-testid=session-row]');
+    const row = await page.locator('[data-testid=session-row]', { hasText: sessionId }).locator('td').allInnerTexts();
+    equal(row[1], sessionTask, 'task');
+    equal(row[3], 'success', 'outcome');
+    expect((await page.innerText('[data-testid=session-totals]')).startsWith('1 sessions'), 'totals');
+    await shot('sessions');
+    await page.click(`text=${sessionId}`);
+    await page.waitForSelector('[data-testid=session-timeline]');
+    expect(await page.locator('[data-testid=timeline-item]').count() >= 1, 'spans in the timeline');
+    expect(await page.locator('[data-testid=timeline-event]').count() >= 1, 'events in the timeline');
+    await shot('session');
+    await page.locator('[data-testid=timeline-item]').first().click();
+    await page.waitForSelector('[data-testid=detail-name]');
   });
 
   await check('metrics: the board counts the domain events', async () => {

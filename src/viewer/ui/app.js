@@ -1,10 +1,11 @@
 // The viewer's shell: a router over location.hash (every view's state lives in its link:
 // #/traces?q=..., #/trace/ID?span=..&search=.., #/logs?severity=.., #/task/ID?asof=..,
-// #/now?after=SEQ, #/metrics), and the plain files opened with --open or dropped on the page.
+// #/now?after=SEQ, #/metrics, #/sessions?sort=.., #/session/ID), and the plain files opened with --open or dropped on the page.
 import { h, clear, message } from './dom.js';
 import { get, openFile } from './api.js';
 import { tracesView, traceView } from './traces.js';
 import { logsView, taskView, nowView, metricsView } from './views.js';
+import { sessionsView, sessionView } from './sessions.js';
 
 // Files shown without storing them: key -> what /ui/api/open answered.
 export const files = new Map();
@@ -34,9 +35,9 @@ async function route() {
   if (stopCurrent) { stopCurrent(); stopCurrent = null; }
   const { view, arg, params } = parseHash();
   for (const a of document.querySelectorAll('nav a'))
-    a.classList.toggle('active', a.dataset.view === view || (view === 'trace' && a.dataset.view === 'traces'));
+    a.classList.toggle('active', a.dataset.view === view || (view === 'trace' && a.dataset.view === 'traces') || (view === 'session' && a.dataset.view === 'sessions'));
   const main = clear(document.getElementById('main'));
-  const views = { traces: tracesView, trace: traceView, logs: logsView, task: taskView, now: nowView, metrics: metricsView };
+  const views = { traces: tracesView, trace: traceView, logs: logsView, task: taskView, now: nowView, metrics: metricsView, sessions: sessionsView, session: sessionView };
   const render = views[view];
   if (!render) { main.appendChild(message(`No view "${view}".`, true)); return; }
   try {
