@@ -74,4 +74,31 @@ printf '%s\n' \
          elif .id == 2 then {tools: [.result.tools[].name]}
          else {task_update: .result.structuredContent.data.metadata.id, isError: .result.isError} end'
 show events list --last 1
+
+show search login
+
+# An environment (the task's own git worktree) and an agent session in it. The agent here is a
+# stand-in that only prints; set SCOPECRAFT_AGENT or sessions.agent_command for a real one.
+printf '# The demo project\n' >README.md
+git -c user.name=demo -c user.email=demo@example.com add -A >/dev/null
+git -c user.name=demo -c user.email=demo@example.com commit -qm 'The demo project'
+show env add-login-page-$(date +%m)A
+SCOPECRAFT_AGENT='echo the agent would work here' show dispatch add-login-page-$(date +%m)A --exec foreground
+show sessions list
+
+# The network side: the OTLP receiver, Prometheus's /metrics and the web viewer on one server.
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+printf '\n\033[1m$ sc telemetry serve --port %s &\033[0m\n' "$port"
+"$sc_binary" telemetry serve --port "$port" 2>"$demo/serve.log" &
+server=$!
+for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+  curl -sf "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+printf '\n\033[1m$ curl http://127.0.0.1:%s/metrics | grep scopecraft_project_tasks\033[0m\n' "$port"
+curl -sf "http://127.0.0.1:$port/metrics" | grep '^scopecraft_project_tasks' || true
+printf '\nThe web viewer: http://127.0.0.1:%s/ui/ (docs/viewer.md)\n' "$port"
+kill -TERM "$server"
+wait "$server" || true
+
 printf '\nEverything is plain JSON Lines: try  jq . %s/.scopecraft/projects/*/telemetry/events/*/*.jsonl\n' "$HOME"

@@ -10,7 +10,7 @@ packages="
   libcpp-httplib-dev libcurl4-openssl-dev libprotobuf-dev protobuf-compiler zlib1g-dev libsqlite3-dev
   prometheus chromium
   libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev
-  clang-14 libclang-rt-14-dev clang-format valgrind hyperfine jq python3 strace
+  clang-14 libclang-rt-14-dev clang-format valgrind hyperfine jq python3 strace curl
   nodejs npm
 "
 
