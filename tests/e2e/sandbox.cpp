@@ -1,11 +1,17 @@
 #include "e2e/sandbox.hpp"
+#include <pthread.h>
+#include <cerrno>
+#include <csignal>
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
@@ -122,8 +128,20 @@ RunResult Sandbox::run(const std::vector<std::string>& argv, const std::string& 
     ::close(out_pipe[1]);
     ::close(err_pipe[1]);
     if (!input.empty()) {
-        ssize_t ignored = ::write(in_pipe[1], input.data(), input.size());
-        (void)ignored;
+        // The command may exit without reading its input (a refused option): the write then
+        // fails with EPIPE, and the SIGPIPE it raises must not kill the test. Blocked here and
+        // taken back if it came, so children started elsewhere keep the default disposition.
+        sigset_t pipe_signal, previous;
+        sigemptyset(&pipe_signal);
+        sigaddset(&pipe_signal, SIGPIPE);
+        ::pthread_sigmask(SIG_BLOCK, &pipe_signal, &previous);
+        ssize_t written = ::write(in_pipe[1], input.data(), input.size());
+        if (written < 0 && errno == EPIPE) {
+            timespec no_wait {0, 0};
+            while (::sigtimedwait(&pipe_signal, nullptr, &no_wait) == SIGPIPE) {
+            }
+        }
+        ::pthread_sigmask(SIG_SETMASK, &previous, nullptr);
     }
     ::close(in_pipe[1]);
 
