@@ -1,7 +1,4 @@
 #include "e2e/sandbox.hpp"
-#include <pthread.h>
-#include <cerrno>
-#include <csignal>
 
 #include <fcntl.h>
 #include <pthread.h>
