@@ -169,7 +169,8 @@ constexpr const char* k_schema =
 // IF NOT EXISTS: two processes that found the same new, empty file both make the schema, one
 // after the other (BEGIN IMMEDIATE), and the second finds it made.
 Status SearchIndex::create_schema() {
-    return m_db.exec("BEGIN IMMEDIATE;" + std::string(k_schema) + "PRAGMA user_version=1; COMMIT;");
+    return m_db.exec("BEGIN IMMEDIATE;" + std::string(k_schema) + "PRAGMA user_version=" + std::to_string(k_version) +
+                     "; COMMIT;");
 }
 
 void SearchIndex::checkpoint() {

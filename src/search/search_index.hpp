@@ -63,7 +63,7 @@ struct FileStamp {
 class SearchIndex {
 public:
     /// The schema version; an index of another version is made anew.
-    static constexpr int k_version = 1;
+    static constexpr int k_version = 2;  // 2: an event's title is its type alone
 
     /// Opens the index at `path` (":memory:" for one that lives as long as the process).
     /// A file that is not a database, is damaged or of another version is removed and made

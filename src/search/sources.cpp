@@ -120,9 +120,12 @@ IndexedDoc event_doc(const store::EventView& event, const nlohmann::json& data) 
     doc.key = "event:" + std::to_string(event.seq);
     doc.ref = std::string(event.stream);
     doc.type = std::string(event.type);
-    doc.title = std::string(event.type) + " " + std::string(event.stream);
+    // The title is the type alone: the stream names the task (task:add-login-page-..), and in
+    // the title, weighted as a task's title is, every event of a task would outrank the task.
+    doc.title = std::string(event.type);
     doc.extra = std::to_string(event.seq);
     doc.time = event.time_unix_nanos;
+    doc.body = std::string(event.stream) + "\n";
     if (!data.is_discarded())
         collect_text(data, doc.body, k_max_event_text);
     if (data.is_object()) {

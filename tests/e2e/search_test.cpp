@@ -73,6 +73,21 @@ TEST_F(Search, ATitleMatchComesBeforeTasksThatOnlyMentionTheWords) {
     EXPECT_EQ(found[1], id("notes-on-caching"));
 }
 
+TEST_F(Search, ATasksTitleMatchComesBeforeTheEventsAndSpansAboutIt) {
+    // Every event of a task names it in its stream (task:add-login-page-..), and its spans in
+    // an attribute: those mentions must not outrank the task whose title holds the word.
+    create("Add login page", {"--content", "Build the login form with email and password.", "--tags", "ui", "auth"});
+    create("Fix crash on save", {"--type", "bug"});
+    create("Write user guide", {"--type", "docs"});
+    ok({"task", "start", id("add-login-page")});
+    ok({"task", "log", id("add-login-page"), "Form renders; validation next"});
+    ok({"task", "section", id("add-login-page"), "tasks", "--set", "- [x] Form\n- [ ] Validation"});
+    ok({"task", "update", id("add-login-page"), "--priority", "medium"});
+    std::vector<std::string> found = ids({"login"});
+    ASSERT_FALSE(found.empty());
+    EXPECT_EQ(found[0], id("add-login-page"));
+}
+
 TEST_F(Search, ExcerptsMarkTheMatchedTermsAndScoresDescend) {
     create("Login page", {"--content", "The session cookie expires after an hour of inactivity."});
     create("Session store", {"--content", "Keep the session in Redis."});
