@@ -100,7 +100,9 @@ bool EventParser::parse(std::string_view line, size_t capacity, EventView& event
             ok = read_string(value, event.id) && !event.id.empty();
             seen |= k_id;
         } else if (key == "seq") {
-            ok = value.get_uint64().get(event.seq) == simdjson::SUCCESS;
+            // Seqs start at 1: the stream index uses 0 for "no line", so a line claiming seq 0
+            // would be indexed as absent and never agree with the segments.
+            ok = value.get_uint64().get(event.seq) == simdjson::SUCCESS && event.seq > 0;
             seen |= k_seq;
         } else if (key == "stream") {
             ok = read_string(value, event.stream) && !event.stream.empty();
