@@ -22,7 +22,7 @@ void add_health_routes(Router& router, const ServeContext&) {
 void add_all_routes(Router& router, const ServeContext& context) {
     add_health_routes(router, context);
     receiver::add_otlp_receiver_routes(router, context);  // POST /v1/traces, /v1/metrics, /v1/logs
-    prometheus::add_prometheus_routes(router, context);  // GET /metrics
+    prometheus::add_prometheus_routes(router, context);   // GET /metrics
     viewer::add_viewer_routes(router, context);           // GET /ui/..., the web viewer (docs/viewer.md)
     // One line per feature, each defined in its own files:
     //   add_mcp_http_routes(router, context);        POST/GET/DELETE /mcp

@@ -1,8 +1,8 @@
 #include "e2e/sandbox.hpp"
 
 #include <fcntl.h>
-#include <pthread.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sys/wait.h>
 #include <unistd.h>
 

@@ -23,8 +23,8 @@ void register_mcp_commands(Registry& registry);        // mcp
 void register_search_commands(Registry& registry);     // search
 /// What `search` runs in this process; unset, it hands over to sc-server (search_commands.cpp).
 void set_search_handler(Handler handler);
-void register_env_commands(Registry& registry);        // env TASK, env list|path|close
-void register_session_commands(Registry& registry);    // work, dispatch, sessions ...
+void register_env_commands(Registry& registry);      // env TASK, env list|path|close
+void register_session_commands(Registry& registry);  // work, dispatch, sessions ...
 
 /// "a, b, c"
 std::string text_list(const std::vector<std::string>& items);
