@@ -3,15 +3,10 @@
 // same arguments, as `sc mcp` does, so `sc` links no SQLite and commands that do not search
 // start exactly as before (docs/architecture.md, docs/search.md).
 
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-
 #include "cli/app.hpp"
 #include "cli/commands/commands.hpp"
+#include "cli/commands/server_exec.hpp"
 #include "cli/commands/signal_support.hpp"
-#include "util/self_path.hpp"
 
 namespace sc::cli {
 
@@ -25,21 +20,10 @@ Handler& search_handler() {
 Result<CommandResult> hand_over_to_server(const Invocation& invocation, Context& context) {
     if (search_handler())
         return search_handler()(invocation, context);
-    std::optional<std::string> self = self_path::executable();
-    if (!self)
-        return make_error(ErrorCode::not_found, "cannot tell where sc is installed, so cannot find sc-server",
-                          "run sc-server cli search ... directly");
-    std::string server = self_path::sibling(*self, "sc-server");
-    std::vector<std::string> arguments = {server, "cli"};
+    std::vector<std::string> arguments = {"cli"};
     const std::vector<std::string>& given = command_line_arguments();
     arguments.insert(arguments.end(), given.begin() + (given.empty() ? 0 : 1), given.end());
-    std::vector<char*> argv;
-    for (std::string& argument : arguments)
-        argv.push_back(argument.data());
-    argv.push_back(nullptr);
-    ::execv(server.c_str(), argv.data());
-    return make_error(ErrorCode::not_found, "cannot run " + server + ": " + std::strerror(errno),
-                      "install sc-server in the same folder as sc (make install does)");
+    return exec_sc_server(std::move(arguments));
 }
 
 }  // namespace

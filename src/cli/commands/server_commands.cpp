@@ -1,26 +1,16 @@
 // `sc telemetry serve`: hands the process over to `sc-server serve`, found beside `sc`, so `sc`
 // links no HTTP code and its start-up stays as measured (docs/architecture.md, docs/export.md).
 
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-
 #include "cli/commands/commands.hpp"
+#include "cli/commands/server_exec.hpp"
 #include "cli/context.hpp"
-#include "util/self_path.hpp"
 
 namespace sc::cli {
 
 namespace {
 
 Result<CommandResult> serve(const Invocation& invocation, Context& context) {
-    std::optional<std::string> self = self_path::executable();
-    if (!self)
-        return make_error(ErrorCode::not_found, "cannot tell where sc is installed, so cannot find sc-server",
-                          "run sc-server serve directly");
-    std::string server = self_path::sibling(*self, "sc-server");
-    std::vector<std::string> arguments = {server, "serve"};
+    std::vector<std::string> arguments = {"serve"};
     for (const char* option : {"host", "port", "token"})
         if (std::optional<std::string> value = invocation.get(option)) {
             arguments.push_back(std::string("--") + option);
@@ -30,26 +20,8 @@ Result<CommandResult> serve(const Invocation& invocation, Context& context) {
         arguments.emplace_back("--open");
         arguments.push_back(file);
     }
-    const GlobalOptions& globals = context.globals();
-    if (!globals.root_dir.empty()) {
-        arguments.emplace_back("--root-dir");
-        arguments.push_back(globals.root_dir);
-    }
-    if (!globals.telemetry_dir.empty()) {
-        arguments.emplace_back("--telemetry-dir");
-        arguments.push_back(globals.telemetry_dir);
-    }
-    if (globals.no_telemetry)
-        arguments.emplace_back("--no-telemetry");
-    if (globals.quiet)
-        arguments.emplace_back("--quiet");
-    std::vector<char*> argv;
-    for (std::string& argument : arguments)
-        argv.push_back(argument.data());
-    argv.push_back(nullptr);
-    ::execv(server.c_str(), argv.data());
-    return make_error(ErrorCode::not_found, "cannot run " + server + ": " + std::strerror(errno),
-                      "install sc-server in the same folder as sc (make install does)");
+    append_server_globals(context.globals(), arguments);
+    return exec_sc_server(std::move(arguments));
 }
 
 }  // namespace

@@ -1,26 +1,16 @@
 // `sc telemetry ship`: hands the process over to `sc-server ship`, found beside `sc`, so `sc`
 // carries no network code and never ships inline (docs/export.md, "Shipping").
 
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-
 #include "cli/commands/commands.hpp"
+#include "cli/commands/server_exec.hpp"
 #include "cli/context.hpp"
-#include "util/self_path.hpp"
 
 namespace sc::cli {
 
 namespace {
 
 Result<CommandResult> ship(const Invocation& invocation, Context& context) {
-    std::optional<std::string> self = self_path::executable();
-    if (!self)
-        return make_error(ErrorCode::not_found, "cannot tell where sc is installed, so cannot find sc-server",
-                          "run sc-server ship directly");
-    std::string server = self_path::sibling(*self, "sc-server");
-    std::vector<std::string> arguments = {server, "ship"};
+    std::vector<std::string> arguments = {"ship"};
     const GlobalOptions& globals = context.globals();
     auto pass = [&](const std::string& option, const std::string& value) {
         arguments.push_back("--" + option);
@@ -39,13 +29,7 @@ Result<CommandResult> ship(const Invocation& invocation, Context& context) {
     for (const char* option : {"endpoint", "protocol", "cursor", "signals", "give-up-after", "batch-lines"})
         if (auto value = invocation.get(option))
             pass(option, *value);
-    std::vector<char*> argv;
-    for (std::string& argument : arguments)
-        argv.push_back(argument.data());
-    argv.push_back(nullptr);
-    ::execv(server.c_str(), argv.data());
-    return make_error(ErrorCode::not_found, "cannot run " + server + ": " + std::strerror(errno),
-                      "install sc-server in the same folder as sc (make install does)");
+    return exec_sc_server(std::move(arguments));
 }
 
 }  // namespace
