@@ -381,56 +381,6 @@ void append_span(std::string& out, const trace::Span& span) {
     out += '}';
 }
 
-void append_traces(std::string& out,
-                   const opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest& request) {
-    out += '{';
-    if (!request.resource_spans().empty()) {
-        out += "\"resourceSpans\":[";
-        for (int r = 0; r < request.resource_spans_size(); ++r) {
-            const trace::ResourceSpans& resource = request.resource_spans(r);
-            out += r > 0 ? ",{" : "{";
-            bool first = true;
-            if (resource.has_resource()) {
-                append_key(out, "resource", first);
-                append_resource(out, resource.resource());
-            }
-            if (!resource.scope_spans().empty()) {
-                append_key(out, "scopeSpans", first);
-                out += '[';
-                for (int s = 0; s < resource.scope_spans_size(); ++s) {
-                    const trace::ScopeSpans& scope = resource.scope_spans(s);
-                    out += s > 0 ? ",{" : "{";
-                    bool inner = true;
-                    if (scope.has_scope()) {
-                        append_key(out, "scope", inner);
-                        append_scope(out, scope.scope());
-                    }
-                    if (!scope.spans().empty()) {
-                        append_key(out, "spans", inner);
-                        out += '[';
-                        for (int i = 0; i < scope.spans_size(); ++i) {
-                            if (i > 0)
-                                out += ',';
-                            if (fast_path_possible(scope.spans(i)))
-                                append_span(out, scope.spans(i));
-                            else
-                                append_message(out, scope.spans(i), 1);
-                        }
-                        out += ']';
-                    }
-                    append_string_field(out, "schemaUrl", scope.schema_url(), inner);
-                    out += '}';
-                }
-                out += ']';
-            }
-            append_string_field(out, "schemaUrl", resource.schema_url(), first);
-            out += '}';
-        }
-        out += ']';
-    }
-    out += '}';
-}
-
 void append_log_record(std::string& out, const logs::LogRecord& record) {
     out += '{';
     bool first = true;
@@ -454,39 +404,47 @@ void append_log_record(std::string& out, const logs::LogRecord& record) {
     out += '}';
 }
 
-void append_logs(std::string& out, const opentelemetry::proto::collector::logs::v1::ExportLogsServiceRequest& request) {
+// Traces and logs share one envelope: resources, each with scopes, each with items. A shape
+// names the three levels of one signal and how to write its item.
+template <typename Shape, typename Request>
+void append_request(std::string& out, const Request& request) {
     out += '{';
-    if (!request.resource_logs().empty()) {
-        out += "\"resourceLogs\":[";
-        for (int r = 0; r < request.resource_logs_size(); ++r) {
-            const logs::ResourceLogs& resource = request.resource_logs(r);
+    const auto& resources = Shape::resources(request);
+    if (!resources.empty()) {
+        out += '"';
+        out += Shape::k_resources;
+        out += "\":[";
+        for (int r = 0; r < resources.size(); ++r) {
+            const auto& resource = resources[r];
             out += r > 0 ? ",{" : "{";
             bool first = true;
             if (resource.has_resource()) {
                 append_key(out, "resource", first);
                 append_resource(out, resource.resource());
             }
-            if (!resource.scope_logs().empty()) {
-                append_key(out, "scopeLogs", first);
+            const auto& scopes = Shape::scopes(resource);
+            if (!scopes.empty()) {
+                append_key(out, Shape::k_scopes, first);
                 out += '[';
-                for (int s = 0; s < resource.scope_logs_size(); ++s) {
-                    const logs::ScopeLogs& scope = resource.scope_logs(s);
+                for (int s = 0; s < scopes.size(); ++s) {
+                    const auto& scope = scopes[s];
                     out += s > 0 ? ",{" : "{";
                     bool inner = true;
                     if (scope.has_scope()) {
                         append_key(out, "scope", inner);
                         append_scope(out, scope.scope());
                     }
-                    if (!scope.log_records().empty()) {
-                        append_key(out, "logRecords", inner);
+                    const auto& items = Shape::items(scope);
+                    if (!items.empty()) {
+                        append_key(out, Shape::k_items, inner);
                         out += '[';
-                        for (int i = 0; i < scope.log_records_size(); ++i) {
+                        for (int i = 0; i < items.size(); ++i) {
                             if (i > 0)
                                 out += ',';
-                            if (fast_path_possible(scope.log_records(i)))
-                                append_log_record(out, scope.log_records(i));
+                            if (fast_path_possible(items[i]))
+                                Shape::append_item(out, items[i]);
                             else
-                                append_message(out, scope.log_records(i), 1);
+                                append_message(out, items[i], 1);
                         }
                         out += ']';
                     }
@@ -503,18 +461,42 @@ void append_logs(std::string& out, const opentelemetry::proto::collector::logs::
     out += '}';
 }
 
+struct TraceShape {
+    static constexpr const char* k_resources = "resourceSpans";
+    static constexpr const char* k_scopes = "scopeSpans";
+    static constexpr const char* k_items = "spans";
+    static const auto& resources(const opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest& request) {
+        return request.resource_spans();
+    }
+    static const auto& scopes(const trace::ResourceSpans& resource) { return resource.scope_spans(); }
+    static const auto& items(const trace::ScopeSpans& scope) { return scope.spans(); }
+    static void append_item(std::string& out, const trace::Span& span) { append_span(out, span); }
+};
+
+struct LogShape {
+    static constexpr const char* k_resources = "resourceLogs";
+    static constexpr const char* k_scopes = "scopeLogs";
+    static constexpr const char* k_items = "logRecords";
+    static const auto& resources(const opentelemetry::proto::collector::logs::v1::ExportLogsServiceRequest& request) {
+        return request.resource_logs();
+    }
+    static const auto& scopes(const logs::ResourceLogs& resource) { return resource.scope_logs(); }
+    static const auto& items(const logs::ScopeLogs& scope) { return scope.log_records(); }
+    static void append_item(std::string& out, const logs::LogRecord& record) { append_log_record(out, record); }
+};
+
 }  // namespace
 
 void append_otlp_json(std::string& out, const google::protobuf::Message& message) {
     const pb::Descriptor* descriptor = message.GetDescriptor();
     if (descriptor == opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest::descriptor()) {
-        append_traces(
+        append_request<TraceShape>(
             out, static_cast<const opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest&>(message));
         return;
     }
     if (descriptor == opentelemetry::proto::collector::logs::v1::ExportLogsServiceRequest::descriptor()) {
-        append_logs(out,
-                    static_cast<const opentelemetry::proto::collector::logs::v1::ExportLogsServiceRequest&>(message));
+        append_request<LogShape>(
+            out, static_cast<const opentelemetry::proto::collector::logs::v1::ExportLogsServiceRequest&>(message));
         return;
     }
     append_message(out, message, 0);
