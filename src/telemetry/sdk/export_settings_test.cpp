@@ -5,28 +5,13 @@
 
 #include <gtest/gtest.h>
 
+#include "telemetry/sdk/settings_test_support.hpp"
+
 namespace sc::telemetry::sdk {
 namespace {
 
-const SettingRow* row(const ExportSettings& resolved, std::string_view key) {
-    for (const SettingRow& candidate : resolved.rows)
-        if (candidate.key == key)
-            return &candidate;
-    return nullptr;
-}
-
-config::Values file_values(std::initializer_list<std::pair<std::string, std::string>> entries) {
-    config::Values values;
-    int line = 1;
-    for (const auto& [key, text] : entries) {
-        config::Value value;
-        value.text = text;
-        value.file = "/p/.scopecraft/config.yaml";
-        value.line = ++line;
-        values[key] = value;
-    }
-    return values;
-}
+using test_support::file_values;
+using test_support::row;
 
 TEST(ExportSettings, DefaultsAreTheSpecificationsLocalhostProtobufTenSeconds) {
     MapEnvironment environment;
@@ -75,7 +60,7 @@ TEST(ExportSettings, FlagOverSignalVariableOverGeneralVariableOverFileOverDefaul
     EXPECT_EQ(row(resolved, "telemetry.export.otlp.logs.timeout")->source, "env OTEL_EXPORTER_OTLP_TIMEOUT");
     // Within the files, the signal's key beats the general one.
     EXPECT_EQ(resolved.target(OtlpSignal::logs).url, "http://loki:3100/otlp/v1/logs");
-    EXPECT_EQ(row(resolved, "telemetry.export.otlp.logs.endpoint")->source, "file /p/.scopecraft/config.yaml:5");
+    EXPECT_EQ(row(resolved, "telemetry.export.otlp.logs.endpoint")->source, "file /home/ada/.scopecraft/config.yaml:5");
     EXPECT_TRUE(resolved.target(OtlpSignal::traces).gzip);
     EXPECT_TRUE(resolved.endpoint_configured);
 }

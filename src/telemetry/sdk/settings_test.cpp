@@ -4,28 +4,13 @@
 
 #include <gtest/gtest.h>
 
+#include "telemetry/sdk/settings_test_support.hpp"
+
 namespace sc::telemetry::sdk {
 namespace {
 
-const SettingRow* row(const ResolvedSettings& resolved, std::string_view key) {
-    for (const SettingRow& candidate : resolved.rows)
-        if (candidate.key == key)
-            return &candidate;
-    return nullptr;
-}
-
-config::Values file_values(std::initializer_list<std::pair<std::string, std::string>> entries) {
-    config::Values values;
-    int line = 1;
-    for (const auto& [key, text] : entries) {
-        config::Value value;
-        value.text = text;
-        value.file = "/home/ada/.scopecraft/config.yaml";
-        value.line = ++line;
-        values[key] = value;
-    }
-    return values;
-}
+using test_support::file_values;
+using test_support::row;
 
 TEST(Settings, DefaultsWhenNothingIsSet) {
     MapEnvironment environment;
