@@ -27,9 +27,10 @@ Status StoreMetrics::refresh_locked() {
     SC_TRY(m_event_tail.read_new([&](std::string_view line, size_t capacity) {
         ++m_stats.event_lines;
         store::EventView event;
-        if (m_event_parser.parse(line, capacity, event))
+        if (m_event_parser.parse(line, capacity, event)) {
             m_tasks.apply(event);
-        else
+            m_sessions.apply(event);
+        } else
             ++m_stats.unparsable_lines;
     }));
     m_stats.points = m_aggregator.stats().points;
@@ -42,6 +43,8 @@ Result<ScrapeAnswer> StoreMetrics::scrape(std::string_view accept_header) {
     SC_TRY(refresh_locked());
     std::vector<FamilySample> families = m_aggregator.families();
     for (FamilySample& family : m_tasks.families())
+        families.push_back(std::move(family));
+    for (FamilySample& family : m_sessions.families())
         families.push_back(std::move(family));
     families.push_back({"scopecraft_prometheus_store_lines_total",
                         SampleType::counter,

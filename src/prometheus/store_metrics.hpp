@@ -12,6 +12,7 @@
 #include "prometheus/exposition.hpp"
 #include "prometheus/metric_aggregator.hpp"
 #include "prometheus/metric_line_reader.hpp"
+#include "prometheus/session_metrics.hpp"
 #include "prometheus/store_tail.hpp"
 #include "prometheus/task_metrics.hpp"
 #include "store/event_parser.hpp"
@@ -56,6 +57,7 @@ private:
     store::EventParser m_event_parser;
     MetricAggregator m_aggregator;
     TaskMetrics m_tasks;
+    SessionMetrics m_sessions;
     StoreMetricsStats m_stats;
 };
 

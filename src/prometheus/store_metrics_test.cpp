@@ -182,6 +182,51 @@ TEST_F(StoreExport, BusinessMetricsComeFromTheTaskEvents) {
     EXPECT_TRUE(has_line(body, "scopecraft_project_task_cycle_time_seconds_sum 10800")) << body;
 }
 
+TEST_F(StoreExport, SessionMetricsComeFromTheSessionEventsAndCountEachEndOnce) {
+    append_event("session:fg-alpha-1", "SessionQueued", R"({"taskId":"alpha-12A","exec":"foreground"})");
+    append_event("session:fg-alpha-1", "SessionStarted", R"({"taskId":"alpha-12A","agentPid":10})");
+    append_event("session:fg-beta-2", "SessionQueued", R"({"taskId":"beta-12A","exec":"detached"})");
+    append_event("session:fg-gamma-3", "SessionQueued", R"({"taskId":"gamma-12A","exec":"detached"})");
+    append_event("session:fg-gamma-3", "SessionStarted", R"({"taskId":"gamma-12A","agentPid":11})");
+    StoreMetrics metrics(root());
+    std::string body = body_of(metrics);
+    EXPECT_TRUE(has_line(body, R"(scopecraft_project_sessions{state="queued"} 1)")) << body;
+    EXPECT_TRUE(has_line(body, R"(scopecraft_project_sessions{state="running"} 2)")) << body;
+    EXPECT_TRUE(has_line(body, "scopecraft_project_session_duration_seconds_count 0")) << body;
+
+    append_event("session:fg-alpha-1", "SessionCompleted",
+                 R"({"taskId":"alpha-12A","outcome":"success","model":"opus","durationMs":45000,"toolsUsed":7,)"
+                 R"("toolsFailed":1,"tokens":{"input":100,"output":40,"cacheRead":500,"cacheCreation":60},)"
+                 R"("costUsd":0.25})");
+    append_event("session:fg-gamma-3", "SessionCompleted",
+                 R"({"taskId":"gamma-12A","outcome":"timed_out","model":"opus","durationMs":900000,)"
+                 R"("toolsUsed":2,"toolsFailed":2,"tokens":{"input":10,"output":4},"costUsd":0.5})");
+    // The same end recorded a second time (a reaper after the supervisor): counted once.
+    append_event("session:fg-gamma-3", "SessionCompleted",
+                 R"({"taskId":"gamma-12A","outcome":"timed_out","model":"opus","durationMs":900000,)"
+                 R"("toolsUsed":2,"toolsFailed":2,"tokens":{"input":10,"output":4},"costUsd":0.5})");
+    body = body_of(metrics);
+    EXPECT_TRUE(has_line(body, R"(scopecraft_project_sessions{state="queued"} 1)")) << body;
+    EXPECT_TRUE(has_line(body, R"(scopecraft_project_sessions{state="running"} 0)")) << body;
+    EXPECT_TRUE(has_line(body, R"(scopecraft_project_session_completions_total{model="opus",outcome="success"} 1)"))
+        << body;
+    EXPECT_TRUE(has_line(body, R"(scopecraft_project_session_completions_total{model="opus",outcome="timed_out"} 1)"))
+        << body;
+    EXPECT_TRUE(has_line(body, R"(scopecraft_project_session_duration_seconds_bucket{le="30"} 0)")) << body;
+    EXPECT_TRUE(has_line(body, R"(scopecraft_project_session_duration_seconds_bucket{le="60"} 1)")) << body;
+    EXPECT_TRUE(has_line(body, R"(scopecraft_project_session_duration_seconds_bucket{le="600"} 1)")) << body;
+    EXPECT_TRUE(has_line(body, R"(scopecraft_project_session_duration_seconds_bucket{le="1200"} 2)")) << body;
+    EXPECT_TRUE(has_line(body, "scopecraft_project_session_duration_seconds_sum 945")) << body;
+    EXPECT_TRUE(has_line(body, "scopecraft_project_session_duration_seconds_count 2")) << body;
+    EXPECT_TRUE(has_line(body, R"(scopecraft_project_session_tokens_total{type="input"} 110)")) << body;
+    EXPECT_TRUE(has_line(body, R"(scopecraft_project_session_tokens_total{type="output"} 44)")) << body;
+    EXPECT_TRUE(has_line(body, R"(scopecraft_project_session_tokens_total{type="cache_read"} 500)")) << body;
+    EXPECT_TRUE(has_line(body, R"(scopecraft_project_session_tokens_total{type="cache_creation"} 60)")) << body;
+    EXPECT_TRUE(has_line(body, "scopecraft_project_session_cost_usd_total 0.75")) << body;
+    EXPECT_TRUE(has_line(body, "scopecraft_project_session_tool_uses_total 9")) << body;
+    EXPECT_TRUE(has_line(body, "scopecraft_project_session_tool_failures_total 3")) << body;
+}
+
 TEST(StoreExportEmpty, AStoreNotCreatedYetIsEmptyNotAnError) {
     TempDir dir;
     StoreMetrics metrics(dir.path("never-made"));
@@ -254,6 +299,8 @@ TEST_F(StoreExport, PromtoolCheckMetricsAcceptsOurExposition) {
     m_clock.advance(std::chrono::minutes(5));
     append_event("task:alpha-12A", "TaskUpdated",
                  R"({"taskId":"alpha-12A","fields":[{"field":"status","old":"todo","new":"done"}]})");
+    append_event("session:fg-alpha-1", "SessionCompleted",
+                 R"({"taskId":"alpha-12A","outcome":"success","model":"opus","durationMs":4000,"costUsd":0.1})");
     StoreMetrics metrics(root());
     std::string body = body_of(metrics);
     std::string path = m_dir.path("metrics.txt");
@@ -264,6 +311,7 @@ TEST_F(StoreExport, PromtoolCheckMetricsAcceptsOurExposition) {
         body,
         R"(busy_time_seconds_total{instance="i-1",job="shop/api",otel_scope_name="io.example/lib",otel_scope_version="1.0"} 1.5)"))
         << body;
+    EXPECT_TRUE(has_line(body, "scopecraft_project_session_cost_usd_total 0.1")) << body;
 }
 
 // The scrape job in docs/export.md is the one users copy: promtool must accept it as it is.
