@@ -181,6 +181,68 @@ TEST(Mcp, ACliCommandAndAHandEditBetweenTwoCallsAreBothSeenAndTheLogReplays) {
     EXPECT_EQ(sandbox.sc({"events", "replay", "--verify"}).exit_code, 0);
 }
 
+TEST(Mcp, TaskGetAnswersTheCliTaskByteForByteInBothFormsForEveryKindOfTask) {
+    Sandbox sandbox;
+    ASSERT_EQ(sandbox.sc({"init"}).exit_code, 0);
+    Json parent = sandbox
+                      .sc({"parent", "create", "--title", "Parent \"quoted\" \\ back", "--type", "feature", "--subtask",
+                           "First step", "--format", "json"})
+                      .json();
+    ASSERT_TRUE(parent.is_array()) << parent.dump();
+    std::string parent_id = parent[0]["metadata"]["id"];
+    std::string subtask_id = parent[1]["metadata"]["id"];
+    // By hand: text that needs escaping (quotes, backslashes, a tab, control bytes), UTF-8
+    // beyond ASCII, and a frontmatter of several kinds of values.
+    std::string odd_id = "odd-text-12A";
+    sandbox.write(sandbox.tasks_root() + "/current/" + odd_id + ".task.md",
+                  "# \"Odd\" \xc3\xa9t\xc3\xa9 \\ \xf0\x9f\x9a\x80\n\n---\ntype: chore\nstatus: todo\n"
+                  "tags:\n  - a\n  - \"b c\"\npriority: 3\ndone: false\n---\n\n\n"
+                  "## Instruction\nA\ttab, a \\ and a \"quote\"\x01.\n\n## Tasks\n- [ ] one\n\n## Log\n");
+    std::vector<std::pair<std::string, Json>> calls = {
+        {odd_id, {{"id", odd_id}}},
+        {parent_id, {{"id", parent_id}}},
+        {subtask_id, {{"id", subtask_id}, {"parent_id", parent_id}}},
+        {odd_id, {{"id", odd_id}, {"format", "summary"}}},
+    };
+    std::string input = initialize_request();
+    for (size_t i = 0; i < calls.size(); ++i)
+        input += request(static_cast<int>(i + 1), "tools/call", {{"name", "task_get"}, {"arguments", calls[i].second}});
+    input +=
+        request(9, "tools/call", {{"name", "task_get"}, {"arguments", {{"id", subtask_id}, {"parent_id", odd_id}}}});
+    RunResult result = sandbox.sc({"mcp"}, input);
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    std::vector<std::string> lines;  // the responses
+    size_t warnings = 0;             // the odd file lacks `area`: a warning for each call that reads it
+    std::istringstream stream(result.out);
+    for (std::string line; std::getline(stream, line);) {
+        if (Json::parse(line).contains("id"))
+            lines.push_back(line);
+        else if (line.find("required field \\\"area\\\" is missing") != std::string::npos)
+            ++warnings;
+    }
+    ASSERT_EQ(lines.size(), calls.size() + 2) << result.out.substr(0, 2000);
+    EXPECT_EQ(warnings, 2u) << result.out.substr(0, 2000);
+    for (size_t i = 0; i < calls.size(); ++i) {
+        const std::string& line = lines[i + 1];
+        Json message = Json::parse(line);
+        // The line is what dump() writes of the message: compact, members in order.
+        EXPECT_EQ(line, message.dump()) << calls[i].first;
+        const Json& answer = message["result"];
+        EXPECT_EQ(answer["isError"], false) << line.substr(0, 600);
+        Json expected = sandbox.sc({"task", "get", calls[i].first, "--format", "json"}).json();
+        if (calls[i].second.contains("format"))
+            expected["document"].erase("sections");
+        EXPECT_EQ(answer["structuredContent"]["success"], true);
+        EXPECT_EQ(answer["structuredContent"]["data"], expected) << calls[i].first;
+        // The text block is the same data, serialised as dump() serialises it.
+        EXPECT_EQ(answer["content"][0]["text"].get<std::string>(), answer["structuredContent"].dump());
+    }
+    Json refused = Json::parse(lines.back())["result"];
+    EXPECT_EQ(refused["isError"], true);
+    EXPECT_EQ(refused["content"][0]["text"], "task " + subtask_id + " is not a subtask of " + odd_id +
+                                                 "\nhint: leave parent_id out, or give the parent the task belongs to");
+}
+
 /// Writes `count` task files by hand (faster than `sc task create` for a big tree).
 void write_tasks(Sandbox& sandbox, int count) {
     for (int i = 0; i < count; ++i) {
