@@ -342,6 +342,20 @@ TEST(McpDump, InvalidUtf8IsReplacedNotThrown) {
               "b\"}");
 }
 
+TEST(McpMinify, WritesWhatDumpWritesOfThePrettyText) {
+    Json value = {{"title", "a \"quoted\" \\ title\twith  spaces \xc3\xa9 \xf0\x9f\x9a\x80"},
+                  {"empty", Json::object()},
+                  {"list", Json::array({1, -2, "x\\", Json::array(), {{"k", "v\n"}}})},
+                  {"flag", false},
+                  {"none", nullptr}};
+    for (int indent : {0, 2, 4})
+        EXPECT_EQ(minify(value.dump(indent)), value.dump()) << indent;
+    // Whitespace around the text and between tokens of every kind, as the CLI's writers leave it.
+    EXPECT_EQ(minify(" [\n  {\r\n\t\"a b\" : [ 1 , 2 ]\n  }\n]\n"), "[{\"a b\":[1,2]}]");
+    // Text that is not JSON is still only stripped of whitespace outside strings.
+    EXPECT_EQ(minify("{\"open\": \"a b"), "{\"open\":\"a b");
+}
+
 TEST(McpLineReader, SplitsLinesDropsCarriageReturnsAndBoundsLongLines) {
     LineReader reader(10);
     std::vector<std::string> lines;
