@@ -4,11 +4,13 @@
 #include "mcp/server.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <string>
 
+#include "mcp/heap_reuse.hpp"
 #include "mcp/schema_check.hpp"
 #include "mcp/stdio_transport.hpp"
 #include "util/clock.hpp"
@@ -354,6 +356,34 @@ TEST(McpMinify, WritesWhatDumpWritesOfThePrettyText) {
     EXPECT_EQ(minify(" [\n  {\r\n\t\"a b\" : [ 1 , 2 ]\n  }\n]\n"), "[{\"a b\":[1,2]}]");
     // Text that is not JSON is still only stripped of whitespace outside strings.
     EXPECT_EQ(minify("{\"open\": \"a b"), "{\"open\":\"a b");
+}
+
+TEST(McpHeapReuse, AFreedLargeBufferIsReusedWithoutFaultingItsPagesInAgain) {
+    bool kept = keep_freed_memory(size_t {64} << 20);
+#if SC_HEAP_KEEP_FREED && !defined(__SANITIZE_ADDRESS__)
+    ASSERT_TRUE(kept);
+#else
+    EXPECT_FALSE(kept);
+    GTEST_SKIP() << "built without SC_HEAP_KEEP_FREED (or with a sanitizer's allocator): nothing to reuse";
+#endif
+    auto faults = [] {
+        struct rusage usage {};
+        ::getrusage(RUSAGE_SELF, &usage);
+        return usage.ru_minflt;
+    };
+    constexpr size_t k_size = size_t {8} << 20;  // 2,048 pages
+    {
+        std::string first(k_size, 'a');
+        volatile char touched = first[k_size / 2];
+        (void)touched;
+    }
+    long before = faults();
+    {
+        std::string second(k_size, 'b');
+        volatile char touched = second[k_size / 2];
+        (void)touched;
+    }
+    EXPECT_LT(faults() - before, 100);
 }
 
 TEST(McpLineReader, SplitsLinesDropsCarriageReturnsAndBoundsLongLines) {

@@ -243,6 +243,68 @@ TEST(Mcp, TaskGetAnswersTheCliTaskByteForByteInBothFormsForEveryKindOfTask) {
                                                  "\nhint: leave parent_id out, or give the parent the task belongs to");
 }
 
+TEST(Mcp, TaskListFiltersStatusAndPriorityAsTheFrontmatterHoldsThemAndAnswersTheCliEntries) {
+    Sandbox sandbox;
+    ASSERT_EQ(sandbox.sc({"init"}).exit_code, 0);
+    // By hand: statuses and priorities of every kind task_list's filters meet (a string, a
+    // number, a nested value, a string with an escape).
+    std::vector<std::pair<std::string, std::string>> tasks = {
+        {"plain-high-12A", "status: todo\npriority: high\n"},
+        {"done-high-12A", "status: done\npriority: high\n"},
+        {"numbered-12A", "status: 3\npriority: 2\n"},
+        {"nested-12A", "status: todo\npriority:\n  level: high\n"},
+        {"escaped-12A", "status: todo\npriority: \"hi\\\"gh\"\n"},
+        {"archived-low-12A", "status: archived\npriority: low\n"},
+    };
+    for (const auto& [id, fields] : tasks)
+        sandbox.write(sandbox.tasks_root() + "/current/" + id + ".task.md",
+                      "# Task " + id + "\n\n---\ntype: chore\narea: general\n" + fields +
+                          "---\n\n\n## Instruction\nWords.\n\n## Log\n");
+    std::vector<Json> calls = {
+        Json::object(),
+        {{"priority", "high"}},
+        {{"include_completed", true}, {"include_content", true}},
+        {{"include_completed", true}, {"priority", "low"}},
+        Json::object(),  // again: from the listing cache this time
+    };
+    std::string input = initialize_request();
+    for (size_t i = 0; i < calls.size(); ++i)
+        input += request(static_cast<int>(i + 1), "tools/call", {{"name", "task_list"}, {"arguments", calls[i]}});
+    RunResult result = sandbox.sc({"mcp"}, input);
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    std::vector<Json> messages;  // the responses (warnings about the odd values come as notifications)
+    for (Json& message : lines_of(result.out))
+        if (message.contains("id"))
+            messages.push_back(std::move(message));
+    ASSERT_EQ(messages.size(), calls.size() + 1) << result.out.substr(0, 2000);
+    std::map<std::string, Json> cli;
+    for (const Json& task : sandbox.sc({"task", "list", "--include-parents", "--format", "json"}).json())
+        cli[task["metadata"]["id"]] = task;
+    std::vector<std::vector<std::string>> expected = {
+        {"escaped-12A", "nested-12A", "numbered-12A", "plain-high-12A"},
+        {"plain-high-12A"},
+        {"archived-low-12A", "done-high-12A", "escaped-12A", "nested-12A", "numbered-12A", "plain-high-12A"},
+        {"archived-low-12A"},
+        {"escaped-12A", "nested-12A", "numbered-12A", "plain-high-12A"},
+    };
+    for (size_t i = 0; i < calls.size(); ++i) {
+        const Json& structured = messages[i + 1]["result"]["structuredContent"];
+        std::vector<std::string> ids;
+        for (const Json& task : structured["data"]) {
+            std::string id = task["metadata"]["id"];
+            ids.push_back(id);
+            Json entry = cli[id];
+            if (!calls[i].value("include_content", false))
+                entry["document"].erase("sections");
+            EXPECT_EQ(task, entry) << id;
+        }
+        std::sort(ids.begin(), ids.end());
+        EXPECT_EQ(ids, expected[i]) << calls[i].dump();
+        EXPECT_EQ(structured["message"], std::to_string(expected[i].size()) + " tasks");
+        EXPECT_EQ(messages[i + 1]["result"]["content"][0]["text"].get<std::string>(), structured.dump());
+    }
+}
+
 /// Writes `count` task files by hand (faster than `sc task create` for a big tree).
 void write_tasks(Sandbox& sandbox, int count) {
     for (int i = 0; i < count; ++i) {
