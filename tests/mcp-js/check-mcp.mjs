@@ -23,6 +23,12 @@ delete env.TRACEPARENT;
 delete env.OTEL_SDK_DISABLED;
 
 const cli = (...args) => JSON.parse(execFileSync(sc, [...args, '--format', 'json'], { cwd: project, env }).toString());
+// The project is a git repository of its own from the start (environments and sessions need
+// one, and a repository made later would change where the project's store is).
+const git = (...args) => execFileSync('git', ['-c', 'user.name=check', '-c', 'user.email=check@example.com', ...args],
+  { cwd: project, env });
+git('init', '-q', '.');
+git('commit', '-q', '--allow-empty', '-m', 'init');
 execFileSync(sc, ['init'], { cwd: project, env });
 
 const freePort = () => new Promise((resolve) => {
@@ -239,13 +245,9 @@ assert.equal(typeof reindexed.seconds, 'number');
 const badQuery = await client.callTool({ name: 'search', arguments: { query: 'x'.repeat(5000) } });
 assert.equal(badQuery.isError, true);
 assert.match(badQuery.content[0].text, /a query may have at most 4096/);
-// Environments and agent sessions (issue 17): the project becomes a git repository, the CLI
+// Environments and agent sessions (issue 17): in the project's git repository, the CLI
 // dispatches a stand-in agent twice (one success, one failure), and the tools answer what
 // `sc env list`, `sc sessions list|show|stats` print.
-const git = (...args) => execFileSync('git', ['-c', 'user.name=check', '-c', 'user.email=check@example.com', ...args],
-  { cwd: project, env });
-git('init', '-q', '.');
-git('commit', '-q', '--allow-empty', '-m', 'init');
 const dispatchedId = (await call('task_create', { title: 'Dispatched task', type: 'chore' })).metadata.id;
 const dispatch = (agent) => spawnSync(sc, ['dispatch', dispatchedId, '--exec', 'foreground'],
   { cwd: project, env: { ...env, SCOPECRAFT_AGENT: agent } });
