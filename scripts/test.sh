@@ -52,16 +52,18 @@ ninja -C build/notelemetry -j"$jobs" sc e2e_tests
 # -DSC_TELEMETRY=OFF"); the release and ASan runs require them.
 run_ctest build/notelemetry skips-allowed -j"$jobs" --timeout 600 -L e2e
 
-# The POSIX file-writing scheme (macOS's) instead of O_TMPFILE + linkat, and the MCP server's
-# tree check without inotify (a whole-tree check per request): built and tested here too
-# (docs/layout.md, "How files are written"; docs/mcp.md, "Performance").
-step "portable file writes and tree watch (-DSC_PORTABLE_FILES=ON -DSC_TREE_WATCH_INOTIFY=OFF)"
+# The POSIX file-writing scheme (macOS's) instead of O_TMPFILE + linkat, the MCP server's
+# tree check without inotify (a whole-tree check per request), and its allocator left as it is
+# (no glibc mallopt): built and tested here too (docs/layout.md, "How files are written";
+# docs/mcp.md, "Performance").
+step "portable file writes, tree watch and heap (-DSC_PORTABLE_FILES=ON -DSC_TREE_WATCH_INOTIFY=OFF -DSC_HEAP_KEEP_FREED=OFF)"
 cmake -S . -B build/portable -G Ninja -DCMAKE_BUILD_TYPE=Release -DSC_WERROR=ON -DSC_PORTABLE_FILES=ON \
-  -DSC_TREE_WATCH_INOTIFY=OFF -DSC_BUILD_BENCH=OFF >/dev/null
-ninja -C build/portable -j"$jobs" sc util_tests tasks_tests observe_tests e2e_tests
+  -DSC_TREE_WATCH_INOTIFY=OFF -DSC_HEAP_KEEP_FREED=OFF -DSC_BUILD_BENCH=OFF >/dev/null
+ninja -C build/portable -j"$jobs" sc util_tests tasks_tests observe_tests mcp_tests e2e_tests
 build/portable/src/util/util_tests --gtest_brief=1
 build/portable/src/tasks/tasks_tests --gtest_brief=1
 build/portable/src/observe/observe_tests --gtest_brief=1
+build/portable/src/mcp/mcp_tests --gtest_brief=1
 ctest --test-dir build/portable -j"$jobs" --output-on-failure --timeout 600 -L e2e
 
 step "ASan+UBSan build"

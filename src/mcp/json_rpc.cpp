@@ -1,5 +1,7 @@
 #include "mcp/json_rpc.hpp"
 
+#include <simdjson.h>
+
 namespace sc::mcp {
 
 std::string dump(const Json& message) {
@@ -7,8 +9,15 @@ std::string dump(const Json& message) {
 }
 
 std::string minify(std::string_view json) {
-    std::string out;
-    out.reserve(json.size());
+    // simdjson's minifier (the listing of 1,000 tasks is 1 MB of pretty JSON, copied a byte
+    // at a time before), or the loop below for what it refuses.
+    std::string out(json.size() + simdjson::SIMDJSON_PADDING, '\0');
+    size_t length = 0;
+    if (simdjson::minify(json.data(), json.size(), out.data(), length) == simdjson::SUCCESS) {
+        out.resize(length);
+        return out;
+    }
+    out.clear();
     bool in_string = false;
     for (size_t i = 0; i < json.size(); ++i) {
         char c = json[i];

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <exception>
 
+#include "mcp/heap_reuse.hpp"
 #include "mcp/server.hpp"
 #include "mcp/stdio_transport.hpp"
 #include "telemetry/sdk/ids.hpp"
@@ -49,6 +50,9 @@ int run_stdio_server(const std::vector<std::string>& arguments) {
     // A client that goes away closes the pipe: the write fails with EPIPE instead of killing us
     // before telemetry is flushed.
     ::signal(SIGPIPE, SIG_IGN);
+    // Large answers (task_list) reuse the memory of the previous one instead of faulting in
+    // new pages; at most this much freed memory is kept (heap_reuse.hpp).
+    (void)keep_freed_memory(size_t {64} << 20);
     try {
         ProcessEnvironment environment;
         SystemClock clock;

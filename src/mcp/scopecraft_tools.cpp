@@ -82,6 +82,30 @@ Tool scopecraft_tool(const std::string& name, Json data_schema,
     return tool;
 }
 
+// A frontmatter member of a listed task as canonical() reads it, from the listing's compact
+// JSON of the status, type and priority members (ListedTask::shown_fields): parsed only when
+// a member nests or the string holds an escape. Otherwise `"key":` can only be the member's
+// key (inside a JSON string every quote is escaped), and its string is what follows it.
+Json listed_member(std::string_view shown, const std::string& key) {
+    if (shown.find_first_of("{[", 1) == std::string_view::npos) {
+        std::string marker = "\"" + key + "\":";
+        size_t at = shown.find(marker);
+        if (at == std::string_view::npos)
+            return Json();
+        size_t value = at + marker.size();
+        if (value >= shown.size() || shown[value] != '"')
+            return Json();  // not a string: canonical() takes strings only
+        size_t end = shown.find('"', value + 1);
+        if (end != std::string_view::npos) {
+            std::string_view text = shown.substr(value + 1, end - value - 1);
+            if (text.find('\\') == std::string_view::npos)
+                return std::string(text);
+        }
+    }
+    Json members = Json::parse(shown, nullptr, false);
+    return members.is_object() ? members.value(key, Json()) : Json();
+}
+
 Result<Json> task_list(const Json& arguments, ToolCall& call) {
     Invocation invocation;
     for (const char* key : {"type", "status", "phase", "area", "assignee"})
@@ -93,9 +117,11 @@ Result<Json> task_list(const Json& arguments, ToolCall& call) {
     bool parents = arguments.value("include_parent_tasks", true) && structure != "simple" && structure != "subtask";
     if (parents)
         invocation.add_option("include-parents", {});
-    // `sc task list` (the registry's filter and JSON writer), with Scopecraft's further filters
-    // applied a task at a time, and written as text: on 1,000 tasks, building a JSON tree and
-    // serialising it twice (structured and text content) cost more than the listing itself.
+    // `sc task list` (the registry's filter, the listing cache and the JSON writer), with
+    // Scopecraft's further filters applied a task at a time, and written as text: on 1,000
+    // tasks, building a JSON tree and serialising it twice (structured and text content) cost
+    // more than the listing itself, and reading every file instead of the listing cache's
+    // copy of those unchanged cost three times the CLI's listing.
     tasks::ListFilter filter = cli::read_list_filter(invocation, call.context());
     observe::ObservedTaskService service = SC_TRY(call.service());
     std::string priority;
@@ -105,21 +131,23 @@ Result<Json> task_list(const Json& arguments, ToolCall& call) {
     std::string listed;
     cli::TaskListJsonWriter writer([&listed](std::string_view piece) { listed += piece; },
                                    arguments.value("include_content", false));
-    std::vector<tasks::Diagnostic> diagnostics = SC_TRY(service.visit(filter, [&](tasks::TaskRecord&& task) {
-        bool subtask = task.is_subtask();
-        bool parent = task.is_parent;
-        if ((structure == "simple" && (subtask || parent)) || (structure == "parent" && !parent) ||
-            (structure == "subtask" && !subtask) || (structure == "top-level" && subtask))
-            return;
-        const Json& frontmatter = task.document.frontmatter();
-        std::string status = canonical(tasks::EnumKind::status, frontmatter.value("status", Json()));
-        if (!completed && (status == "done" || status == "archived"))
-            return;
-        if (!priority.empty() &&
-            canonical(tasks::EnumKind::priority, frontmatter.value("priority", Json())) != priority)
-            return;
-        writer.add(task);
-    }));
+    std::vector<tasks::Diagnostic> diagnostics =
+        SC_TRY(service.visit_listed(filter, [&](const tasks::TaskLocation& task, const tasks::ListedTask& entry) {
+            bool subtask = task.is_subtask();
+            bool parent = task.is_parent;
+            if ((structure == "simple" && (subtask || parent)) || (structure == "parent" && !parent) ||
+                (structure == "subtask" && !subtask) || (structure == "top-level" && subtask))
+                return;
+            if (!completed) {
+                std::string status = canonical(tasks::EnumKind::status, listed_member(entry.shown_fields, "status"));
+                if (status == "done" || status == "archived")
+                    return;
+            }
+            if (!priority.empty() &&
+                canonical(tasks::EnumKind::priority, listed_member(entry.shown_fields, "priority")) != priority)
+                return;
+            writer.add(task, entry.document);
+        }));
     writer.finish();
     cli::report_diagnostics(call.context(), diagnostics);
     call.answer_serialised(R"({"success":true,"data":)" + minify(listed) + R"(,"message":")" +
@@ -127,17 +155,32 @@ Result<Json> task_list(const Json& arguments, ToolCall& call) {
     return Json();
 }
 
+// `sc task get` (the same service call and warnings as its handler), written as text by the
+// listing's JSON writer, which writes a record byte for byte as dump() writes the CLI's JSON
+// of it (a test checks): a call spent a third of its time building the record as a JSON tree
+// with ordered members and serialising it.
 Result<Json> task_get(const Json& arguments, ToolCall& call) {
-    Invocation invocation;
-    invocation.add_argument(arguments.value("id", ""));
-    Json task = SC_TRY(call.command("task", "get", invocation));
-    if (auto parent = text_of(arguments, "parent_id"); parent && task["metadata"].value("parentTask", "") != *parent)
-        return sc::make_error(ErrorCode::not_found,
-                              "task " + arguments.value("id", "") + " is not a subtask of " + *parent,
+    std::string id = arguments.value("id", "");
+    observe::ObservedTaskService service = SC_TRY(call.service());
+    tasks::TaskRecord record = SC_TRY(service.get(id));
+    cli::report_diagnostics(call.context(), record.document.diagnostics());
+    if (auto parent = text_of(arguments, "parent_id");
+        parent && (record.is_subtask() ? record.parent_id : std::string()) != *parent)
+        return sc::make_error(ErrorCode::not_found, "task " + id + " is not a subtask of " + *parent,
                               "leave parent_id out, or give the parent the task belongs to");
-    if (arguments.value("format", "full") == "summary")
-        drop_sections(task);
-    return success(std::move(task));
+    std::string listed;
+    cli::TaskListJsonWriter writer([&listed](std::string_view piece) { listed += piece; },
+                                   arguments.value("format", "full") != "summary");
+    writer.add(record);
+    writer.finish();
+    std::string array = minify(listed);  // [{...}]
+    std::string_view task = std::string_view(array).substr(1, array.size() - 2);
+    std::string answer = R"({"success":true,"data":)";
+    answer.reserve(answer.size() + task.size() + 1);
+    answer += task;
+    answer += '}';
+    call.answer_serialised(std::move(answer));
+    return Json();
 }
 
 Result<Json> task_create(const Json& arguments, ToolCall& call) {

@@ -26,6 +26,11 @@ int level_index(const std::string& level) {
 // memory for a server that runs for days).
 constexpr size_t k_max_remembered_ids = 100000;
 
+const Json& empty_object() {
+    static const Json empty = Json::object();
+    return empty;
+}
+
 std::string tool_error_text(const Error& error) {
     std::string text = error.describe();
     if (!error.hint.empty())
@@ -147,7 +152,10 @@ void Server::cancel(const std::string& request_id) {
 Json Server::handle_request(const Json& request, std::vector<std::string>& out) {
     const Json& id = request["id"];
     std::string method = request["method"].get<std::string>();
-    const Json params = request.value("params", Json::object());
+    // Read in place: a copy of params (and of the arguments in it) cost every call an
+    // allocation per member.
+    auto found = request.find("params");
+    const Json& params = found != request.end() ? *found : empty_object();
     if (method == "ping")
         return make_result(id, Json::object());
     if (method == "initialize")
@@ -227,7 +235,8 @@ Json Server::call_tool(const Json& id, const Json& params, std::vector<std::stri
     auto tool = std::find_if(m_tools.begin(), m_tools.end(), [&](const Tool& t) { return t.name == *name; });
     if (tool == m_tools.end())
         return make_error(id, RpcError::invalid_params, "invalid params: unknown tool " + dump(*name));
-    Json arguments = params.value("arguments", Json::object());
+    auto given = params.find("arguments");
+    const Json& arguments = given != params.end() ? *given : empty_object();
     if (!arguments.is_object())
         return make_error(id, RpcError::invalid_params, "invalid params: arguments must be an object");
 
@@ -248,22 +257,24 @@ Json Server::call_tool(const Json& id, const Json& params, std::vector<std::stri
         result["isError"] = true;
         return make_result(id, std::move(result));
     }
-    if (!outcome.serialised.empty()) {
-        // Built as text: the same members in the same order as below, without a JSON tree.
-        std::string text;
-        json::append_string(text, outcome.serialised);
-        m_serialised = R"({"jsonrpc":"2.0","id":)" + dump(id) + R"(,"result":{"content":[{"type":"text","text":)" +
-                       text + R"(}],"structuredContent":)" + outcome.serialised + R"(,"isError":false}})";
-        return Json(Json::value_t::discarded);
-    }
-    Json structured = std::move(outcome.result.value());
-    // The same data as text for clients older than structuredContent (2025-06-18).
-    result["content"] = Json::array({{{"type", "text"}, {"text", dump(structured)}}});
-    // Every tool declares an outputSchema, so every successful result carries structuredContent
-    // (older clients ignore the member).
-    result["structuredContent"] = std::move(structured);
-    result["isError"] = false;
-    return make_result(id, std::move(result));
+    // The structured content serialised once (or by the tool itself), and the response built
+    // as text around it: the same bytes dump() writes of {"content": [{"type": "text", "text":
+    // dump(structured)}], "structuredContent": structured, "isError": false}, which serialised
+    // the data twice, once escaped inside a string, and went through a JSON tree to do it.
+    // The text block is the same data for clients older than structuredContent (2025-06-18);
+    // every tool declares an outputSchema, so every successful result carries
+    // structuredContent (older clients ignore the member).
+    std::string structured = outcome.serialised.empty() ? dump(outcome.result.value()) : std::move(outcome.serialised);
+    m_serialised.clear();
+    m_serialised.reserve(2 * structured.size() + 128);
+    m_serialised += R"({"jsonrpc":"2.0","id":)";
+    m_serialised += dump(id);
+    m_serialised += R"(,"result":{"content":[{"type":"text","text":)";
+    json::append_string(m_serialised, structured);
+    m_serialised += R"(}],"structuredContent":)";
+    m_serialised += structured;
+    m_serialised += R"(,"isError":false}})";
+    return Json(Json::value_t::discarded);
 }
 
 RequestInfo Server::request_info(const std::string& method, const std::string& target, const Json& id,

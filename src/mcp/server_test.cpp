@@ -4,11 +4,13 @@
 #include "mcp/server.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <string>
 
+#include "mcp/heap_reuse.hpp"
 #include "mcp/schema_check.hpp"
 #include "mcp/stdio_transport.hpp"
 #include "util/clock.hpp"
@@ -340,6 +342,48 @@ TEST(McpDump, InvalidUtf8IsReplacedNotThrown) {
     EXPECT_EQ(dump(value),
               "{\"text\":\"a\xEF\xBF\xBD"
               "b\"}");
+}
+
+TEST(McpMinify, WritesWhatDumpWritesOfThePrettyText) {
+    Json value = {{"title", "a \"quoted\" \\ title\twith  spaces \xc3\xa9 \xf0\x9f\x9a\x80"},
+                  {"empty", Json::object()},
+                  {"list", Json::array({1, -2, "x\\", Json::array(), {{"k", "v\n"}}})},
+                  {"flag", false},
+                  {"none", nullptr}};
+    for (int indent : {0, 2, 4})
+        EXPECT_EQ(minify(value.dump(indent)), value.dump()) << indent;
+    // Whitespace around the text and between tokens of every kind, as the CLI's writers leave it.
+    EXPECT_EQ(minify(" [\n  {\r\n\t\"a b\" : [ 1 , 2 ]\n  }\n]\n"), "[{\"a b\":[1,2]}]");
+    // Text that is not JSON is still only stripped of whitespace outside strings.
+    EXPECT_EQ(minify("{\"open\": \"a b"), "{\"open\":\"a b");
+}
+
+TEST(McpHeapReuse, AFreedLargeBufferIsReusedWithoutFaultingItsPagesInAgain) {
+    bool kept = keep_freed_memory(size_t {64} << 20);
+#if SC_HEAP_KEEP_FREED && !defined(__SANITIZE_ADDRESS__)
+    ASSERT_TRUE(kept);
+    auto faults = [] {
+        struct rusage usage {};
+        ::getrusage(RUSAGE_SELF, &usage);
+        return usage.ru_minflt;
+    };
+    constexpr size_t k_size = size_t {8} << 20;  // 2,048 pages
+    {
+        std::string first(k_size, 'a');
+        volatile char touched = first[k_size / 2];
+        (void)touched;
+    }
+    long before = faults();
+    {
+        std::string second(k_size, 'b');
+        volatile char touched = second[k_size / 2];
+        (void)touched;
+    }
+    EXPECT_LT(faults() - before, 100);
+#else
+    // The fallback (-DSC_HEAP_KEEP_FREED=OFF), or a sanitizer's allocator: left as it is.
+    EXPECT_FALSE(kept);
+#endif
 }
 
 TEST(McpLineReader, SplitsLinesDropsCarriageReturnsAndBoundsLongLines) {

@@ -145,7 +145,7 @@ std::unique_ptr<CommandObserver> CommandObserver::start(ObserverOptions options)
     ObserverSession* session = given.session;
     if (session != nullptr && session->m_started) {
         // Everything but the request's span was set up by the session's first request.
-        observer->m_settings = session->m_settings;
+        observer->m_settings = session->m_settings;  // shared, not copied: a request's settings are the session's
         if (!session->m_enabled)
             return observer;
         observer->m_store_root = session->m_store_root;
@@ -157,19 +157,20 @@ std::unique_ptr<CommandObserver> CommandObserver::start(ObserverOptions options)
         sources.environment = session != nullptr ? &session->m_environment : given.environment;
         sources.file = given.config;
         sources.flags = &given.flags;
-        observer->m_settings = telemetry::sdk::resolve_settings(sources);
-        for (const Error& warning : observer->m_settings.warnings)
+        observer->m_settings =
+            std::make_shared<const telemetry::sdk::ResolvedSettings>(telemetry::sdk::resolve_settings(sources));
+        for (const Error& warning : observer->m_settings->warnings)
             if (given.warn)
                 given.warn(warning);
         if (session != nullptr) {
             session->m_started = true;
             session->m_settings = observer->m_settings;
         }
-        const telemetry::sdk::TelemetrySettings& settings = observer->m_settings.settings;
+        const telemetry::sdk::TelemetrySettings& settings = observer->m_settings->settings;
         if (!settings.enabled)
             return observer;
 
-        TelemetryLocation location = telemetry_location(observer->m_settings, given.project);
+        TelemetryLocation location = telemetry_location(*observer->m_settings, given.project);
         observer->m_store_root = std::move(location.path);
         observer->m_required_folder = std::move(location.required_folder);
         if (observer->m_store_root.empty())

@@ -91,7 +91,7 @@ private:
     bool m_own_pipeline = true;
     bool m_started = false;
     bool m_enabled = false;
-    telemetry::sdk::ResolvedSettings m_settings;
+    std::shared_ptr<const telemetry::sdk::ResolvedSettings> m_settings;
     std::string m_store_root;
     std::string m_required_folder;
     std::shared_ptr<LazyStore> m_store;
@@ -144,7 +144,7 @@ public:
     /// False too while the project's store folder, beside which telemetry goes by default, does
     /// not exist: a command in a project never `init`ed records nothing and creates nothing.
     [[nodiscard]] bool enabled() const { return m_enabled && store_allowed(); }
-    [[nodiscard]] const telemetry::sdk::ResolvedSettings& settings() const { return m_settings; }
+    [[nodiscard]] const telemetry::sdk::ResolvedSettings& settings() const { return *m_settings; }
     /// The telemetry store folder (empty when there is no project and no configured folder).
     [[nodiscard]] const std::string& store_root() const { return m_store_root; }
 
@@ -196,7 +196,7 @@ private:
     bool m_enabled = false;
     bool m_finished = false;
     ObserverOptions m_options;
-    telemetry::sdk::ResolvedSettings m_settings;
+    std::shared_ptr<const telemetry::sdk::ResolvedSettings> m_settings;  // never null once started
     std::string m_store_root;
     mutable std::string m_required_folder;  // TelemetryLocation::required_folder; cleared once seen
     std::shared_ptr<LazyStore> m_store;

@@ -271,7 +271,13 @@ Result<std::vector<Diagnostic>> TaskService::visit_listed(
         files::is_directory(m_tree.store().path) ? ListingCache::open(m_tree.store().path) : ListingCache();
     std::string key;
     ListedTask listed;
+    uint64_t done = 0;
     for (const TaskLocation& location : scan.tasks) {
+        // As visit(): a listing stopped between files has changed nothing (the cache is not
+        // saved); MCP's task_list reports its progress from here.
+        if (activity::cancelled())
+            return make_error(ErrorCode::cancelled, "the listing was cancelled");
+        activity::progress(done++, scan.tasks.size());
         cache_key(key, location);
         if ((location.is_parent && !filter.include_parents) ||
             (filter.parent && location.parent_id != *filter.parent)) {

@@ -1,6 +1,8 @@
 #include "util/json_string.hpp"
 
+#include <array>
 #include <cstdint>
+#include <cstring>
 
 #include "util/swar.hpp"
 #include "util/text.hpp"
@@ -35,53 +37,72 @@ bool needs_escape(std::string_view text) {
 
 namespace {
 
-/// The escaped text, without the quotes.
+/// How many bytes each byte takes escaped, beyond itself: 0 for most, 1 for a quote, a
+/// backslash and the controls with a short escape, 5 for the other controls (\u00XX).
+constexpr std::array<std::uint8_t, 256> k_extra = [] {
+    std::array<std::uint8_t, 256> extra {};
+    for (int c = 0; c < 0x20; ++c)
+        extra[c] = 5;
+    for (unsigned char c : {'"', '\\', '\b', '\f', '\n', '\r', '\t'})
+        extra[c] = 1;
+    return extra;
+}();
+
+/// The escaped text, without the quotes. Measured first, then written into place: JSON inside
+/// a string (MCP's text content) has a quote every few bytes, and appending piece by piece
+/// cost more than the text itself. Words of eight bytes that need no escape are skipped or
+/// copied whole.
 void append_escaped(std::string& out, std::string_view text) {
     static constexpr char k_hex[] = "0123456789abcdef";
-    size_t plain_from = 0;
+    const char* bytes = text.data();
+    const size_t size = text.size();
+    size_t extra = 0;
     size_t i = 0;
-    while (i < text.size()) {
-        // Most text needs no escape at all: skip it eight bytes at a time.
-        if (i + 8 <= text.size() && !word_needs_escape(swar::load(text.data() + i))) {
-            i += 8;
-            continue;
-        }
-        auto c = static_cast<unsigned char>(text[i]);
-        if (c >= 0x20 && c != '"' && c != '\\') {
-            ++i;
-            continue;
-        }
-        out.append(text.substr(plain_from, i - plain_from));
-        plain_from = ++i;
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\b':
-                out += "\\b";
-                break;
-            case '\f':
-                out += "\\f";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            default: {
-                const char escaped[] = {'\\', 'u', '0', '0', k_hex[c >> 4], k_hex[c & 0x0F]};
-                out.append(escaped, sizeof escaped);
-            }
-        }
+    for (; i + 8 <= size; i += 8)
+        if (word_needs_escape(swar::load(bytes + i)))
+            for (size_t j = i; j < i + 8; ++j)
+                extra += k_extra[static_cast<unsigned char>(bytes[j])];
+    for (; i < size; ++i)
+        extra += k_extra[static_cast<unsigned char>(bytes[i])];
+    if (extra == 0) {
+        out.append(text);
+        return;
     }
-    out.append(text.substr(plain_from));
+    size_t at = out.size();
+    out.resize(at + size + extra);
+    char* to = out.data() + at;
+    auto put = [&to](unsigned char c) {
+        switch (k_extra[c]) {
+            case 0:
+                *to++ = static_cast<char>(c);
+                return;
+            case 1:
+                *to++ = '\\';
+                *to++ = c == '\b'   ? 'b'
+                        : c == '\f' ? 'f'
+                        : c == '\n' ? 'n'
+                        : c == '\r' ? 'r'
+                        : c == '\t' ? 't'
+                                    : static_cast<char>(c);
+                return;
+            default:
+                const char escaped[] = {'\\', 'u', '0', '0', k_hex[c >> 4], k_hex[c & 0x0F]};
+                std::memcpy(to, escaped, sizeof escaped);
+                to += sizeof escaped;
+        }
+    };
+    i = 0;
+    for (; i + 8 <= size; i += 8) {
+        if (!word_needs_escape(swar::load(bytes + i))) {
+            std::memcpy(to, bytes + i, 8);
+            to += 8;
+            continue;
+        }
+        for (size_t j = i; j < i + 8; ++j)
+            put(static_cast<unsigned char>(bytes[j]));
+    }
+    for (; i < size; ++i)
+        put(static_cast<unsigned char>(bytes[i]));
 }
 
 }  // namespace

@@ -97,6 +97,24 @@ TEST(JsonString, WritesTheSameBytesAsNlohmannForEveryAsciiByteAtEveryPosition) {
     }
 }
 
+TEST(JsonString, WritesTheSameBytesAsNlohmannWhenSeveralEscapesShareAWord) {
+    // JSON text inside a string (MCP's text content) has a quote every few bytes.
+    const char specials[] = {'"', '\\', '\n', '\x01', '\t'};
+    for (size_t first = 0; first < 18; ++first) {
+        for (size_t second = first; second < 18; ++second) {
+            for (char special : specials) {
+                std::string text = "0123456789abcdef01";
+                text[first] = '"';
+                text[second] = special;
+                text += "{\"k\":\"v\",\"n\":[1,2]} \xc3\xa9";
+                std::string ours;
+                json::append_string(ours, text);
+                EXPECT_EQ(ours, nlohmann::json(text).dump()) << first << " " << second;
+            }
+        }
+    }
+}
+
 TEST(Files, ReadRegularReadsSmallEmptyAndLargeFilesWhole) {
     std::string folder = ::testing::TempDir() + "read-regular";
     ASSERT_TRUE(files::make_directories(folder).ok());

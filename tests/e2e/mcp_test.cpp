@@ -181,6 +181,130 @@ TEST(Mcp, ACliCommandAndAHandEditBetweenTwoCallsAreBothSeenAndTheLogReplays) {
     EXPECT_EQ(sandbox.sc({"events", "replay", "--verify"}).exit_code, 0);
 }
 
+TEST(Mcp, TaskGetAnswersTheCliTaskByteForByteInBothFormsForEveryKindOfTask) {
+    Sandbox sandbox;
+    ASSERT_EQ(sandbox.sc({"init"}).exit_code, 0);
+    Json parent = sandbox
+                      .sc({"parent", "create", "--title", "Parent \"quoted\" \\ back", "--type", "feature", "--subtask",
+                           "First step", "--format", "json"})
+                      .json();
+    ASSERT_TRUE(parent.is_array()) << parent.dump();
+    std::string parent_id = parent[0]["metadata"]["id"];
+    std::string subtask_id = parent[1]["metadata"]["id"];
+    // By hand: text that needs escaping (quotes, backslashes, a tab, control bytes), UTF-8
+    // beyond ASCII, and a frontmatter of several kinds of values.
+    std::string odd_id = "odd-text-12A";
+    sandbox.write(sandbox.tasks_root() + "/current/" + odd_id + ".task.md",
+                  "# \"Odd\" \xc3\xa9t\xc3\xa9 \\ \xf0\x9f\x9a\x80\n\n---\ntype: chore\nstatus: todo\n"
+                  "tags:\n  - a\n  - \"b c\"\npriority: 3\ndone: false\n---\n\n\n"
+                  "## Instruction\nA\ttab, a \\ and a \"quote\"\x01.\n\n## Tasks\n- [ ] one\n\n## Log\n");
+    std::vector<std::pair<std::string, Json>> calls = {
+        {odd_id, {{"id", odd_id}}},
+        {parent_id, {{"id", parent_id}}},
+        {subtask_id, {{"id", subtask_id}, {"parent_id", parent_id}}},
+        {odd_id, {{"id", odd_id}, {"format", "summary"}}},
+    };
+    std::string input = initialize_request();
+    for (size_t i = 0; i < calls.size(); ++i)
+        input += request(static_cast<int>(i + 1), "tools/call", {{"name", "task_get"}, {"arguments", calls[i].second}});
+    input +=
+        request(9, "tools/call", {{"name", "task_get"}, {"arguments", {{"id", subtask_id}, {"parent_id", odd_id}}}});
+    RunResult result = sandbox.sc({"mcp"}, input);
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    std::vector<std::string> lines;  // the responses
+    size_t warnings = 0;             // the odd file lacks `area`: a warning for each call that reads it
+    std::istringstream stream(result.out);
+    for (std::string line; std::getline(stream, line);) {
+        if (Json::parse(line).contains("id"))
+            lines.push_back(line);
+        else if (line.find("required field \\\"area\\\" is missing") != std::string::npos)
+            ++warnings;
+    }
+    ASSERT_EQ(lines.size(), calls.size() + 2) << result.out.substr(0, 2000);
+    EXPECT_EQ(warnings, 2u) << result.out.substr(0, 2000);
+    for (size_t i = 0; i < calls.size(); ++i) {
+        const std::string& line = lines[i + 1];
+        Json message = Json::parse(line);
+        // The line is what dump() writes of the message: compact, members in order.
+        EXPECT_EQ(line, message.dump()) << calls[i].first;
+        const Json& answer = message["result"];
+        EXPECT_EQ(answer["isError"], false) << line.substr(0, 600);
+        Json expected = sandbox.sc({"task", "get", calls[i].first, "--format", "json"}).json();
+        if (calls[i].second.contains("format"))
+            expected["document"].erase("sections");
+        EXPECT_EQ(answer["structuredContent"]["success"], true);
+        EXPECT_EQ(answer["structuredContent"]["data"], expected) << calls[i].first;
+        // The text block is the same data, serialised as dump() serialises it.
+        EXPECT_EQ(answer["content"][0]["text"].get<std::string>(), answer["structuredContent"].dump());
+    }
+    Json refused = Json::parse(lines.back())["result"];
+    EXPECT_EQ(refused["isError"], true);
+    EXPECT_EQ(refused["content"][0]["text"], "task " + subtask_id + " is not a subtask of " + odd_id +
+                                                 "\nhint: leave parent_id out, or give the parent the task belongs to");
+}
+
+TEST(Mcp, TaskListFiltersStatusAndPriorityAsTheFrontmatterHoldsThemAndAnswersTheCliEntries) {
+    Sandbox sandbox;
+    ASSERT_EQ(sandbox.sc({"init"}).exit_code, 0);
+    // By hand: statuses and priorities of every kind task_list's filters meet (a string, a
+    // number, a nested value, a string with an escape).
+    std::vector<std::pair<std::string, std::string>> tasks = {
+        {"plain-high-12A", "status: todo\npriority: high\n"},
+        {"done-high-12A", "status: done\npriority: high\n"},
+        {"numbered-12A", "status: 3\npriority: 2\n"},
+        {"nested-12A", "status: todo\npriority:\n  level: high\n"},
+        {"escaped-12A", "status: todo\npriority: \"hi\\\"gh\"\n"},
+        {"archived-low-12A", "status: archived\npriority: low\n"},
+    };
+    for (const auto& [id, fields] : tasks)
+        sandbox.write(sandbox.tasks_root() + "/current/" + id + ".task.md",
+                      "# Task " + id + "\n\n---\ntype: chore\narea: general\n" + fields +
+                          "---\n\n\n## Instruction\nWords.\n\n## Log\n");
+    std::vector<Json> calls = {
+        Json::object(),
+        {{"priority", "high"}},
+        {{"include_completed", true}, {"include_content", true}},
+        {{"include_completed", true}, {"priority", "low"}},
+        Json::object(),  // again: from the listing cache this time
+    };
+    std::string input = initialize_request();
+    for (size_t i = 0; i < calls.size(); ++i)
+        input += request(static_cast<int>(i + 1), "tools/call", {{"name", "task_list"}, {"arguments", calls[i]}});
+    RunResult result = sandbox.sc({"mcp"}, input);
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    std::vector<Json> messages;  // the responses (warnings about the odd values come as notifications)
+    for (Json& message : lines_of(result.out))
+        if (message.contains("id"))
+            messages.push_back(std::move(message));
+    ASSERT_EQ(messages.size(), calls.size() + 1) << result.out.substr(0, 2000);
+    std::map<std::string, Json> cli;
+    for (const Json& task : sandbox.sc({"task", "list", "--include-parents", "--format", "json"}).json())
+        cli[task["metadata"]["id"]] = task;
+    std::vector<std::vector<std::string>> expected = {
+        {"escaped-12A", "nested-12A", "numbered-12A", "plain-high-12A"},
+        {"plain-high-12A"},
+        {"archived-low-12A", "done-high-12A", "escaped-12A", "nested-12A", "numbered-12A", "plain-high-12A"},
+        {"archived-low-12A"},
+        {"escaped-12A", "nested-12A", "numbered-12A", "plain-high-12A"},
+    };
+    for (size_t i = 0; i < calls.size(); ++i) {
+        const Json& structured = messages[i + 1]["result"]["structuredContent"];
+        std::vector<std::string> ids;
+        for (const Json& task : structured["data"]) {
+            std::string id = task["metadata"]["id"];
+            ids.push_back(id);
+            Json entry = cli[id];
+            if (!calls[i].value("include_content", false))
+                entry["document"].erase("sections");
+            EXPECT_EQ(task, entry) << id;
+        }
+        std::sort(ids.begin(), ids.end());
+        EXPECT_EQ(ids, expected[i]) << calls[i].dump();
+        EXPECT_EQ(structured["message"], std::to_string(expected[i].size()) + " tasks");
+        EXPECT_EQ(messages[i + 1]["result"]["content"][0]["text"].get<std::string>(), structured.dump());
+    }
+}
+
 /// Writes `count` task files by hand (faster than `sc task create` for a big tree).
 void write_tasks(Sandbox& sandbox, int count) {
     for (int i = 0; i < count; ++i) {

@@ -7,7 +7,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import Ajv from 'ajv';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -23,6 +23,12 @@ delete env.TRACEPARENT;
 delete env.OTEL_SDK_DISABLED;
 
 const cli = (...args) => JSON.parse(execFileSync(sc, [...args, '--format', 'json'], { cwd: project, env }).toString());
+// The project is a git repository of its own from the start (environments and sessions need
+// one, and a repository made later would change where the project's store is).
+const git = (...args) => execFileSync('git', ['-c', 'user.name=check', '-c', 'user.email=check@example.com', ...args],
+  { cwd: project, env });
+git('init', '-q', '.');
+git('commit', '-q', '--allow-empty', '-m', 'init');
 execFileSync(sc, ['init'], { cwd: project, env });
 
 const freePort = () => new Promise((resolve) => {
@@ -202,6 +208,14 @@ await call('task_list', { task_type: 'all', include_completed: true, include_con
 assert.ok(progressSeen.length >= 1, 'no progress notification');
 for (let i = 1; i < progressSeen.length; i += 1) assert.ok(progressSeen[i].progress > progressSeen[i - 1].progress);
 assert.ok(progressSeen.every((progress) => progress.total > 0 && progress.progress < progress.total), JSON.stringify(progressSeen));
+// The listing above left every file in the listing cache, and a listing from it is over before
+// a cancellation can arrive: the files change (recorded by a task_get), so the one below reads
+// them all again, as long as the first listing.
+for (let i = 0; i < 4000; i += 1) {
+  fs.writeFileSync(path.join(tasksFolder, `bulk-${String(i).padStart(4, '0')}-12A.task.md`),
+    `# Bulk ${i}\n\n---\ntype: chore\nstatus: todo\narea: general\n---\n\n\n## Instruction\nWords, rewritten.\n`);
+}
+await call('task_get', { id: loginId });
 const controller = new AbortController();
 await assert.rejects(client.callTool({ name: 'task_list', arguments: { include_content: true } }, undefined,
   { signal: controller.signal, timeout: 120000, onprogress: () => controller.abort(new Error('enough')) }));
@@ -231,6 +245,29 @@ assert.equal(typeof reindexed.seconds, 'number');
 const badQuery = await client.callTool({ name: 'search', arguments: { query: 'x'.repeat(5000) } });
 assert.equal(badQuery.isError, true);
 assert.match(badQuery.content[0].text, /a query may have at most 4096/);
+// Environments and agent sessions (issue 17): in the project's git repository, the CLI
+// dispatches a stand-in agent twice (one success, one failure), and the tools answer what
+// `sc env list`, `sc sessions list|show|stats` print.
+const dispatchedId = (await call('task_create', { title: 'Dispatched task', type: 'chore' })).metadata.id;
+const dispatch = (agent) => spawnSync(sc, ['dispatch', dispatchedId, '--exec', 'foreground'],
+  { cwd: project, env: { ...env, SCOPECRAFT_AGENT: agent } });
+assert.equal(dispatch('/bin/true').status, 0);
+assert.equal(dispatch("sh -c 'exit 3'").status, 1);
+const environments = await call('env_list', {});
+assert.deepEqual(environments, cli('env', 'list'));
+assert.equal(environments.length, 1);
+assert.equal(environments[0].taskId, dispatchedId);
+const sessions = await call('sessions_list', {});
+assert.deepEqual(sessions, cli('sessions', 'list'));
+assert.deepEqual(sessions.map((session) => session.outcome), ['success', 'failure']);
+const failed = await call('sessions_show', { id: sessions[1].id });
+assert.deepEqual(failed, cli('sessions', 'show', sessions[1].id));
+const stats = await call('sessions_stats', {});
+assert.deepEqual(stats, cli('sessions', 'stats'));
+assert.equal(stats.sessions, 2);
+const missingSession = await client.callTool({ name: 'sessions_show', arguments: { id: 'no-such-session' } });
+assert.equal(missingSession.isError, true);
+
 await client.ping();
 const deleted = await call('task_delete', { id: loginId });
 assert.deepEqual(deleted.deleted.length, 1);
