@@ -407,7 +407,7 @@ Status TraceSummaries::write_batch(const TracePosition& from, const std::vector<
     return appended;
 }
 
-Status TraceSummaries::catch_up() {
+Result<bool> TraceSummaries::catch_up(uint64_t max_bytes) {
     bool loaded_now = !m_loaded;
     if (loaded_now)
         load();
@@ -444,7 +444,11 @@ Status TraceSummaries::catch_up() {
     std::vector<SpanRecord> spans;
     std::vector<std::string> order;
     std::unordered_map<std::string, std::vector<const SpanRecord*>> by_trace;
+    uint64_t read_bytes = 0;
+    bool more = false;
     for (const store::SegmentFile& segment : segments) {
+        if (more)
+            break;
         if (m_position.segment && segment.id < *m_position.segment)
             continue;
         if (!m_position.segment || segment.id != *m_position.segment)
@@ -462,8 +466,13 @@ Status TraceSummaries::catch_up() {
             size_t end = content.find('\n', position);
             if (end == std::string_view::npos)
                 break;  // a line still being written waits for the next catch-up
+            if (read_bytes >= max_bytes) {
+                more = true;
+                break;
+            }
             std::string_view line = content.substr(position, end - position);
             position = end + 1;
+            read_bytes += line.size() + 1;
             if (line.size() < 2 || line.front() != '{' || line.back() != '}') {
                 ++m_corrupt;
                 continue;
@@ -493,7 +502,7 @@ Status TraceSummaries::catch_up() {
         m_position.offset += position;
     }
     if (m_position == from && batch.empty() && !rebuild)
-        return {};
+        return more;
 
     bool whole = m_traces.empty() && from == TracePosition {};
     if (!whole) {
@@ -503,12 +512,12 @@ Status TraceSummaries::catch_up() {
             add_digest(std::move(digest));
         if (!appended.ok() || m_file_lines > 2 * m_traces.size() + 10000)
             (void)rewrite();  // gone, or mostly superseded lines: written whole again
-        return {};
+        return more;
     }
     for (TraceDigest& digest : batch)
         add_digest(std::move(digest));
     (void)rewrite();
-    return {};
+    return more;
 }
 
 TraceListing TraceSummaries::query(const TraceFilter& filter) const {
@@ -529,17 +538,53 @@ TraceListing TraceSummaries::query(const TraceFilter& filter) const {
     return listing;
 }
 
-Result<TraceListing> list_traces(const std::string& store_root, const TraceFilter& filter) {
-    // One set of summaries per store for the life of the process; requests of a server take
-    // turns (catching up and filtering 100,000 summaries takes milliseconds).
+namespace {
+
+// One set of summaries per store for the life of the process; requests of a server take turns
+// (catching up with a few new lines and filtering 100,000 summaries takes milliseconds).
+template <class Work>
+auto with_summaries(const std::string& store_root, Work work) {
     static std::mutex mutex;
     static std::map<std::string, std::unique_ptr<TraceSummaries>> stores;
     std::lock_guard<std::mutex> lock(mutex);
     std::unique_ptr<TraceSummaries>& summaries = stores[store_root];
     if (!summaries)
         summaries = std::make_unique<TraceSummaries>(store_root);
-    SC_TRY(summaries->catch_up());
-    return summaries->query(filter);
+    return work(*summaries);
+}
+
+}  // namespace
+
+Result<TraceListing> list_traces(const std::string& store_root, const TraceFilter& filter) {
+    return with_summaries(store_root, [&](TraceSummaries& summaries) -> Result<TraceListing> {
+        SC_TRY(summaries.catch_up());
+        return summaries.query(filter);
+    });
+}
+
+TraceSummaryKeeper::TraceSummaryKeeper(std::string store_root, std::chrono::milliseconds interval) {
+    m_thread = std::thread([this, root = std::move(store_root), interval] {
+        // 8 MiB of lines (about 25,000 spans) per step, so a request waits at most one step.
+        constexpr uint64_t k_step_bytes = 8u << 20;
+        std::unique_lock<std::mutex> lock(m_mutex);
+        while (!m_stop) {
+            lock.unlock();
+            Result<bool> more =
+                with_summaries(root, [](TraceSummaries& summaries) { return summaries.catch_up(k_step_bytes); });
+            lock.lock();
+            if (!(more.ok() && *more))
+                m_wake.wait_for(lock, interval, [this] { return m_stop; });
+        }
+    });
+}
+
+TraceSummaryKeeper::~TraceSummaryKeeper() {
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_stop = true;
+    }
+    m_wake.notify_all();
+    m_thread.join();
 }
 
 }  // namespace sc::observe

@@ -15,11 +15,14 @@
 // as the last whole batch. A file of another version, or one whose position the store no
 // longer has (replaced, pruned), is rebuilt from the traces.
 
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -78,7 +81,9 @@ public:
     /// Loads the file (first call), reads the trace lines appended since its position,
     /// appends them to the file as one batch (or rewrites it when it has grown much longer
     /// than the traces it holds). Failing to write the file is not an error: it is derived.
-    Status catch_up();
+    /// `max_bytes` stops after about that many bytes of trace lines (a keeper's step); the
+    /// answer says whether more remains.
+    Result<bool> catch_up(uint64_t max_bytes = UINT64_MAX);
     /// The traces that pass `filter`, oldest first (then `filter.last` kept).
     [[nodiscard]] TraceListing query(const TraceFilter& filter) const;
 
@@ -114,5 +119,22 @@ private:
 /// The one query layer: the store's summaries, kept per store for the life of the process (a
 /// server answers from memory; `sc` loads the file once), caught up, then filtered.
 Result<TraceListing> list_traces(const std::string& store_root, const TraceFilter& filter);
+
+/// Keeps the process's summaries of a store caught up on a thread of its own, a few MiB of new
+/// lines at a time, so that a server's trace list finds them ready (the first build of a large
+/// store runs here, not in a request). Stopped and joined when destroyed.
+class TraceSummaryKeeper {
+public:
+    TraceSummaryKeeper(std::string store_root, std::chrono::milliseconds interval);
+    ~TraceSummaryKeeper();
+    TraceSummaryKeeper(const TraceSummaryKeeper&) = delete;
+    TraceSummaryKeeper& operator=(const TraceSummaryKeeper&) = delete;
+
+private:
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    bool m_stop = false;
+    std::thread m_thread;
+};
 
 }  // namespace sc::observe

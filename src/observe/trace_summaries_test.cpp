@@ -315,5 +315,31 @@ TEST(TraceSummaries, LinesThatAreNotTracesAreCountedForTheWarning) {
     EXPECT_EQ(reloaded.query({}).stats.unparsable, 1U);
 }
 
+TEST(TraceSummaries, AKeepersStepsOfAFewBytesEachEndAtTheRowsOfAFullScan) {
+    TempDir folder;
+    std::vector<std::string> lines;
+    for (int i = 0; i < 20; ++i) {
+        char trace[33];
+        std::snprintf(trace, sizeof trace, "%032d", i % 7 + 1);
+        char id[17];
+        std::snprintf(id, sizeof id, "%016d", i + 1);
+        lines.push_back(otlp_line({S(trace, id, i < 7 ? "" : "0000000000000001", "step", 100 + i, 200 + i)}));
+    }
+    append(folder.path(), lines);
+    TraceSummaries summaries(folder.path());
+    int steps = 0;
+    while (true) {
+        Result<bool> more = summaries.catch_up(lines[0].size() * 3);
+        ASSERT_TRUE(more.ok());
+        ++steps;
+        if (!*more)
+            break;
+    }
+    EXPECT_GE(steps, 6);
+    EXPECT_EQ(describe(summaries.query({}).traces), describe(full_scan(folder.path(), {})));
+    TraceSummaries reloaded(folder.path());
+    EXPECT_EQ(describe(listed(reloaded)), describe(full_scan(folder.path(), {})));
+}
+
 }  // namespace
 }  // namespace sc::observe
