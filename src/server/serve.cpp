@@ -214,7 +214,7 @@ int run_serve(const std::vector<std::string>& arguments) {
 
         // The trace list's summaries kept up to date between requests (observe/trace_summaries.hpp).
         std::optional<observe::TraceSummaryKeeper> trace_summaries;
-        trace_summaries.emplace(location.path, std::chrono::milliseconds(500));
+        trace_summaries.emplace(location.path, std::chrono::milliseconds(200));
 
         std::atomic<bool> finished {false};
         std::thread stopper([&server, &finished, signals] {
