@@ -170,14 +170,31 @@ std::string digest_line(const TraceDigest& digest) {
     }
     out += '\t';
     hex_list(out, digest.attributes);
+    out += '\t';
+    for (size_t i = 0; i < digest.lines.size(); ++i) {
+        const TraceDigest::Line& line = digest.lines[i];
+        if (i > 0)
+            out += ',';
+        out += std::to_string(line.segment.day) + ":" + std::to_string(line.segment.number) + ":" +
+               std::to_string(line.offset) + ":" + std::to_string(line.length);
+    }
     out += '\n';
     return out;
 }
 
 bool parse_digest_line(std::string_view line, TraceDigest& digest) {
     std::vector<std::string_view> fields = split(line, '\t');
-    if (fields.size() != 10 || fields[0] != "T" || fields[1].empty())
+    if (fields.size() != 11 || fields[0] != "T" || fields[1].empty())
         return false;
+    for (std::string_view item : split(fields[10], ',')) {
+        std::vector<std::string_view> parts = split(item, ':');
+        TraceDigest::Line place;
+        place.segment.signal = store::Signal::traces;
+        if (parts.size() != 4 || !number(parts[0], place.segment.day) || !number(parts[1], place.segment.number) ||
+            !number(parts[2], place.offset) || !number(parts[3], place.length))
+            return false;
+        digest.lines.push_back(place);
+    }
     digest.trace_id = fields[1];
     if (!number(fields[2], digest.start) || !number(fields[3], digest.end) || !number(fields[4], digest.spans) ||
         !number(fields[5], digest.errors) || !parse_hex_list(fields[6], digest.span_ids) ||
@@ -265,6 +282,9 @@ void TraceDigest::merge(TraceDigest&& later) {
     span_ids = sorted_union(span_ids, later.span_ids);
     attributes = sorted_union(attributes, later.attributes);
     names = sorted_union(names, later.names);
+    for (const Line& line : later.lines)
+        if (lines.empty() || lines.back() != line)
+            lines.push_back(line);
 }
 
 TraceSummary TraceDigest::summary() const {
@@ -471,6 +491,8 @@ Result<bool> TraceSummaries::catch_up(uint64_t max_bytes) {
                 break;
             }
             std::string_view line = content.substr(position, end - position);
+            const TraceDigest::Line where {segment.id, m_position.offset + position,
+                                           static_cast<uint32_t>(std::min<size_t>(line.size(), UINT32_MAX))};
             position = end + 1;
             read_bytes += line.size() + 1;
             if (line.size() < 2 || line.front() != '{' || line.back() != '}') {
@@ -492,6 +514,7 @@ Result<bool> TraceSummaries::catch_up(uint64_t max_bytes) {
             }
             for (const std::string& id : order) {
                 TraceDigest digest = TraceDigest::of(by_trace[id]);
+                digest.lines.push_back(where);
                 auto [found, inserted] = batch_index.emplace(id, batch.size());
                 if (inserted)
                     batch.push_back(std::move(digest));
@@ -555,11 +578,65 @@ auto with_summaries(const std::string& store_root, Work work) {
 
 }  // namespace
 
+std::vector<const TraceDigest*> TraceSummaries::starting_with(std::string_view prefix) const {
+    std::vector<const TraceDigest*> found;
+    if (prefix.size() == 32) {
+        if (auto exact = m_index.find(std::string(prefix)); exact != m_index.end())
+            found.push_back(&m_traces[exact->second]);
+        return found;
+    }
+    for (const TraceDigest& digest : m_traces)
+        if (std::string_view(digest.trace_id).starts_with(prefix))
+            found.push_back(&digest);
+    return found;
+}
+
 Result<TraceListing> list_traces(const std::string& store_root, const TraceFilter& filter) {
     return with_summaries(store_root, [&](TraceSummaries& summaries) -> Result<TraceListing> {
         SC_TRY(summaries.catch_up());
         return summaries.query(filter);
     });
+}
+
+Result<std::vector<SpanRecord>> load_trace(const std::string& store_root, const std::string& trace_id) {
+    std::string wanted = lower(trace_id);
+    auto scan = [&] {
+        store::Reader reader(store_root);
+        return find_trace(reader, trace_id);
+    };
+    if (wanted.size() < 8 || wanted.size() > 32 ||
+        !std::all_of(wanted.begin(), wanted.end(), [](unsigned char c) { return std::isxdigit(c) != 0; }))
+        return scan();  // its error names the id
+    std::string full;
+    std::vector<TraceDigest::Line> lines;
+    Result<size_t> matches = with_summaries(store_root, [&](TraceSummaries& summaries) -> Result<size_t> {
+        SC_TRY(summaries.catch_up());
+        std::vector<const TraceDigest*> found = summaries.starting_with(wanted);
+        if (found.size() == 1) {
+            full = found.front()->trace_id;
+            lines = found.front()->lines;
+        }
+        return found.size();
+    });
+    if (!matches.ok() || *matches != 1 || lines.empty())
+        return scan();  // unknown here, or ambiguous: the scan says so in its words
+    store::Layout layout(store_root);
+    std::vector<SpanRecord> spans;
+    std::vector<SpanRecord> line_spans;
+    for (const TraceDigest::Line& line : lines) {
+        Result<store::SegmentBuffer> read = store::read_range(layout, line.segment, line.offset, line.length);
+        if (!read.ok())
+            return scan();  // pruned or replaced since: the scan knows what is left
+        line_spans.clear();
+        if (!parse_trace_line(read->content(), line_spans).ok())
+            return scan();
+        for (SpanRecord& span : line_spans)
+            if (span.trace_id == full)
+                spans.push_back(std::move(span));
+    }
+    if (spans.empty())
+        return scan();
+    return spans;
 }
 
 TraceSummaryKeeper::TraceSummaryKeeper(std::string store_root, std::chrono::milliseconds interval) {

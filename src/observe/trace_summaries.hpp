@@ -50,6 +50,15 @@ struct TraceDigest {
     std::vector<Root> roots;           // spans whose parent is not in span_ids, store order
     std::vector<std::string> names;    // distinct lower-case span names
     std::vector<uint64_t> attributes;  // hashes of (KEY, value as text), sorted, distinct
+    /// The store lines holding the trace's spans, in store order: `sc traces show` reads these
+    /// instead of scanning every trace line for the id.
+    struct Line {
+        store::SegmentId segment;
+        uint64_t offset = 0;
+        uint32_t length = 0;
+        auto operator<=>(const Line&) const = default;
+    };
+    std::vector<Line> lines;
 
     /// The digest of some spans of one trace, in store order.
     static TraceDigest of(const std::vector<const SpanRecord*>& spans);
@@ -86,6 +95,8 @@ public:
     Result<bool> catch_up(uint64_t max_bytes = UINT64_MAX);
     /// The traces that pass `filter`, oldest first (then `filter.last` kept).
     [[nodiscard]] TraceListing query(const TraceFilter& filter) const;
+    /// The digests of the traces whose id starts with `prefix` (lower case).
+    [[nodiscard]] std::vector<const TraceDigest*> starting_with(std::string_view prefix) const;
 
     [[nodiscard]] const TracePosition& position() const { return m_position; }
     [[nodiscard]] size_t size() const { return m_traces.size(); }
@@ -94,7 +105,7 @@ public:
     [[nodiscard]] char last_start() const { return m_last_start; }
 
     static std::string path_of(const std::string& store_root);
-    static constexpr std::string_view k_header = "# scopecraft trace summaries v1 (derived; safe to delete)";
+    static constexpr std::string_view k_header = "# scopecraft trace summaries v2 (derived; safe to delete)";
 
 private:
     void load();
@@ -119,6 +130,11 @@ private:
 /// The one query layer: the store's summaries, kept per store for the life of the process (a
 /// server answers from memory; `sc` loads the file once), caught up, then filtered.
 Result<TraceListing> list_traces(const std::string& store_root, const TraceFilter& filter);
+
+/// The spans of the trace whose id is `trace_id` or starts with it (8 or more hex digits), read
+/// from the store lines its summary names; what find_trace answers, errors included (it is the
+/// fallback when the summary does not know the trace or a line cannot be read back).
+Result<std::vector<SpanRecord>> load_trace(const std::string& store_root, const std::string& trace_id);
 
 /// Keeps the process's summaries of a store caught up on a thread of its own, a few MiB of new
 /// lines at a time, so that a server's trace list finds them ready (the first build of a large

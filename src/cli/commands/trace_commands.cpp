@@ -55,8 +55,9 @@ int waterfall_width(const Context& context) {
 }
 
 Result<CommandResult> show(const Invocation& invocation, Context& context) {
-    store::Reader reader(SC_TRY(existing_store(context)));
-    std::vector<observe::SpanRecord> spans = SC_TRY(observe::find_trace(reader, invocation.argument(0)));
+    // Only the lines the trace summaries name are read (observe::load_trace), not every trace line.
+    std::string root = SC_TRY(existing_store(context));
+    std::vector<observe::SpanRecord> spans = SC_TRY(observe::load_trace(root, invocation.argument(0)));
     Json rows = Json::array();
     for (const observe::SpanTreeRow& row : observe::span_tree(spans))
         rows.push_back(span_json(row));
