@@ -19,8 +19,10 @@ using Json = nlohmann::ordered_json;
 
 constexpr auto k_longest_wait = std::chrono::milliseconds(4000);
 constexpr auto k_poll = std::chrono::milliseconds(100);
-constexpr size_t k_most_events = 500;  // per answer; the next answer goes on from the last
-constexpr size_t k_most_items = 200;   // span ends and warnings per answer; more are counted
+constexpr size_t k_most_events = 500;        // per answer; the next answer goes on from the last
+constexpr size_t k_most_items = 200;         // span ends and warnings per answer; more are counted
+constexpr uint64_t k_most_bytes = 4u << 20;  // of trace or log lines per answer: a tail resumed
+                                             // after a long time catches up over several answers
 constexpr int k_retry_ms = 100;
 constexpr int k_warning_severity = 13;  // OTLP WARN and above
 
@@ -115,11 +117,14 @@ Status move_to_end(const store::Layout& layout, store::Signal signal, SignalPosi
     return {};
 }
 
-// Each complete line after the position, which moves past it.
+// The complete lines after the position (about k_most_bytes of them), which moves past them.
 Status read_lines_after(const store::Layout& layout, store::Signal signal, SignalPosition& position,
                         const std::function<void(std::string_view)>& visit) {
     std::vector<store::SegmentFile> segments = SC_TRY(layout.list_all_segments(signal));
+    uint64_t read_bytes = 0;
     for (const store::SegmentFile& segment : segments) {
+        if (read_bytes >= k_most_bytes)
+            break;
         if (position.has_segment && segment.id < position.segment)
             continue;
         if (!position.has_segment || segment.id != position.segment) {
@@ -136,9 +141,11 @@ Status read_lines_after(const store::Layout& layout, store::Signal signal, Signa
         }
         std::string_view content = read->content();
         size_t at = 0;
-        for (size_t end = content.find('\n'); end != std::string_view::npos; end = content.find('\n', at)) {
+        for (size_t end = content.find('\n'); end != std::string_view::npos && read_bytes < k_most_bytes;
+             end = content.find('\n', at)) {
             std::string_view line = content.substr(at, end - at);
             at = end + 1;
+            read_bytes += line.size() + 1;
             if (line.size() >= 2 && line.front() == '{' && line.back() == '}')
                 visit(line);
         }
