@@ -241,13 +241,13 @@ TEST(TraceSummaries, EqualAFullScanOfARandomStoreForEveryFilter) {
         const char* const services[] = {"scopecraft", "claude-code", "sc-server"};
         std::vector<Span> pending;
         for (int t = 0; t < 20; ++t) {
-            char trace[33];
+            char trace[48];
             std::snprintf(trace, sizeof trace, "%08x%024d", static_cast<unsigned>(random()), t);
             int count = 1 + pick(12);
             for (int s = 0; s < count; ++s) {
                 Span span;
                 span.trace = trace;
-                char id[17];
+                char id[32];
                 std::snprintf(id, sizeof id, "%08x%08d", static_cast<unsigned>(t), s);
                 span.id = id;
                 int parent = s == 0 ? -1 : pick(s + 2) - 1;  // -1: none; s or s+1: itself or not stored
@@ -316,14 +316,14 @@ TEST(TraceSummaries, LoadTraceReadsTheLinesOfItsSummaryAndAnswersWhatAScanAnswer
     std::vector<std::string> lines;
     std::vector<std::string> traces;
     for (int t = 0; t < 6; ++t) {
-        char trace[33];
+        char trace[48];
         std::snprintf(trace, sizeof trace, "%08x%024d", t < 2 ? 0xabcdef01u : static_cast<unsigned>(random()), t);
         traces.push_back(trace);
     }
     for (int l = 0; l < 30; ++l) {
         std::vector<Span> line;
         for (int n = 0; n < 3; ++n) {
-            char id[17];
+            char id[32];
             std::snprintf(id, sizeof id, "%016d", l * 3 + n + 1);
             line.push_back(S(traces[random() % traces.size()], id, "", "span " + std::to_string(l), 100 + l, 200 + l));
         }
@@ -394,9 +394,9 @@ TEST(TraceSummaries, AKeepersStepsOfAFewBytesEachEndAtTheRowsOfAFullScan) {
     TempDir folder;
     std::vector<std::string> lines;
     for (int i = 0; i < 20; ++i) {
-        char trace[33];
+        char trace[48];
         std::snprintf(trace, sizeof trace, "%032d", i % 7 + 1);
-        char id[17];
+        char id[32];
         std::snprintf(id, sizeof id, "%016d", i + 1);
         lines.push_back(otlp_line({S(trace, id, i < 7 ? "" : "0000000000000001", "step", 100 + i, 200 + i)}));
     }
