@@ -333,8 +333,9 @@ Result<bool> TraceSummaries::catch_up(uint64_t max_bytes) {
     std::vector<TraceDigest> batch;
     std::unordered_map<std::string, size_t> batch_index;
     std::vector<SpanRecord> spans;
+    std::vector<DigestSpan> reduced;
     std::vector<std::string> order;
-    std::unordered_map<std::string, std::vector<const SpanRecord*>> by_trace;
+    std::unordered_map<std::string, std::vector<const DigestSpan*>> by_trace;
     uint64_t read_bytes = 0;
     bool more = false;
     for (const store::SegmentFile& segment : segments) {
@@ -370,14 +371,21 @@ Result<bool> TraceSummaries::catch_up(uint64_t max_bytes) {
                 ++m_corrupt;
                 continue;
             }
-            spans.clear();
-            if (!parse_trace_line(line, spans).ok()) {
-                ++m_unparsable;
-                continue;
+            // The fast reader, or the full parser for a line it does not mirror.
+            reduced.clear();
+            if (!read_digest_spans(line, read->bytes.size() - (where.offset - m_position.offset), reduced)) {
+                spans.clear();
+                if (!parse_trace_line(line, spans).ok()) {
+                    ++m_unparsable;
+                    continue;
+                }
+                reduced.clear();
+                for (const SpanRecord& span : spans)
+                    reduced.push_back(DigestSpan::of(span));
             }
             order.clear();
             by_trace.clear();
-            for (const SpanRecord& span : spans) {
+            for (const DigestSpan& span : reduced) {
                 auto [found, inserted] = by_trace.try_emplace(span.trace_id);
                 if (inserted)
                     order.push_back(span.trace_id);

@@ -418,3 +418,54 @@ TEST(TraceSummaries, AKeepersStepsOfAFewBytesEachEndAtTheRowsOfAFullScan) {
 
 }  // namespace
 }  // namespace sc::observe
+
+namespace sc::observe {
+namespace {
+
+// The fast reader gives what the full parser gives, or declines and leaves it to the parser.
+TEST(TraceDigestReader, ReadsWhatTheFullParserReadsOrDeclines) {
+    auto padded = [](const std::string& line) { return line + std::string(64, ' '); };
+    auto same = [&](const std::string& line) {
+        std::string bytes = padded(line);
+        std::vector<DigestSpan> fast;
+        if (!read_digest_spans(std::string_view(bytes.data(), line.size()), bytes.size(), fast))
+            return std::string("declined");
+        std::vector<SpanRecord> full;
+        EXPECT_TRUE(parse_trace_line(line, full).ok()) << line;
+        std::string mismatch;
+        if (full.size() != fast.size())
+            return std::string("count");
+        for (size_t i = 0; i < full.size(); ++i) {
+            DigestSpan slow = DigestSpan::of(full[i]);
+            std::sort(slow.attributes.begin(), slow.attributes.end());
+            std::sort(fast[i].attributes.begin(), fast[i].attributes.end());
+            if (slow.trace_id != fast[i].trace_id || slow.span_id != fast[i].span_id ||
+                slow.parent_span_id != fast[i].parent_span_id || slow.name != fast[i].name ||
+                slow.service != fast[i].service || slow.start != fast[i].start || slow.end != fast[i].end ||
+                slow.error != fast[i].error || slow.attributes != fast[i].attributes)
+                mismatch += "span " + std::to_string(i) + " differs; ";
+        }
+        return mismatch.empty() ? std::string("same") : mismatch;
+    };
+    Span a = S(k_trace_a, "00000000000000A1", "", "Mixed Case", 100, 200, true);
+    a.attributes = {{"scopecraft.task.id", "t-1"}, {"session.id", "s\"1\\n"}};
+    a.number = 3;
+    EXPECT_EQ(same(otlp_line({a, S(k_trace_b, "00000000000000b1", "00000000000000a1", "child", 150, 160)}, "svc")),
+              "same");
+    const std::string resource =
+        R"({"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"b7ad6b7169203331","name":"x","startTimeUnixNano":5,"endTimeUnixNano":"9","status":{"code":"2"},"attributes":[{"key":"k","value":{"intValue":"7"}},{"key":"k","value":{"stringValue":"last"}},{"key":"b","value":{"boolValue":true}},{"key":"n"},"junk"]}]}],"resource":{"attributes":[{"key":"service.name"},{"key":"service.name","value":{"stringValue":"second"}}]}}]})";
+    EXPECT_EQ(same(resource), "same");
+    EXPECT_EQ(
+        same(
+            R"({"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"b7ad6b7169203331","attributes":[{"key":"d","value":{"doubleValue":0.5}}]}]}]}]})"),
+        "declined");
+    EXPECT_EQ(
+        same(
+            R"({"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0af7651916cd43dd8448eb211c80319c","traceId":"4bf92f3577b34da6a3ce929d0e0e4736","spanId":"b7ad6b7169203331"}]}]}]})"),
+        "declined");
+    EXPECT_EQ(same(R"({"resourceSpans":[]} trailing)"), "declined");
+    EXPECT_EQ(same(R"({"resourceLogs":[]})"), "declined");
+}
+
+}  // namespace
+}  // namespace sc::observe
