@@ -443,13 +443,23 @@ TraceListing TraceSummaries::query(const TraceFilter& filter) const {
 namespace {
 
 // One set of summaries per store for the life of the process; requests of a server take turns
-// (catching up with a few new lines and filtering 100,000 summaries takes milliseconds).
+// (catching up with a few new lines and filtering 100,000 summaries takes milliseconds). Not in
+// the template below: each instantiation of a function template has statics of its own.
+struct Stores {
+    std::mutex mutex;
+    std::map<std::string, std::unique_ptr<TraceSummaries>> summaries;
+};
+
+Stores& stores() {
+    static Stores all;
+    return all;
+}
+
 template <class Work>
 auto with_summaries(const std::string& store_root, Work work) {
-    static std::mutex mutex;
-    static std::map<std::string, std::unique_ptr<TraceSummaries>> stores;
-    std::lock_guard<std::mutex> lock(mutex);
-    std::unique_ptr<TraceSummaries>& summaries = stores[store_root];
+    Stores& all = stores();
+    std::lock_guard<std::mutex> lock(all.mutex);
+    std::unique_ptr<TraceSummaries>& summaries = all.summaries[store_root];
     if (!summaries)
         summaries = std::make_unique<TraceSummaries>(store_root);
     return work(*summaries);

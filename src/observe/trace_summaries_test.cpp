@@ -6,6 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <thread>
+
+#include <unistd.h>
 
 #include "observe/trace_query.hpp"
 #include "store/segment_file.hpp"
@@ -465,6 +468,32 @@ TEST(TraceDigestReader, ReadsWhatTheFullParserReadsOrDeclines) {
         "declined");
     EXPECT_EQ(same(R"({"resourceSpans":[]} trailing)"), "declined");
     EXPECT_EQ(same(R"({"resourceLogs":[]})"), "declined");
+}
+
+}  // namespace
+}  // namespace sc::observe
+
+namespace sc::observe {
+namespace {
+
+// The keeper and the queries of a process share one set of summaries: what the keeper caught
+// up with is not read again by a request (found with a request that loaded the file again).
+TEST(TraceSummaries, TheKeeperAndTheQueriesShareTheSummariesOfAStore) {
+    TempDir folder;
+    append(folder.path(), {otlp_line({S(k_trace_a, "00000000000000a1", "", "kept", 100, 200)})});
+    std::string path = TraceSummaries::path_of(folder.path());
+    {
+        TraceSummaryKeeper keeper(folder.path(), std::chrono::milliseconds(10));
+        for (int i = 0; i < 500 && !files::exists(path); ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ASSERT_TRUE(files::exists(path));
+    ASSERT_EQ(::unlink(path.c_str()), 0);
+    Result<TraceListing> listing = list_traces(folder.path(), {});
+    ASSERT_TRUE(listing.ok());
+    ASSERT_EQ(listing->traces.size(), 1U);
+    EXPECT_EQ(listing->traces[0].root_name, "kept");
+    EXPECT_FALSE(files::exists(path)) << "the query built summaries of its own";
 }
 
 }  // namespace
