@@ -8,12 +8,14 @@
 #include <chrono>
 #include <cstdio>
 #include <exception>
+#include <optional>
 #include <thread>
 
 #include "cli/context.hpp"
 #include "cli/parser.hpp"
 #include "config/config_file.hpp"
 #include "observe/telemetry_location.hpp"
+#include "observe/trace_summaries.hpp"
 #include "server/http_server.hpp"
 #include "server/routes.hpp"
 #include "server/security.hpp"
@@ -210,6 +212,10 @@ int run_serve(const std::vector<std::string>& arguments) {
         std::unique_ptr<ship::BackgroundShipper> shipper = ship::start_server_shipping(
             location.path, context, settings.server_host, port.value(), [](const std::string& line) { say(line); });
 
+        // The trace list's summaries kept up to date between requests (observe/trace_summaries.hpp).
+        std::optional<observe::TraceSummaryKeeper> trace_summaries;
+        trace_summaries.emplace(location.path, std::chrono::milliseconds(200));
+
         std::atomic<bool> finished {false};
         std::thread stopper([&server, &finished, signals] {
             int received = 0;
@@ -236,6 +242,7 @@ int run_serve(const std::vector<std::string>& arguments) {
         stopper.join();
         if (shipper)
             shipper->stop();
+        trace_summaries.reset();
 
         if (pipeline)
             pipeline->shutdown();

@@ -1,10 +1,14 @@
 #pragma once
-// GET /ui/api/stream: the Now page's live tail as Server-Sent Events. Each answer holds the
-// domain events appended after a store position (the event seq), each with `id: SEQ`, then ends
-// with `retry:`; the browser's EventSource reconnects at once and sends Last-Event-ID, so the
-// tail resumes from the last event it saw after any reconnect, a server restart included. An
-// answer waits up to a few seconds for the first new event (long poll), so a new event reaches
-// the page within the store's polling interval (100 ms) plus a reconnect.
+// GET /ui/api/stream: the Now page's live tail as Server-Sent Events: domain events
+// (`event: event`), span ends (`event: span`, the viewer's own requests left out) and log
+// records of WARN and above (`event: warning`), at most 200 span ends and warnings an answer
+// (`event: skipped` counts the rest). Every message's id is the store position after it,
+// "SEQ.TRACES.LOGS" (the event seq, then DAY-NUMBER-OFFSET of the traces and logs segments),
+// and an answer ends with `retry:`; the browser's EventSource reconnects at once and sends
+// Last-Event-ID, so the tail resumes where it was after any reconnect, a server restart
+// included. A bare "SEQ" (an older link) resumes the events and starts the other signals at
+// their end. An answer waits up to a few seconds for something new (long poll), so news reaches
+// the page within the polling interval (100 ms) plus a reconnect.
 
 #include "server/router.hpp"
 #include "server/serve_context.hpp"

@@ -2,10 +2,13 @@
 
 #include <algorithm>
 
+#include "cli/commands/signal_support.hpp"
 #include "cli/commands/telemetry_support.hpp"
 #include "cli/registry.hpp"
 #include "observe/replay.hpp"
 #include "observe/signal_query.hpp"
+#include "observe/trace_query.hpp"
+#include "observe/trace_summaries.hpp"
 
 namespace sc::viewer {
 
@@ -152,12 +155,40 @@ void add_api_routes(server::Router& router, const server::ServeContext& serve,
     const server::ServeContext* context = &serve;
 
     // Traces, newest first: `sc traces list --where Q`.
+    // The same query layer as the command (observe::list_traces, the summaries kept in memory),
+    // called directly so that only the page asked for becomes JSON.
     add("/ui/api/traces", [context](const Parameters& parameters, const server::Request&) -> Result<Json> {
+        Page page = SC_TRY(read_page(parameters, k_default_limit, k_max_limit));
         cli::Invocation invocation;
-        if (std::string q = parameter(parameters, "q"); !q.empty())
-            invocation.add_option("where", {q});
         add_options(invocation, parameters, {"since", "until"});
-        return listing(*context, parameters, "traces", "list", invocation, true);
+        std::vector<std::string> warnings;
+        cli::Context command_context(context->context->environment(), context->context->clock(),
+                                     context->context->working_directory(), context->context->globals(),
+                                     [&warnings](const Error& warning) { warnings.push_back(warning.message); });
+        cli::TimeWindow window = SC_TRY(cli::read_time_window(invocation, command_context));
+        observe::TraceFilter filter;
+        filter.since = window.since;
+        filter.until = window.until;
+        if (std::string q = parameter(parameters, "q"); !q.empty())
+            if (Status parsed = observe::parse_trace_query(q, filter); !parsed.ok()) {
+                Error error = parsed.error();
+                error.where = Location {"", 0, "q"};
+                return error;
+            }
+        std::string root = SC_TRY(cli::existing_store(command_context));
+        observe::TraceListing found = SC_TRY(observe::list_traces(root, filter));
+        cli::warn_skipped_lines(command_context, found.stats, "traces");
+        const size_t total = found.traces.size();
+        Json rows = Json::array();
+        for (size_t i = page.offset; i < total && i < page.offset + page.limit; ++i)
+            rows.push_back(cli::trace_summary_json(found.traces[total - 1 - i]));  // newest first
+        Json result = {{"success", true}, {"total", total}};
+        if (page.offset + page.limit < total)
+            result["nextCursor"] = "o" + std::to_string(page.offset + page.limit);
+        result["data"] = std::move(rows);
+        if (!warnings.empty())
+            result["warnings"] = warnings;
+        return result;
     });
 
     // One trace: `sc traces show ID`, its spans depth first (paged for a huge trace).

@@ -11,7 +11,7 @@ import { request as httpRequest } from 'node:http';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { sc, bigTrace, hostileTrace, logsFor, plainFile } from './fixture.mjs';
+import { sc, bigTrace, hostileTrace, parallelTrace, liveSignals, logsFor, plainFile } from './fixture.mjs';
 
 const [scBinary, work] = process.argv.slice(2);
 const project = join(work, 'project');
@@ -78,7 +78,9 @@ async function post(path, body) {
 }
 const big = bigTrace(taskId);
 const hostile = hostileTrace();
+const parallel = parallelTrace();
 await post('/v1/traces', big.request);
+await post('/v1/traces', parallel.request);
 await post('/v1/traces', hostile.request);
 await post('/v1/logs', logsFor(big.traceId, big.rootId));
 
@@ -246,7 +248,8 @@ try {
     const after = new URL(page.url()).hash.match(/after=(\d+)/)[1];
     await page.click('[data-testid=live-pause]');
     execSc('task', 'create', '--title', 'While paused', '--type', 'chore');
-    await page.waitForFunction(() => document.querySelector('[data-testid=live-status]')?.textContent === 'paused (1 new)', null, { timeout: 5000 });
+    // sc's own spans of that command are held too, counted apart from the domain event.
+    await page.waitForFunction(() => document.querySelector('[data-testid=live-status]')?.textContent.startsWith('paused (1 new'), null, { timeout: 5000 });
     await go(`#/now?after=${after}`);
     await page.waitForSelector('[data-testid=live-event] >> text=while-paused', { timeout: 5000 });
   });
@@ -266,6 +269,83 @@ try {
     await shot('session');
     await page.locator('[data-testid=timeline-item]').first().click();
     await page.waitForSelector('[data-testid=detail-name]');
+  });
+
+  await check('the critical-path toggle marks what the trace waited for, and its link holds it', async () => {
+    await go(`#/trace/${parallel.traceId}`);
+    await page.waitForSelector('body[data-waterfall-ready="4"]');
+    equal(await page.innerText('[data-testid=critical-summary]'), '', 'off at first');
+    await page.click('[data-testid=critical-toggle]');
+    equal(await page.innerText('[data-testid=critical-summary]'), 'critical path: 3 of 4 spans', 'summary');
+    const critical = await page.locator('[data-testid=span-row].critical .wf-name').allInnerTexts();
+    equal(critical.map((name) => name.replace(/^[▾▸]\s*/, '').trim()).sort().join(', '), 'parallel work, render, slow fetch', 'spans on the path');
+    expect(page.url().includes('critical=1'), 'link holds the toggle');
+    await shot('critical-path');
+    await go(`#/trace/${parallel.traceId}?critical=1`);
+    await page.waitForSelector('body[data-waterfall-ready="4"]');
+    equal(await page.innerText('[data-testid=critical-summary]'), 'critical path: 3 of 4 spans', 'from the link');
+    await page.click('[data-testid=critical-toggle]');
+    equal(await page.locator('[data-testid=span-row].critical').count(), 0, 'off again');
+  });
+
+  await check('now: span ends and warnings reach the live tail, info records do not', async () => {
+    await go('#/now');
+    await page.waitForFunction(() => document.querySelector('[data-testid=live-status]')?.textContent.startsWith('live from position'));
+    const live = liveSignals();
+    const started = Date.now();
+    await post('/v1/traces', live.traces);
+    await post('/v1/logs', live.logs);
+    await page.waitForSelector('[data-testid=live-span] >> text=live span', { timeout: 5000 });
+    await page.waitForSelector('[data-testid=live-warning] >> text=disk almost full', { timeout: 5000 });
+    console.log(`     live tail: ${Date.now() - started} ms from the OTLP requests to the rows`);
+    const span = await page.locator('[data-testid=live-span]', { hasText: 'live span' }).locator('td').allInnerTexts();
+    equal(span[1], 'span failed', 'what the span row says');
+    equal(span[2], 'live-fixture', 'its service');
+    expect(span[3].includes('live failure'), `the failure in "${span[3]}"`);
+    const warning = await page.locator('[data-testid=live-warning]').first().locator('td').allInnerTexts();
+    equal(warning[1], 'WARN', 'severity');
+    equal(warning[3], 'disk almost full', 'body');
+    expect(!(await page.innerText('[data-testid=live-feed]')).includes('an info line'), 'info records stay out');
+    await page.locator('[data-testid=live-span]', { hasText: 'live span' }).locator('a').click();
+    await page.waitForSelector('[data-testid=detail-name]');
+    equal(await page.innerText('[data-testid=detail-name]'), 'live span', 'the row links to its span');
+  });
+
+  await check('now: a running session is on top of the page, with its task', async () => {
+    await go('#/now');
+    await page.waitForSelector('[data-testid=running-title]');
+    equal(await page.innerText('[data-testid=running-title]'), 'No session running', 'before');
+    const hungTask = JSON.parse(execSc('task', 'create', '--title', 'Long agent work', '--type', 'chore', '--format', 'json')).metadata.id;
+    process.env.STANDIN_BEHAVIOUR = 'hang';
+    let hung;
+    try { hung = JSON.parse(execSc('dispatch', hungTask, '--exec', 'detached', '--timeout', '8s', '--format', 'json')).sessionName; } finally { delete process.env.STANDIN_BEHAVIOUR; }
+    await page.waitForSelector('[data-testid=running-session]', { timeout: 8000 });
+    equal(await page.innerText('[data-testid=running-title]'), 'Running sessions (1)', 'title');
+    const cells = await page.locator('[data-testid=running-session] td').allInnerTexts();
+    equal(cells[0], hung, 'session');
+    equal(cells[1], hungTask, 'task');
+    await shot('now-running');
+    // The timeout stops it; the list follows the session's events.
+    await page.waitForFunction(() => document.querySelector('[data-testid=running-title]')?.textContent === 'No session running', null, { timeout: 20000 });
+  });
+
+  await check('session: the running cost line adds up the agent\'s per-request costs', async () => {
+    mkdirSync(join(project, '.scopecraft'), { recursive: true });
+    writeFileSync(join(project, '.scopecraft', 'config.yaml'), `sessions:\n  agent_otlp_endpoint: ${base}\n`);
+    process.env.STANDIN_OTLP = '1';
+    let costed;
+    try {
+      const costTask = JSON.parse(execSc('task', 'create', '--title', 'Costed work', '--type', 'chore', '--format', 'json')).metadata.id;
+      costed = JSON.parse(execSc('dispatch', costTask, '--exec', 'foreground', '--format', 'json')).sessionName;
+    } finally { delete process.env.STANDIN_OTLP; }
+    await go(`#/session/${costed}`);
+    await page.waitForSelector('[data-testid=session-cost]');
+    equal(await page.innerText('[data-testid=session-cost]'), '$0.0123 after 1 request (the session\'s cost: $0.0123)', 'cost line');
+    equal(await page.locator('[data-testid=session-cost-line] circle').count(), 1, 'one point per request');
+    await shot('session-cost');
+    await go(`#/session/${sessionId}`);
+    await page.waitForSelector('[data-testid=session-cost]');
+    equal(await page.innerText('[data-testid=session-cost]'), 'No per-request cost was recorded for this session.', 'a session without its agent\'s telemetry');
   });
 
   await check('metrics: the board counts the domain events', async () => {

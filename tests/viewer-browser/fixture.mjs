@@ -46,6 +46,33 @@ export function bigTrace(taskId) {
   return { traceId, rootId, request: request('agent-fixture', spans), spans: spans.length, failed };
 }
 
+// Work done in parallel: the trace's end waited for 'slow fetch' then 'render', not for
+// 'fast fetch' (which ran beside 'slow fetch'): a critical path of 3 of the 4 spans.
+export function parallelTrace() {
+  const traceId = hex(16);
+  const base = BigInt(Date.now() - 40000) * 1000000n;
+  const rootId = hex(8);
+  const ms = 1000000n;
+  const spans = [span(traceId, rootId, '', 'parallel work', base, 100n * ms),
+    span(traceId, hex(8), rootId, 'slow fetch', base + 5n * ms, 85n * ms),
+    span(traceId, hex(8), rootId, 'fast fetch', base + 5n * ms, 25n * ms),
+    span(traceId, hex(8), rootId, 'render', base + 90n * ms, 8n * ms)];
+  return { traceId, rootId, request: request('parallel-fixture', spans) };
+}
+
+// A span that ends now (failed) and a warning, posted while the Now page is open.
+export function liveSignals() {
+  const traceId = hex(16);
+  const now = BigInt(Date.now()) * 1000000n;
+  const spanId = hex(8);
+  return {
+    traces: request('live-fixture', [span(traceId, spanId, '', 'live span', now - 3000000n, 3000000n, [], 'live failure')]),
+    logs: { resourceLogs: [{ resource: { attributes: [text('service.name', 'live-fixture')] }, scopeLogs: [{ scope: { name: 'viewer-fixture' },
+      logRecords: [{ timeUnixNano: String(now), severityNumber: 13, severityText: 'WARN', body: { stringValue: 'disk almost full' }, traceId, spanId },
+        { timeUnixNano: String(now), severityNumber: 9, severityText: 'INFO', body: { stringValue: 'an info line the tail leaves out' } }] }] }] },
+  };
+}
+
 export function hostileTrace() {
   const traceId = hex(16);
   const base = BigInt(Date.now() - 30000) * 1000000n;

@@ -9,6 +9,7 @@
 #include "cli/commands/telemetry_support.hpp"
 #include "observe/jaeger_json.hpp"
 #include "observe/trace_query.hpp"
+#include "observe/trace_summaries.hpp"
 #include "observe/waterfall.hpp"
 #include "util/files.hpp"
 
@@ -32,12 +33,12 @@ Result<CommandResult> list(const Invocation& invocation, Context& context) {
             error.where = Location {"", 0, "--where"};
             return error;
         }
-    store::Reader reader(SC_TRY(existing_store(context)));
-    // Lines are picked by any time in them; the filter then keeps traces that started inside.
-    auto loaded = SC_TRY(observe::load_spans(reader, signal_query_for(window)));
-    warn_skipped_lines(context, loaded.stats, "traces");
+    // The summaries kept beside the store (observe/trace_summaries.hpp), not a scan of every span.
+    std::string root = SC_TRY(existing_store(context));
+    observe::TraceListing listing = SC_TRY(observe::list_traces(root, filter));
+    warn_skipped_lines(context, listing.stats, "traces");
     Json rows = Json::array();
-    for (const observe::TraceSummary& trace : observe::summarize_traces(loaded.records, filter))
+    for (const observe::TraceSummary& trace : listing.traces)
         rows.push_back(trace_summary_json(trace));
     return CommandResult {std::move(rows), View::records, ""};
 }
@@ -54,8 +55,9 @@ int waterfall_width(const Context& context) {
 }
 
 Result<CommandResult> show(const Invocation& invocation, Context& context) {
-    store::Reader reader(SC_TRY(existing_store(context)));
-    std::vector<observe::SpanRecord> spans = SC_TRY(observe::find_trace(reader, invocation.argument(0)));
+    // Only the lines the trace summaries name are read (observe::load_trace), not every trace line.
+    std::string root = SC_TRY(existing_store(context));
+    std::vector<observe::SpanRecord> spans = SC_TRY(observe::load_trace(root, invocation.argument(0)));
     Json rows = Json::array();
     for (const observe::SpanTreeRow& row : observe::span_tree(spans))
         rows.push_back(span_json(row));
@@ -93,9 +95,9 @@ Result<std::vector<std::string>> export_trace_ids(const Invocation& invocation, 
     filter.name = invocation.get("name").value_or("");
     filter.errors_only = invocation.has("errors");
     filter.last = SC_TRY(read_last(invocation));
-    auto loaded = SC_TRY(observe::load_spans(reader, signal_query_for(window)));
-    warn_skipped_lines(context, loaded.stats, "traces");
-    for (const observe::TraceSummary& trace : observe::summarize_traces(loaded.records, filter))
+    observe::TraceListing listing = SC_TRY(observe::list_traces(reader.layout().root(), filter));
+    warn_skipped_lines(context, listing.stats, "traces");
+    for (const observe::TraceSummary& trace : listing.traces)
         ids.push_back(trace.trace_id);
     return ids;
 }

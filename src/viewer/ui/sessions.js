@@ -97,4 +97,63 @@ export async function sessionView(main, id) {
   }
   main.appendChild(h('h3', {}, `Timeline (${spans.length} spans, ${events.length} events)`));
   main.appendChild(svg);
+  await costLine(main, session, seconds, start, end);
+}
+
+// The running cost: the agent's api_request log records (their cost_usd, as the session bridge
+// reads them) added up over the session, drawn as a step line under the timeline.
+async function costLine(main, session, seconds, start, end) {
+  const key = session.agentSessionId || session.id;
+  const answer = await get('logs', { grep: key, limit: 1000 });
+  const requests = answer.data.filter((record) => {
+    const attributes = record.attributes || {};
+    const name = String(attributes['event.name'] || record.body || '').replace(/^claude_code\./, '');
+    return name === 'api_request' && typeof attributes.cost_usd === 'number' &&
+      (attributes['session.id'] === key || attributes['scopecraft.session.id'] === session.id);
+  }).sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+  main.appendChild(h('h3', {}, 'Running cost'));
+  if (!requests.length) {
+    main.appendChild(h('p', { class: 'muted', 'data-testid': 'session-cost' }, 'No per-request cost was recorded for this session.'));
+    return;
+  }
+  let total = 0;
+  const points = requests.map((record) => { total += record.attributes.cost_usd; return { t: seconds(record.time), total, record }; });
+  const first = Math.min(start, points[0].t), last = Math.max(end, points[points.length - 1].t, first + 1e-3);
+  const width = 1000, height = 80, left = 170, ns = 'http://www.w3.org/2000/svg';
+  const x = (t) => left + ((t - first) / (last - first)) * (width - left - 10);
+  const y = (value) => height - 6 - (value / total) * (height - 16);
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
+  svg.setAttribute('width', '100%');
+  svg.setAttribute('data-testid', 'session-cost-line');
+  let path = `M${x(first)} ${y(0)}`;
+  for (const point of points) path += ` L${x(point.t)} ${y(point.total - point.record.attributes.cost_usd)} L${x(point.t)} ${y(point.total)}`;
+  path += ` L${x(last)} ${y(total)}`;
+  const line = document.createElementNS(ns, 'path');
+  line.setAttribute('d', path);
+  line.setAttribute('fill', 'none');
+  line.setAttribute('stroke', '#2e7d32');
+  line.setAttribute('stroke-width', '2');
+  svg.appendChild(line);
+  const label = document.createElementNS(ns, 'text');
+  label.setAttribute('x', 4);
+  label.setAttribute('y', 18);
+  label.setAttribute('font-size', 12);
+  label.textContent = `$${total.toFixed(4)}`;
+  svg.appendChild(label);
+  for (const point of points) {
+    const dot = document.createElementNS(ns, 'circle');
+    dot.setAttribute('cx', x(point.t));
+    dot.setAttribute('cy', y(point.total));
+    dot.setAttribute('r', 4);
+    dot.setAttribute('fill', '#2e7d32');
+    const title = document.createElementNS(ns, 'title');
+    title.textContent = `${shortTime(point.record.time)}: +$${point.record.attributes.cost_usd} (${text(point.record.attributes.model || '')}), $${point.total.toFixed(4)} so far`;
+    dot.appendChild(title);
+    svg.appendChild(dot);
+  }
+  const recorded = session.costUsd === null || session.costUsd === undefined ? '' : ` (the session's cost: $${Number(session.costUsd).toFixed(4)})`;
+  main.appendChild(h('p', { 'data-testid': 'session-cost' },
+    `$${total.toFixed(4)} after ${requests.length} ${requests.length === 1 ? 'request' : 'requests'}${recorded}`));
+  main.appendChild(svg);
 }

@@ -99,11 +99,13 @@ export async function traceView(main, id, params) {
   const errors = rows.filter((row) => row.error);
   const pins = (params.pins ? params.pins.split(',') : DEFAULT_PINS).slice(0, 3);
   const collapsed = new Set((params.collapsed || '').split(',').filter(Boolean));
-  const state = { selected: rows.findIndex((row) => row.span.span_id === params.span), search: params.search || '', matches: [], matchAt: -1, errorAt: -1 };
+  const state = { selected: rows.findIndex((row) => row.span.span_id === params.span), search: params.search || '', matches: [], matchAt: -1, errorAt: -1,
+    critical: params.critical === '1' };
+  let criticalSet = null;  // computed on first use
 
   const root = rows[0].span;
   const save = () => replaceState(`trace/${id}`, { file: params.file, span: state.selected >= 0 ? rows[state.selected].span.span_id : '',
-    search: state.search, collapsed: [...collapsed].join(','), pins: params.pins });
+    search: state.search, collapsed: [...collapsed].join(','), pins: params.pins, critical: state.critical ? '1' : '' });
 
   // Header and exports.
   main.appendChild(h('h2', { 'data-testid': 'trace-title' }, root.name, ' ', h('span', { class: 'muted' }, `${formatMs(total)} · ${spans.length} spans · `),
@@ -122,6 +124,10 @@ export async function traceView(main, id, params) {
   main.appendChild(summary);
   if (partial) main.appendChild(message(partial));
 
+  // The critical path: what the trace's end waited for (criticalPath below).
+  const criticalButton = h('button', { 'data-testid': 'critical-toggle', onclick: () => { state.critical = !state.critical; showCritical(); draw(); save(); } }, 'critical path');
+  const criticalSummary = h('span', { 'data-testid': 'critical-summary', class: 'muted' });
+
   // Search and error paging.
   const searchBox = h('input', { type: 'text', value: state.search, placeholder: 'search in trace (name, attribute, id)', 'data-testid': 'trace-search' });
   const matchCount = h('span', { 'data-testid': 'match-count', class: 'muted' });
@@ -132,9 +138,16 @@ export async function traceView(main, id, params) {
     errorPosition,
     h('button', { onclick: () => pageError(1), 'data-testid': 'error-next', disabled: !errors.length }, 'error (e) ▶'),
     h('button', { onclick: () => { collapsed.clear(); refresh(); } }, 'expand all'),
+    criticalButton, criticalSummary,
     h('span', { class: 'muted' }, 'keys: j/k move, h/l collapse/expand, n/N match, e/E error')));
 
   const scroller = h('div', { class: 'wf-scroll', tabindex: 0, 'data-testid': 'waterfall' });
+  function showCritical() {
+    if (state.critical && !criticalSet) criticalSet = criticalPath(rows);
+    criticalButton.classList.toggle('active', state.critical);
+    scroller.classList.toggle('critical-on', state.critical);
+    criticalSummary.textContent = state.critical ? `critical path: ${criticalSet.size} of ${rows.length} spans` : '';
+  }
   const inner = h('div', { class: 'wf-rows' });
   scroller.appendChild(inner);
   const detail = h('div', { class: 'detail', 'data-testid': 'span-detail' });
@@ -177,7 +190,8 @@ export async function traceView(main, id, params) {
       const width = Math.max((span.duration_ms / total) * 100, 0.1);
       const pills = pins.filter((key) => span.attributes[key] !== undefined).map((key) => h('span', { class: 'pill', title: key }, text(span.attributes[key], 40)));
       const toggle = row.descendants ? (collapsed.has(span.span_id) ? `▸` : '▾') : '';
-      nodes.push(h('div', { class: `wf-row${row.error ? ' error' : ''}${row.index === state.selected ? ' selected' : ''}${matchSet.has(row.index) ? ' match' : ''}`,
+      const critical = state.critical && criticalSet.has(row.index) ? ' critical' : '';
+      nodes.push(h('div', { class: `wf-row${row.error ? ' error' : ''}${row.index === state.selected ? ' selected' : ''}${matchSet.has(row.index) ? ' match' : ''}${critical}`,
         style: { top: `${i * ROW}px` }, 'data-testid': 'span-row', 'data-span-id': span.span_id, onclick: (event) => {
           if (event.target.classList.contains('wf-toggle')) toggleCollapse(row); else select(row.index);
         } },
@@ -330,11 +344,43 @@ export async function traceView(main, id, params) {
 
   computeVisible();
   computeMatches();
+  showCritical();
   draw();
   if (state.selected >= 0) select(state.selected);
   document.body.dataset.waterfallReady = String(spans.length);
   // Time from navigation start to the first drawn waterfall, for bench/viewer_bench.mjs.
   document.body.dataset.waterfallMs = String(Math.round(performance.now()));
+}
+
+// The spans the trace's end waited for, as Jaeger's critical path: from the root's end, the
+// child that ended last before that moment is on the path (and, inside it, the same rule from
+// its end), then the child that ended last before that child started, and so on. Children
+// sorted by end once, and the moment only moves back, so each child is looked at once.
+export function criticalPath(rows) {
+  const children = new Map();
+  const ids = new Set(rows.map((row) => row.span.span_id));
+  for (const row of rows) {
+    const parent = row.span.parent_span_id;
+    if (parent && ids.has(parent) && parent !== row.span.span_id) {
+      if (!children.has(parent)) children.set(parent, []);
+      children.get(parent).push(row);
+    }
+  }
+  for (const list of children.values()) list.sort((a, b) => b.end - a.end || b.start - a.start);
+  const path = new Set();
+  const stack = [[rows[0], Infinity]];
+  while (stack.length) {
+    const [row, until] = stack.pop();
+    if (path.has(row.index)) continue;
+    path.add(row.index);
+    let moment = Math.min(row.end, until);
+    for (const child of children.get(row.span.span_id) || []) {
+      if (child.start >= moment) continue;  // started after the moment: waited for by nothing on the path
+      stack.push([child, moment]);
+      moment = child.start;
+    }
+  }
+  return path;
 }
 
 export function logTable(records) {

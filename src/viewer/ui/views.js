@@ -83,54 +83,96 @@ export async function taskView(main, id, params) {
 }
 
 export async function nowView(main, _arg, params) {
-  const filter = h('input', { type: 'text', value: params.filter || '', placeholder: 'event type or task contains', 'data-testid': 'live-filter' });
+  const filter = h('input', { type: 'text', value: params.filter || '', placeholder: 'event type, span, service or text contains', 'data-testid': 'live-filter' });
   const pause = h('button', { 'data-testid': 'live-pause' }, 'Pause');
   const status = h('span', { class: 'muted', 'data-testid': 'live-status' }, 'connecting…');
   const feed = h('table', { class: 'feed', 'data-testid': 'live-feed' }, h('tbody', {}));
+  // The running sessions on top, read again when a session event arrives and every 5 s.
+  const running = h('div', { 'data-testid': 'running-sessions' });
+  main.appendChild(running);
   main.appendChild(h('div', { class: 'toolbar' }, h('strong', {}, 'Now'), filter, pause, status));
   main.appendChild(feed);
+  async function loadRunning() {
+    let answer;
+    try { answer = await get('sessions', { state: 'running', limit: 100 }); } catch (error) { running.replaceChildren(message(error.message, true)); return; }
+    const rows = answer.data;
+    running.replaceChildren(h('h3', { 'data-testid': 'running-title' }, rows.length ? `Running sessions (${rows.length})` : 'No session running'),
+      rows.length ? h('table', {}, h('thead', {}, h('tr', {}, ['Session', 'Task', 'Agent', 'Model', 'Started', 'Running for'].map((title) => h('th', {}, title)))),
+        h('tbody', {}, rows.map((row) => h('tr', { 'data-testid': 'running-session' },
+          h('td', {}, h('a', { href: link(`session/${row.id}`) }, row.id)), h('td', {}, h('a', { href: link(`task/${row.taskId}`) }, row.taskId)),
+          h('td', {}, row.exec), h('td', {}, row.model || ''), h('td', {}, row.started ? shortTime(row.started) : ''),
+          h('td', { class: 'num' }, row.started ? formatMs(Date.now() - Date.parse(row.started)) : ''))))) : null);
+  }
+  const timer = setInterval(loadRunning, 5000);
+  await loadRunning();
   let paused = false;
   let held = [];
+  let heldEvents = 0;
   let position = params.after;
-  const shows = (event) => {
-    const needle = filter.value.toLowerCase();
-    return !needle || `${event.type} ${event.stream} ${JSON.stringify(event.data || {})}`.toLowerCase().includes(needle);
-  };
-  const add = (event) => {
-    const row = h('tr', { 'data-testid': 'live-event', hidden: !shows(event), 'data-type': event.type },
-      h('td', {}, shortTime(event.time)), h('td', {}, event.type),
-      h('td', {}, event.data && event.data.taskId ? h('a', { href: link(`task/${event.data.taskId}`) }, event.data.taskId) : text(event.stream)),
-      h('td', {}, eventSummary(event)),
-      h('td', {}, event.meta && event.meta.trace_id ? h('a', { href: link(`trace/${event.meta.trace_id}`, { span: event.meta.span_id }) }, 'trace') : ''));
-    row.dataset.text = `${event.type} ${event.stream}`;
+  const matches = (row) => !filter.value || row.dataset.text.toLowerCase().includes(filter.value.toLowerCase());
+  const place = (row, text) => {
+    row.dataset.text = text;
+    row.hidden = !matches(row);
     feed.tBodies[0].prepend(row);
   };
+  const add = (event) => place(h('tr', { 'data-testid': 'live-event', 'data-type': event.type },
+    h('td', {}, shortTime(event.time)), h('td', {}, event.type),
+    h('td', {}, event.data && event.data.taskId ? h('a', { href: link(`task/${event.data.taskId}`) }, event.data.taskId) : text(event.stream)),
+    h('td', {}, eventSummary(event)),
+    h('td', {}, event.meta && event.meta.trace_id ? h('a', { href: link(`trace/${event.meta.trace_id}`, { span: event.meta.span_id }) }, 'trace') : '')),
+  `${event.type} ${event.stream} ${JSON.stringify(event.data || {})}`);
+  const addSpan = (span) => place(h('tr', { 'data-testid': 'live-span', 'data-type': 'span', class: span.status === 'error' ? 'error' : '' },
+    h('td', {}, shortTime(span.end)), h('td', { class: span.status === 'error' ? 'err' : 'muted' }, span.status === 'error' ? 'span failed' : 'span end'),
+    h('td', {}, text(span.service, 60)),
+    h('td', {}, text(span.name, 200), ' ', h('span', { class: 'muted' }, formatMs(span.duration_ms)), span.status === 'error' ? h('span', { class: 'err' }, ` ✗ ${text(span.status_message, 200)}`) : ''),
+    h('td', {}, h('a', { href: link(`trace/${span.trace_id}`, { span: span.span_id }) }, 'span'))),
+  `span ${span.name} ${span.service} ${span.status}`);
+  const addWarning = (record) => place(h('tr', { 'data-testid': 'live-warning', 'data-type': 'warning', class: record.severity_number >= 17 ? 'error' : '' },
+    h('td', {}, shortTime(record.time)), h('td', { class: 'err' }, text(record.severity, 20)), h('td', {}, text(record.service, 60)),
+    h('td', {}, text(record.body, 500)),
+    h('td', {}, record.trace_id ? h('a', { href: link(`trace/${record.trace_id}`, { span: record.span_id }) }, 'span') : '')),
+  `warning ${record.severity} ${record.service} ${record.body}`);
+  const showStatus = () => {
+    const others = held.length - heldEvents;
+    status.textContent = paused ? (held.length ? `paused (${heldEvents} new${others ? `, ${others} span ends and warnings` : ''})` : 'paused')
+      : `live from position ${position}`;
+  };
   filter.addEventListener('input', () => {
-    for (const row of feed.tBodies[0].rows) row.hidden = !row.dataset.text.toLowerCase().includes(filter.value.toLowerCase());
+    for (const row of feed.tBodies[0].rows) row.hidden = !matches(row);
     replaceState('now', { after: position, filter: filter.value });
   });
   pause.addEventListener('click', () => {
     paused = !paused;
-    pause.textContent = paused ? `Resume` : 'Pause';
-    if (!paused) { held.forEach(add); held = []; }
-    status.textContent = paused ? 'paused' : `live from position ${position}`;
+    pause.textContent = paused ? 'Resume' : 'Pause';
+    if (!paused) { held.forEach((show) => show()); held = []; heldEvents = 0; }
+    showStatus();
   });
   const source = new EventSource(`/ui/api/stream${position ? `?after=${encodeURIComponent(position)}` : ''}`);
   const moved = (id) => { position = id; replaceState('now', { after: position, filter: filter.value }); };
-  source.addEventListener('position', (message) => { moved(message.lastEventId); status.textContent = `live from position ${position}`; });
-  source.addEventListener('event', (message) => {
+  const arrive = (message, show, isEvent) => {
     moved(message.lastEventId);
+    if (paused) { held.push(show); heldEvents += isEvent ? 1 : 0; } else show();
+    showStatus();
+  };
+  source.addEventListener('position', (message) => { moved(message.lastEventId); showStatus(); });
+  source.addEventListener('event', (message) => {
     const event = JSON.parse(message.data);
-    if (paused) { held.push(event); status.textContent = `paused (${held.length} new)`; } else add(event);
-    if (!paused) status.textContent = `live from position ${position}`;
+    arrive(message, () => add(event), true);
+    if (event.type.startsWith('Session')) loadRunning();
   });
-  source.addEventListener('open', () => { if (!paused && position !== undefined) status.textContent = `live from position ${position}`; });
+  source.addEventListener('span', (message) => { const span = JSON.parse(message.data); arrive(message, () => addSpan(span), false); });
+  source.addEventListener('warning', (message) => { const record = JSON.parse(message.data); arrive(message, () => addWarning(record), false); });
+  source.addEventListener('skipped', (message) => {
+    const count = JSON.parse(message.data).count;
+    arrive(message, () => place(h('tr', { 'data-testid': 'live-skipped' }, h('td', { colspan: 5, class: 'muted' }, `${count} more span ends and warnings not shown`)), 'skipped'), false);
+  });
+  source.addEventListener('open', () => { if (!paused && position !== undefined) showStatus(); });
   // Each answer of the stream ends (a long poll) and EventSource reconnects at once with
   // Last-Event-ID, firing 'error' every time: only a closed source is worth saying.
   source.addEventListener('error', () => {
     if (source.readyState === EventSource.CLOSED) status.textContent = `disconnected at position ${position}: reload to resume`;
   });
-  return () => source.close();
+  return () => { source.close(); clearInterval(timer); };
 }
 
 // A small bar chart as SVG, drawn from numbers.

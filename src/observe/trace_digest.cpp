@@ -1,0 +1,520 @@
+#include "observe/trace_digest.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include <simdjson.h>
+
+#include <charconv>
+
+#include "store/hash.hpp"
+
+namespace sc::observe {
+
+namespace {
+
+std::string lower(std::string_view text) {
+    std::string out(text);
+    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+    return out;
+}
+
+// 0 is kept for "no parent", so no id hashes to it.
+uint64_t hash_id(std::string_view id) {
+    uint64_t hash = store::fnv1a64(id);
+    return hash == 0 ? 1 : hash;
+}
+
+// An attribute as the filter compares it: KEY and the value as text (a string as is, other
+// values as JSON), as attr.KEY=VALUE in trace_query.hpp.
+uint64_t hash_attribute(std::string_view key, const Attributes& value) {
+    std::string text(key);
+    text += '\0';
+    if (value.is_string())
+        text += value.get_ref<const std::string&>();
+    else
+        text += value.dump(-1, ' ', false, Attributes::error_handler_t::replace);
+    return store::fnv1a64(text);
+}
+
+void sort_unique(std::vector<uint64_t>& values) {
+    std::sort(values.begin(), values.end());
+    values.erase(std::unique(values.begin(), values.end()), values.end());
+}
+
+template <class T>
+std::vector<T> sorted_union(const std::vector<T>& a, const std::vector<T>& b) {
+    std::vector<T> out;
+    out.reserve(a.size() + b.size());
+    std::set_union(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
+    return out;
+}
+
+uint64_t hash_attribute_text(std::string_view key, std::string_view text) {
+    std::string bytes(key);
+    bytes += '\0';
+    bytes += text;
+    return store::fnv1a64(bytes);
+}
+
+bool has(const std::vector<uint64_t>& sorted, uint64_t value) {
+    return std::binary_search(sorted.begin(), sorted.end(), value);
+}
+
+// ---- The fast reader: each helper mirrors the nlohmann reading of signal_query.cpp
+// (otlp_json_fields.hpp) for the fields a digest needs, and gives up (false) where it does not.
+
+namespace od = simdjson::ondemand;
+using simdjson::SUCCESS;
+
+// otlp_json::string_field: a string, or "" for any other value.
+bool string_value(od::value value, std::string& out) {
+    od::json_type type;
+    if (value.type().get(type) != SUCCESS)
+        return false;
+    out.clear();
+    if (type != od::json_type::string)
+        return true;
+    std::string_view text;
+    if (value.get_string().get(text) != SUCCESS)
+        return false;
+    out = text;
+    return true;
+}
+
+// otlp_json::int_of.
+bool int_value(od::value value, int64_t& out) {
+    od::json_type type;
+    if (value.type().get(type) != SUCCESS)
+        return false;
+    out = 0;
+    if (type == od::json_type::number) {
+        od::number_type number_type;
+        if (value.get_number_type().get(number_type) != SUCCESS)
+            return false;
+        if (number_type == od::number_type::signed_integer)
+            return value.get_int64().get(out) == SUCCESS;
+        if (number_type != od::number_type::floating_point_number)
+            return false;  // past INT64_MAX: left to the full parser
+        double number = 0;
+        if (value.get_double().get(number) != SUCCESS || !(number > -9.2e18 && number < 9.2e18))
+            return false;
+        out = static_cast<int64_t>(number);
+        return true;
+    }
+    if (type != od::json_type::string)
+        return true;
+    std::string_view text;
+    if (value.get_string().get(text) != SUCCESS)
+        return false;
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), out);
+    if (error == std::errc() && end == text.data() + text.size())
+        return true;
+    out = 0;
+    uint64_t unsigned_value = 0;
+    auto [unsigned_end, unsigned_error] = std::from_chars(text.data(), text.data() + text.size(), unsigned_value);
+    if (unsigned_error == std::errc() && unsigned_end == text.data() + text.size())
+        out = INT64_MAX;
+    return true;
+}
+
+// Iterates an object's fields, refusing a key seen twice among `keys` (nlohmann keeps the last).
+template <class Visit>
+bool fields(od::object object, std::initializer_list<std::string_view> keys, Visit visit) {
+    uint32_t seen = 0;
+    for (auto field_result : object) {
+        od::field field;
+        std::string_view key;
+        if (std::move(field_result).get(field) != SUCCESS || field.unescaped_key().get(key) != SUCCESS)
+            return false;
+        uint32_t bit = 1;
+        for (std::string_view known : keys) {
+            if (known == key) {
+                if ((seen & bit) != 0)
+                    return false;
+                seen |= bit;
+                break;
+            }
+            bit <<= 1;
+        }
+        if (!visit(key, field.value()))
+            return false;
+    }
+    return true;
+}
+
+bool is(od::value& value, od::json_type wanted) {
+    od::json_type type;
+    return value.type().get(type) == SUCCESS && type == wanted;
+}
+
+// An attribute's value as the filter compares it (any_value then dump), or false.
+bool attribute_text(od::value value, std::string& text) {
+    text = "null";
+    if (!is(value, od::json_type::object))
+        return true;
+    od::object object;
+    if (value.get_object().get(object) != SUCCESS)
+        return false;
+    int count = 0;
+    return fields(object, {}, [&](std::string_view key, od::value inner) {
+        if (++count > 1)
+            return false;  // nlohmann would pick by precedence: left to it
+        if (key == "stringValue") {
+            if (!is(inner, od::json_type::string))
+                return true;
+            std::string_view view;
+            if (inner.get_string().get(view) != SUCCESS)
+                return false;
+            text = view;
+            return true;
+        }
+        if (key == "intValue") {
+            int64_t number = 0;
+            if (!int_value(inner, number))
+                return false;
+            text = std::to_string(number);
+            return true;
+        }
+        if (key == "boolValue") {
+            bool flag = false;
+            if (is(inner, od::json_type::boolean) && inner.get_bool().get(flag) != SUCCESS)
+                return false;
+            text = flag ? "true" : "false";
+            return true;
+        }
+        return key != "doubleValue" && key != "arrayValue" && key != "kvlistValue" && key != "bytesValue";
+    });
+}
+
+bool read_span(od::object object, DigestSpan& span) {
+    std::vector<std::pair<std::string, uint64_t>> attributes;  // last value of a key wins
+    bool ok = fields(
+        object,
+        {"traceId", "spanId", "parentSpanId", "name", "startTimeUnixNano", "endTimeUnixNano", "status", "attributes"},
+        [&](std::string_view key, od::value value) {
+            if (key == "traceId")
+                return string_value(value, span.trace_id);
+            if (key == "spanId")
+                return string_value(value, span.span_id);
+            if (key == "parentSpanId")
+                return string_value(value, span.parent_span_id);
+            if (key == "name")
+                return string_value(value, span.name);
+            if (key == "startTimeUnixNano")
+                return int_value(value, span.start);
+            if (key == "endTimeUnixNano")
+                return int_value(value, span.end);
+            if (key == "status") {
+                span.error = false;
+                if (!is(value, od::json_type::object))
+                    return true;
+                od::object status;
+                return value.get_object().get(status) == SUCCESS &&
+                       fields(status, {"code"}, [&](std::string_view inner, od::value code) {
+                           int64_t number = 0;
+                           if (inner != "code")
+                               return true;
+                           if (!int_value(code, number))
+                               return false;
+                           span.error = number == 2;
+                           return true;
+                       });
+            }
+            if (key != "attributes")
+                return true;
+            attributes.clear();
+            if (!is(value, od::json_type::array))
+                return true;
+            od::array list;
+            if (value.get_array().get(list) != SUCCESS)
+                return false;
+            for (auto item_result : list) {
+                od::value item;
+                if (std::move(item_result).get(item) != SUCCESS)
+                    return false;
+                if (!is(item, od::json_type::object))
+                    continue;
+                od::object pair;
+                std::string name;
+                std::string text = "null";
+                if (item.get_object().get(pair) != SUCCESS ||
+                    !fields(pair, {"key", "value"}, [&](std::string_view part, od::value inner) {
+                        if (part == "key")
+                            return string_value(inner, name);
+                        if (part == "value")
+                            return attribute_text(inner, text);
+                        return true;
+                    }))
+                    return false;
+                uint64_t hash = hash_attribute_text(name, text);
+                auto same = std::find_if(attributes.begin(), attributes.end(),
+                                         [&](const auto& kept) { return kept.first == name; });
+                if (same != attributes.end())
+                    same->second = hash;
+                else
+                    attributes.emplace_back(std::move(name), hash);
+            }
+            return true;
+        });
+    for (std::string* id : {&span.trace_id, &span.span_id, &span.parent_span_id})
+        std::transform(id->begin(), id->end(), id->begin(), [](unsigned char c) { return std::tolower(c); });
+    for (const auto& [name, hash] : attributes)
+        span.attributes.push_back(hash);
+    return ok;
+}
+
+// otlp_json::service_of: the first service.name pair that has a value gives the service.
+bool read_service(od::value resource, std::string& service) {
+    service.clear();
+    if (!is(resource, od::json_type::object))
+        return true;
+    od::object object;
+    if (resource.get_object().get(object) != SUCCESS)
+        return false;
+    return fields(object, {"attributes"}, [&](std::string_view key, od::value value) {
+        if (key != "attributes" || !is(value, od::json_type::array))
+            return true;
+        od::array list;
+        if (value.get_array().get(list) != SUCCESS)
+            return false;
+        bool found = false;
+        for (auto item_result : list) {
+            od::value item;
+            if (std::move(item_result).get(item) != SUCCESS)
+                return false;
+            if (found || !is(item, od::json_type::object))
+                continue;
+            od::object pair;
+            std::string name;
+            std::string text;
+            bool has_value = false;
+            if (item.get_object().get(pair) != SUCCESS ||
+                !fields(pair, {"key", "value"}, [&](std::string_view part, od::value inner) {
+                    if (part == "key")
+                        return string_value(inner, name);
+                    if (part != "value")
+                        return true;
+                    has_value = true;
+                    text.clear();
+                    if (!is(inner, od::json_type::object))
+                        return true;
+                    od::object any;
+                    return inner.get_object().get(any) == SUCCESS &&
+                           fields(any, {"stringValue"}, [&](std::string_view which, od::value string) {
+                               return which != "stringValue" || string_value(string, text);
+                           });
+                }))
+                return false;
+            if (name == "service.name" && has_value) {
+                service = text;
+                found = true;
+            }
+        }
+        return true;
+    });
+}
+
+}  // namespace
+
+bool read_digest_spans(std::string_view line, size_t capacity, std::vector<DigestSpan>& out) {
+    static thread_local od::parser parser;
+    if (capacity < line.size() + simdjson::SIMDJSON_PADDING)
+        return false;
+    od::document document;
+    od::object top;
+    if (parser.iterate(line.data(), line.size(), capacity).get(document) != SUCCESS ||
+        document.get_object().get(top) != SUCCESS)
+        return false;
+    size_t first = out.size();
+    bool listed = false;
+    bool ok = fields(top, {"resourceSpans"}, [&](std::string_view key, od::value value) {
+        if (key != "resourceSpans")
+            return true;
+        od::array resources;
+        if (value.get_array().get(resources) != SUCCESS)
+            return false;
+        listed = true;
+        for (auto resource_result : resources) {
+            od::value resource;
+            if (std::move(resource_result).get(resource) != SUCCESS)
+                return false;
+            if (!is(resource, od::json_type::object))
+                continue;
+            od::object object;
+            std::string service;
+            size_t from = out.size();
+            if (resource.get_object().get(object) != SUCCESS ||
+                !fields(object, {"resource", "scopeSpans"}, [&](std::string_view part, od::value inner) {
+                    if (part == "resource")
+                        return read_service(inner, service);
+                    if (part != "scopeSpans" || !is(inner, od::json_type::array))
+                        return true;
+                    od::array scopes;
+                    if (inner.get_array().get(scopes) != SUCCESS)
+                        return false;
+                    for (auto scope_result : scopes) {
+                        od::value scope;
+                        if (std::move(scope_result).get(scope) != SUCCESS)
+                            return false;
+                        if (!is(scope, od::json_type::object))
+                            continue;
+                        od::object scope_object;
+                        if (scope.get_object().get(scope_object) != SUCCESS ||
+                            !fields(scope_object, {"spans"}, [&](std::string_view name, od::value spans) {
+                                if (name != "spans" || !is(spans, od::json_type::array))
+                                    return true;
+                                od::array list;
+                                if (spans.get_array().get(list) != SUCCESS)
+                                    return false;
+                                for (auto span_result : list) {
+                                    od::value span;
+                                    if (std::move(span_result).get(span) != SUCCESS)
+                                        return false;
+                                    if (!is(span, od::json_type::object))
+                                        continue;
+                                    od::object span_object;
+                                    DigestSpan reduced;
+                                    if (span.get_object().get(span_object) != SUCCESS ||
+                                        !read_span(span_object, reduced))
+                                        return false;
+                                    if (!reduced.trace_id.empty() && !reduced.span_id.empty())
+                                        out.push_back(std::move(reduced));
+                                }
+                                return true;
+                            }))
+                            return false;
+                    }
+                    return true;
+                }))
+                return false;
+            for (size_t i = from; i < out.size(); ++i)
+                out[i].service = service;
+        }
+        return true;
+    });
+    const char* trailing = nullptr;
+    if (!ok || !listed || document.current_location().get(trailing) == SUCCESS) {
+        out.resize(first);
+        return false;
+    }
+    return true;
+}
+
+DigestSpan DigestSpan::of(const SpanRecord& span) {
+    DigestSpan out;
+    out.trace_id = span.trace_id;
+    out.span_id = span.span_id;
+    out.parent_span_id = span.parent_span_id;
+    out.name = span.name;
+    out.service = span.service;
+    out.start = span.start;
+    out.end = span.end;
+    out.error = span.is_error();
+    for (const auto& [key, value] : span.attributes.items())
+        out.attributes.push_back(hash_attribute(key, value));
+    return out;
+}
+
+TraceDigest TraceDigest::of(const std::vector<const SpanRecord*>& spans) {
+    std::vector<DigestSpan> reduced;
+    reduced.reserve(spans.size());
+    for (const SpanRecord* span : spans)
+        reduced.push_back(DigestSpan::of(*span));
+    std::vector<const DigestSpan*> pointers;
+    for (const DigestSpan& span : reduced)
+        pointers.push_back(&span);
+    return of(pointers);
+}
+
+TraceDigest TraceDigest::of(const std::vector<const DigestSpan*>& spans) {
+    TraceDigest digest;
+    if (spans.empty())
+        return digest;
+    digest.trace_id = spans.front()->trace_id;
+    for (const DigestSpan* span : spans) {
+        digest.start = std::min(digest.start, span->start);
+        digest.end = std::max(digest.end, span->end);
+        ++digest.spans;
+        digest.errors += span->error ? 1 : 0;
+        digest.span_ids.push_back(hash_id(span->span_id));
+        digest.names.push_back(lower(span->name));
+        digest.attributes.insert(digest.attributes.end(), span->attributes.begin(), span->attributes.end());
+    }
+    sort_unique(digest.span_ids);
+    sort_unique(digest.attributes);
+    std::sort(digest.names.begin(), digest.names.end());
+    digest.names.erase(std::unique(digest.names.begin(), digest.names.end()), digest.names.end());
+    for (const DigestSpan* span : spans) {
+        uint64_t parent = span->parent_span_id.empty() ? 0 : hash_id(span->parent_span_id);
+        if (parent == 0 || !has(digest.span_ids, parent))
+            digest.roots.push_back({parent, span->start, span->name, span->service});
+    }
+    return digest;
+}
+
+void TraceDigest::merge(TraceDigest&& later) {
+    start = std::min(start, later.start);
+    end = std::max(end, later.end);
+    spans += later.spans;
+    errors += later.errors;
+    // A root stays one while its parent is in neither part.
+    std::vector<Root> kept;
+    kept.reserve(roots.size() + later.roots.size());
+    for (Root& root : roots)
+        if (root.parent == 0 || !has(later.span_ids, root.parent))
+            kept.push_back(std::move(root));
+    for (Root& root : later.roots)
+        if (root.parent == 0 || !has(span_ids, root.parent))
+            kept.push_back(std::move(root));
+    roots = std::move(kept);
+    span_ids = sorted_union(span_ids, later.span_ids);
+    attributes = sorted_union(attributes, later.attributes);
+    names = sorted_union(names, later.names);
+    for (const Line& line : later.lines)
+        if (lines.empty() || lines.back() != line)
+            lines.push_back(line);
+}
+
+TraceSummary TraceDigest::summary() const {
+    TraceSummary summary;
+    summary.trace_id = trace_id;
+    summary.start = start;
+    summary.duration = end > start ? end - start : 0;
+    summary.span_count = spans;
+    summary.error_count = errors;
+    const Root* root = nullptr;
+    for (const Root& candidate : roots)
+        if (root == nullptr || candidate.start < root->start)
+            root = &candidate;
+    if (root != nullptr) {
+        summary.root_name = root->name;
+        summary.service = root->service;
+    }
+    return summary;
+}
+
+bool TraceDigest::matches(const TraceFilter& filter) const {
+    if (filter.errors_only && errors == 0)
+        return false;
+    if ((filter.since && start < *filter.since) || (filter.until && start >= *filter.until))
+        return false;
+    int64_t duration = end > start ? end - start : 0;
+    if ((filter.min_duration && duration < *filter.min_duration) ||
+        (filter.max_duration && duration > *filter.max_duration))
+        return false;
+    if (!filter.name.empty()) {
+        std::string wanted = lower(filter.name);
+        if (std::none_of(names.begin(), names.end(),
+                         [&](const std::string& name) { return name.find(wanted) != std::string::npos; }))
+            return false;
+    }
+    for (const auto& [key, value] : filter.attributes)
+        if (!has(attributes, hash_attribute(key, Attributes(value))))
+            return false;
+    if (!filter.service.empty() && lower(summary().service).find(lower(filter.service)) == std::string::npos)
+        return false;
+    return true;
+}
+
+}  // namespace sc::observe
