@@ -220,6 +220,32 @@ TEST_F(Search, AnEditInPlaceOfTheSameSizeIsFoundWhenTheTreeWasOtherwiseAsSaved) 
     EXPECT_EQ(ids({"written", "--type", "task"}), std::vector<std::string> {id("written-after")});
 }
 
+TEST_F(Search, RunsInScSearchAndInScServerWhereThereIsNoScSearch) {
+    create("Fallback target");
+    // An install of sc and sc-server alone (as before sc-search existed): the same answer.
+    std::string bin = m_sandbox.root() + "/older-install";
+    fs::create_directories(bin);
+    std::string from = fs::path(SC_BINARY).parent_path().string();
+    ASSERT_TRUE(fs::exists(from + "/sc-search"));
+    fs::copy_file(SC_BINARY, bin + "/sc");
+    fs::copy_file(from + "/sc-server", bin + "/sc-server");
+    RunResult both = ok({"search", "fallback", "--type", "task", "--format", "json"});
+    RunResult server = m_sandbox.run({bin + "/sc", "search", "fallback", "--type", "task", "--format", "json"});
+    ASSERT_EQ(server.exit_code, 0) << server.err;
+    // The same hit (its score moves: the second search indexed the first one's spans too).
+    ASSERT_EQ(both.json().size(), 1U);
+    ASSERT_EQ(server.json().size(), 1U);
+    Json hit = server.json()[0];
+    hit["score"] = both.json()[0]["score"];
+    EXPECT_EQ(hit, both.json()[0]);
+    // Neither beside sc: a message that says what to install.
+    fs::remove(bin + "/sc-server");
+    RunResult none = m_sandbox.run({bin + "/sc", "search", "fallback"});
+    EXPECT_NE(none.exit_code, 0);
+    EXPECT_NE(none.err.find("install sc-search (or sc-server) in the same folder as sc"), std::string::npos)
+        << none.err;
+}
+
 TEST_F(Search, ADeletedIndexIsRebuiltAndReindexReportsItsTime) {
     create("Rebuild me");
     EXPECT_EQ(ids({"rebuild", "--type", "task"}).size(), 1U);
