@@ -3,11 +3,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+
 #include <algorithm>
 
 #include "observe/domain_events.hpp"
 #include "observe/replay.hpp"
 #include "observe/telemetry_location.hpp"
+#include "store/reader.hpp"
 #include "telemetry/sdk/propagation.hpp"
 #include "util/text.hpp"
 
@@ -366,6 +369,7 @@ void CommandObserver::end_tree_session() {
         m_state.reset();
         m_state_from_session = false;
     }
+    m_state_unloaded = false;
     // Last, still under the lock: the operation is recorded and the state saved (or the event
     // could not be stored, and its changes are left for the next check to record).
     m_in_flight_installed.reset();
@@ -376,7 +380,15 @@ void CommandObserver::end_tree_session() {
 }
 
 void CommandObserver::begin_operation() {
-    if (!m_enabled || !m_state)
+    if (!m_enabled)
+        return;
+    if (m_state_unloaded && !m_state) {
+        // The check left the state on disk; the change to come is recorded in it.
+        m_state_unloaded = false;
+        if (Status loaded = load_state(); !loaded.ok())
+            report(loaded.error());
+    }
+    if (!m_state)
         return;
     m_in_flight_installed.reset();
     m_in_flight = std::make_unique<InFlightJournal>(in_flight_path(m_store_root), m_state->seq());
@@ -439,14 +451,40 @@ Result<uint64_t> CommandObserver::append_events(std::vector<store::NewEvent> eve
     return appended.empty() ? 0 : appended.back().seq;
 }
 
+bool CommandObserver::unchanged_since_save(const tasks::TreeRoots& roots) {
+    if (m_options.session != nullptr || m_state)
+        return false;  // a server's session checks through its watch and keeps its state
+    std::optional<StateSummary> summary = TreeState::read_summary(state_path(m_store_root));
+    if (!summary)
+        return false;
+    struct stat info {};
+    if (::lstat(in_flight_path(m_store_root).c_str(), &info) == 0 || errno != ENOENT)
+        return false;  // an operation to keep or undo first (or a journal that cannot be looked at)
+    uint64_t last_seq = 0;
+    store::Reader reader(m_store_root);
+    Result<store::ReadStats> read = reader.read_events_after(
+        summary->seq, store::EventQuery {}, [](const store::EventView&) { return false; }, &last_seq);
+    if (!read.ok() || last_seq != summary->seq)
+        return false;  // events to fold in first, or a state of another log
+    Result<TreeDigest> live = TreeState::live_digest(roots);
+    return live.ok() && *live == summary->digest;
+}
+
 void CommandObserver::check_external_changes(const tasks::TreeRoots& roots) {
     if (!m_enabled)
         return;
+    m_roots = roots;
+    // Most commands find the tree as the last one left it: one walk with a stat per file, and
+    // the saved state stays on disk. Otherwise the state is loaded and the tree walked again
+    // to tell what changed.
+    if (unchanged_since_save(roots)) {
+        m_state_unloaded = true;
+        return;
+    }
     if (Status loaded = load_state(); !loaded.ok()) {
         report(loaded.error());
         return;
     }
-    m_roots = roots;
     // A command killed mid-operation: kept if its event made it into the log (the state has
     // caught up with it), undone otherwise, before anything is taken for an outside edit.
     Result<InFlightOutcome> recovered = recover_in_flight(in_flight_path(m_store_root), m_state->seq());

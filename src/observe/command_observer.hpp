@@ -181,6 +181,11 @@ private:
     friend class TreeLock;
     CommandObserver() = default;
     Status load_state();
+    /// True when the tree is as the saved state left it: no event after the state's seq, no
+    /// operation left half done, and the live tree's digest (a stat per file) equal to the one
+    /// saved with the state. The state is then not loaded (a line per file parsed) until an
+    /// operation that changes the tree needs it.
+    bool unchanged_since_save(const tasks::TreeRoots& roots);
     /// The session's tree state, when it is still what the state file says.
     bool take_session_state();
     /// The changes since the last check: the whole tree's, or the watched files' alone.
@@ -205,6 +210,7 @@ private:
     std::optional<telemetry::Span> m_root;
     std::optional<telemetry::Scope> m_root_scope;
     std::optional<TreeState> m_state;
+    bool m_state_unloaded = false;      // the check found the tree as saved and left the state on disk
     bool m_state_from_session = false;  // m_state is the session's, checked by the watch since
     std::unique_ptr<InFlightJournal> m_in_flight;
     std::optional<tasks::ChangeJournal::Installed> m_in_flight_installed;

@@ -46,8 +46,8 @@ struct changes_tree<Result<tasks::ChangeRecord>> : std::true_type {};
 }  // namespace
 
 template <class Operation>
-auto ObservedTaskService::observed(std::string_view operation, std::string_view task_id, Operation&& run)
-    -> decltype(run()) {
+auto ObservedTaskService::observed(std::string_view operation, std::string_view task_id, Operation&& run,
+                                   bool lists_folders) -> decltype(run()) {
     if (m_observer == nullptr || !m_observer->enabled())
         return run();
     auto started = std::chrono::steady_clock::now();
@@ -61,7 +61,9 @@ auto ObservedTaskService::observed(std::string_view operation, std::string_view 
     // event order is the order of the changes; edits made outside sc are recorded first. The
     // check lists every folder; the operation's scan takes those listings instead of reading
     // the folders again.
-    tasks::FolderListings listings;
+    std::optional<tasks::FolderListings> listings;
+    if (lists_folders)
+        listings.emplace();
     TreeLock lock = m_observer->lock_tree();
     // Ctrl-C or a SIGTERM while the tree and its record change takes effect once the change is
     // on disk, recorded and reflected in the saved state: never in between. (Not while waiting
@@ -214,7 +216,8 @@ Result<tasks::ParentView> ObservedTaskService::show_parent(std::string_view pare
 }
 
 Status ObservedTaskService::record_outside_edits(std::string_view operation) {
-    return observed(operation, "", [] { return Status(); });
+    return observed(
+        operation, "", [] { return Status(); }, false);
 }
 
 Result<tasks::Changed<tasks::ParentView>> ObservedTaskService::resequence(

@@ -66,7 +66,10 @@ public:
 
 private:
     template <class Operation>
-    auto observed(std::string_view operation, std::string_view task_id, Operation&& run) -> decltype(run());
+    /// `lists_folders`: whether the operation reads folders, so the check keeps its listings for
+    /// it (the check alone, before a search, does not).
+    auto observed(std::string_view operation, std::string_view task_id, Operation&& run, bool lists_folders = true)
+        -> decltype(run());
 
     tasks::TaskService m_service;
     CommandObserver* m_observer;

@@ -8,13 +8,13 @@
 
 #include <string>
 
-#include "observe/session_events.hpp"
+#include "observe/session_stats.hpp"
 #include "util/result.hpp"
 
 namespace sc::observe {
 
-/// The ended sessions that pass `filter`, in the order they ended, from the cache brought up
-/// to the log.
-Result<std::vector<SessionFacts>> ended_sessions(const std::string& store_root, const SessionFilter& filter);
+/// The statistics (session_stats.hpp) of the ended sessions that pass `filter`, in the order
+/// they ended, from the journal brought up to the log.
+Result<nlohmann::ordered_json> ended_session_stats(const std::string& store_root, const SessionFilter& filter);
 
 }  // namespace sc::observe

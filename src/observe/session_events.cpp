@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <unordered_map>
 
 #include "observe/projections.hpp"
 #include "store/reader.hpp"
@@ -12,13 +11,6 @@ namespace sc::observe {
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-Json tokens_json(const sessions::Tokens& tokens) {
-    return {{"input", tokens.input},
-            {"output", tokens.output},
-            {"cacheRead", tokens.cache_read},
-            {"cacheCreation", tokens.cache_creation}};
-}
 
 sessions::Tokens tokens_from(const nlohmann::json& json) {
     sessions::Tokens tokens;
@@ -39,11 +31,18 @@ store::NewEvent event_of(const sessions::SessionRecord& record, std::string_view
     return event;
 }
 
+}  // namespace
+
+Json tokens_json(const sessions::Tokens& tokens) {
+    return {{"input", tokens.input},
+            {"output", tokens.output},
+            {"cacheRead", tokens.cache_read},
+            {"cacheCreation", tokens.cache_creation}};
+}
+
 double round_cost(double value) {
     return std::round(value * 1e6) / 1e6;
 }
-
-}  // namespace
 
 std::string stream_for_session(std::string_view session_id) {
     return "session:" + std::string(session_id);
@@ -313,178 +312,6 @@ Result<SessionProjection> replay_sessions(const std::string& store_root, const S
     if (!read.ok() && read.error().code != ErrorCode::not_found)
         return read.error();
     return projection;
-}
-
-namespace {
-
-struct Group {
-    int64_t sessions = 0;
-    int64_t successes = 0;
-    int64_t failures = 0;  // every outcome but success
-    int64_t tokens = 0;
-    double cost = 0;
-    bool has_cost = false;
-    std::vector<double> durations;
-};
-
-Json group_rows(const std::unordered_map<std::string, Group>& groups, const char* key) {
-    std::vector<std::pair<std::string, const Group*>> sorted;
-    for (const auto& [name, group] : groups)
-        sorted.emplace_back(name, &group);
-    // Most expensive first (cost, then tokens), the question users ask of these tables.
-    std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
-        if (a.second->cost != b.second->cost)
-            return a.second->cost > b.second->cost;
-        if (a.second->tokens != b.second->tokens)
-            return a.second->tokens > b.second->tokens;
-        return a.first < b.first;  // a stable order whatever the hash map's
-    });
-    Json rows = Json::array();
-    for (const auto& [name, group] : sorted) {
-        Summary durations = summarise(group->durations);
-        Json row;
-        row[key] = name;
-        row["sessions"] = group->sessions;
-        row["successRate"] =
-            group->sessions > 0 ? static_cast<double>(group->successes) / static_cast<double>(group->sessions) : 0.0;
-        row["failures"] = group->failures;
-        row["medianDurationMs"] = durations.median;
-        row["tokens"] = group->tokens;
-        row["costUsd"] = group->has_cost ? Json(round_cost(group->cost)) : Json();
-        rows.push_back(std::move(row));
-    }
-    return rows;
-}
-
-double percentile(const std::vector<double>& sorted, double quantile) {
-    if (sorted.empty())
-        return 0;
-    double position = quantile * static_cast<double>(sorted.size() - 1);
-    size_t low = static_cast<size_t>(position);
-    size_t high = std::min(low + 1, sorted.size() - 1);
-    return sorted[low] + (sorted[high] - sorted[low]) * (position - static_cast<double>(low));
-}
-
-}  // namespace
-
-Json session_stats(const SessionProjection& projection) {
-    std::vector<const SessionFacts*> sessions;
-    sessions.reserve(projection.order().size());
-    for (const std::string& id : projection.order())
-        sessions.push_back(&projection.sessions().at(id));
-    return session_stats(sessions);
-}
-
-Json session_stats(const std::vector<const SessionFacts*>& sessions) {
-    std::map<std::string, int64_t> by_outcome;
-    std::unordered_map<std::string, Group> by_task, by_type, by_area, by_model, by_exec;
-    std::map<std::string, std::pair<int64_t, int64_t>> tools;
-    std::vector<double> durations;
-    std::vector<const SessionFacts*> completed;
-    int64_t running = 0, queued = 0, successes = 0, tool_uses = 0, tool_failures = 0;
-    sessions::Tokens tokens;
-    double cost = 0;
-    bool has_cost = false;
-    for (const SessionFacts* session : sessions) {
-        const SessionFacts& facts = *session;
-        if (facts.state == "running") {
-            ++running;
-            continue;
-        }
-        if (facts.state == "queued") {
-            ++queued;
-            continue;
-        }
-        completed.push_back(&facts);
-        ++by_outcome[facts.outcome];
-        bool success = facts.outcome == "success";
-        successes += success ? 1 : 0;
-        durations.push_back(static_cast<double>(facts.duration_ms));
-        tool_uses += facts.tools_used;
-        tool_failures += facts.tools_failed;
-        tokens.input += facts.tokens.input;
-        tokens.output += facts.tokens.output;
-        tokens.cache_read += facts.tokens.cache_read;
-        tokens.cache_creation += facts.tokens.cache_creation;
-        if (facts.cost_usd) {
-            cost += *facts.cost_usd;
-            has_cost = true;
-        }
-        for (const auto& [name, counts] : facts.tools) {
-            tools[name].first += counts.first;
-            tools[name].second += counts.second;
-        }
-        auto add = [&](std::unordered_map<std::string, Group>& groups, const std::string& key) {
-            Group& group = groups[key.empty() ? "(none)" : key];
-            ++group.sessions;
-            group.successes += success ? 1 : 0;
-            group.failures += success ? 0 : 1;
-            group.tokens += facts.tokens.total();
-            if (facts.cost_usd) {
-                group.cost += *facts.cost_usd;
-                group.has_cost = true;
-            }
-            group.durations.push_back(static_cast<double>(facts.duration_ms));
-        };
-        add(by_task, facts.task_id);
-        add(by_type, facts.task_type);
-        add(by_area, facts.area);
-        add(by_model, facts.model);
-        add(by_exec, facts.exec);
-    }
-    std::sort(durations.begin(), durations.end());
-    Json stats;
-    int64_t done = static_cast<int64_t>(completed.size());
-    stats["sessions"] = done + running + queued;
-    stats["completed"] = done;
-    stats["running"] = running;
-    stats["queued"] = queued;
-    Json outcomes = Json::object();
-    for (const char* name : {"success", "failure", "crashed", "timed_out", "interrupted"})
-        outcomes[name] = by_outcome.count(name) ? by_outcome[name] : 0;
-    stats["outcomes"] = std::move(outcomes);
-    stats["successRate"] = done > 0 ? static_cast<double>(successes) / static_cast<double>(done) : 0.0;
-    double mean = 0;
-    for (double d : durations)
-        mean += d;
-    stats["durationMs"] = {{"p50", percentile(durations, 0.5)},
-                           {"p90", percentile(durations, 0.9)},
-                           {"p99", percentile(durations, 0.99)},
-                           {"max", durations.empty() ? 0.0 : durations.back()},
-                           {"mean", durations.empty() ? 0.0 : mean / static_cast<double>(durations.size())}};
-    stats["tokens"] = tokens_json(tokens);
-    stats["costUsd"] = has_cost ? Json(round_cost(cost)) : Json();
-    stats["toolUses"] = tool_uses;
-    stats["toolFailures"] = tool_failures;
-    stats["toolErrorRate"] = tool_uses > 0 ? static_cast<double>(tool_failures) / static_cast<double>(tool_uses) : 0.0;
-    Json tool_rows = Json::array();
-    std::vector<std::pair<std::string, std::pair<int64_t, int64_t>>> sorted_tools(tools.begin(), tools.end());
-    std::stable_sort(sorted_tools.begin(), sorted_tools.end(),
-                     [](const auto& a, const auto& b) { return a.second.first > b.second.first; });
-    for (const auto& [name, counts] : sorted_tools)
-        tool_rows.push_back(
-            {{"tool", name},
-             {"uses", counts.first},
-             {"failures", counts.second},
-             {"errorRate",
-              counts.first > 0 ? static_cast<double>(counts.second) / static_cast<double>(counts.first) : 0.0}});
-    stats["tools"] = std::move(tool_rows);
-    stats["byTask"] = group_rows(by_task, "taskId");
-    stats["byType"] = group_rows(by_type, "taskType");
-    stats["byArea"] = group_rows(by_area, "area");
-    stats["byModel"] = group_rows(by_model, "model");
-    stats["byExec"] = group_rows(by_exec, "exec");
-    std::vector<const SessionFacts*> slowest = completed;
-    std::stable_sort(slowest.begin(), slowest.end(),
-                     [](const SessionFacts* a, const SessionFacts* b) { return a->duration_ms > b->duration_ms; });
-    Json slow = Json::array();
-    for (size_t i = 0; i < slowest.size() && i < 5; ++i)
-        slow.push_back({{"id", slowest[i]->id},
-                        {"taskId", slowest[i]->task_id},
-                        {"durationMs", slowest[i]->duration_ms},
-                        {"outcome", slowest[i]->outcome}});
-    stats["slowest"] = std::move(slow);
-    return stats;
 }
 
 }  // namespace sc::observe

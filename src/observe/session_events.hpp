@@ -31,6 +31,10 @@ inline constexpr std::string_view session_completed = "SessionCompleted";
 
 std::string stream_for_session(std::string_view session_id);
 
+/// Costs in dollars, to the millionth: in events and statistics alike.
+double round_cost(double value);
+nlohmann::ordered_json tokens_json(const sessions::Tokens& tokens);
+
 /// What a session is about, carried by its Queued and Completed events so statistics by task
 /// type, area and model need no other source.
 struct SessionLabels {
@@ -118,11 +122,5 @@ struct SessionFilter {
 /// Reads the session events of a store (all, or only the Completed ones for statistics).
 Result<SessionProjection> replay_sessions(const std::string& store_root, const SessionFilter& filter,
                                           bool completed_only = false);
-
-/// `sc sessions stats`: success rate, duration percentiles, tokens and cost per task, type,
-/// area and model, tool error rate, the slowest sessions and the most failing tasks.
-nlohmann::ordered_json session_stats(const SessionProjection& projection);
-/// The same over a list of sessions (the cache of ended sessions gives one).
-nlohmann::ordered_json session_stats(const std::vector<const SessionFacts*>& sessions);
 
 }  // namespace sc::observe

@@ -10,6 +10,7 @@
 #include <charconv>
 #include <cinttypes>
 #include <cstdio>
+#include <cstring>
 #include <optional>
 #include <tuple>
 
@@ -68,7 +69,9 @@ Status walk(const std::string& root, const std::string& relative, tasks::TreeKin
             return {};  // no tree yet
         return files::from_errno(errno, "reading folder", path);
     }
-    std::vector<tasks::DirectoryEntry> listing;  // as tasks::read_folder gives it
+    // Kept (as tasks::read_folder gives it) only for an operation that reads the folders.
+    tasks::FolderListings* listings = tasks::FolderListings::current();
+    std::vector<tasks::DirectoryEntry> listing;
     std::vector<std::string> folders;
     size_t key_length = key.size();
     while (dirent* entry = ::readdir(directory)) {
@@ -88,8 +91,10 @@ Status walk(const std::string& root, const std::string& relative, tasks::TreeKin
             if (stated)
                 type = tasks::entry_type_of_mode(info.st_mode);
         }
-        listing.push_back(
-            {name, type, stated && type == tasks::EntryType::file ? tasks::FileStat::of(info) : tasks::FileStat {}});
+        if (listings != nullptr)
+            listing.push_back(
+                {name, type,
+                 stated && type == tasks::EntryType::file ? tasks::FileStat::of(info) : tasks::FileStat {}});
         // Links are never followed out of the tree; devices and sockets are not tasks; a file
         // that went while we looked is seen gone by the next check.
         if (ignored || (type != tasks::EntryType::folder && !(type == tasks::EntryType::file && stated)))
@@ -107,7 +112,7 @@ Status walk(const std::string& root, const std::string& relative, tasks::TreeKin
         }
     }
     ::closedir(directory);
-    if (tasks::FolderListings* listings = tasks::FolderListings::current()) {
+    if (listings != nullptr) {
         tasks::sort_listing(listing);
         listings->keep(path, std::move(listing));
     }
@@ -115,6 +120,36 @@ Status walk(const std::string& root, const std::string& relative, tasks::TreeKin
     for (const std::string& folder : folders)
         SC_TRY(walk(root, folder, tree, key, on_folder, on_file));
     return {};
+}
+
+// A 64-bit finaliser (MurmurHash3's): every input bit moves every output bit.
+uint64_t mix(uint64_t value) {
+    value ^= value >> 33;
+    value *= 0xff51afd7ed558ccdULL;
+    value ^= value >> 33;
+    value *= 0xc4ceb9fe1a85ec53ULL;
+    value ^= value >> 33;
+    return value;
+}
+
+uint64_t hash_key(std::string_view key) {
+    uint64_t hash = mix(key.size() ^ 0x9e3779b97f4a7c15ULL);
+    size_t at = 0;
+    for (; at + 8 <= key.size(); at += 8) {
+        uint64_t word = 0;
+        std::memcpy(&word, key.data() + at, 8);
+        hash = mix(hash ^ word);
+    }
+    uint64_t tail = 0;
+    std::memcpy(&tail, key.data() + at, key.size() - at);
+    return mix(hash ^ tail ^ 0x5bd1e995ULL);
+}
+
+std::string digest_line(const TreeDigest& digest) {
+    char buffer[96];
+    std::snprintf(buffer, sizeof buffer, "#H %" PRIu64 " %016" PRIx64 " %016" PRIx64 "\n", digest.entries, digest.first,
+                  digest.second);
+    return buffer;
 }
 
 std::pair<tasks::TreeKind, std::string> split_key(const std::string& key) {
@@ -126,6 +161,93 @@ std::pair<tasks::TreeKind, std::string> split_key(const std::string& key) {
 }
 
 }  // namespace
+
+void TreeDigest::add_folder(std::string_view key) {
+    uint64_t hash = mix(hash_key(key) ^ 0xd1b54a32d192ed03ULL);
+    ++entries;
+    first += hash;
+    second += mix(hash ^ 0x8cb92ba72f3d8dd7ULL);
+}
+
+void TreeDigest::add_file(std::string_view key, const LiveEntry& stat) {
+    uint64_t hash =
+        mix(hash_key(key) ^ mix(stat.inode ^ mix(stat.size ^ mix(static_cast<uint64_t>(stat.mtime_nanos)))));
+    ++entries;
+    first += hash;
+    second += mix(hash ^ 0x8cb92ba72f3d8dd7ULL);
+}
+
+std::optional<StateSummary> TreeState::read_summary(const std::string& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return std::nullopt;
+    struct stat info {};
+    char buffer[160];
+    ssize_t got = -1;
+    if (::fstat(fd, &info) == 0 && info.st_size > 0) {
+        off_t from = std::max<off_t>(0, info.st_size - static_cast<off_t>(sizeof buffer));
+        got = ::pread(fd, buffer, static_cast<size_t>(info.st_size - from), from);
+    }
+    ::close(fd);
+    if (got <= 0)
+        return std::nullopt;
+    // "...\n#H <entries> <first> <second>\nS <seq>\n": the last save's digest, then its seq.
+    std::string_view tail(buffer, static_cast<size_t>(got));
+    if (tail.back() != '\n')
+        return std::nullopt;
+    tail.remove_suffix(1);
+    size_t seq_line = tail.rfind('\n');
+    if (seq_line == std::string_view::npos)
+        return std::nullopt;
+    std::string_view seq_text = tail.substr(seq_line + 1);
+    tail = tail.substr(0, seq_line);
+    size_t digest_start = tail.rfind('\n');
+    if (digest_start == std::string_view::npos || seq_text.substr(0, 2) != "S ")
+        return std::nullopt;
+    std::string_view digest_text = tail.substr(digest_start + 1);
+    StateSummary summary;
+    auto [seq_end, seq_error] = std::from_chars(seq_text.data() + 2, seq_text.data() + seq_text.size(), summary.seq);
+    if (seq_error != std::errc() || seq_end != seq_text.data() + seq_text.size())
+        return std::nullopt;
+    if (digest_text.substr(0, 3) != "#H ")
+        return std::nullopt;
+    const char* cursor = digest_text.data() + 3;
+    const char* end = digest_text.data() + digest_text.size();
+    auto number = [&](uint64_t& value, int base, bool last) {
+        auto [next, error] = std::from_chars(cursor, end, value, base);
+        if (error != std::errc() || (last ? next != end : (next == end || *next != ' ')))
+            return false;
+        cursor = next + (last ? 0 : 1);
+        return true;
+    };
+    if (!number(summary.digest.entries, 10, false) || !number(summary.digest.first, 16, false) ||
+        !number(summary.digest.second, 16, true))
+        return std::nullopt;
+    return summary;
+}
+
+Result<TreeDigest> TreeState::live_digest(const tasks::TreeRoots& roots) {
+    TreeDigest digest;
+    auto on_folder = [&](const std::string& key) { digest.add_folder(key); };
+    auto on_file = [&](const std::string& key, const LiveEntry& entry) { digest.add_file(key, entry); };
+    for (auto kind : {tasks::TreeKind::store, tasks::TreeKind::project_local}) {
+        const std::string& root = kind == tasks::TreeKind::store ? roots.store : roots.project_local;
+        if (root.empty())
+            continue;
+        std::string key = model_key(kind, "");
+        SC_TRY(walk(root, "", kind, key, on_folder, on_file));
+    }
+    return digest;
+}
+
+TreeDigest TreeState::digest() const {
+    TreeDigest digest;
+    for (const std::string& folder : m_folders)
+        digest.add_folder(folder);
+    for (const auto& [key, fingerprint] : m_files)
+        digest.add_file(key, LiveEntry {fingerprint.inode, fingerprint.size, fingerprint.mtime_nanos});
+    return digest;
+}
 
 Fingerprint Fingerprint::of(const std::string& content) {
     Fingerprint fingerprint;
@@ -161,9 +283,12 @@ Result<TreeState> TreeState::load(const std::string& path) {
         std::string_view line = rest.substr(0, newline);
         rest.remove_prefix(newline + 1);
         ++line_number;
-        if (line.empty() || line[0] == '#')
+        bool digest = line.size() > 2 && line[0] == '#' && line[1] == 'H' && line[2] == ' ';
+        if (line.empty() || (line[0] == '#' && !digest))
             continue;
-        ++state.m_lines_on_disk;
+        ++state.m_lines_on_disk;  // the digests too: they grow the journal like entries
+        if (digest)
+            continue;  // read by read_summary() alone
         if (line.size() > 2 && line[0] == 'S' && line[1] == ' ') {
             auto [next, error] = std::from_chars(line.data() + 2, line.data() + line.size(), state.m_seq);
             if (error != std::errc() || next != line.data() + line.size())
@@ -234,10 +359,11 @@ Status TreeState::save(const std::string& path) {
         std::string lines;
         for (const std::string& key : m_unsaved)
             lines += journal_line(key);
+        lines += digest_line(digest());
         lines += seq_line();
         Status appended = files::append_existing(path, lines);
         if (appended.ok()) {
-            m_lines_on_disk += m_unsaved.size() + 1;
+            m_lines_on_disk += m_unsaved.size() + 2;
             m_seq_unsaved = false;
             m_unsaved.clear();
             return {};
@@ -253,9 +379,10 @@ Status TreeState::save(const std::string& path) {
         out += "D " + folder + "\n";
     for (const auto& [key, fingerprint] : m_files)
         out += journal_line(key);
+    out += digest_line(digest());
     out += seq_line();
     SC_TRY(files::write_atomic(path, out, files::Durability::none, 0600));
-    m_lines_on_disk = live + 1;
+    m_lines_on_disk = live + 2;
     m_unsaved.clear();
     m_seq_unsaved = false;
     m_rewrite = false;

@@ -16,8 +16,10 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "observe/tree_model.hpp"
@@ -50,8 +52,39 @@ struct LiveEntry {
     int64_t mtime_nanos = 0;
 };
 
+/// A digest of a tree's entries (each folder's key, each file's key and stat: inode, size,
+/// mtime), the same whatever order they are met in: two 64-bit sums of mixed hashes and a
+/// count. Saved with the state, it lets a check that walks the tree and finds the same digest
+/// skip loading the state (a parse of a line per file): nothing changed since the save.
+struct TreeDigest {
+    uint64_t entries = 0;
+    uint64_t first = 0;
+    uint64_t second = 0;
+
+    void add_folder(std::string_view key);
+    void add_file(std::string_view key, const LiveEntry& stat);
+    bool operator==(const TreeDigest& other) const = default;
+};
+
+/// What the last lines of a saved state say: the seq of the last event it reflects and the
+/// digest of its entries (a state saved by an older sc has none).
+struct StateSummary {
+    uint64_t seq = 0;
+    TreeDigest digest;
+};
+
 class TreeState {
 public:
+    /// The summary at the end of a state file, read with one pread of its last bytes; nothing
+    /// when the file is missing, ends in a cut save, or has no digest before its last seq.
+    static std::optional<StateSummary> read_summary(const std::string& path);
+    /// Walks the live trees as detect() does (a stat per file; stale temporaries removed, each
+    /// folder's listing kept for the operation when one is installed) and digests what it meets.
+    static Result<TreeDigest> live_digest(const tasks::TreeRoots& roots);
+    /// The digest of the entries the state holds; a file whose stat it does not know cannot
+    /// match a live one.
+    [[nodiscard]] TreeDigest digest() const;
+
     /// Loads a state file; ErrorCode::not_found when it does not exist, is of an older format or
     /// was never completely saved. The lines of a save cut short (a crash or a full disk during
     /// an append: whatever follows the last "S <seq>" line) are ignored, and the next save

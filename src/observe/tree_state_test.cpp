@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -220,15 +222,15 @@ TEST_F(TreeStateTest, ASaveAfterTheFirstAppendsOnlyTheEntriesThatChanged) {
             .ok());
     ASSERT_TRUE(state.save(path).ok());
     size_t first = line_count(path);
-    EXPECT_EQ(first, 5U) << "the header, one folder, two files and the seq";
+    EXPECT_EQ(first, 6U) << "the header, one folder, two files, the digest and the seq";
 
     ASSERT_TRUE(state.apply({change(Kind::file_modified, "current/a.task.md", "a2")}).ok());
     ASSERT_TRUE(state.save(path).ok());
-    EXPECT_EQ(line_count(path), first + 2) << "the changed entry and the seq";
+    EXPECT_EQ(line_count(path), first + 3) << "the changed entry, the digest and the seq";
     expect_loads_as(path, state);
     EXPECT_FALSE(state.unsaved());
     ASSERT_TRUE(state.save(path).ok());
-    EXPECT_EQ(line_count(path), first + 2) << "nothing changed, nothing written";
+    EXPECT_EQ(line_count(path), first + 3) << "nothing changed, nothing written";
 }
 
 TEST_F(TreeStateTest, RemovalsAndAMovedFolderLoadBackExactlyAsSaved) {
@@ -347,6 +349,85 @@ TEST_F(TreeStateTest, AnUnreadableLineInTheMiddleIsAnErrorThatNamesTheLine) {
     Result<TreeState> loaded = TreeState::load(path);
     ASSERT_FALSE(loaded.ok());
     EXPECT_EQ(loaded.error().where.line, 3);
+}
+
+TEST_F(TreeStateTest, EverySaveEndsWithTheDigestOfTheTreeItDescribesAndAnyChangeToTheTreeBreaksIt) {
+    std::string path = (m_root.parent_path() / (m_root.filename().string() + ".state")).string();
+    write("current/a-11A.task.md", "# A\n");
+    write("current/p-11A/_overview.md", "# P\n");
+    TreeState state;
+    ASSERT_TRUE(state.detect(m_roots).ok());
+    state.set_seq(5);
+    ASSERT_TRUE(state.save(path).ok());
+    auto live = [&] {
+        Result<TreeDigest> digest = TreeState::live_digest(m_roots);
+        EXPECT_TRUE(digest.ok());
+        return digest.ok() ? *digest : TreeDigest {};
+    };
+    std::optional<StateSummary> saved = TreeState::read_summary(path);
+    ASSERT_TRUE(saved.has_value());
+    EXPECT_EQ(saved->seq, 5U);
+    EXPECT_EQ(saved->digest, live());
+    EXPECT_EQ(saved->digest.entries, 4U);  // current, current/p-11A and the two files
+    EXPECT_EQ(state.digest(), live());
+    // Each kind of change moves it: a file rewritten in place at the same size (its mtime), a
+    // new empty folder, a file removed.
+    struct timespec times[2] = {{0, UTIME_OMIT}, {1'000'000'000, 42}};
+    ASSERT_EQ(::utimensat(AT_FDCWD, (m_root / "current/a-11A.task.md").c_str(), times, 0), 0);
+    EXPECT_NE(live(), saved->digest);
+    ASSERT_TRUE(state.detect(m_roots).ok());
+    ASSERT_TRUE(state.save(path).ok());  // appended: the digest follows the new entries
+    ASSERT_EQ(TreeState::read_summary(path)->digest, live());
+    fs::create_directories(m_root / "current/empty");
+    EXPECT_NE(live(), TreeState::read_summary(path)->digest);
+    fs::remove(m_root / "current/empty");
+    EXPECT_EQ(live(), TreeState::read_summary(path)->digest);
+    fs::remove(m_root / "current/p-11A/_overview.md");
+    EXPECT_NE(live(), TreeState::read_summary(path)->digest);
+    // A state that does not know a file's stat (rebuilt from the events) never matches.
+    TreeState unknown;
+    ASSERT_TRUE(
+        unknown
+            .apply(
+                {{tasks::FileChangeKind::folder_created, "current", {}, {}, tasks::TreeKind::store},
+                 {tasks::FileChangeKind::file_created, "current/a-11A.task.md", {}, "# A\n", tasks::TreeKind::store}})
+            .ok());
+    write("current/p-11A/_overview.md", "# P\n");
+    fs::remove_all(m_root / "current/p-11A");
+    EXPECT_NE(unknown.digest(), live());
+    fs::remove(path);
+}
+
+TEST_F(TreeStateTest, AStateWithoutADigestBeforeItsLastSeqHasNoSummary) {
+    std::string path = (m_root.parent_path() / (m_root.filename().string() + ".state")).string();
+    // Saved by an sc of before the digest: it is loaded as before, and checked the long way.
+    ASSERT_TRUE(files::write_atomic(path, "# scopecraft task-tree state v3\nD store:current\nS 4\n").ok());
+    EXPECT_FALSE(TreeState::read_summary(path).has_value());
+    EXPECT_TRUE(TreeState::load(path).ok());
+    // Appended to by such an sc after a save with a digest: the digest is not the last save's.
+    ASSERT_TRUE(files::write_atomic(path,
+                                    "# scopecraft task-tree state v3\nD store:current\n#H 1 "
+                                    "00000000000000ab 00000000000000cd\nS 4\nD store:archive\nS 5\n")
+                    .ok());
+    EXPECT_FALSE(TreeState::read_summary(path).has_value());
+    // A save cut short after its digest: no seq line last.
+    ASSERT_TRUE(files::write_atomic(path,
+                                    "# scopecraft task-tree state v3\nD store:current\n#H 1 "
+                                    "00000000000000ab 00000000000000cd\nS 4\nD store:archive\n#H 2 1")
+                    .ok());
+    EXPECT_FALSE(TreeState::read_summary(path).has_value());
+    ASSERT_TRUE(files::write_atomic(path,
+                                    "# scopecraft task-tree state v3\nD store:current\n#H 1 "
+                                    "00000000000000ab 00000000000000cd\nS 4\n")
+                    .ok());
+    std::optional<StateSummary> summary = TreeState::read_summary(path);
+    ASSERT_TRUE(summary.has_value());
+    EXPECT_EQ(summary->seq, 4U);
+    EXPECT_EQ(summary->digest.entries, 1U);
+    EXPECT_EQ(summary->digest.first, 0xabU);
+    EXPECT_EQ(summary->digest.second, 0xcdU);
+    EXPECT_FALSE(TreeState::read_summary(path + ".missing").has_value());
+    fs::remove(path);
 }
 
 TEST(TreeModelDifferences, ContentThatDiffersSaysFromWhichByteAndWhereTheLiveFileIsNotUtf8) {

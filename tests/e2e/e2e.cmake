@@ -14,7 +14,7 @@ target_link_libraries(e2e_tests PRIVATE sc_util sc_otlp_proto ZLIB::ZLIB nlohman
   GTest::gtest_main sc_warnings)
 target_compile_definitions(e2e_tests PRIVATE SC_BINARY="$<TARGET_FILE:sc>" SC_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
   SC_TEST_OTLP_APPEND="$<TARGET_FILE:sc_test_otlp_append>")
-add_dependencies(e2e_tests sc sc-server sc_test_otlp_append)
+add_dependencies(e2e_tests sc sc-server sc-search sc_test_otlp_append)
 gtest_discover_tests(e2e_tests DISCOVERY_TIMEOUT 60 PROPERTIES LABELS e2e)
 
 # `sc traces export --format otlp` decoded by the OpenTelemetry JS generated classes, as

@@ -194,6 +194,58 @@ TEST_F(Search, OutsideEditsAndAPullOfSeveralFilesAreFound) {
     EXPECT_EQ(ids({"zeppelin", "--type", "task"}), std::vector<std::string> {"pulled-one-11A"});
 }
 
+TEST_F(Search, AnEditInPlaceOfTheSameSizeIsFoundWhenTheTreeWasOtherwiseAsSaved) {
+    if (!m_telemetry)
+        GTEST_SKIP() << "telemetry compiled out: no tree state";
+    create("Quiet file");
+    // Searches that find the tree as the last command saved it: the state stays on disk.
+    EXPECT_EQ(ids({"walrus"}), std::vector<std::string> {});
+    EXPECT_EQ(ids({"walrus"}), std::vector<std::string> {});
+    // Same inode, same size, the folder untouched: only the file's mtime tells.
+    std::string path = m_sandbox.tasks_root() + "/current/" + id("quiet-file") + ".task.md";
+    std::string content = m_sandbox.read(path);
+    size_t title = content.find("Quiet file");
+    ASSERT_NE(title, std::string::npos);
+    content.replace(title, 10, "Walrus tusk");
+    content.erase(content.find("Walrus tusk") + 10, 1);  // "Walrus tus": the size is kept
+    ASSERT_EQ(content.size(), m_sandbox.read(path).size());
+    std::ofstream(path, std::ios::in | std::ios::out) << content;  // rewritten in place
+    EXPECT_EQ(ids({"walrus", "--type", "task"}), std::vector<std::string> {id("quiet-file")});
+    // Recorded once; a write after a check that left the state on disk is recorded in it, so
+    // the next command takes none of sc's own changes for outside edits.
+    create("Written after");
+    ok({"task", "list"});
+    Json events = ok({"events", "list", "--type", "TaskChangedExternally", "--format", "json"}).json();
+    EXPECT_EQ(events.size(), 1U) << events.dump();
+    EXPECT_EQ(ids({"written", "--type", "task"}), std::vector<std::string> {id("written-after")});
+}
+
+TEST_F(Search, RunsInScSearchAndInScServerWhereThereIsNoScSearch) {
+    create("Fallback target");
+    // An install of sc and sc-server alone (as before sc-search existed): the same answer.
+    std::string bin = m_sandbox.root() + "/older-install";
+    fs::create_directories(bin);
+    std::string from = fs::path(SC_BINARY).parent_path().string();
+    ASSERT_TRUE(fs::exists(from + "/sc-search"));
+    fs::copy_file(SC_BINARY, bin + "/sc");
+    fs::copy_file(from + "/sc-server", bin + "/sc-server");
+    RunResult both = ok({"search", "fallback", "--type", "task", "--format", "json"});
+    RunResult server = m_sandbox.run({bin + "/sc", "search", "fallback", "--type", "task", "--format", "json"});
+    ASSERT_EQ(server.exit_code, 0) << server.err;
+    // The same hit (its score moves: the second search indexed the first one's spans too).
+    ASSERT_EQ(both.json().size(), 1U);
+    ASSERT_EQ(server.json().size(), 1U);
+    Json hit = server.json()[0];
+    hit["score"] = both.json()[0]["score"];
+    EXPECT_EQ(hit, both.json()[0]);
+    // Neither beside sc: a message that says what to install.
+    fs::remove(bin + "/sc-server");
+    RunResult none = m_sandbox.run({bin + "/sc", "search", "fallback"});
+    EXPECT_NE(none.exit_code, 0);
+    EXPECT_NE(none.err.find("install sc-search (or sc-server) in the same folder as sc"), std::string::npos)
+        << none.err;
+}
+
 TEST_F(Search, ADeletedIndexIsRebuiltAndReindexReportsItsTime) {
     create("Rebuild me");
     EXPECT_EQ(ids({"rebuild", "--type", "task"}).size(), 1U);

@@ -25,19 +25,24 @@ void append_server_globals(const GlobalOptions& globals, std::vector<std::string
 }
 
 Error exec_sc_server(std::vector<std::string> arguments) {
+    return exec_beside_sc("sc-server", std::move(arguments));
+}
+
+Error exec_beside_sc(const std::string& program, std::vector<std::string> arguments) {
     std::optional<std::string> self = self_path::executable();
     if (!self)
-        return make_error(ErrorCode::not_found, "cannot tell where sc is installed, so cannot find sc-server",
-                          "run sc-server " + (arguments.empty() ? std::string() : arguments.front()) + " directly");
-    std::string server = self_path::sibling(*self, "sc-server");
-    arguments.insert(arguments.begin(), server);
+        return make_error(
+            ErrorCode::not_found, "cannot tell where sc is installed, so cannot find " + program,
+            "run " + program + " " + (arguments.empty() ? std::string() : arguments.front()) + " directly");
+    std::string path = self_path::sibling(*self, program);
+    arguments.insert(arguments.begin(), path);
     std::vector<char*> argv;
     for (std::string& argument : arguments)
         argv.push_back(argument.data());
     argv.push_back(nullptr);
-    ::execv(server.c_str(), argv.data());
-    return make_error(ErrorCode::not_found, "cannot run " + server + ": " + std::strerror(errno),
-                      "install sc-server in the same folder as sc (make install does)");
+    ::execv(path.c_str(), argv.data());
+    return make_error(ErrorCode::not_found, "cannot run " + path + ": " + std::strerror(errno),
+                      "install " + program + " in the same folder as sc (make install does)");
 }
 
 }  // namespace sc::cli

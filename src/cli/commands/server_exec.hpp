@@ -18,5 +18,7 @@ void append_server_globals(const GlobalOptions& globals, std::vector<std::string
 /// Replaces this process with `sc-server ARGUMENTS...` (ARGUMENTS starts with the subcommand).
 /// Returns only when that cannot be done, with what to do about it.
 Error exec_sc_server(std::vector<std::string> arguments);
+/// The same with another program installed beside `sc` (`sc-search`).
+Error exec_beside_sc(const std::string& program, std::vector<std::string> arguments);
 
 }  // namespace sc::cli

@@ -234,12 +234,7 @@ Result<CommandResult> sessions_stats(const Invocation& invocation, Context& cont
         reap(context);
     std::string root = SC_TRY(existing_store(context));
     observe::SessionFilter filter = SC_TRY(read_filter(invocation, context));
-    std::vector<observe::SessionFacts> ended = SC_TRY(observe::ended_sessions(root, filter));
-    std::vector<const observe::SessionFacts*> sessions;
-    sessions.reserve(ended.size());
-    for (const observe::SessionFacts& facts : ended)
-        sessions.push_back(&facts);
-    Json stats = observe::session_stats(sessions);
+    Json stats = SC_TRY(observe::ended_session_stats(root, filter));
     std::string text = stats_text(stats);
     return CommandResult(std::move(stats), View::text, std::move(text));
 }
