@@ -271,10 +271,13 @@ void HttpTransport::post(const server::Request& request, server::Response& respo
 
     std::vector<std::string> out = run(*session, request.body, nullptr);
     if (!new_id.empty()) {
-        if (!session->server.initialized())
-            return answer_http_error(response, 400,
-                                     "Bad Request: initialize failed, so no session was started: " +
-                                         (out.empty() ? std::string("no answer") : out.back()));
+        if (!session->server.initialized()) {
+            // The Server's JSON-RPC error says what was wrong with it; no session was started.
+            response.status = 400;
+            response.content_type = "application/json";
+            response.body = out.empty() ? std::string() : out.back() + "\n";
+            return;
+        }
         add(new_id, session);
         response.set_header("Mcp-Session-Id", new_id);
     }

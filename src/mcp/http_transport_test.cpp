@@ -295,9 +295,10 @@ TEST_F(HttpTransportTest, AFailedInitializeStartsNoSession) {
     EXPECT_EQ(answer.status, 400);
     EXPECT_EQ(m_transport->session_count(), 0u);
     EXPECT_TRUE(header(answer, "Mcp-Session-Id").empty());
-    EXPECT_NE(error_of(answer)["message"].get<std::string>().find("initialize needs a string protocolVersion"),
-              std::string::npos)
-        << answer.body;
+    Json body = Json::parse(answer.body);
+    EXPECT_EQ(body["id"], 0);
+    EXPECT_EQ(body["error"]["code"], -32602);
+    EXPECT_EQ(body["error"]["message"], "invalid params: initialize needs a string protocolVersion");
 }
 
 TEST_F(HttpTransportTest, SessionsAreBoundedAndTheLeastRecentlyUsedEndsFirst) {
