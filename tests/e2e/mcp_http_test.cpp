@@ -85,6 +85,23 @@ TEST_F(McpHttp, ServesToolsOnMcpWithASessionAndTheResultIsTheClis) {
     EXPECT_EQ(server.stop(SIGTERM), 0) << server.err();
 }
 
+TEST_F(McpHttp, ASessionEndedAfterAListingLeavesTheServerStoppingCleanly) {
+    // A listing gives the session the task counts that the tasks-by-status gauge reads; the
+    // server's metric export, which outlives the session, must not read them once it has ended
+    // (the ASan build of this test caught a read of the freed session at the final export).
+    ServerProcess server(m_sandbox, {}, {}, "", k_mcp_http);
+    ASSERT_TRUE(server.started()) << server.err();
+    std::string session = open_session(server.port());
+    HttpResponse listed = http_request(server.port(), "POST", "/mcp",
+                                       rpc(1, "tools/call", {{"name", "task_list"}, {"arguments", Json::object()}}),
+                                       mcp_headers(session));
+    ASSERT_EQ(listed.status, 200) << listed.body;
+    EXPECT_EQ(Json::parse(listed.body)["result"]["isError"], false) << listed.body;
+    EXPECT_EQ(http_request(server.port(), "DELETE", "/mcp", "", {{"Mcp-Session-Id", session}}).status, 204);
+    EXPECT_EQ(server.stop(SIGTERM), 0) << server.err();
+    EXPECT_EQ(server.err().find("ERROR: AddressSanitizer"), std::string::npos) << server.err();
+}
+
 TEST_F(McpHttp, AnswersEachTransportRuleWithItsStatusAndMessage) {
     ServerProcess server(m_sandbox, {}, {}, "", k_mcp_http);
     ASSERT_TRUE(server.started()) << server.err();
