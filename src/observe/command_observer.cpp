@@ -609,6 +609,11 @@ void CommandObserver::set_task_status_counts(std::map<std::string, int64_t> coun
     if (!m_enabled)
         return;
     if (ObserverSession* session = m_options.session) {
+        // A session inside a process with its own pipeline (the network server's MCP sessions)
+        // may end long before that pipeline, whose export thread would then read freed counts
+        // (and one gauge per session would repeat the same series): no gauge there.
+        if (!session->m_own_pipeline)
+            return;
         // The gauge outlives this request: it reads the session's counts.
         session->m_status_counts = std::move(counts);
         if (!session->m_status_gauge_registered) {

@@ -1,5 +1,6 @@
 #include "server/routes.hpp"
 
+#include "mcp/http_transport.hpp"
 #include "prometheus/metrics_route.hpp"
 #include "receiver/otlp_routes.hpp"
 #include "viewer/viewer_routes.hpp"
@@ -24,8 +25,7 @@ void add_all_routes(Router& router, const ServeContext& context) {
     receiver::add_otlp_receiver_routes(router, context);  // POST /v1/traces, /v1/metrics, /v1/logs
     prometheus::add_prometheus_routes(router, context);   // GET /metrics
     viewer::add_viewer_routes(router, context);           // GET /ui/..., the web viewer (docs/viewer.md)
-    // One line per feature, each defined in its own files:
-    //   add_mcp_http_routes(router, context);        POST/GET/DELETE /mcp
+    mcp::add_mcp_http_routes(router, context);            // POST/DELETE /mcp, MCP's Streamable HTTP (docs/mcp.md)
 }
 
 }  // namespace sc::server

@@ -431,13 +431,5 @@ TEST(Mcp, TaskTransformExtractsAndAdoptsAsItsSchemaPromises) {
     EXPECT_EQ(replayed.exit_code, 0) << replayed.out << replayed.err;
 }
 
-TEST(Mcp, HttpIsRefusedWithAClearMessage) {
-    Sandbox sandbox;
-    RunResult result = sandbox.sc({"mcp", "--http"});
-    EXPECT_NE(result.exit_code, 0);
-    EXPECT_NE(result.err.find("the Streamable HTTP transport is not available yet"), std::string::npos) << result.err;
-    EXPECT_TRUE(result.out.empty());
-}
-
 }  // namespace
 }  // namespace sc::e2e

@@ -29,13 +29,15 @@ int exit_code_of(int status) {
 }  // namespace
 
 ServerProcess::ServerProcess(const Sandbox& sandbox, const std::vector<std::string>& arguments,
-                             const std::vector<std::string>& global, const std::string& shell) {
+                             const std::vector<std::string>& global, const std::string& shell,
+                             const std::vector<std::string>& subcommand) {
     int err_pipe[2];
     if (::pipe2(err_pipe, O_CLOEXEC) != 0)
         throw std::runtime_error("pipe failed");
     std::vector<std::string> argv {SC_BINARY};
     argv.insert(argv.end(), global.begin(), global.end());
-    argv.insert(argv.end(), {"telemetry", "serve", "--port", "0"});
+    argv.insert(argv.end(), subcommand.begin(), subcommand.end());
+    argv.insert(argv.end(), {"--port", "0"});
     argv.insert(argv.end(), arguments.begin(), arguments.end());
     if (!shell.empty()) {
         std::string command = shell + "; exec";

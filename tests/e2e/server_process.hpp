@@ -23,8 +23,10 @@ public:
     /// Runs `sc [global] telemetry serve --port 0 [arguments]` in the sandbox's project and waits
     /// (up to 20 s) for its "listening on" line; started() says whether it came.
     /// `shell` (say "ulimit -f 2048"), when given, runs first in a shell that then execs sc.
+    /// `command` replaces "telemetry serve" (say {"mcp", "--http"}: the same server).
     ServerProcess(const Sandbox& sandbox, const std::vector<std::string>& arguments,
-                  const std::vector<std::string>& global = {}, const std::string& shell = "");
+                  const std::vector<std::string>& global = {}, const std::string& shell = "",
+                  const std::vector<std::string>& command = {"telemetry", "serve"});
     ~ServerProcess();
     ServerProcess(const ServerProcess&) = delete;
     ServerProcess& operator=(const ServerProcess&) = delete;

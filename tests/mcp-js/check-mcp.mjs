@@ -39,13 +39,17 @@ let httpServer;
 let transport;
 if (transportKind === 'http') {
   const port = await freePort();
+  // The network server exports its spans and metrics in the background (every 5 s and 60 s by
+  // default): the standard variables shorten both, so the checks below need not wait a minute.
   httpServer = spawn(sc, ['mcp', '--http', '--host', '127.0.0.1', '--port', String(port)],
-    { cwd: project, env, stdio: ['ignore', 'inherit', 'inherit'] });
+    { cwd: project, env: { ...env, OTEL_METRIC_EXPORT_INTERVAL: '500', OTEL_BSP_SCHEDULE_DELAY: '200' },
+      stdio: ['ignore', 'inherit', 'inherit'] });
   for (let attempt = 0; ; attempt += 1) {
     try { if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) break; } catch { /* not listening yet */ }
     assert.ok(attempt < 200, 'sc mcp --http did not start listening');
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+  process.on('exit', () => httpServer.kill('SIGKILL')); // a failed assertion leaves no server behind
   transport = new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}/mcp`));
 } else {
   transport = new StdioClientTransport({ command: sc, args: ['mcp'], cwd: project, env, stderr: 'inherit' });
@@ -180,13 +184,18 @@ const taskSpan = trace.spans.find((span) => span.name === 'task.create');
 assert.equal(taskSpan?.parent_span_id, serverSpan.span_id, 'task.create is not beneath the MCP span');
 const shown = await call('traces_show', { trace_id: traceId });
 assert.deepEqual(shown, cli('traces', 'show', traceId));
+if (httpServer) {
+  await eventually('the server\'s first metric export', () => {
+    try { return cli('metrics', 'mcp.server.operation.duration').length > 0; } catch { return false; }
+  });
+}
 const durations = await call('metrics', { name: 'mcp.server.operation.duration' });
 // The CLI sees one more request than the answer did: the metrics call itself.
-if (!httpServer) { // over HTTP the network server exports its metrics once a minute
+if (!httpServer) { // over HTTP the metric is the server's, exported on its own schedule
   await eventually('the metrics call itself in sc metrics',
     () => cli('metrics', 'mcp.server.operation.duration')[0].count === durations[0].count + 1);
 }
-if (!httpServer) assert.ok(durations.some((metric) => metric.name === 'mcp.server.operation.duration'), JSON.stringify(durations));
+assert.ok(durations.some((metric) => metric.name === 'mcp.server.operation.duration'), JSON.stringify(durations));
 await call('task_history', { id: loginId });
 await call('telemetry_status', {});
 await call('events_replay_verify', {});
@@ -220,9 +229,16 @@ const controller = new AbortController();
 await assert.rejects(client.callTool({ name: 'task_list', arguments: { include_content: true } }, undefined,
   { signal: controller.signal, timeout: 120000, onprogress: () => controller.abort(new Error('enough')) }));
 await client.ping();
-const cancelledTrace = await eventually('the cancelled call in sc traces list --errors',
-  () => cli('traces', 'list', '--errors').find((listed) => listed.root === 'tools/call task_list'));
-const cancelledSpan = cli('traces', 'show', cancelledTrace.trace_id).spans[0];
+// Over stdio the call's span is the root of its trace; over HTTP it is beneath the HTTP
+// server's span of the POST that carried it.
+const cancelledSpan = await eventually('the cancelled call in sc traces list --errors', () => {
+  for (const listed of cli('traces', 'list', '--errors')) {
+    const span = cli('traces', 'show', listed.trace_id).spans.find((shown) => shown.name === 'tools/call task_list');
+    if (span) return span;
+  }
+  return undefined;
+});
+if (httpServer) assert.equal(cancelledSpan.attributes['network.transport'], 'tcp');
 assert.equal(cancelledSpan.attributes['error.type'], 'cancelled', JSON.stringify(cancelledSpan));
 
 // Failures are tool results with isError, and the server keeps serving.
