@@ -35,6 +35,31 @@ TEST(JsonWriter, TaskListIsByteIdenticalToTheGenericRenderer) {
     EXPECT_EQ(task_list_json(records), to_json_text(data) + "\n");
 }
 
+// The writer escapes a tree's root once and each task's path in the tree after it: the two
+// pieces must read as the whole path escaped, whatever the root holds, when the root changes
+// from one task to the next, and when a path does not end with its path in the tree.
+TEST(JsonWriter, PathsAreEscapedWholeWhateverTheirRoot) {
+    std::vector<tasks::TaskRecord> corpus = corpus_records();
+    ASSERT_GT(corpus.size(), 4U);
+    const std::vector<std::string> roots = {
+        "/tmp/plain", "/tmp/q\"uote\\back\tslash", "/tmp/caf\xc3\xa9", "/tmp/bad\xff", "/tmp/cut\xc3",
+        "/tmp/plain", "/tmp/new\nline/x"};
+    std::vector<tasks::TaskRecord> records;
+    for (size_t i = 0; i < roots.size() * 2; ++i) {
+        tasks::TaskRecord record = corpus[i % corpus.size()];
+        if (i % 5 == 4)
+            record.relative_path += "\xe2\x82";  // a path in the tree cut inside a character
+        record.path = roots[i / 2] + "/" + record.relative_path;
+        records.push_back(std::move(record));
+    }
+    // Not under its root, though as long as a root and its path in the tree would be.
+    records.back().path = "/e/" + std::string(records.back().relative_path.size(), 'x');
+    nlohmann::ordered_json data = nlohmann::ordered_json::array();
+    for (const tasks::TaskRecord& record : records)
+        data.push_back(record.to_json());
+    EXPECT_EQ(task_list_json(records), to_json_text(data) + "\n");
+}
+
 TEST(JsonWriter, EscapesLikeNlohmannIncludingControlsAndBadUtf8) {
     nlohmann::ordered_json value = {{"text", std::string("q\"b\\s\x01\t\n\r\b\f é 🎉")},
                                     {"bad", std::string("x\xff y")},
