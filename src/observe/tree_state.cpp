@@ -88,33 +88,29 @@ Status walk(const std::string& root, const std::string& relative, tasks::TreeKin
             if (stated)
                 type = tasks::entry_type_of_mode(info.st_mode);
         }
-        listing.push_back({std::move(name), type,
-                           stated && type == tasks::EntryType::file ? tasks::FileStat::of(info) : tasks::FileStat {}});
-    }
-    ::closedir(directory);
-    // In name order: the state's keys are looked up in the order they are stored in, each one
-    // next to the one before (TreeState::examine_file), not searched for from the top.
-    tasks::sort_listing(listing);
-    for (const tasks::DirectoryEntry& entry : listing) {
+        listing.push_back(
+            {name, type, stated && type == tasks::EntryType::file ? tasks::FileStat::of(info) : tasks::FileStat {}});
         // Links are never followed out of the tree; devices and sockets are not tasks; a file
-        // that went while we looked (its stat failed) is seen gone by the next check.
-        bool examined =
-            entry.type == tasks::EntryType::folder || (entry.type == tasks::EntryType::file && entry.stat.known);
-        if (!examined || is_ignored_name(entry.name))
+        // that went while we looked is seen gone by the next check.
+        if (ignored || (type != tasks::EntryType::folder && !(type == tasks::EntryType::file && stated)))
             continue;
         key.resize(key_length);
         if (!relative.empty())
             key.append(relative).append(1, '/');
-        key.append(entry.name);
-        if (entry.type == tasks::EntryType::folder) {
+        key.append(name);
+        if (type == tasks::EntryType::folder) {
             on_folder(key);
-            folders.push_back(relative.empty() ? entry.name : relative + "/" + entry.name);
+            folders.push_back(relative.empty() ? name : relative + "/" + name);
         } else {
-            on_file(key, LiveEntry {entry.stat.inode, entry.stat.size, entry.stat.mtime_nanos});
+            on_file(key, LiveEntry {static_cast<uint64_t>(info.st_ino), static_cast<uint64_t>(info.st_size),
+                                    mtime_of(info)});
         }
     }
-    if (tasks::FolderListings* listings = tasks::FolderListings::current())
+    ::closedir(directory);
+    if (tasks::FolderListings* listings = tasks::FolderListings::current()) {
+        tasks::sort_listing(listing);
         listings->keep(path, std::move(listing));
+    }
     key.resize(key_length);
     for (const std::string& folder : folders)
         SC_TRY(walk(root, folder, tree, key, on_folder, on_file));
@@ -313,17 +309,11 @@ Status TreeState::apply(const std::vector<tasks::FileChange>& changes) {
 struct TreeState::Detection {
     std::vector<tasks::FileChange> created_folders, written_files, removed_files, removed_folders;
     std::vector<std::pair<std::string, LiveEntry>> read;  // files read: their stat, kept once applied
-    // Where the next lookup most likely is (the entry after the last one found). No key of the
-    // state changes while a check looks (conclude() applies what it found afterwards).
-    std::map<std::string, Fingerprint>::iterator next_file;
 };
 
 void TreeState::examine_file(const tasks::TreeRoots& roots, const std::string& key, const LiveEntry& entry,
                              Detection& found) {
-    // The walk goes in key order: the entry after the last one found is most often this one.
-    auto known =
-        found.next_file != m_files.end() && found.next_file->first == key ? found.next_file : m_files.find(key);
-    found.next_file = known == m_files.end() ? known : std::next(known);
+    auto known = m_files.find(key);
     if (known != m_files.end()) {
         known->second.seen = true;
         if (known->second.inode != 0 && known->second.inode == entry.inode && known->second.size == entry.size &&
@@ -374,7 +364,6 @@ Result<std::vector<tasks::FileChange>> TreeState::detect(const tasks::TreeRoots&
         fingerprint.seen = false;
     std::set<std::string> live_folders;
     Detection found;
-    found.next_file = m_files.begin();
     auto on_folder = [&](const std::string& key) {
         live_folders.insert(key);
         if (m_folders.count(key) == 0) {
@@ -408,7 +397,6 @@ Result<std::vector<tasks::FileChange>> TreeState::detect_files(const tasks::Tree
                                                                const std::set<std::string>& keys) {
     m_modified = false;
     Detection found;
-    found.next_file = m_files.begin();
     for (const std::string& key : keys) {
         auto [kind, path] = split_key(key);
         const std::string& root = kind == tasks::TreeKind::store ? roots.store : roots.project_local;
