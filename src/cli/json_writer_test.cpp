@@ -73,6 +73,25 @@ TEST(JsonWriter, EscapesLikeNlohmannIncludingControlsAndBadUtf8) {
     EXPECT_EQ(written, to_json_text(value));
 }
 
+// Plain ASCII is copied in one pass, anything else escaped or replaced: every byte that needs
+// care, at every place in strings shorter and longer than the eight bytes looked at at once.
+TEST(JsonWriter, EveryByteNeedingCareIsEscapedWhereverItSits) {
+    std::vector<std::string> specials = {
+        std::string(1, '\0'), "\x01",         "\x1f", "\"", "\\", "\x7f", "\x80", "\xff", "\xc3",
+        "\xc3\xa9",           "\xe2\x82\xac", "/"};
+    for (size_t length = 0; length <= 18; ++length)
+        for (size_t at = 0; at <= length; ++at)
+            for (const std::string& special : specials) {
+                std::string text(length, 'a');
+                text.insert(at, special);
+                std::string written;
+                append_json_string(written, text);
+                EXPECT_EQ(written, nlohmann::ordered_json(text).dump(-1, ' ', false,
+                                                                     nlohmann::ordered_json::error_handler_t::replace))
+                    << "length " << length << ", at " << at;
+            }
+}
+
 TEST(JsonWriter, EmptyListIsAnEmptyArray) {
     EXPECT_EQ(task_list_json({}), "[]\n");
 }
