@@ -27,12 +27,15 @@ median_ms() { # hyperfine JSON -> median in ms
   sed -n 's/.*"median": *\([0-9.e-]*\).*/\1/p' "$1" | head -1 | awk '{printf "%.2f", $1 * 1000}'
 }
 # hyperfine's errors (a command that fails, exits non-zero) stay on stderr and stop the script.
-time_command() { # label, command -> prints "label: median ms"
+cpu_ms() { # hyperfine JSON -> mean user + system time in ms (steadier than wall time on a busy machine)
+  sed -n 's/.*"\(user\|system\)": *\([0-9.e-]*\).*/\2/p' "$1" | head -2 | awk '{ t += $1 } END { printf "%.2f", t * 1000 }'
+}
+time_command() { # label, command -> prints "label: median ms (cpu ms)"
   hyperfine -N --style none --warmup 5 --runs "${RUNS:-40}" --export-json "$work/h.json" "$2" >/dev/null
-  printf '  %-44s %8s ms\n' "$1" "$(median_ms "$work/h.json")"
+  printf '  %-44s %8s ms  (cpu %s ms)\n' "$1" "$(median_ms "$work/h.json")" "$(cpu_ms "$work/h.json")"
 }
 
-floors=$(dirname "$generator")  # floor_read_files and floor_page_faults are built beside it
+floors=$(dirname "$generator")  # floor_read_files, floor_stat_files, floor_page_faults beside it
 median_of() { hyperfine -N --style none --warmup 5 --runs "${RUNS:-40}" --export-json "$work/h.json" "$1" >/dev/null
               median_ms "$work/h.json"; }
 
@@ -66,6 +69,7 @@ for count in ${SIZES:-1000 10000 100000}; do
   if [ "$count" -ge 100000 ]; then RUNS=${RUNS_LARGE:-5}; fi
   make_tree "$count" new
   time_command "$count tasks, floor: read every file" "$floors/floor_read_files $tree"
+  time_command "$count tasks, floor: stat every file" "$floors/floor_stat_files $tree"
   time_command "$count tasks, telemetry on" "$sc task list --format json --quiet"
   OTEL_SDK_DISABLED=true time_command "$count tasks, telemetry off" "$sc task list --format json"
   peak "peak, telemetry on" "$sc" task list --format json --quiet

@@ -16,34 +16,59 @@ void append_pretty_json(std::string& out, const nlohmann::ordered_json& value, i
 
 namespace {
 
-void append_member(std::string& out, int indent, std::string_view key, std::string_view value) {
-    out += ",\n";
-    out.append(static_cast<size_t>(indent), ' ');
-    append_json_string(out, key);
-    out += ": ";
+/// `member` is `,\n<indent>"<key>": `, written as it is: the keys are ours and need no escape.
+void append_member(std::string& out, std::string_view member, std::string_view value) {
+    out += member;
     append_json_string(out, value);
 }
 
+}  // namespace
+
 /// TaskLocation::metadata_json() written straight out (the corpus test holds the two equal).
-void append_metadata(std::string& out, const tasks::TaskLocation& task) {
+void TaskListJsonWriter::append_metadata(const tasks::TaskLocation& task) {
+    std::string& out = m_buffer;
     out += "{\n      \"id\": ";
     append_json_string(out, task.id);
-    append_member(out, 6, "filename", task.filename);
-    append_member(out, 6, "path", task.path);
+    append_member(out, ",\n      \"filename\": ", task.filename);
+    out += ",\n      \"path\": ";
+    append_path(task);
     out += ",\n      \"location\": {\n        \"workflowState\": ";
     append_json_string(out, tasks::to_string(task.state));
     if (!task.archive_month.empty())
-        append_member(out, 8, "archiveDate", task.archive_month);
+        append_member(out, ",\n        \"archiveDate\": ", task.archive_month);
     out += task.is_parent ? "\n      },\n      \"isParentTask\": true" : "\n      },\n      \"isParentTask\": false";
     if (task.is_subtask()) {
-        append_member(out, 6, "parentTask", task.parent_id);
+        append_member(out, ",\n      \"parentTask\": ", task.parent_id);
         if (!task.sequence.empty())
-            append_member(out, 6, "sequenceNumber", task.sequence);
+            append_member(out, ",\n      \"sequenceNumber\": ", task.sequence);
     }
     out += "\n    }";
 }
 
-}  // namespace
+void TaskListJsonWriter::append_path(const tasks::TaskLocation& task) {
+    // Every path of a listing starts with its tree's root: that part is escaped once, and only
+    // the path in the tree for each task. The cut is after a '/', an ASCII byte no multibyte
+    // sequence spans, so the two pieces escaped (invalid bytes replaced, as nlohmann does)
+    // read as the whole path escaped.
+    std::string_view path = task.path;
+    std::string_view relative = task.relative_path;
+    bool has_root = path.size() > relative.size() && path.substr(path.size() - relative.size()) == relative &&
+                    path[path.size() - relative.size() - 1] == '/';
+    std::string_view root = has_root ? path.substr(0, path.size() - relative.size()) : std::string_view();
+    if (!has_root) {
+        append_json_string(m_buffer, path);
+        return;
+    }
+    if (root != m_root) {
+        m_root = root;
+        m_root_json.clear();
+        append_json_string(m_root_json, root);
+        m_root_json.pop_back();  // `"<root>`, without the closing quote
+    }
+    size_t at = m_buffer.size();
+    append_json_string(m_buffer, relative);  // `"<relative>"`: its opening quote becomes `"<root>`
+    m_buffer.replace(at, 1, m_root_json);
+}
 
 void TaskListJsonWriter::add(const tasks::TaskRecord& record) {
     std::string document;
@@ -60,7 +85,7 @@ void TaskListJsonWriter::add(const tasks::TaskRecord& record) {
 void TaskListJsonWriter::add(const tasks::TaskLocation& location, std::string_view listed_document) {
     constexpr size_t k_piece = 64 * 1024;
     m_buffer += m_count++ == 0 ? "[\n  {\n    \"metadata\": " : ",\n  {\n    \"metadata\": ";
-    append_metadata(m_buffer, location);
+    append_metadata(location);
     m_buffer += ",\n    \"document\": {\n      \"title\": ";
     if (m_sections) {
         m_buffer += listed_document;

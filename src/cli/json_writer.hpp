@@ -41,8 +41,13 @@ public:
     void finish();
 
 private:
+    void append_metadata(const tasks::TaskLocation& task);
+    void append_path(const tasks::TaskLocation& task);
+
     std::function<void(std::string_view)> m_out;
     std::string m_buffer;
+    std::string m_root;       // the tree root the last path started with, `/.../tasks/`
+    std::string m_root_json;  // the same escaped, after an opening quote
     size_t m_count = 0;
     bool m_sections = true;
 };

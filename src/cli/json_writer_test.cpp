@@ -35,6 +35,31 @@ TEST(JsonWriter, TaskListIsByteIdenticalToTheGenericRenderer) {
     EXPECT_EQ(task_list_json(records), to_json_text(data) + "\n");
 }
 
+// The writer escapes a tree's root once and each task's path in the tree after it: the two
+// pieces must read as the whole path escaped, whatever the root holds, when the root changes
+// from one task to the next, and when a path does not end with its path in the tree.
+TEST(JsonWriter, PathsAreEscapedWholeWhateverTheirRoot) {
+    std::vector<tasks::TaskRecord> corpus = corpus_records();
+    ASSERT_GT(corpus.size(), 4U);
+    const std::vector<std::string> roots = {
+        "/tmp/plain", "/tmp/q\"uote\\back\tslash", "/tmp/caf\xc3\xa9", "/tmp/bad\xff", "/tmp/cut\xc3",
+        "/tmp/plain", "/tmp/new\nline/x"};
+    std::vector<tasks::TaskRecord> records;
+    for (size_t i = 0; i < roots.size() * 2; ++i) {
+        tasks::TaskRecord record = corpus[i % corpus.size()];
+        if (i % 5 == 4)
+            record.relative_path += "\xe2\x82";  // a path in the tree cut inside a character
+        record.path = roots[i / 2] + "/" + record.relative_path;
+        records.push_back(std::move(record));
+    }
+    // Not under its root, though as long as a root and its path in the tree would be.
+    records.back().path = "/e/" + std::string(records.back().relative_path.size(), 'x');
+    nlohmann::ordered_json data = nlohmann::ordered_json::array();
+    for (const tasks::TaskRecord& record : records)
+        data.push_back(record.to_json());
+    EXPECT_EQ(task_list_json(records), to_json_text(data) + "\n");
+}
+
 TEST(JsonWriter, EscapesLikeNlohmannIncludingControlsAndBadUtf8) {
     nlohmann::ordered_json value = {{"text", std::string("q\"b\\s\x01\t\n\r\b\f é 🎉")},
                                     {"bad", std::string("x\xff y")},
@@ -46,6 +71,25 @@ TEST(JsonWriter, EscapesLikeNlohmannIncludingControlsAndBadUtf8) {
     std::string written;
     append_pretty_json(written, value);
     EXPECT_EQ(written, to_json_text(value));
+}
+
+// Plain ASCII is copied in one pass, anything else escaped or replaced: every byte that needs
+// care, at every place in strings shorter and longer than the eight bytes looked at at once.
+TEST(JsonWriter, EveryByteNeedingCareIsEscapedWhereverItSits) {
+    std::vector<std::string> specials = {
+        std::string(1, '\0'), "\x01",         "\x1f", "\"", "\\", "\x7f", "\x80", "\xff", "\xc3",
+        "\xc3\xa9",           "\xe2\x82\xac", "/"};
+    for (size_t length = 0; length <= 18; ++length)
+        for (size_t at = 0; at <= length; ++at)
+            for (const std::string& special : specials) {
+                std::string text(length, 'a');
+                text.insert(at, special);
+                std::string written;
+                append_json_string(written, text);
+                EXPECT_EQ(written, nlohmann::ordered_json(text).dump(-1, ' ', false,
+                                                                     nlohmann::ordered_json::error_handler_t::replace))
+                    << "length " << length << ", at " << at;
+            }
 }
 
 TEST(JsonWriter, EmptyListIsAnEmptyArray) {

@@ -1,6 +1,9 @@
 #include "tasks/document_json.hpp"
 
+#include <cstdint>
+
 #include "util/json_string.hpp"
+#include "util/swar.hpp"
 #include "util/text.hpp"
 
 namespace sc::tasks {
@@ -11,9 +14,36 @@ void indent_to(std::string& out, int spaces) {
     out.append(static_cast<size_t>(spaces), ' ');
 }
 
+/// Whether eight bytes are all printable ASCII other than a quote or a backslash.
+bool plain_word(std::uint64_t word) {
+    return ((word & swar::k_highs) | swar::has_byte_below(word, 0x20) | swar::has_byte(word, '"') |
+            swar::has_byte(word, '\\')) == 0;
+}
+
+/// Whether `text` needs neither an escape nor a UTF-8 check: one pass over ids, file names and
+/// paths, which are nearly always so, instead of a check then an escaping pass.
+bool plain_ascii(std::string_view text) {
+    size_t at = 0;
+    for (; at + 8 <= text.size(); at += 8)
+        if (!plain_word(swar::load(text.data() + at)))
+            return false;
+    for (; at < text.size(); ++at) {
+        auto c = static_cast<unsigned char>(text[at]);
+        if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\')
+            return false;
+    }
+    return true;
+}
+
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view text) {
+    if (plain_ascii(text)) {
+        out += '"';
+        out += text;
+        out += '"';
+        return;
+    }
     if (text::is_valid_utf8(text)) {
         json::append_string(out, text);
         return;

@@ -27,14 +27,26 @@ Result<files::FileLock> lock_tree(const std::string& tree_root) {
     return lock;
 }
 
+namespace {
+
+/// Every id in use (see ids_in_use), each handed over once it is no longer needed by the scan.
+template <class OnId>
+void for_each_id_in_use(const TaskTree& tree, OnId on_id) {
+    for (const TreeRoot& root : tree.roots())
+        for (TaskLocation& location : scan_tree(root, LocationScope::all).tasks) {
+            std::optional<TaskFileName> name =
+                location.is_parent ? std::nullopt : parse_task_filename(location.filename);
+            on_id(std::move(location.id));
+            if (name)
+                on_id(std::move(name->base_id));
+        }
+}
+
+}  // namespace
+
 std::set<std::string> ids_in_use(const TaskTree& tree) {
     std::set<std::string> ids;
-    for (const TreeRoot& root : tree.roots())
-        for (const TaskLocation& location : scan_tree(root, LocationScope::all).tasks) {
-            ids.insert(location.id);
-            if (std::optional<TaskFileName> name = parse_task_filename(location.filename); name && !location.is_parent)
-                ids.insert(name->base_id);
-        }
+    for_each_id_in_use(tree, [&ids](std::string&& id) { ids.insert(std::move(id)); });
     return ids;
 }
 
@@ -43,9 +55,28 @@ IdCandidates::IdCandidates(std::string_view title, std::string month_digits, con
     : m_title(title),
       m_name(name_from_title(title)),
       m_month(std::move(month_digits)),
-      m_taken(taken),
+      m_taken(&taken),
       m_random(std::move(random)),
       m_order(order) {}
+
+IdCandidates::IdCandidates(std::string_view title, std::string month_digits, const TaskTree& tree, RandomSource random,
+                           LetterOrder order)
+    : m_title(title),
+      m_name(name_from_title(title)),
+      m_month(std::move(month_digits)),
+      m_taken(&m_read),
+      m_random(std::move(random)),
+      m_order(order) {
+    // Every lettered candidate starts with `<name>-<MM>`: only those ids go in the set, the
+    // others wait in a plain list until the letters run out.
+    std::string prefix = m_name + "-" + m_month;
+    for_each_id_in_use(tree, [&](std::string&& id) {
+        if (id.compare(0, prefix.size(), prefix) == 0)
+            m_read.insert(std::move(id));
+        else
+            m_others.push_back(std::move(id));
+    });
+}
 
 std::string IdCandidates::next() {
     if (m_order == LetterOrder::random && m_letters_tried < 26) {
@@ -66,7 +97,11 @@ std::string IdCandidates::next() {
         if (usable(id))
             return id;
     }
-    // Past Z Scopecraft appends a random number to the title and picks a random letter.
+    // Past Z Scopecraft appends a random number to the title and picks a random letter: any
+    // id may be one of those.
+    for (std::string& id : m_others)
+        m_read.insert(std::move(id));
+    m_others.clear();
     for (;;) {
         std::string number = std::to_string(m_random() % 10000);
         std::string name = name_from_title(m_title + " " + number);

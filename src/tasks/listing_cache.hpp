@@ -108,6 +108,7 @@ private:
     size_t m_records_on_disk = 0;
     bool m_rewrite = true;      // the file must be written whole (new, torn, other version)
     std::vector<Slot> m_slots;  // sorted by key, one per key
+    size_t m_next_slot = 0;     // the slot after the last one looked up: likely the next asked for
     std::deque<Added> m_added;
     std::vector<std::string_view> m_removed;  // keys to record as gone
     std::string m_scratch;                    // the last entry not to be stored

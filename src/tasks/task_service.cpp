@@ -139,8 +139,7 @@ Result<Changed<TaskRecord>> TaskService::create(const CreateRequest& request) {
     std::string container = SC_TRY(support::container_for(request.placement, {}));
 
     files::FileLock lock = SC_TRY(lock_tree(m_tree.store().path));
-    std::set<std::string> taken = ids_in_use(m_tree);
-    IdCandidates candidates(request.title, local_month_digits(m_clock.now_unix_nanos()), taken, m_random);
+    IdCandidates candidates(request.title, local_month_digits(m_clock.now_unix_nanos()), m_tree, m_random);
     for (int attempt = 0; attempt < k_create_attempts; ++attempt) {
         std::string id = candidates.next();
         std::string relative = container + "/" + id + std::string(k_task_file_suffix);

@@ -39,12 +39,16 @@ private:
              "task files and folders must be real files inside the tree; replace the link with the file"});
     }
 
-    TaskLocation make(const std::string& relative_folder, const std::string& filename, WorkflowState state,
-                      const std::string& month) {
-        TaskLocation location;
+    /// A new location at the end of the scan, made in place: a scan of 10,000 tasks spent a
+    /// fifth of its instructions building each one's strings through temporaries and moving it.
+    TaskLocation& make(const std::string& relative_folder, const std::string& filename, WorkflowState state,
+                       const std::string& month) {
+        TaskLocation& location = m_out.tasks.emplace_back();
         location.filename = filename;
-        location.relative_path = relative_folder + "/" + filename;
-        location.path = m_root.path + "/" + location.relative_path;
+        location.relative_path.reserve(relative_folder.size() + 1 + filename.size());
+        location.relative_path.append(relative_folder).append(1, '/').append(filename);
+        location.path.reserve(m_root.path.size() + 1 + location.relative_path.size());
+        location.path.append(m_root.path).append(1, '/').append(location.relative_path);
         location.tree = m_root.kind;
         location.state = state;
         location.archive_month = month;
@@ -69,10 +73,9 @@ private:
             std::optional<TaskFileName> name = parse_task_filename(entry.name);
             if (!name)
                 continue;
-            TaskLocation location = make(relative, entry.name, state, month);
+            TaskLocation& location = make(relative, entry.name, state, month);
             location.id = name->id;
             location.stat = entry.stat;
-            m_out.tasks.push_back(std::move(location));
         }
         std::vector<const DirectoryEntry*> months;
         for (const DirectoryEntry& entry : entries) {
@@ -110,13 +113,12 @@ void Scanner::scan_task_folder(WorkflowState state, const std::string& relative,
         return entry.type == EntryType::file && entry.name == k_overview_file_name;
     });
     if (is_parent) {
-        TaskLocation overview = make(relative, std::string(k_overview_file_name), state, month);
+        TaskLocation& overview = make(relative, std::string(k_overview_file_name), state, month);
         overview.id = folder_name;
         overview.is_parent = true;
         for (const DirectoryEntry& entry : entries)
             if (entry.name == k_overview_file_name)
                 overview.stat = entry.stat;
-        m_out.tasks.push_back(std::move(overview));
     }
     for (const DirectoryEntry& entry : entries) {
         std::optional<TaskFileName> name = parse_task_filename(entry.name);
@@ -128,14 +130,13 @@ void Scanner::scan_task_folder(WorkflowState state, const std::string& relative,
         }
         if (entry.type != EntryType::file)
             continue;
-        TaskLocation location = make(relative, entry.name, state, month);
+        TaskLocation& location = make(relative, entry.name, state, month);
         location.id = name->id;
         location.stat = entry.stat;
         if (is_parent) {
             location.parent_id = folder_name;
             location.sequence = name->sequence;
         }
-        m_out.tasks.push_back(std::move(location));
     }
 }
 
