@@ -95,8 +95,21 @@ for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
   curl -sf "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break
   sleep 0.1
 done
-printf '\n\033[1m$ curl http://127.0.0.1:%s/metrics | grep scopecraft_project_tasks\033[0m\n' "$port"
-curl -sf "http://127.0.0.1:$port/metrics" | grep '^scopecraft_project_tasks' || true
+printf '\n\033[1m$ curl http://127.0.0.1:%s/metrics | grep -E "scopecraft_project_(tasks|session_completions)"\033[0m\n' "$port"
+curl -sf "http://127.0.0.1:$port/metrics" | grep -E '^scopecraft_project_(tasks|session_completions)' || true
+# The MCP server over Streamable HTTP on the same server: initialize, then one tool call.
+printf '\n\033[1m$ curl -X POST http://127.0.0.1:%s/mcp (initialize, then tools/call task_get)\033[0m\n' "$port"
+mcp_post() {
+  curl -s -X POST "http://127.0.0.1:$port/mcp" -H 'Content-Type: application/json' \
+    -H 'Accept: application/json, text/event-stream' "$@"
+}
+mcp_session=$(mcp_post -D - -o /dev/null --data \
+  '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"demo","version":"1"}}}' |
+  tr -d '\r' | sed -n 's/^[Mm]cp-[Ss]ession-[Ii]d: *//p')
+mcp_post -H "Mcp-Session-Id: $mcp_session" -H 'MCP-Protocol-Version: 2025-11-25' --data \
+  "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"task_get\",\"arguments\":{\"id\":\"add-login-page-$(date +%m)A\",\"format\":\"summary\"}}}" |
+  cut -c1-240
+echo
 printf '\nThe web viewer: http://127.0.0.1:%s/ui/ (docs/viewer.md)\n' "$port"
 kill -TERM "$server"
 wait "$server" || true

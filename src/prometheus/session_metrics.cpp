@@ -59,9 +59,14 @@ std::vector<FamilySample> SessionMetrics::families() const {
                               "Agent sessions ended, by outcome and model",
                               "",
                               {}};
-    for (const auto& [key, count] : m_completions)
-        completions.series.push_back(
-            {render_labels({{"model", key.second}, {"outcome", key.first}}), static_cast<double>(count), {}});
+    for (const auto& [key, count] : m_completions) {
+        // An agent that named no model gets no model label (Prometheus reads an empty value as
+        // no label anyway).
+        std::vector<std::pair<std::string, std::string>> labels {{"outcome", key.first}};
+        if (!key.second.empty())
+            labels.emplace_back("model", key.second);
+        completions.series.push_back({render_labels(std::move(labels)), static_cast<double>(count), {}});
+    }
     out.push_back(std::move(completions));
 
     SeriesSample duration;

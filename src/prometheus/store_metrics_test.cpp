@@ -201,23 +201,27 @@ TEST_F(StoreExport, SessionMetricsComeFromTheSessionEventsAndCountEachEndOnce) {
     append_event("session:fg-gamma-3", "SessionCompleted",
                  R"({"taskId":"gamma-12A","outcome":"timed_out","model":"opus","durationMs":900000,)"
                  R"("toolsUsed":2,"toolsFailed":2,"tokens":{"input":10,"output":4},"costUsd":0.5})");
+    append_event("session:fg-beta-2", "SessionCompleted",
+                 R"({"taskId":"beta-12A","outcome":"failure","durationMs":5000,"reason":"no agent"})");
     // The same end recorded a second time (a reaper after the supervisor): counted once.
     append_event("session:fg-gamma-3", "SessionCompleted",
                  R"({"taskId":"gamma-12A","outcome":"timed_out","model":"opus","durationMs":900000,)"
                  R"("toolsUsed":2,"toolsFailed":2,"tokens":{"input":10,"output":4},"costUsd":0.5})");
     body = body_of(metrics);
-    EXPECT_TRUE(has_line(body, R"(scopecraft_project_sessions{state="queued"} 1)")) << body;
+    EXPECT_TRUE(has_line(body, R"(scopecraft_project_sessions{state="queued"} 0)")) << body;
     EXPECT_TRUE(has_line(body, R"(scopecraft_project_sessions{state="running"} 0)")) << body;
+    EXPECT_TRUE(has_line(body, R"(scopecraft_project_session_completions_total{outcome="failure"} 1)")) << body;
     EXPECT_TRUE(has_line(body, R"(scopecraft_project_session_completions_total{model="opus",outcome="success"} 1)"))
         << body;
     EXPECT_TRUE(has_line(body, R"(scopecraft_project_session_completions_total{model="opus",outcome="timed_out"} 1)"))
         << body;
-    EXPECT_TRUE(has_line(body, R"(scopecraft_project_session_duration_seconds_bucket{le="30"} 0)")) << body;
-    EXPECT_TRUE(has_line(body, R"(scopecraft_project_session_duration_seconds_bucket{le="60"} 1)")) << body;
-    EXPECT_TRUE(has_line(body, R"(scopecraft_project_session_duration_seconds_bucket{le="600"} 1)")) << body;
-    EXPECT_TRUE(has_line(body, R"(scopecraft_project_session_duration_seconds_bucket{le="1200"} 2)")) << body;
-    EXPECT_TRUE(has_line(body, "scopecraft_project_session_duration_seconds_sum 945")) << body;
-    EXPECT_TRUE(has_line(body, "scopecraft_project_session_duration_seconds_count 2")) << body;
+    EXPECT_TRUE(has_line(body, R"(scopecraft_project_session_duration_seconds_bucket{le="10"} 1)")) << body;
+    EXPECT_TRUE(has_line(body, R"(scopecraft_project_session_duration_seconds_bucket{le="30"} 1)")) << body;
+    EXPECT_TRUE(has_line(body, R"(scopecraft_project_session_duration_seconds_bucket{le="60"} 2)")) << body;
+    EXPECT_TRUE(has_line(body, R"(scopecraft_project_session_duration_seconds_bucket{le="600"} 2)")) << body;
+    EXPECT_TRUE(has_line(body, R"(scopecraft_project_session_duration_seconds_bucket{le="1200"} 3)")) << body;
+    EXPECT_TRUE(has_line(body, "scopecraft_project_session_duration_seconds_sum 950")) << body;
+    EXPECT_TRUE(has_line(body, "scopecraft_project_session_duration_seconds_count 3")) << body;
     EXPECT_TRUE(has_line(body, R"(scopecraft_project_session_tokens_total{type="input"} 110)")) << body;
     EXPECT_TRUE(has_line(body, R"(scopecraft_project_session_tokens_total{type="output"} 44)")) << body;
     EXPECT_TRUE(has_line(body, R"(scopecraft_project_session_tokens_total{type="cache_read"} 500)")) << body;
