@@ -192,6 +192,12 @@ TEST_F(Views, MetricsBucketsGiveEachMetricsValuesPerBucketOfTheWindow) {
     EXPECT_EQ(rows[1]["name"], "scopecraft.operations");
     EXPECT_EQ(rows[1]["series"], nlohmann::json::parse("[2, 3]"));
     EXPECT_FALSE(sc({"metrics", "--format", "json"}).json()[0].contains("series"));
+    RunResult table =
+        sc({"metrics", "--since", "2026-11-27T13:00:00Z", "--until", "2026-11-27T15:00:00Z", "--buckets", "2"});
+    ASSERT_EQ(table.exit_code, 0) << table.err;
+    EXPECT_NE(table.out.find("SERIES"), std::string::npos) << table.out;
+    EXPECT_NE(table.out.find("2, -"), std::string::npos) << table.out;  // an empty bucket keeps its place
+    EXPECT_NE(table.out.find("2, 3"), std::string::npos) << table.out;
 
     RunResult refused = sc({"metrics", "--buckets", "500"});
     EXPECT_EQ(refused.exit_code, 2);

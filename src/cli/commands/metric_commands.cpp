@@ -113,6 +113,15 @@ Result<CommandResult> metrics(const Invocation& invocation, Context& context) {
             series[key_of(one.name, one.attributes)] = std::move(values);
         }
     }
+    // A table joins an array's cells and would drop a null one, shifting the buckets: there an
+    // empty bucket is shown as "-".
+    if (context.globals().format != OutputFormat::json)
+        for (auto& [key, values] : series) {
+            std::string text;
+            for (const Json& value : values)
+                text += (text.empty() ? "" : ", ") + (value.is_null() ? std::string("-") : value.dump());
+            values = text;
+        }
     Json rows = Json::array();
     for (const observe::MetricValue& value : observe::current_metrics(loaded.records, filter)) {
         rows.push_back(row_of(value, filter.by_attributes, window_nanos));
