@@ -165,6 +165,44 @@ std::vector<MetricValue> current_metrics(const std::vector<MetricPoint>& points,
     return values;
 }
 
+std::vector<MetricSeries> metric_series(const std::vector<MetricPoint>& points, const MetricFilter& filter,
+                                        int64_t since, int64_t until, size_t buckets) {
+    std::vector<MetricSeries> series;
+    if (buckets == 0 || until <= since)
+        return series;
+    const int64_t width = std::max<int64_t>(1, (until - since) / static_cast<int64_t>(buckets));
+    auto start_of = [&](size_t bucket) { return since + width * static_cast<int64_t>(bucket); };
+    // Each point copied once, into its bucket: every bucket is then reduced on its own.
+    std::vector<std::vector<MetricPoint>> parts(buckets);
+    for (const MetricPoint& point : points) {
+        if (point.time < since || point.time >= until || point.name.compare(0, filter.name.size(), filter.name) != 0)
+            continue;
+        size_t bucket = std::min(static_cast<size_t>((point.time - since) / width), buckets - 1);
+        parts[bucket].push_back(point);
+    }
+    std::map<std::string, MetricSeries> found;  // name, then attributes: the order of current_metrics
+    for (size_t bucket = 0; bucket < buckets; ++bucket) {
+        MetricFilter part_filter = filter;
+        part_filter.since = start_of(bucket);
+        part_filter.until = bucket + 1 == buckets ? until : start_of(bucket + 1);
+        for (const MetricValue& value : current_metrics(parts[bucket], part_filter)) {
+            std::string key = value.name;
+            if (filter.by_attributes)
+                key += '\0' + nlohmann::json(value.attributes).dump();
+            MetricSeries& one = found[key];
+            if (one.values.empty()) {
+                one.name = value.name;
+                one.attributes = value.attributes;
+                one.values.resize(buckets);
+            }
+            one.values[bucket] = value.type == MetricType::gauge ? value.value : value.increase.value_or(0);
+        }
+    }
+    for (auto& [key, one] : found)
+        series.push_back(std::move(one));
+    return series;
+}
+
 std::optional<double> histogram_quantile(const MetricValue& histogram, double quantile) {
     uint64_t total = 0;
     for (uint64_t count : histogram.bucket_counts)

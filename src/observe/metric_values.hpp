@@ -46,6 +46,22 @@ struct MetricValue {
 /// the attribute sets of their latest report. Sorted by name, then attributes.
 std::vector<MetricValue> current_metrics(const std::vector<MetricPoint>& points, const MetricFilter& filter);
 
+/// One metric's (or attribute set's) values over a window cut into equal buckets.
+struct MetricSeries {
+    std::string name;
+    Attributes attributes = Attributes::object();  // with by_attributes
+    /// Per bucket, oldest first: sums their increase in the bucket, histograms the observations
+    /// added in it, gauges their latest value in it; nullopt where the bucket has no point.
+    std::vector<std::optional<double>> values;
+};
+
+/// The window [since, until) cut into `buckets` equal parts (the last one takes the remainder),
+/// each reduced as current_metrics reduces a window. filter.since and filter.until are ignored.
+/// A cumulative series counts what it gained between its points inside a bucket (or all of its
+/// value when it starts there). Sorted as current_metrics sorts.
+std::vector<MetricSeries> metric_series(const std::vector<MetricPoint>& points, const MetricFilter& filter,
+                                        int64_t since, int64_t until, size_t buckets);
+
 /// The value below which a fraction `quantile` of a histogram's observations fall, estimated by
 /// linear interpolation inside the bucket that holds it (as Prometheus' histogram_quantile),
 /// narrowed by the recorded min and max. nullopt for an empty histogram.

@@ -199,5 +199,54 @@ TEST(MetricValues, NameFilterIsAPrefix) {
     EXPECT_EQ(values[1].name, "scopecraft.operations");
 }
 
+const MetricSeries* find_series(const std::vector<MetricSeries>& series, const std::string& name,
+                                const nlohmann::ordered_json& attributes = nullptr) {
+    for (const MetricSeries& one : series)
+        if (one.name == name && (attributes.is_null() || nlohmann::json(one.attributes) == nlohmann::json(attributes)))
+            return &one;
+    return nullptr;
+}
+
+using Values = std::vector<std::optional<double>>;
+
+TEST(MetricSeries, EachBucketHoldsWhatItsPointsAddAndAnEmptyBucketHoldsNothing) {
+    // The first process wrote in the first minute, the second in the second; the third is empty.
+    std::vector<MetricSeries> series = metric_series(both_processes(), {}, k_base, k_base + 3 * k_minute, 3);
+    ASSERT_EQ(series.size(), 3U);
+    const MetricSeries* operations = find_series(series, "scopecraft.operations");
+    ASSERT_NE(operations, nullptr);
+    EXPECT_EQ(operations->values, (Values {3.0, 3.0, std::nullopt}));
+    const MetricSeries* durations = find_series(series, "scopecraft.operation.duration");
+    ASSERT_NE(durations, nullptr);
+    EXPECT_EQ(durations->values, (Values {4.0, 2.0, std::nullopt}));  // observations per bucket
+    const MetricSeries* tasks = find_series(series, "scopecraft.tasks");
+    ASSERT_NE(tasks, nullptr);
+    EXPECT_EQ(tasks->values, (Values {3.0, 5.0, std::nullopt}));  // the gauge's latest report in each
+}
+
+TEST(MetricSeries, ByAttributesGivesOneSeriesPerAttributeSet) {
+    MetricFilter filter;
+    filter.name = "scopecraft.operations";
+    filter.by_attributes = true;
+    std::vector<MetricSeries> series = metric_series(both_processes(), filter, k_base, k_base + 2 * k_minute, 2);
+    ASSERT_EQ(series.size(), 2U);
+    const MetricSeries* create =
+        find_series(series, "scopecraft.operations", {{"operation", "task.create"}, {"outcome", "ok"}});
+    ASSERT_NE(create, nullptr);
+    EXPECT_EQ(create->values, (Values {2.0, 3.0}));
+    const MetricSeries* list =
+        find_series(series, "scopecraft.operations", {{"operation", "task.list"}, {"outcome", "ok"}});
+    ASSERT_NE(list, nullptr);
+    EXPECT_EQ(list->values, (Values {1.0, std::nullopt}));
+}
+
+TEST(MetricSeries, PointsOutsideTheWindowAreLeftOut) {
+    std::vector<MetricSeries> series = metric_series(both_processes(), {}, k_base + k_minute, k_base + 2 * k_minute, 1);
+    const MetricSeries* operations = find_series(series, "scopecraft.operations");
+    ASSERT_NE(operations, nullptr);
+    EXPECT_EQ(operations->values, (Values {3.0}));
+    EXPECT_TRUE(metric_series(both_processes(), {}, k_base, k_base, 4).empty());
+}
+
 }  // namespace
 }  // namespace sc::observe

@@ -1,6 +1,7 @@
 #include "viewer/viewer_api.hpp"
 
 #include <algorithm>
+#include <ctime>
 
 #include "cli/commands/signal_support.hpp"
 #include "cli/commands/telemetry_support.hpp"
@@ -19,6 +20,20 @@ constexpr size_t k_max_limit = 1000;
 // A waterfall needs a whole trace at once; still bounded.
 constexpr size_t k_default_span_limit = 20000;
 constexpr size_t k_max_span_limit = 50000;
+// The metrics board: a sparkline of this many buckets per metric, the cost of this many days.
+constexpr const char* k_default_buckets = "12";
+constexpr int k_cost_days = 14;
+constexpr int64_t k_nanos_per_day = 86'400'000'000'000;
+
+// A UTC day as `sc` reads a date option: 2026-12-06.
+std::string day_text(int64_t unix_nanos) {
+    std::time_t seconds = static_cast<std::time_t>(unix_nanos / 1'000'000'000);
+    std::tm parts {};
+    gmtime_r(&seconds, &parts);
+    char text[16];
+    std::strftime(text, sizeof text, "%Y-%m-%d", &parts);
+    return text;
+}
 
 using Parameters = std::map<std::string, std::string>;
 
@@ -313,20 +328,44 @@ void add_api_routes(server::Router& router, const server::ServeContext& serve,
         return Json {{"success", true}, {"data", std::move(output.data)}};
     });
 
-    // The metrics board: `sc metrics` and `sc events stats`.
+    // The metrics board: `sc metrics --buckets N` (a sparkline per metric), `sc events stats`,
+    // `sc sessions stats`, and the latter once per UTC day of the last k_cost_days for the cost
+    // per day (the figures of the command, not computed again here).
     add("/ui/api/metrics", [context](const Parameters& parameters, const server::Request&) -> Result<Json> {
         cli::Invocation metrics;
         add_options(metrics, parameters, {"since", "until"});
+        std::string buckets = parameter(parameters, "buckets");
+        metrics.add_option("buckets", {buckets.empty() ? k_default_buckets : buckets});
         CommandOutput values = SC_TRY(run_command(*context, "", "metrics", metrics));
         cli::Invocation stats;
         add_options(stats, parameters, {"since", "until"});
         CommandOutput projections = SC_TRY(run_command(*context, "events", "stats", stats));
+        cli::Invocation session_stats;
+        add_options(session_stats, parameters, {"since", "until"});
+        CommandOutput sessions = SC_TRY(run_command(*context, "sessions", "stats", session_stats));
+        Json days = Json::array();
+        const int64_t today = context->context->clock().now_unix_nanos() / k_nanos_per_day * k_nanos_per_day;
+        for (int back = k_cost_days - 1; back >= 0; --back) {
+            int64_t start = today - back * k_nanos_per_day;
+            cli::Invocation day;
+            day.add_option("since", {day_text(start)});
+            day.add_option("until", {day_text(start + k_nanos_per_day)});
+            day.add_option("no-reap", {});
+            CommandOutput one = SC_TRY(run_command(*context, "sessions", "stats", day));
+            days.push_back({{"day", day_text(start)},
+                            {"sessions", one.data.value("completed", 0)},
+                            {"costUsd", one.data.contains("costUsd") ? one.data["costUsd"] : Json()}});
+        }
         Json result = {{"success", true}};
         Page page = SC_TRY(read_page(parameters, k_max_limit, k_max_limit));
         keep_page(result, values.data, page);
-        result["data"] = {{"metrics", std::move(values.data)}, {"stats", std::move(projections.data)}};
+        result["data"] = {{"metrics", std::move(values.data)},
+                          {"stats", std::move(projections.data)},
+                          {"sessions", std::move(sessions.data)},
+                          {"costPerDay", std::move(days)}};
         std::vector<std::string> warnings = values.warnings;
         warnings.insert(warnings.end(), projections.warnings.begin(), projections.warnings.end());
+        warnings.insert(warnings.end(), sessions.warnings.begin(), sessions.warnings.end());
         if (!warnings.empty())
             result["warnings"] = warnings;
         return result;

@@ -180,6 +180,31 @@ TEST_F(Views, MetricsAddUpDeltasAndGiveRates) {
     EXPECT_NE(table.out.find("P95"), std::string::npos) << table.out;
 }
 
+TEST_F(Views, MetricsBucketsGiveEachMetricsValuesPerBucketOfTheWindow) {
+    // Two hours from 13:00 in two buckets: two operations in the first hour, three in the second;
+    // the histogram's two observations all in the first.
+    auto rows = sc({"metrics", "--since", "2026-11-27T13:00:00Z", "--until", "2026-11-27T15:00:00Z", "--buckets", "2",
+                    "--format", "json"})
+                    .json();
+    ASSERT_EQ(rows.size(), 2U);
+    EXPECT_EQ(rows[0]["name"], "scopecraft.operation.duration");
+    EXPECT_EQ(rows[0]["series"], nlohmann::json::parse("[2, null]"));
+    EXPECT_EQ(rows[1]["name"], "scopecraft.operations");
+    EXPECT_EQ(rows[1]["series"], nlohmann::json::parse("[2, 3]"));
+    EXPECT_FALSE(sc({"metrics", "--format", "json"}).json()[0].contains("series"));
+    RunResult table =
+        sc({"metrics", "--since", "2026-11-27T13:00:00Z", "--until", "2026-11-27T15:00:00Z", "--buckets", "2"});
+    ASSERT_EQ(table.exit_code, 0) << table.err;
+    EXPECT_NE(table.out.find("SERIES"), std::string::npos) << table.out;
+    EXPECT_NE(table.out.find("2, -"), std::string::npos) << table.out;  // an empty bucket keeps its place
+    EXPECT_NE(table.out.find("2, 3"), std::string::npos) << table.out;
+
+    RunResult refused = sc({"metrics", "--buckets", "500"});
+    EXPECT_EQ(refused.exit_code, 2);
+    EXPECT_NE(refused.err.find("--buckets takes a number from 1 to 200, not \"500\""), std::string::npos)
+        << refused.err;
+}
+
 TEST_F(Views, LogsFilterBySeverityTraceAndText) {
     RunResult all = sc({"logs"});
     ASSERT_EQ(all.exit_code, 0) << all.err;

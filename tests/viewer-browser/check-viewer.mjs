@@ -357,6 +357,57 @@ try {
     await shot('metrics');
   });
 
+  await check('metrics: the session cards show the success rate, cost per model and tool error rate of sc sessions stats', async () => {
+    // Four ended sessions: two succeeded (the first dispatch and the costed one), the hung one
+    // timed out, and this one fails; each stand-in session makes two tool calls, one failing, and
+    // the three that reach their result line cost $0.0123 each on the stand-in's model.
+    const failingTask = JSON.parse(execSc('task', 'create', '--title', 'Failing work', '--type', 'chore', '--format', 'json')).metadata.id;
+    process.env.STANDIN_BEHAVIOUR = 'failure';
+    try { execSc('dispatch', failingTask, '--exec', 'foreground', '--format', 'json'); } catch { /* the agent failed, as asked */ } finally { delete process.env.STANDIN_BEHAVIOUR; }
+    const stats = JSON.parse(execSc('sessions', 'stats', '--format', 'json'));
+    equal(stats.completed, 4, 'ended sessions in the fixture');
+    await page.goto('about:blank');  // the board is open already: load it again, with this session
+    await go('#/metrics');
+    await page.waitForSelector('[data-testid=card-success-rate]');
+    equal(await page.innerText('[data-testid=card-success-rate]'), '50.0%', 'success rate');
+    equal(await page.innerText('[data-testid=card-tool-error-rate]'), '50.0%', 'tool error rate');
+    const model = await page.locator('[data-testid=cost-per-model] tr').first().locator('td').allInnerTexts();
+    equal(model.join(' | '), 'claude-standin-1 | 4 | $0.0369', 'cost per model');
+    equal(await page.innerText('[data-testid=card-cost]'), '$0.0369', 'total cost');
+    equal(await page.locator('[data-testid=chart-cost-per-day] rect').count(), 14, 'one bar per day');
+    expect((await page.innerText('[data-testid=card-session-duration]')).endsWith(' p50'), 'duration p50');
+    expect((await page.innerText('[data-testid=card-session-percentiles]')).startsWith('p90 '), 'duration p90');
+  });
+
+  await check('metrics: each metric row has a sparkline with one point per bucket', async () => {
+    const api = await (await fetch(`${base}/ui/api/metrics`)).json();
+    const rows = page.locator('[data-testid=metric-row]');
+    const count = await rows.count();
+    expect(count >= 2, `metric rows: ${count}`);
+    equal(count, api.data.metrics.length, 'rows against the API');
+    for (let index = 0; index < count; index++) {
+      const row = rows.nth(index);
+      equal(await row.locator('[data-testid=sparkline]').count(), 1, `sparkline of row ${index}`);
+      equal(await row.locator('[data-testid=sparkline] circle').count(), 12, `points of row ${index}`);
+    }
+    const operations = page.locator('[data-testid=metric-row]', { hasText: 'scopecraft.operations' });
+    expect(await operations.locator('[data-testid=sparkline] path').count() === 1, 'the operations line');
+    await shot('metrics-sessions');
+  });
+
+  await check('metrics: with no ended session the board says "no sessions yet"', async () => {
+    const none = await (await fetch(`${base}/ui/api/metrics?until=2000-01-01`)).json();
+    equal(none.data.sessions.completed, 0, 'sessions before 2000');
+    await page.route('**/ui/api/metrics*', (route) => route.fulfill({ json: none }));
+    try {
+      await page.goto('about:blank');
+      await go('#/metrics');
+      await page.waitForSelector('[data-testid=card-sessions]');
+      equal(await page.innerText('[data-testid=card-sessions]'), 'no sessions yet', 'empty session card');
+      equal(await page.locator('text=NaN').count(), 0, 'NaN on the page');
+    } finally { await page.unroute('**/ui/api/metrics*'); }
+  });
+
   await check('a file given to --open is shown without storing it; its bad line is named', async () => {
     await go('#/traces?file=f0');
     await page.waitForSelector('[data-testid=file-summary]');

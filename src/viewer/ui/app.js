@@ -4,7 +4,8 @@
 import { h, clear, message } from './dom.js';
 import { get, openFile } from './api.js';
 import { tracesView, traceView } from './traces.js';
-import { logsView, taskView, nowView, metricsView } from './views.js';
+import { logsView, taskView, nowView } from './views.js';
+import { metricsView } from './metrics.js';
 import { sessionsView, sessionView } from './sessions.js';
 
 // Files shown without storing them: key -> what /ui/api/open answered.
