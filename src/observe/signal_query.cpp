@@ -1,6 +1,7 @@
 #include "observe/signal_query.hpp"
 
 #include "observe/otlp_json_fields.hpp"
+#include "util/text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -15,6 +16,8 @@
 namespace sc::observe {
 
 namespace {
+
+using text::to_lower_ascii;
 
 using Json = nlohmann::json;
 using OrderedJson = nlohmann::ordered_json;
@@ -123,11 +126,6 @@ Result<Loaded<Record>> load(store::Reader& reader, store::Signal signal, const s
 
 bool in_window(int64_t time, const std::optional<int64_t>& since, const std::optional<int64_t>& until) {
     return (!since || time >= *since) && (!until || time < *until);
-}
-
-std::string lower(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
-    return text;
 }
 
 bool is_hex(std::string_view text) {
@@ -362,7 +360,7 @@ std::vector<TraceSummary> summarize_traces(const std::vector<SpanRecord>& spans,
             bool is_root = span->parent_span_id.empty() || ids.count(span->parent_span_id) == 0;
             if (is_root && (root == nullptr || span->start < root->start))
                 root = span;
-            if (!name_matches && lower(span->name).find(lower(filter.name)) != std::string::npos)
+            if (!name_matches && to_lower_ascii(span->name).find(to_lower_ascii(filter.name)) != std::string::npos)
                 name_matches = true;
         }
         summary.span_count = trace.size();
@@ -374,7 +372,8 @@ std::vector<TraceSummary> summarize_traces(const std::vector<SpanRecord>& spans,
         if (!name_matches || (filter.errors_only && summary.error_count == 0) ||
             !in_window(summary.start, filter.since, filter.until) ||
             std::find(attribute_found.begin(), attribute_found.end(), false) != attribute_found.end() ||
-            (!filter.service.empty() && lower(summary.service).find(lower(filter.service)) == std::string::npos) ||
+            (!filter.service.empty() &&
+             to_lower_ascii(summary.service).find(to_lower_ascii(filter.service)) == std::string::npos) ||
             (filter.min_duration && summary.duration < *filter.min_duration) ||
             (filter.max_duration && summary.duration > *filter.max_duration))
             continue;
@@ -424,7 +423,7 @@ std::vector<SpanTreeRow> span_tree(const std::vector<SpanRecord>& spans) {
 }
 
 Result<std::vector<SpanRecord>> find_trace(store::Reader& reader, const std::string& trace_id) {
-    std::string wanted = lower(trace_id);
+    std::string wanted = to_lower_ascii(trace_id);
     if (wanted.size() < 8 || wanted.size() > 32 || !is_hex(wanted))
         return make_error(ErrorCode::not_found, "\"" + trace_id + "\" is not a trace id", Location {"", 0, "TRACE_ID"},
                           "a trace id is 32 hex digits (or its first 8 or more); `sc traces list` shows them");
@@ -452,16 +451,16 @@ Result<std::vector<SpanRecord>> find_trace(store::Reader& reader, const std::str
 // ---- Logs
 
 std::vector<LogRecord> filter_logs(const std::vector<LogRecord>& records, const LogFilter& filter) {
-    std::string text = lower(filter.text);
-    std::string trace_id = lower(filter.trace_id);
+    std::string text = to_lower_ascii(filter.text);
+    std::string trace_id = to_lower_ascii(filter.trace_id);
     std::vector<LogRecord> matching;
     for (const LogRecord& record : records) {
         if (record.severity_number < filter.min_severity || !in_window(record.time, filter.since, filter.until))
             continue;
         if (!trace_id.empty() && record.trace_id.compare(0, trace_id.size(), trace_id) != 0)
             continue;
-        if (!text.empty() && lower(record.body).find(text) == std::string::npos &&
-            lower(record.attributes.dump(-1, ' ', false, OrderedJson::error_handler_t::replace)).find(text) ==
+        if (!text.empty() && to_lower_ascii(record.body).find(text) == std::string::npos &&
+            to_lower_ascii(record.attributes.dump(-1, ' ', false, OrderedJson::error_handler_t::replace)).find(text) ==
                 std::string::npos)
             continue;
         matching.push_back(record);
@@ -474,7 +473,7 @@ std::vector<LogRecord> filter_logs(const std::vector<LogRecord>& records, const 
 }
 
 std::optional<int> parse_severity(std::string_view text) {
-    std::string name = lower(std::string(text));
+    std::string name = to_lower_ascii(std::string(text));
     static const std::pair<const char*, int> k_names[] = {{"trace", 1},    {"debug", 5},  {"info", 9},  {"warn", 13},
                                                           {"warning", 13}, {"error", 17}, {"fatal", 21}};
     for (const auto& [known, number] : k_names)

@@ -8,16 +8,13 @@
 #include <charconv>
 
 #include "store/hash.hpp"
+#include "util/text.hpp"
 
 namespace sc::observe {
 
 namespace {
 
-std::string lower(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-    return out;
-}
+using text::to_lower_ascii;
 
 // 0 is kept for "no parent", so no id hashes to it.
 uint64_t hash_id(std::string_view id) {
@@ -438,7 +435,7 @@ TraceDigest TraceDigest::of(const std::vector<const DigestSpan*>& spans) {
         ++digest.spans;
         digest.errors += span->error ? 1 : 0;
         digest.span_ids.push_back(hash_id(span->span_id));
-        digest.names.push_back(lower(span->name));
+        digest.names.push_back(to_lower_ascii(span->name));
         digest.attributes.insert(digest.attributes.end(), span->attributes.begin(), span->attributes.end());
     }
     sort_unique(digest.span_ids);
@@ -504,7 +501,7 @@ bool TraceDigest::matches(const TraceFilter& filter) const {
         (filter.max_duration && duration > *filter.max_duration))
         return false;
     if (!filter.name.empty()) {
-        std::string wanted = lower(filter.name);
+        std::string wanted = to_lower_ascii(filter.name);
         if (std::none_of(names.begin(), names.end(),
                          [&](const std::string& name) { return name.find(wanted) != std::string::npos; }))
             return false;
@@ -512,7 +509,8 @@ bool TraceDigest::matches(const TraceFilter& filter) const {
     for (const auto& [key, value] : filter.attributes)
         if (!has(attributes, hash_attribute(key, Attributes(value))))
             return false;
-    if (!filter.service.empty() && lower(summary().service).find(lower(filter.service)) == std::string::npos)
+    if (!filter.service.empty() &&
+        to_lower_ascii(summary().service).find(to_lower_ascii(filter.service)) == std::string::npos)
         return false;
     return true;
 }

@@ -9,16 +9,13 @@
 
 #include "store/segment_file.hpp"
 #include "util/files.hpp"
+#include "util/text.hpp"
 
 namespace sc::observe {
 
 namespace {
 
-std::string lower(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-    return out;
-}
+using text::to_lower_ascii;
 
 // ---- The file's text: tab-separated fields; lists joined by \x1e, parts of a root by \x1f.
 
@@ -488,7 +485,7 @@ Result<TraceListing> list_traces(const std::string& store_root, const TraceFilte
 }
 
 Result<std::vector<SpanRecord>> load_trace(const std::string& store_root, const std::string& trace_id) {
-    std::string wanted = lower(trace_id);
+    std::string wanted = to_lower_ascii(trace_id);
     auto scan = [&] {
         store::Reader reader(store_root);
         return find_trace(reader, trace_id);

@@ -5,10 +5,13 @@
 #include <cstdlib>
 
 #include "prometheus/names.hpp"
+#include "util/text.hpp"
 
 namespace sc::prometheus {
 
 namespace {
+
+using text::to_lower_ascii;
 
 std::string_view trim(std::string_view text) {
     while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
@@ -16,12 +19,6 @@ std::string_view trim(std::string_view text) {
     while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
         text.remove_suffix(1);
     return text;
-}
-
-std::string lower(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-    return out;
 }
 
 bool ends_with(std::string_view text, std::string_view suffix) {
@@ -72,7 +69,7 @@ Format negotiate(std::string_view accept_header) {
             accept_header.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
         start = comma == std::string_view::npos ? accept_header.size() + 1 : comma + 1;
         size_t semicolon = range.find(';');
-        std::string type = lower(trim(range.substr(0, semicolon)));
+        std::string type = to_lower_ascii(trim(range.substr(0, semicolon)));
         double quality = 1.0;
         std::string version;
         while (semicolon != std::string_view::npos) {
@@ -81,7 +78,7 @@ Format negotiate(std::string_view accept_header) {
                 semicolon + 1, next == std::string_view::npos ? std::string_view::npos : next - semicolon - 1));
             size_t equals = parameter.find('=');
             if (equals != std::string_view::npos) {
-                std::string key = lower(trim(parameter.substr(0, equals)));
+                std::string key = to_lower_ascii(trim(parameter.substr(0, equals)));
                 std::string value(trim(parameter.substr(equals + 1)));
                 if (key == "q")
                     quality = std::strtod(value.c_str(), nullptr);
