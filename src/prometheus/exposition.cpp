@@ -11,19 +11,9 @@ namespace sc::prometheus {
 
 namespace {
 
+using text::ends_with;
 using text::to_lower_ascii;
-
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-        text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-        text.remove_suffix(1);
-    return text;
-}
-
-bool ends_with(std::string_view text, std::string_view suffix) {
-    return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
-}
+using text::trim;
 
 void append_sample(std::string& out, std::string_view name, std::string_view suffix, std::string_view labels,
                    std::string_view extra_label, double value) {
@@ -100,6 +90,20 @@ Format negotiate(std::string_view accept_header) {
 std::string_view content_type(Format format) {
     return format == Format::openmetrics_1_0_0 ? "application/openmetrics-text; version=1.0.0; charset=utf-8"
                                                : "text/plain; version=0.0.4; charset=utf-8";
+}
+
+HistogramSample empty_histogram(const std::vector<double>& bounds) {
+    HistogramSample histogram;
+    histogram.bounds = bounds;
+    histogram.counts.assign(bounds.size() + 1, 0);
+    return histogram;
+}
+
+void observe(HistogramSample& histogram, double value) {
+    auto bound = std::lower_bound(histogram.bounds.begin(), histogram.bounds.end(), value);
+    ++histogram.counts[static_cast<size_t>(bound - histogram.bounds.begin())];
+    ++histogram.count;
+    histogram.sum += value;
 }
 
 std::string render_labels(std::vector<std::pair<std::string, std::string>> labels) {

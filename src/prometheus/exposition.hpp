@@ -31,6 +31,12 @@ struct HistogramSample {
     bool with_sum = true;  // _sum only when no observation was negative (the spec's rule)
 };
 
+/// An empty histogram over `bounds` (one count per bucket and one for +Inf), for a family this
+/// exporter computes itself.
+HistogramSample empty_histogram(const std::vector<double>& bounds);
+/// Counts one observation into its bucket (the first bound at or above it), `count` and `sum`.
+void observe(HistogramSample& histogram, double value);
+
 struct SeriesSample {
     std::string labels;  // rendered, sorted by name: a="x",b="y" (empty for none)
     double value = 0;    // counters and gauges; info series are 1

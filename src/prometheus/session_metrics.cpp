@@ -20,13 +20,7 @@ void SessionMetrics::apply(const store::EventView& event) {
 
 void SessionMetrics::count_completion(const observe::SessionFacts& facts) {
     ++m_completions[{facts.outcome, facts.model}];
-    double seconds = std::max(0.0, static_cast<double>(facts.duration_ms) / 1000.0);
-    size_t bucket = static_cast<size_t>(
-        std::lower_bound(k_session_duration_bounds.begin(), k_session_duration_bounds.end(), seconds) -
-        k_session_duration_bounds.begin());
-    ++m_duration_counts[bucket];
-    ++m_duration_count;
-    m_duration_sum += seconds;
+    observe(m_duration, std::max(0.0, static_cast<double>(facts.duration_ms) / 1000.0));
     m_tokens.input += facts.tokens.input;
     m_tokens.output += facts.tokens.output;
     m_tokens.cache_read += facts.tokens.cache_read;
@@ -69,16 +63,11 @@ std::vector<FamilySample> SessionMetrics::families() const {
     }
     out.push_back(std::move(completions));
 
-    SeriesSample duration;
-    duration.histogram.bounds = k_session_duration_bounds;
-    duration.histogram.counts = m_duration_counts;
-    duration.histogram.count = m_duration_count;
-    duration.histogram.sum = m_duration_sum;
     out.push_back({"scopecraft_project_session_duration_seconds",
                    SampleType::histogram,
                    "Duration of ended agent sessions",
                    "seconds",
-                   {std::move(duration)}});
+                   {{"", 0, m_duration}}});
 
     out.push_back({"scopecraft_project_session_tokens_total",
                    SampleType::counter,

@@ -42,9 +42,7 @@ private:
     // both recording it) updates the projection but not the counters.
     std::unordered_set<std::string> m_counted;
     std::map<std::pair<std::string, std::string>, uint64_t> m_completions;  // outcome, model
-    std::vector<uint64_t> m_duration_counts = std::vector<uint64_t>(k_session_duration_bounds.size() + 1, 0);
-    uint64_t m_duration_count = 0;
-    double m_duration_sum = 0;
+    HistogramSample m_duration = empty_histogram(k_session_duration_bounds);
     sessions::Tokens m_tokens;
     double m_cost_usd = 0;
     uint64_t m_tool_uses = 0;

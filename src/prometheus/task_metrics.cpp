@@ -7,15 +7,8 @@ namespace sc::prometheus {
 void TaskMetrics::apply(const store::EventView& event) {
     m_projection.apply(event);
     const std::vector<double>& completions = m_projection.completion_cycle_times();
-    for (; m_observed < completions.size(); ++m_observed) {
-        double seconds = std::max(0.0, completions[m_observed]);
-        size_t bucket =
-            static_cast<size_t>(std::lower_bound(k_cycle_time_bounds.begin(), k_cycle_time_bounds.end(), seconds) -
-                                k_cycle_time_bounds.begin());
-        ++m_cycle_counts[bucket];
-        ++m_cycle_count;
-        m_cycle_sum += seconds;
-    }
+    for (; m_observed < completions.size(); ++m_observed)
+        observe(m_cycle_time, std::max(0.0, completions[m_observed]));
 }
 
 std::vector<FamilySample> TaskMetrics::families() const {
@@ -47,16 +40,11 @@ std::vector<FamilySample> TaskMetrics::families() const {
                    "",
                    {{"", static_cast<double>(completed), {}}}});
 
-    SeriesSample cycle;
-    cycle.histogram.bounds = k_cycle_time_bounds;
-    cycle.histogram.counts = m_cycle_counts;
-    cycle.histogram.count = m_cycle_count;
-    cycle.histogram.sum = m_cycle_sum;
     out.push_back({"scopecraft_project_task_cycle_time_seconds",
                    SampleType::histogram,
                    "Time from a task's creation to its first done",
                    "seconds",
-                   {std::move(cycle)}});
+                   {{"", 0, m_cycle_time}}});
 
     FamilySample events {
         "scopecraft_project_events_total", SampleType::counter, "Task events recorded, by type", "", {}};

@@ -29,9 +29,7 @@ public:
 private:
     observe::TaskProjection m_projection;
     size_t m_observed = 0;  // completion_cycle_times() already in the histogram
-    std::vector<uint64_t> m_cycle_counts = std::vector<uint64_t>(k_cycle_time_bounds.size() + 1, 0);
-    uint64_t m_cycle_count = 0;
-    double m_cycle_sum = 0;
+    HistogramSample m_cycle_time = empty_histogram(k_cycle_time_bounds);
 };
 
 }  // namespace sc::prometheus

@@ -1,18 +1,10 @@
 #include "receiver/otlp_ids.hpp"
 
+#include "util/text.hpp"
+
 namespace sc::receiver {
 
 namespace {
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 int base64_value(char c) {
     if (c >= 'A' && c <= 'Z')
@@ -38,8 +30,8 @@ bool hex_decode(std::string_view text, std::string& bytes) {
     bytes.clear();
     bytes.reserve(text.size() / 2);
     for (size_t i = 0; i < text.size(); i += 2) {
-        int high = hex_value(text[i]);
-        int low = hex_value(text[i + 1]);
+        int high = sc::text::hex_digit_value(text[i]);
+        int low = sc::text::hex_digit_value(text[i + 1]);
         if (high < 0 || low < 0)
             return false;
         bytes.push_back(static_cast<char>((high << 4) | low));

@@ -7,25 +7,16 @@ namespace sc::viewer {
 
 namespace {
 
-int hex_value(char c) {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 std::string decode(std::string_view text) {
     std::string out;
     out.reserve(text.size());
     for (size_t i = 0; i < text.size(); ++i) {
         if (text[i] == '+') {
             out += ' ';
-        } else if (text[i] == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 &&
-                   hex_value(text[i + 2]) >= 0) {
-            out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
+        } else if (text[i] == '%' && i + 2 < text.size() && sc::text::hex_digit_value(text[i + 1]) >= 0 &&
+                   sc::text::hex_digit_value(text[i + 2]) >= 0) {
+            out +=
+                static_cast<char>(sc::text::hex_digit_value(text[i + 1]) * 16 + sc::text::hex_digit_value(text[i + 2]));
             i += 2;
         } else {
             out += text[i];
