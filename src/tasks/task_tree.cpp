@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "tasks/folder_listing.hpp"
+#include "tasks/tree_walk.hpp"
 #include "util/files.hpp"
 #include "util/text.hpp"
 
@@ -188,8 +189,65 @@ std::tuple<int, int, std::string, int> lookup_rank(const TaskLocation& location,
 
 }  // namespace
 
+namespace {
+
+/// The folders a Scanner reads: each workflow folder, every folder in one (parents, and the
+/// archive's month folders), and every folder in a month folder. A folder these rules miss is
+/// still read by the scan itself, one it does not read is listed for nothing: the result is the
+/// same either way.
+class ScanRules final : public WalkRules {
+public:
+    explicit ScanRules(const std::string& root) : m_root(root) {}
+    [[nodiscard]] bool stat_file(const std::string& /*name*/) const override { return true; }
+    [[nodiscard]] bool enter(const std::string& folder, const std::string& /*name*/) const override {
+        if (folder.size() <= m_root.size() + 1 || folder.compare(0, m_root.size(), m_root) != 0)
+            return false;
+        std::string_view relative = std::string_view(folder).substr(m_root.size() + 1);
+        if (parse_workflow_state(relative))
+            return true;
+        std::string_view archive = to_string(WorkflowState::archive);
+        return relative.size() > archive.size() + 1 && relative.substr(0, archive.size()) == archive &&
+               relative[archive.size()] == '/' && is_month_folder(relative.substr(archive.size() + 1));
+    }
+
+private:
+    const std::string& m_root;
+};
+
+/// A scan that stats every file lists the tree's folders on several threads first (when the
+/// settings allow it and no walk of the outside-edit check already did), and keeps each
+/// listing for read_folder() in the installed FolderListings, or in `own` for this scan.
+void prefetch_scan(const TreeRoot& root, LocationScope scope, std::optional<FolderListings>& own) {
+    if (walk_threads() <= 1)
+        return;
+    std::vector<std::string> starts;
+    for (WorkflowState state : {WorkflowState::current, WorkflowState::backlog, WorkflowState::archive}) {
+        bool archived = state == WorkflowState::archive;
+        if ((archived && scope == LocationScope::current) || (!archived && scope == LocationScope::archive))
+            continue;
+        starts.push_back(root.path + "/" + std::string(to_string(state)));
+    }
+    FolderListings* listings = FolderListings::current();
+    if (listings != nullptr && listings->holds(starts.front()))
+        return;
+    if (listings == nullptr)
+        listings = &own.emplace();
+    ScanRules rules(root.path);
+    ParallelWalk walk(starts, rules);
+    for (const std::string& path : walk.paths()) {
+        WalkedFolder folder;
+        if (walk.take(path, folder))
+            listings->keep(path, to_listing(std::move(folder), true));
+    }
+}
+
+}  // namespace
+
 TreeScan scan_tree(const TreeRoot& root, LocationScope scope, bool stat_files) {
     TreeScan scan;
+    std::optional<FolderListings> own;  // installed for this scan only, when none is
+    if (stat_files)
+        prefetch_scan(root, scope, own);
     Scanner scanner(root, scan, stat_files);
     if (scope != LocationScope::archive) {
         scanner.scan_workflow(WorkflowState::current);
