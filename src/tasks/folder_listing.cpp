@@ -38,8 +38,10 @@ EntryType entry_type_of_mode(unsigned mode) {
 }
 
 void sort_listing(std::vector<DirectoryEntry>& entries) {
-    std::sort(entries.begin(), entries.end(),
-              [](const DirectoryEntry& a, const DirectoryEntry& b) { return a.name < b.name; });
+    auto by_name = [](const DirectoryEntry& a, const DirectoryEntry& b) { return a.name < b.name; };
+    // A walk's listing comes sorted (tasks/tree_walk.hpp): checked in one pass, not sorted again.
+    if (!std::is_sorted(entries.begin(), entries.end(), by_name))
+        std::sort(entries.begin(), entries.end(), by_name);
 }
 
 namespace {

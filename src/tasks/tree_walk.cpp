@@ -29,6 +29,13 @@ std::optional<WalkSettings> g_settings;
 /// queue's lock is taken a few dozen times, not thousands.
 constexpr size_t k_stat_chunk = 256;
 
+/// Entries by name, as every reader of a folder takes them: done by the walk, so that on
+/// several threads each folder is sorted by the thread that finished it, not by the consumer.
+void sort_by_name(std::vector<WalkedEntry>& entries) {
+    std::sort(entries.begin(), entries.end(),
+              [](const WalkedEntry& a, const WalkedEntry& b) { return a.name < b.name; });
+}
+
 bool wants_stat(const WalkedEntry& entry, const WalkRules& rules) {
     return entry.d_type == DT_REG && rules.stat_file(entry.name);
 }
@@ -82,6 +89,7 @@ WalkedFolder list_folder(const std::string& path, const WalkRules& rules) {
         if (wants_stat(entry, rules))
             stat_entry(::dirfd(directory), entry);
     ::closedir(directory);
+    sort_by_name(folder.entries);
     return folder;
 }
 
@@ -185,8 +193,10 @@ void ParallelWalk::State::stat_range(Folder& folder, size_t begin, size_t end) {
     if (own >= 0)
         ::close(own);
     if (folder.jobs_left.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+        // The last job of the folder: every stat of the others is visible here (acq_rel).
         ::closedir(folder.directory);
         folder.directory = nullptr;
+        sort_by_name(folder.listing.entries);
     }
 }
 

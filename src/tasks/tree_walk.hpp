@@ -6,8 +6,9 @@
 // are 0.4x of reading every file at 10,000 tasks. Above a threshold of entries met, helper
 // threads take folders to list and ranges of a large folder's files to stat from one queue.
 // What a walk gives is the same, entry for entry and in the same order, whether one thread or
-// several made it: each folder's entries in the order the file system listed them, each with the
-// stat the rules asked for. The consumers (the listing's scan, the outside-edit check) process
+// several made it: each folder's entries sorted by name, each with the stat the rules asked for
+// (a folder is sorted by the thread that stat-ed its last file, so on several threads the sorts
+// of a tree's folders run side by side too). The consumers (the listing's scan, the outside-edit check) process
 // the folders serially as before; only where a folder's listing comes from changes.
 //
 // The serial walk stays: for small trees (below the threshold no thread is started), when
@@ -36,7 +37,7 @@ struct WalkedEntry {
 /// One folder as a walk met it.
 struct WalkedFolder {
     int error = 0;                     // errno of opening the folder; 0: listed
-    std::vector<WalkedEntry> entries;  // in the order the file system listed them
+    std::vector<WalkedEntry> entries;  // sorted by name
 };
 
 /// What a walk stats and which folders it enters. Called from several threads at once: the
@@ -54,7 +55,7 @@ public:
 /// every thread of a parallel walk does with each folder.
 WalkedFolder list_folder(const std::string& path, const WalkRules& rules);
 
-/// The listing read_folder() gives: sorted by name, each file's stat kept when `keep_stats`.
+/// The listing read_folder() gives (sorted by name), each file's stat kept when `keep_stats`.
 std::vector<DirectoryEntry> to_listing(WalkedFolder&& walked, bool keep_stats);
 
 inline constexpr unsigned k_max_walk_threads = 4;
