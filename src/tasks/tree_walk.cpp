@@ -233,23 +233,44 @@ void ParallelWalk::State::list(size_t index, Folder& folder) {
     stat_range(folder, 0, std::min(entries.size(), k_stat_chunk));
 }
 
+namespace {
+
+/// Blocks every signal on the calling thread while it lives, so the threads it starts take none:
+/// SIGINT and SIGTERM held back by the main thread around a change (observe/deferred_signals)
+/// must not be delivered to a thread that does not hold them.
+class NoSignals {
+public:
+    NoSignals() {
+        sigset_t all;
+        sigfillset(&all);
+        m_masked = ::pthread_sigmask(SIG_BLOCK, &all, &m_previous) == 0;
+    }
+    ~NoSignals() {
+        if (m_masked)
+            ::pthread_sigmask(SIG_SETMASK, &m_previous, nullptr);
+    }
+    NoSignals(const NoSignals&) = delete;
+    NoSignals& operator=(const NoSignals&) = delete;
+
+private:
+    sigset_t m_previous {};
+    bool m_masked = false;
+};
+
+}  // namespace
+
 void ParallelWalk::State::start_helpers() {
-    // Helpers take no signal: SIGINT and SIGTERM held back by the main thread around a change
-    // (observe/deferred_signals) must not be delivered to a thread that does not hold them.
-    sigset_t all;
-    sigset_t previous;
-    sigfillset(&all);
-    bool masked = ::pthread_sigmask(SIG_BLOCK, &all, &previous) == 0;
     std::vector<std::thread> started;
-    for (unsigned i = 1; i < allowed; ++i) {
-        try {
-            started.emplace_back([this] { work(); });
-        } catch (const std::system_error&) {
-            break;  // no thread to be had: the ones running (at least this one) finish the walk
+    {
+        NoSignals inherited;
+        for (unsigned i = 1; i < allowed; ++i) {
+            try {
+                started.emplace_back([this] { work(); });
+            } catch (const std::system_error&) {
+                break;  // no thread to be had: the ones running (at least this one) finish the walk
+            }
         }
     }
-    if (masked)
-        ::pthread_sigmask(SIG_SETMASK, &previous, nullptr);
     std::lock_guard<std::mutex> lock(mutex);
     for (std::thread& thread : started)
         helpers.push_back(std::move(thread));
@@ -321,6 +342,27 @@ std::vector<std::string> ParallelWalk::paths() const {
 
 unsigned ParallelWalk::threads_used() const {
     return 1 + static_cast<unsigned>(m_state->helpers_started);
+}
+
+SideJob::SideJob(std::function<void()> job) {
+    {
+        NoSignals inherited;
+        try {
+            m_thread = std::thread(job);
+            return;
+        } catch (const std::system_error&) {
+        }
+    }
+    job();  // no thread to be had: done here, before the caller's own work
+}
+
+SideJob::~SideJob() {
+    join();
+}
+
+void SideJob::join() {
+    if (m_thread.joinable())
+        m_thread.join();
 }
 
 void FolderSource::prefetch(const std::vector<std::string>& starts) {

@@ -15,8 +15,10 @@
 // SCOPECRAFT_WALK_THREADS is 1 (or the machine has one CPU), and when a thread cannot start.
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tasks/file_stat.hpp"
@@ -99,6 +101,22 @@ public:
 private:
     struct State;
     std::unique_ptr<State> m_state;
+};
+
+/// Runs a job on a thread of its own beside the caller's work (no signal is delivered to it, as
+/// to a walk's helpers), joined when this goes; on the caller's thread at once when no thread
+/// can be had. The job must not throw.
+class SideJob {
+public:
+    explicit SideJob(std::function<void()> job);
+    ~SideJob();
+    SideJob(const SideJob&) = delete;
+    SideJob& operator=(const SideJob&) = delete;
+    /// Waits for the job (the destructor does too).
+    void join();
+
+private:
+    std::thread m_thread;
 };
 
 /// Where a serial consumer gets each folder: from a parallel walk made beforehand when one was
