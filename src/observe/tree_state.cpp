@@ -81,40 +81,42 @@ Status walk(tasks::FolderSource& source, const std::string& root, const std::str
             return {};  // no tree yet
         return files::from_errno(walked.error, "reading folder", path);
     }
-    // Kept (as tasks::read_folder gives it) only for an operation that reads the folders.
-    tasks::FolderListings* listings = tasks::FolderListings::current();
-    std::vector<tasks::DirectoryEntry> listing;
     std::vector<std::string> folders;
     size_t key_length = key.size();
-    for (tasks::WalkedEntry& entry : walked.entries) {
+    bool removed_any = false;
+    for (tasks::DirectoryEntry& entry : walked.entries) {
         const std::string& name = entry.name;
         tasks::EntryType type = entry.type;
         bool ignored = is_ignored_name(name);
         // The temporary of a write whose command was killed before it renamed it into place:
         // removed here, under the tree lock, by whichever command looks at the tree next.
-        if (ignored && (files::remove_if_stale_temporary(path, name) || remove_if_orphaned(path, name)))
+        if (ignored && (files::remove_if_stale_temporary(path, name) || remove_if_orphaned(path, name))) {
+            entry.name.clear();  // not listed (no name a folder lists is empty)
+            removed_any = true;
             continue;
-        bool stated = entry.stated;
-        if (listings != nullptr)
-            listing.push_back({name, type, stated && type == tasks::EntryType::file ? entry.stat : tasks::FileStat {}});
+        }
+        bool stated = entry.stat.known;
         // Links are never followed out of the tree; devices and sockets are not tasks; a file
         // that went while we looked is seen gone by the next check.
-        if (ignored || (type != tasks::EntryType::folder && !(type == tasks::EntryType::file && stated)))
-            continue;
-        key.resize(key_length);
-        if (!relative.empty())
-            key.append(relative).append(1, '/');
-        key.append(name);
-        if (type == tasks::EntryType::folder) {
-            on_folder(key);
-            folders.push_back(relative.empty() ? name : relative + "/" + name);
-        } else {
-            on_file(key, LiveEntry {entry.stat.inode, entry.stat.size, entry.stat.mtime_nanos});
+        if (!ignored && (type == tasks::EntryType::folder || (type == tasks::EntryType::file && stated))) {
+            key.resize(key_length);
+            if (!relative.empty())
+                key.append(relative).append(1, '/');
+            key.append(name);
+            if (type == tasks::EntryType::folder) {
+                on_folder(key);
+                folders.push_back(relative.empty() ? name : relative + "/" + name);
+            } else {
+                on_file(key, LiveEntry {entry.stat.inode, entry.stat.size, entry.stat.mtime_nanos});
+            }
         }
     }
-    if (listings != nullptr) {
-        tasks::sort_listing(listing);
-        listings->keep(path, std::move(listing));
+    // Kept (as tasks::read_folder gives it, the walk's own entries) only for an operation that
+    // reads the folders.
+    if (tasks::FolderListings* listings = tasks::FolderListings::current()) {
+        if (removed_any)
+            std::erase_if(walked.entries, [](const tasks::DirectoryEntry& entry) { return entry.name.empty(); });
+        listings->keep(path, tasks::to_listing(std::move(walked), true));
     }
     key.resize(key_length);
     for (const std::string& folder : folders)

@@ -31,20 +31,21 @@ constexpr size_t k_stat_chunk = 256;
 
 /// Entries by name, as every reader of a folder takes them: done by the walk, so that on
 /// several threads each folder is sorted by the thread that finished it, not by the consumer.
-void sort_by_name(std::vector<WalkedEntry>& entries) {
+void sort_by_name(std::vector<DirectoryEntry>& entries) {
     std::sort(entries.begin(), entries.end(),
-              [](const WalkedEntry& a, const WalkedEntry& b) { return a.name < b.name; });
+              [](const DirectoryEntry& a, const DirectoryEntry& b) { return a.name < b.name; });
 }
 
-bool wants_stat(const WalkedEntry& entry, const WalkRules& rules) {
-    return entry.d_type == DT_REG && rules.stat_file(entry.name);
+/// A regular file by its listing's d_type (one of unknown kind was stat-ed when listed, and has
+/// its stat already or is no file).
+bool wants_stat(const DirectoryEntry& entry, const WalkRules& rules) {
+    return entry.type == EntryType::file && !entry.stat.known && rules.stat_file(entry.name);
 }
 
-void stat_entry(int folder_fd, WalkedEntry& entry) {
+void stat_entry(int folder_fd, DirectoryEntry& entry) {
     struct stat info {};
     if (::fstatat(folder_fd, entry.name.c_str(), &info, AT_SYMLINK_NOFOLLOW) != 0)
         return;  // gone since the listing: as the serial walk, which would not have seen it either
-    entry.stated = true;
     entry.type = entry_type_of_mode(info.st_mode);
     entry.stat = FileStat::of(info);
 }
@@ -60,9 +61,8 @@ DIR* read_names(const std::string& path, WalkedFolder& folder) {
     while (dirent* entry = ::readdir(directory)) {
         if (entry->d_name[0] == '.')
             continue;  // hidden (the lock file, the listing cache), and "." and ".."
-        WalkedEntry& item = folder.entries.emplace_back();
+        DirectoryEntry& item = folder.entries.emplace_back();
         item.name = entry->d_name;
-        item.d_type = entry->d_type;
         item.type = entry_type_of(entry->d_type);
         if (entry->d_type == DT_UNKNOWN)
             stat_entry(::dirfd(directory), item);  // the kind decides what follows
@@ -85,7 +85,7 @@ WalkedFolder list_folder(const std::string& path, const WalkRules& rules) {
     DIR* directory = read_names(path, folder);
     if (directory == nullptr)
         return folder;
-    for (WalkedEntry& entry : folder.entries)
+    for (DirectoryEntry& entry : folder.entries)
         if (wants_stat(entry, rules))
             stat_entry(::dirfd(directory), entry);
     ::closedir(directory);
@@ -94,13 +94,11 @@ WalkedFolder list_folder(const std::string& path, const WalkRules& rules) {
 }
 
 std::vector<DirectoryEntry> to_listing(WalkedFolder&& walked, bool keep_stats) {
-    std::vector<DirectoryEntry> entries;
-    entries.reserve(walked.entries.size());
-    for (WalkedEntry& entry : walked.entries)
-        entries.push_back({std::move(entry.name), entry.type,
-                           keep_stats && entry.stated && entry.type == EntryType::file ? entry.stat : FileStat {}});
-    sort_listing(entries);
-    return entries;
+    for (DirectoryEntry& entry : walked.entries)
+        if (!keep_stats || entry.type != EntryType::file)
+            entry.stat = FileStat {};
+    sort_listing(walked.entries);  // sorted already: one pass to check
+    return std::move(walked.entries);
 }
 
 WalkSettings walk_settings_from(const Environment& environment) {
@@ -204,7 +202,7 @@ void ParallelWalk::State::list(size_t index, Folder& folder) {
     folder.directory = read_names(folder.path, folder.listing);
     if (folder.directory == nullptr)
         return;
-    std::vector<WalkedEntry>& entries = folder.listing.entries;
+    std::vector<DirectoryEntry>& entries = folder.listing.entries;
     size_t chunks = (entries.size() + k_stat_chunk - 1) / k_stat_chunk;
     folder.jobs_left.store(std::max<size_t>(chunks, 1), std::memory_order_relaxed);
     bool start = false;
@@ -215,7 +213,7 @@ void ParallelWalk::State::list(size_t index, Folder& folder) {
         for (size_t chunk = 1; chunk < chunks; ++chunk)
             jobs.push_back({index, chunk * k_stat_chunk, std::min(entries.size(), (chunk + 1) * k_stat_chunk), false});
         for (size_t i = entries.size(); i-- > 0;) {
-            const WalkedEntry& entry = entries[i];
+            const DirectoryEntry& entry = entries[i];
             if (entry.type == EntryType::folder && rules.enter(folder.path, entry.name)) {
                 Folder& sub = folders.emplace_back();
                 sub.path.reserve(folder.path.size() + 1 + entry.name.size());

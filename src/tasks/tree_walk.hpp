@@ -27,19 +27,12 @@
 
 namespace sc::tasks {
 
-/// One entry of a folder as a walk met it (hidden names, with a leading dot, are dropped).
-struct WalkedEntry {
-    std::string name;
-    unsigned char d_type = 0;           // the listing's DT_* value
-    EntryType type = EntryType::other;  // d_type's kind, or the stat's when one was taken
-    bool stated = false;                // fstatat was called and succeeded
-    FileStat stat {};                   // when stated
-};
-
-/// One folder as a walk met it.
+/// One folder as a walk met it: its entries (hidden names, with a leading dot, dropped) in
+/// read_folder()'s form, each carrying the stat the rules asked for (stat.known: fstatat was
+/// called and succeeded; an entry of unknown kind takes its kind from that stat).
 struct WalkedFolder {
-    int error = 0;                     // errno of opening the folder; 0: listed
-    std::vector<WalkedEntry> entries;  // sorted by name
+    int error = 0;                        // errno of opening the folder; 0: listed
+    std::vector<DirectoryEntry> entries;  // sorted by name
 };
 
 /// What a walk stats and which folders it enters. Called from several threads at once: the
@@ -57,7 +50,8 @@ public:
 /// every thread of a parallel walk does with each folder.
 WalkedFolder list_folder(const std::string& path, const WalkRules& rules);
 
-/// The listing read_folder() gives (sorted by name), each file's stat kept when `keep_stats`.
+/// The listing read_folder() gives (sorted by name): the walk's own entries, with the stat kept
+/// for files only and only when `keep_stats`. Nothing is copied.
 std::vector<DirectoryEntry> to_listing(WalkedFolder&& walked, bool keep_stats);
 
 inline constexpr unsigned k_max_walk_threads = 4;

@@ -35,7 +35,7 @@ public:
 void walk_serially(const std::string& path, const WalkRules& rules, std::map<std::string, WalkedFolder>& out) {
     WalkedFolder folder = list_folder(path, rules);
     std::vector<std::string> subfolders;
-    for (const WalkedEntry& entry : folder.entries)
+    for (const DirectoryEntry& entry : folder.entries)
         if (entry.type == EntryType::folder && rules.enter(path, entry.name))
             subfolders.push_back(path + "/" + entry.name);
     out[path] = std::move(folder);
@@ -45,10 +45,10 @@ void walk_serially(const std::string& path, const WalkRules& rules, std::map<std
 
 std::string describe(const WalkedFolder& folder) {
     std::string out = "error " + std::to_string(folder.error) + "\n";
-    for (const WalkedEntry& entry : folder.entries) {
-        out += entry.name + " d_type " + std::to_string(entry.d_type) + " type " +
-               std::to_string(static_cast<int>(entry.type)) + (entry.stated ? " stated" : " not stated");
-        if (entry.stated)
+    for (const DirectoryEntry& entry : folder.entries) {
+        out += entry.name + " type " + std::to_string(static_cast<int>(entry.type)) +
+               (entry.stat.known ? " stated" : " not stated");
+        if (entry.stat.known)
             out += " size " + std::to_string(entry.stat.size) + " inode " + std::to_string(entry.stat.inode) +
                    " mtime " + std::to_string(entry.stat.mtime_nanos) + " ctime " +
                    std::to_string(entry.stat.ctime_nanos);
