@@ -62,8 +62,8 @@ def main():
     def run(label):
         argv, environment, folder = runs[label]
         started = time.perf_counter()
+        os.chdir(folder)  # the project: sc finds its tree from the working folder
         pid = os.posix_spawn(argv[0], argv, environment, file_actions=[(os.POSIX_SPAWN_DUP2, null, 1)])
-        os.chdir(folder)
         _, status, usage = os.wait4(pid, 0)
         elapsed = (time.perf_counter() - started) * 1000
         if os.waitstatus_to_exitcode(status) != 0:
@@ -72,7 +72,6 @@ def main():
 
     labels = list(runs)
     for label in labels:  # the first listing of each project builds its cache and state
-        os.chdir(runs[label][2])
         for _ in range(3):
             run(label)
     wall = {label: [] for label in labels}
@@ -80,7 +79,6 @@ def main():
     for i in range(options.runs):
         order = labels[i % len(labels):] + labels[:i % len(labels)]
         for label in (order if i % 2 == 0 else order[::-1]):
-            os.chdir(runs[label][2])
             w, c = run(label)
             wall[label].append(w)
             cpu[label].append(c)
