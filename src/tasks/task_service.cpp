@@ -275,8 +275,8 @@ Result<std::vector<Diagnostic>> TaskService::visit_listed(
     ListingCache cache;
     std::optional<SideJob> loading;
     if (struct stat info {}; ::stat(ListingCache::path_for(m_tree.store().path).c_str(), &info) == 0 &&
-                             walk_threads() > 1 &&
-                             static_cast<size_t>(info.st_size) >= walk_settings().threshold * k_cache_bytes_per_entry)
+                             static_cast<size_t>(info.st_size) >= walk_settings().threshold * k_cache_bytes_per_entry &&
+                             walk_threads() > 1)
         loading.emplace([this, &cache] { cache = ListingCache::open(m_tree.store().path); });
     else if (files::is_directory(m_tree.store().path))
         cache = ListingCache::open(m_tree.store().path);

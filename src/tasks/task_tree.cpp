@@ -220,7 +220,7 @@ private:
 /// settings allow it and no walk of the outside-edit check already did), and keeps each
 /// listing for read_folder() in the installed FolderListings, or in `own` for this scan.
 void prefetch_scan(const TreeRoot& root, LocationScope scope, std::optional<FolderListings>& own) {
-    if (walk_threads() <= 1)
+    if (!walk_may_use_threads())
         return;
     std::vector<std::string> starts;
     for (WorkflowState state : {WorkflowState::current, WorkflowState::backlog, WorkflowState::archive}) {

@@ -123,17 +123,28 @@ WalkSettings walk_settings() {
 
 namespace {
 
+/// The machine's CPUs, asked once per process and only by a walk that starts threads: glibc
+/// answers by reading /sys/devices/system/cpu/online (an open, a read and a close), which a
+/// listing of 20 tasks should not pay three times.
+unsigned machine_cpus() {
+    static const unsigned cpus = std::max(1u, std::thread::hardware_concurrency());
+    return cpus;
+}
+
 /// As many threads as asked, or as the machine has CPUs (0), at most k_max_walk_threads: the
 /// stats of one tree gain little past a few threads, and each costs its start (about 30 us).
 unsigned threads_for(unsigned requested) {
-    unsigned threads = requested == 0 ? std::max(1u, std::thread::hardware_concurrency()) : requested;
-    return std::min(threads, k_max_walk_threads);
+    return std::min(requested == 0 ? machine_cpus() : requested, k_max_walk_threads);
 }
 
 }  // namespace
 
 unsigned walk_threads() {
     return threads_for(walk_settings().threads);
+}
+
+bool walk_may_use_threads() {
+    return walk_settings().threads != 1;
 }
 
 // The queue: jobs are "list folder i" or "stat entries [begin, end) of folder i". A thread takes
@@ -154,7 +165,6 @@ struct ParallelWalk::State {
 
     const WalkRules& rules;
     WalkSettings settings;
-    unsigned allowed = 1;
 
     std::mutex mutex;
     std::condition_variable wake;
@@ -222,7 +232,7 @@ void ParallelWalk::State::list(size_t index, Folder& folder) {
             }
         }
         met += entries.size();
-        start = !spawned && allowed > 1 && met >= settings.threshold && !jobs.empty();
+        start = !spawned && settings.threads != 1 && met >= settings.threshold && !jobs.empty();
         spawned = spawned || start;
     }
     if (start)
@@ -261,7 +271,7 @@ void ParallelWalk::State::start_helpers() {
     std::vector<std::thread> started;
     {
         NoSignals inherited;
-        for (unsigned i = 1; i < allowed; ++i) {
+        for (unsigned i = 1; i < threads_for(settings.threads); ++i) {
             try {
                 started.emplace_back([this] { work(); });
             } catch (const std::system_error&) {
@@ -302,7 +312,6 @@ void ParallelWalk::State::work() {
 ParallelWalk::ParallelWalk(const std::vector<std::string>& starts, const WalkRules& rules, const WalkSettings& settings)
     : m_state(std::make_unique<State>(rules, settings)) {
     State& state = *m_state;
-    state.allowed = threads_for(settings.threads);
     for (size_t i = starts.size(); i-- > 0;) {  // the first start first
         state.folders.emplace_back().path = starts[i];
         state.jobs.push_back({state.folders.size() - 1, 0, 0, true});
@@ -364,7 +373,7 @@ void SideJob::join() {
 }
 
 void FolderSource::prefetch(const std::vector<std::string>& starts) {
-    if (walk_threads() > 1)
+    if (walk_may_use_threads())
         m_walk = std::make_unique<ParallelWalk>(starts, m_rules);
 }
 

@@ -72,12 +72,17 @@ WalkSettings walk_settings_from(const Environment& environment);
 /// at the first walk, unless set here (tests).
 void set_walk_settings(const WalkSettings& settings);
 [[nodiscard]] WalkSettings walk_settings();
-/// The threads a walk may use under the current settings (1: the serial walk).
+/// The threads a walk may use under the current settings (1: the serial walk); asks the
+/// machine for its CPUs (once per process) when the settings leave it to the machine.
 [[nodiscard]] unsigned walk_threads();
+/// False when the settings keep every walk on one thread (SCOPECRAFT_WALK_THREADS=1); asks
+/// nothing of the machine. A walk that may use threads starts them only past the threshold.
+[[nodiscard]] bool walk_may_use_threads();
 
 /// A walk of the folders below `starts` (each listed, then every subfolder the rules enter),
 /// run to completion by the constructor: on the calling thread until the threshold of entries
-/// is met, then on up to walk_threads() threads. Its folders are then taken one by one.
+/// is met, then on up to settings.threads threads (the machine's CPUs when 0; at most
+/// k_max_walk_threads). Its folders are then taken one by one.
 class ParallelWalk {
 public:
     ParallelWalk(const std::vector<std::string>& starts, const WalkRules& rules,
@@ -119,7 +124,7 @@ private:
 class FolderSource {
 public:
     explicit FolderSource(const WalkRules& rules) : m_rules(rules) {}
-    /// Walks below `starts` on several threads when walk_threads() allows it; nothing otherwise.
+    /// Walks below `starts` (threads past the threshold) unless walks are kept to one thread.
     void prefetch(const std::vector<std::string>& starts);
     /// The listing of `path`.
     WalkedFolder list(const std::string& path);

@@ -109,15 +109,20 @@ TEST_F(ParallelWalk, AboveTheThresholdThreadsStartAndWithOneThreadOrBelowItNone)
     auto threads_started = [&](bool telemetry) {
         std::string trace = m_sandbox.root() + "/clones";
         std::vector<std::string> argv = strace_command();
-        argv.insert(argv.end(), {"-f", "-e", "trace=clone,clone3", "-o", trace, SC_BINARY, "task", "list"});
+        argv.insert(argv.end(), {"-f", "-e", "trace=clone,clone3,openat", "-o", trace, SC_BINARY, "task", "list"});
         if (!telemetry)
             argv.insert(argv.end() - 2, "--no-telemetry");
         RunResult result = m_sandbox.run(argv);
         EXPECT_EQ(result.exit_code, 0) << result.err;
         std::string calls = m_sandbox.read(trace);
+        // The machine's CPU count (glibc reads it from /sys) is asked only by a walk that starts threads.
+        bool asked_cpus = calls.find("/sys/devices/system/cpu") != std::string::npos;
         size_t count = 0;
         for (size_t at = calls.find("clone"); at != std::string::npos; at = calls.find("clone", at + 1))
             count += calls.compare(at, 6, "clone(") == 0 || calls.compare(at, 7, "clone3(") == 0 ? 1 : 0;
+        if (count == 0) {
+            EXPECT_FALSE(asked_cpus) << calls;
+        }
         return count;
     };
     // The first instrumented command records the generated tree, walking it twice (the digest
@@ -130,7 +135,9 @@ TEST_F(ParallelWalk, AboveTheThresholdThreadsStartAndWithOneThreadOrBelowItNone)
         EXPECT_EQ(threads_started(telemetry), 2u);
         use_threads(1);
         EXPECT_EQ(threads_started(telemetry), 0u);
-        m_sandbox.set_env("SCOPECRAFT_WALK_THREADS", "2");
+        // The default (as many threads as CPUs) on a tree below the threshold: one thread, and
+        // the CPUs not even asked for.
+        m_sandbox.unset_env("SCOPECRAFT_WALK_THREADS");
         m_sandbox.set_env("SCOPECRAFT_WALK_THRESHOLD", "100000");
         EXPECT_EQ(threads_started(telemetry), 0u) << "a tree below the threshold is walked on one thread";
     }
