@@ -16,6 +16,7 @@
 
 #include "tasks/folder_listing.hpp"
 #include "tasks/task_tree.hpp"
+#include "tasks/tree_walk.hpp"
 #include "util/files.hpp"
 #include "util/text.hpp"
 
@@ -54,72 +55,83 @@ bool remove_if_orphaned(const std::string& folder, const std::string& name) {
     return ::lstat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode) && ::unlink(path.c_str()) == 0;
 }
 
+/// The outside-edit check's walk: every folder that is not ignored is entered, every file that
+/// is not ignored is stat-ed (its size and mtime are what the check compares).
+class StateWalkRules final : public tasks::WalkRules {
+public:
+    [[nodiscard]] bool stat_file(const std::string& name) const override { return !is_ignored_name(name); }
+    [[nodiscard]] bool enter(const std::string& /*folder*/, const std::string& name) const override {
+        return !is_ignored_name(name);
+    }
+};
+
 /// Every folder and file under one root, without reading file contents: `on_folder(key)` and
 /// `on_file(key, stat)`, keys being model keys. Folders are known from the listing's d_type;
-/// only files are stat-ed (their size and mtime are what the check compares). Each folder's
-/// listing is kept for the operation that runs next (tasks::FolderListings), so it does not
-/// read the folder again.
+/// only files are stat-ed. Each folder's listing is kept for the operation that runs next
+/// (tasks::FolderListings), so it does not read the folder again. The folders come from
+/// `source`: listed on several threads beforehand for a large tree (tasks/tree_walk.hpp), or
+/// here one by one; what follows is the same for both.
 template <class OnFolder, class OnFile>
-Status walk(const std::string& root, const std::string& relative, tasks::TreeKind tree, std::string& key,
-            OnFolder& on_folder, OnFile& on_file) {
+Status walk(tasks::FolderSource& source, const std::string& root, const std::string& relative, tasks::TreeKind tree,
+            std::string& key, OnFolder& on_folder, OnFile& on_file) {
     std::string path = relative.empty() ? root : root + "/" + relative;
-    DIR* directory = ::opendir(path.c_str());
-    if (directory == nullptr) {
-        if (errno == ENOENT && relative.empty())
+    tasks::WalkedFolder walked = source.list(path);
+    if (walked.error != 0) {
+        if (walked.error == ENOENT && relative.empty())
             return {};  // no tree yet
-        return files::from_errno(errno, "reading folder", path);
+        return files::from_errno(walked.error, "reading folder", path);
     }
-    // Kept (as tasks::read_folder gives it) only for an operation that reads the folders.
-    tasks::FolderListings* listings = tasks::FolderListings::current();
-    std::vector<tasks::DirectoryEntry> listing;
     std::vector<std::string> folders;
     size_t key_length = key.size();
-    while (dirent* entry = ::readdir(directory)) {
-        if (entry->d_name[0] == '.')
-            continue;  // hidden (the lock file, .templates/), and "." and ".."
-        std::string name = entry->d_name;
-        tasks::EntryType type = tasks::entry_type_of(entry->d_type);
+    bool removed_any = false;
+    for (tasks::DirectoryEntry& entry : walked.entries) {
+        const std::string& name = entry.name;
+        tasks::EntryType type = entry.type;
         bool ignored = is_ignored_name(name);
         // The temporary of a write whose command was killed before it renamed it into place:
         // removed here, under the tree lock, by whichever command looks at the tree next.
-        if (ignored && (files::remove_if_stale_temporary(path, name) || remove_if_orphaned(path, name)))
+        if (ignored && (files::remove_if_stale_temporary(path, name) || remove_if_orphaned(path, name))) {
+            entry.name.clear();  // not listed (no name a folder lists is empty)
+            removed_any = true;
             continue;
-        struct stat info {};
-        bool stated = false;
-        if (entry->d_type == DT_UNKNOWN || (entry->d_type == DT_REG && !ignored)) {
-            stated = ::fstatat(::dirfd(directory), name.c_str(), &info, AT_SYMLINK_NOFOLLOW) == 0;
-            if (stated)
-                type = tasks::entry_type_of_mode(info.st_mode);
         }
-        if (listings != nullptr)
-            listing.push_back(
-                {name, type,
-                 stated && type == tasks::EntryType::file ? tasks::FileStat::of(info) : tasks::FileStat {}});
+        bool stated = entry.stat.known;
         // Links are never followed out of the tree; devices and sockets are not tasks; a file
         // that went while we looked is seen gone by the next check.
-        if (ignored || (type != tasks::EntryType::folder && !(type == tasks::EntryType::file && stated)))
-            continue;
-        key.resize(key_length);
-        if (!relative.empty())
-            key.append(relative).append(1, '/');
-        key.append(name);
-        if (type == tasks::EntryType::folder) {
-            on_folder(key);
-            folders.push_back(relative.empty() ? name : relative + "/" + name);
-        } else {
-            on_file(key, LiveEntry {static_cast<uint64_t>(info.st_ino), static_cast<uint64_t>(info.st_size),
-                                    mtime_of(info)});
+        if (!ignored && (type == tasks::EntryType::folder || (type == tasks::EntryType::file && stated))) {
+            key.resize(key_length);
+            if (!relative.empty())
+                key.append(relative).append(1, '/');
+            key.append(name);
+            if (type == tasks::EntryType::folder) {
+                on_folder(key);
+                folders.push_back(relative.empty() ? name : relative + "/" + name);
+            } else {
+                on_file(key, LiveEntry {entry.stat.inode, entry.stat.size, entry.stat.mtime_nanos});
+            }
         }
     }
-    ::closedir(directory);
-    if (listings != nullptr) {
-        tasks::sort_listing(listing);
-        listings->keep(path, std::move(listing));
+    // Kept (as tasks::read_folder gives it, the walk's own entries) only for an operation that
+    // reads the folders.
+    if (tasks::FolderListings* listings = tasks::FolderListings::current()) {
+        if (removed_any)
+            std::erase_if(walked.entries, [](const tasks::DirectoryEntry& entry) { return entry.name.empty(); });
+        listings->keep(path, tasks::to_listing(std::move(walked), true));
     }
     key.resize(key_length);
     for (const std::string& folder : folders)
-        SC_TRY(walk(root, folder, tree, key, on_folder, on_file));
+        SC_TRY(walk(source, root, folder, tree, key, on_folder, on_file));
     return {};
+}
+
+/// walk() of a whole tree, its folders listed on several threads first when it is large.
+template <class OnFolder, class OnFile>
+Status walk_tree(const std::string& root, tasks::TreeKind tree, std::string& key, OnFolder& on_folder,
+                 OnFile& on_file) {
+    StateWalkRules rules;
+    tasks::FolderSource source(rules);
+    source.prefetch({root});
+    return walk(source, root, "", tree, key, on_folder, on_file);
 }
 
 // A 64-bit finaliser (MurmurHash3's): every input bit moves every output bit.
@@ -235,7 +247,7 @@ Result<TreeDigest> TreeState::live_digest(const tasks::TreeRoots& roots) {
         if (root.empty())
             continue;
         std::string key = model_key(kind, "");
-        SC_TRY(walk(root, "", kind, key, on_folder, on_file));
+        SC_TRY(walk_tree(root, kind, key, on_folder, on_file));
     }
     return digest;
 }
@@ -504,7 +516,7 @@ Result<std::vector<tasks::FileChange>> TreeState::detect(const tasks::TreeRoots&
         if (root.empty())
             continue;
         std::string key = model_key(kind, "");
-        SC_TRY(walk(root, "", kind, key, on_folder, on_file));
+        SC_TRY(walk_tree(root, kind, key, on_folder, on_file));
     }
 
     for (const auto& [key, fingerprint] : m_files)

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "tasks/tree_walk.hpp"
 #include "util/files.hpp"
 
 namespace sc::tasks {
@@ -37,33 +38,34 @@ EntryType entry_type_of_mode(unsigned mode) {
 }
 
 void sort_listing(std::vector<DirectoryEntry>& entries) {
-    std::sort(entries.begin(), entries.end(),
-              [](const DirectoryEntry& a, const DirectoryEntry& b) { return a.name < b.name; });
+    auto by_name = [](const DirectoryEntry& a, const DirectoryEntry& b) { return a.name < b.name; };
+    // A walk's listing comes sorted (tasks/tree_walk.hpp): checked in one pass, not sorted again.
+    if (!std::is_sorted(entries.begin(), entries.end(), by_name))
+        std::sort(entries.begin(), entries.end(), by_name);
 }
+
+namespace {
+
+/// read_folder's walk step: no subfolder entered, regular files stat-ed when asked.
+class ReadRules final : public WalkRules {
+public:
+    explicit ReadRules(bool stat_files) : m_stat_files(stat_files) {}
+    [[nodiscard]] bool stat_file(const std::string& /*name*/) const override { return m_stat_files; }
+    [[nodiscard]] bool enter(const std::string& /*folder*/, const std::string& /*name*/) const override {
+        return false;
+    }
+
+private:
+    bool m_stat_files;
+};
+
+}  // namespace
 
 std::vector<DirectoryEntry> read_folder(const std::string& folder, bool stat_files) {
     std::vector<DirectoryEntry> entries;
     if (t_current != nullptr && t_current->take(folder, entries))
-        return entries;  // the outside-edit check's walk: its files carry their stat
-    DIR* directory = ::opendir(folder.c_str());
-    if (directory == nullptr)
-        return entries;
-    while (dirent* entry = ::readdir(directory)) {
-        if (entry->d_name[0] == '.')
-            continue;
-        DirectoryEntry item {entry->d_name, entry_type_of(entry->d_type), {}};
-        if (entry->d_type == DT_UNKNOWN || (stat_files && entry->d_type == DT_REG)) {
-            struct stat info {};
-            if (::fstatat(::dirfd(directory), entry->d_name, &info, AT_SYMLINK_NOFOLLOW) == 0) {
-                item.type = entry_type_of_mode(info.st_mode);
-                if (stat_files && item.type == EntryType::file)
-                    item.stat = FileStat::of(info);
-            }
-        }
-        entries.push_back(std::move(item));
-    }
-    ::closedir(directory);
-    sort_listing(entries);
+        return entries;  // the outside-edit check's walk, or a parallel walk: files carry their stat
+    entries = to_listing(list_folder(folder, ReadRules(stat_files)), stat_files);
     if (t_current != nullptr)
         t_current->notice(folder, entries);
     return entries;

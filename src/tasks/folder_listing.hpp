@@ -63,6 +63,8 @@ public:
     void keep(std::string folder, std::vector<DirectoryEntry> entries);
     /// Takes the listing of `folder` out of the cache: false when there is none.
     bool take(const std::string& folder, std::vector<DirectoryEntry>& entries);
+    /// True when a listing of `folder` is kept, not taken yet.
+    [[nodiscard]] bool holds(const std::string& folder) const { return m_listings.count(folder) > 0; }
     /// Drops every listing (the tree is about to change).
     void forget() { m_listings.clear(); }
 

@@ -132,9 +132,18 @@ void ListingCache::load() {
         ::close(fd);
         return;
     }
-    // Mapped, not read: the pages of a large cache come from the page cache a 64 KiB window per
-    // fault, where reading it into fresh memory would fault every 4 KiB page (docs/performance.md).
+    // Mapped, not read: the pages of a large cache come from the page cache, where reading it
+    // into fresh memory would fault every 4 KiB page (docs/performance.md). The load below
+    // touches every page, so they are mapped at once (Linux's MAP_POPULATE: one call instead of
+    // a fault per 64 KiB window); the POSIX build (-DSC_MAP_POPULATE=OFF) asks for them to be
+    // read ahead instead.
+#if SC_MAP_POPULATE
+    void* map = ::mmap(nullptr, static_cast<size_t>(info.st_size), PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+#else
     void* map = ::mmap(nullptr, static_cast<size_t>(info.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+    if (map != MAP_FAILED)
+        (void)::posix_madvise(map, static_cast<size_t>(info.st_size), POSIX_MADV_WILLNEED);
+#endif
     ::close(fd);
     if (map == MAP_FAILED)
         return;

@@ -3,10 +3,12 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "tasks/listing_cache.hpp"
 #include "tasks/schema.hpp"
 #include "tasks/service_support.hpp"
+#include "tasks/tree_walk.hpp"
 #include "util/activity.hpp"
 #include "util/files.hpp"
 #include "util/text.hpp"
@@ -251,6 +253,10 @@ std::optional<std::string> owned(const std::optional<std::string_view>& text) {
     return text ? std::optional<std::string>(std::string(*text)) : std::nullopt;
 }
 
+// What a listing cache holds per task file, at least (its stat, key and JSON bytes: about 800
+// bytes for a generated task): a cache smaller than the walk threshold's worth is loaded inline.
+constexpr size_t k_cache_bytes_per_entry = 512;
+
 // A `.tasks/` tree may sit on another file system than the store's lock file, whose clock
 // stamped the reference time: its entries need two seconds more of age (FAT's granularity).
 constexpr int64_t k_other_tree_margin_nanos = 2'000'000'000;
@@ -263,11 +269,21 @@ Result<std::vector<Diagnostic>> TaskService::visit_listed(
     std::optional<std::string> status = SC_TRY(normalised_filter(EnumKind::status, filter.status));
     std::optional<std::string> type = SC_TRY(normalised_filter(EnumKind::type, filter.type));
     std::optional<std::string> phase = SC_TRY(normalised_filter(EnumKind::phase, filter.phase));
+    // No tree, no cache: a listing never creates the tree's folder. A large cache is mapped and
+    // indexed on a thread of its own while the tree is walked (a tenth of a cached listing's
+    // instructions at 10,000 tasks), when walks may use threads at all (tasks/tree_walk.hpp).
+    ListingCache cache;
+    std::optional<SideJob> loading;
+    if (struct stat info {}; ::stat(ListingCache::path_for(m_tree.store().path).c_str(), &info) == 0 &&
+                             static_cast<size_t>(info.st_size) >= walk_settings().threshold * k_cache_bytes_per_entry &&
+                             walk_threads() > 1)
+        loading.emplace([this, &cache] { cache = ListingCache::open(m_tree.store().path); });
+    else if (files::is_directory(m_tree.store().path))
+        cache = ListingCache::open(m_tree.store().path);
     TreeScan scan = SC_TRY(m_tree.scan(filter.location, true));
+    if (loading)
+        loading->join();
     std::vector<Diagnostic> diagnostics = std::move(scan.diagnostics);
-    // No tree, no cache: a listing never creates the tree's folder.
-    ListingCache cache =
-        files::is_directory(m_tree.store().path) ? ListingCache::open(m_tree.store().path) : ListingCache();
     std::string key;
     ListedTask listed;
     uint64_t done = 0;

@@ -5,10 +5,12 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <tuple>
 
 #include "tasks/folder_listing.hpp"
+#include "tasks/tree_walk.hpp"
 #include "util/files.hpp"
 #include "util/text.hpp"
 
@@ -41,12 +43,13 @@ private:
 
     /// A new location at the end of the scan, made in place: a scan of 10,000 tasks spent a
     /// fifth of its instructions building each one's strings through temporaries and moving it.
-    TaskLocation& make(const std::string& relative_folder, const std::string& filename, WorkflowState state,
+    /// The file name is taken over from the folder's listing (its last use there).
+    TaskLocation& make(const std::string& relative_folder, std::string&& filename, WorkflowState state,
                        const std::string& month) {
         TaskLocation& location = m_out.tasks.emplace_back();
-        location.filename = filename;
-        location.relative_path.reserve(relative_folder.size() + 1 + filename.size());
-        location.relative_path.append(relative_folder).append(1, '/').append(filename);
+        location.filename = std::move(filename);
+        location.relative_path.reserve(relative_folder.size() + 1 + location.filename.size());
+        location.relative_path.append(relative_folder).append(1, '/').append(location.filename);
         location.path.reserve(m_root.path.size() + 1 + location.relative_path.size());
         location.path.append(m_root.path).append(1, '/').append(location.relative_path);
         location.tree = m_root.kind;
@@ -57,13 +60,13 @@ private:
 
     /// A workflow folder or an archive month folder: task files first, then folders.
     void scan_container(WorkflowState state, const std::string& relative, const std::string& month,
-                        const std::vector<DirectoryEntry>& entries, bool months_allowed) {
+                        std::vector<DirectoryEntry>& entries, bool months_allowed) {
         // Room for this folder's tasks at once: growing one element at a time keeps two copies
         // of a large vector alive at each step.
         std::vector<TaskLocation>& tasks = m_out.tasks;
         if (tasks.size() + entries.size() > tasks.capacity())
             tasks.reserve(std::max(tasks.size() + entries.size(), tasks.capacity() * 3 / 2));
-        for (const DirectoryEntry& entry : entries) {
+        for (DirectoryEntry& entry : entries) {
             if (entry.type == EntryType::symlink && parse_task_filename(entry.name)) {
                 skip_symlink(relative + "/" + entry.name);
                 continue;
@@ -73,8 +76,8 @@ private:
             std::optional<TaskFileName> name = parse_task_filename(entry.name);
             if (!name)
                 continue;
-            TaskLocation& location = make(relative, entry.name, state, month);
-            location.id = name->id;
+            TaskLocation& location = make(relative, std::move(entry.name), state, month);
+            location.id = std::move(name->id);
             location.stat = entry.stat;
         }
         std::vector<const DirectoryEntry*> months;
@@ -96,8 +99,8 @@ private:
                   [](const DirectoryEntry* a, const DirectoryEntry* b) { return newer_month_first(a->name, b->name); });
         for (const DirectoryEntry* entry : months) {
             std::string month_relative = relative + "/" + entry->name;
-            scan_container(state, month_relative, entry->name,
-                           read_folder(m_root.path + "/" + month_relative, m_stat_files), false);
+            std::vector<DirectoryEntry> month_entries = read_folder(m_root.path + "/" + month_relative, m_stat_files);
+            scan_container(state, month_relative, entry->name, month_entries, false);
         }
     }
 
@@ -120,7 +123,7 @@ void Scanner::scan_task_folder(WorkflowState state, const std::string& relative,
             if (entry.name == k_overview_file_name)
                 overview.stat = entry.stat;
     }
-    for (const DirectoryEntry& entry : entries) {
+    for (DirectoryEntry& entry : entries) {
         std::optional<TaskFileName> name = parse_task_filename(entry.name);
         if (!name)
             continue;
@@ -130,12 +133,12 @@ void Scanner::scan_task_folder(WorkflowState state, const std::string& relative,
         }
         if (entry.type != EntryType::file)
             continue;
-        TaskLocation& location = make(relative, entry.name, state, month);
-        location.id = name->id;
+        TaskLocation& location = make(relative, std::move(entry.name), state, month);
+        location.id = std::move(name->id);
         location.stat = entry.stat;
         if (is_parent) {
             location.parent_id = folder_name;
-            location.sequence = name->sequence;
+            location.sequence = std::move(name->sequence);
         }
     }
 }
@@ -188,8 +191,65 @@ std::tuple<int, int, std::string, int> lookup_rank(const TaskLocation& location,
 
 }  // namespace
 
+namespace {
+
+/// The folders a Scanner reads: each workflow folder, every folder in one (parents, and the
+/// archive's month folders), and every folder in a month folder. A folder these rules miss is
+/// still read by the scan itself, one it does not read is listed for nothing: the result is the
+/// same either way.
+class ScanRules final : public WalkRules {
+public:
+    explicit ScanRules(const std::string& root) : m_root(root) {}
+    [[nodiscard]] bool stat_file(const std::string& /*name*/) const override { return true; }
+    [[nodiscard]] bool enter(const std::string& folder, const std::string& /*name*/) const override {
+        if (folder.size() <= m_root.size() + 1 || folder.compare(0, m_root.size(), m_root) != 0)
+            return false;
+        std::string_view relative = std::string_view(folder).substr(m_root.size() + 1);
+        if (parse_workflow_state(relative))
+            return true;
+        std::string_view archive = to_string(WorkflowState::archive);
+        return relative.size() > archive.size() + 1 && relative.substr(0, archive.size()) == archive &&
+               relative[archive.size()] == '/' && is_month_folder(relative.substr(archive.size() + 1));
+    }
+
+private:
+    const std::string& m_root;
+};
+
+/// A scan that stats every file lists the tree's folders on several threads first (when the
+/// settings allow it and no walk of the outside-edit check already did), and keeps each
+/// listing for read_folder() in the installed FolderListings, or in `own` for this scan.
+void prefetch_scan(const TreeRoot& root, LocationScope scope, std::optional<FolderListings>& own) {
+    if (!walk_may_use_threads())
+        return;
+    std::vector<std::string> starts;
+    for (WorkflowState state : {WorkflowState::current, WorkflowState::backlog, WorkflowState::archive}) {
+        bool archived = state == WorkflowState::archive;
+        if ((archived && scope == LocationScope::current) || (!archived && scope == LocationScope::archive))
+            continue;
+        starts.push_back(root.path + "/" + std::string(to_string(state)));
+    }
+    FolderListings* listings = FolderListings::current();
+    if (listings != nullptr && listings->holds(starts.front()))
+        return;
+    if (listings == nullptr)
+        listings = &own.emplace();
+    ScanRules rules(root.path);
+    ParallelWalk walk(starts, rules);
+    for (const std::string& path : walk.paths()) {
+        WalkedFolder folder;
+        if (walk.take(path, folder))
+            listings->keep(path, to_listing(std::move(folder), true));
+    }
+}
+
+}  // namespace
+
 TreeScan scan_tree(const TreeRoot& root, LocationScope scope, bool stat_files) {
     TreeScan scan;
+    std::optional<FolderListings> own;  // installed for this scan only, when none is
+    if (stat_files)
+        prefetch_scan(root, scope, own);
     Scanner scanner(root, scan, stat_files);
     if (scope != LocationScope::archive) {
         scanner.scan_workflow(WorkflowState::current);
@@ -304,30 +364,43 @@ Result<TreeScan> TaskTree::scan(LocationScope scope, bool stat_files) const {
         }
         std::move(one.diagnostics.begin(), one.diagnostics.end(), std::back_inserter(all.diagnostics));
     }
-    // Duplicate ids: sort pointers by id (stable, so claimants stay in scan order) and look at
-    // neighbours; a map of 10,000 ids costs more memory than the scan itself.
-    std::vector<const TaskLocation*> by_id;
-    by_id.reserve(all.tasks.size());
-    for (const TaskLocation& location : all.tasks)
-        by_id.push_back(&location);
-    std::stable_sort(by_id.begin(), by_id.end(),
-                     [](const TaskLocation* a, const TaskLocation* b) { return a->id < b->id; });
-    for (size_t first = 0; first < by_id.size();) {
+    // Duplicate ids: each id's hash sorted with its index (16 bytes compared as integers, where
+    // sorting 10,000 ids as strings cost a twelfth of a cached listing), then only ids of equal
+    // hash compared as strings. Claimants stay in scan order, diagnostics in id order.
+    std::vector<std::pair<size_t, size_t>> hashed;
+    hashed.reserve(all.tasks.size());
+    for (size_t i = 0; i < all.tasks.size(); ++i)
+        hashed.emplace_back(std::hash<std::string_view> {}(all.tasks[i].id), i);
+    std::sort(hashed.begin(), hashed.end());
+    std::vector<std::vector<const TaskLocation*>> claimed;
+    for (size_t first = 0; first < hashed.size();) {
         size_t last = first + 1;
-        while (last < by_id.size() && by_id[last]->id == by_id[first]->id)
+        while (last < hashed.size() && hashed[last].first == hashed[first].first)
             ++last;
-        if (last - first >= 2) {
-            std::string paths;
-            for (size_t i = first; i < last; ++i)
-                paths += (paths.empty() ? "" : ", ") + by_id[i]->path;
-            std::vector<const TaskLocation*> claimants(by_id.begin() + static_cast<std::ptrdiff_t>(first),
-                                                       by_id.begin() + static_cast<std::ptrdiff_t>(last));
-            all.diagnostics.push_back(
-                {Location {by_id[first]->path, 0, "id"},
-                 "the id " + by_id[first]->id + " is claimed by " + std::to_string(last - first) + " files: " + paths,
-                 ambiguity_hint(claimants) + "; a lookup by the bare id takes the first"});
+        // Within equal hashes, grouped by the id itself (a collision is two ids, not a duplicate).
+        size_t run = claimed.size();
+        for (size_t i = first; last - first >= 2 && i < last; ++i) {
+            const TaskLocation* location = &all.tasks[hashed[i].second];
+            auto same = std::find_if(claimed.begin() + static_cast<std::ptrdiff_t>(run), claimed.end(),
+                                     [&](const auto& claimants) { return claimants.front()->id == location->id; });
+            if (same != claimed.end())
+                same->push_back(location);
+            else
+                claimed.push_back({location});
         }
         first = last;
+    }
+    std::erase_if(claimed, [](const auto& claimants) { return claimants.size() < 2; });
+    std::sort(claimed.begin(), claimed.end(),
+              [](const auto& a, const auto& b) { return a.front()->id < b.front()->id; });
+    for (const std::vector<const TaskLocation*>& claimants : claimed) {
+        std::string paths;
+        for (const TaskLocation* location : claimants)
+            paths += (paths.empty() ? "" : ", ") + location->path;
+        all.diagnostics.push_back({Location {claimants.front()->path, 0, "id"},
+                                   "the id " + claimants.front()->id + " is claimed by " +
+                                       std::to_string(claimants.size()) + " files: " + paths,
+                                   ambiguity_hint(claimants) + "; a lookup by the bare id takes the first"});
     }
     return all;
 }

@@ -182,6 +182,32 @@ TEST_F(TreeTest, DuplicateIdsAreReportedWithBothPaths) {
     EXPECT_EQ(unique.error().code, ErrorCode::conflict);
 }
 
+TEST_F(TreeTest, SeveralDuplicateIdsAreReportedInIdOrderEachWithItsFilesInScanOrder) {
+    for (const char* id : {"zeta-11A", "gamma-11A", "beta-11A", "alpha-11A"}) {
+        write_file(root() + "/archive/2025-01/" + id + ".task.md", task_text("Archived"));
+        write_file(root() + "/current/" + id + ".task.md", task_text("Current"));
+    }
+    write_file(root() + "/backlog/zeta-11A.task.md", task_text("Waiting"));
+    write_file(root() + "/current/alone-11A.task.md", task_text("Alone"));
+    TaskTree tree({TreeKind::store, root()});
+    Result<TreeScan> scan = tree.scan(LocationScope::all);
+    ASSERT_TRUE(scan.ok());
+    std::vector<std::string> messages;
+    for (const Diagnostic& diagnostic : scan->diagnostics)
+        messages.push_back(diagnostic.message);
+    auto claimed = [&](const std::string& id, const std::vector<std::string>& folders) {
+        std::string paths;
+        for (const std::string& folder : folders)
+            paths += (paths.empty() ? "" : ", ") + root() + "/" + folder + "/" + id + ".task.md";
+        return "the id " + id + " is claimed by " + std::to_string(folders.size()) + " files: " + paths;
+    };
+    EXPECT_EQ(messages, (std::vector<std::string> {claimed("alpha-11A", {"current", "archive/2025-01"}),
+                                                   claimed("beta-11A", {"current", "archive/2025-01"}),
+                                                   claimed("gamma-11A", {"current", "archive/2025-01"}),
+                                                   claimed("zeta-11A", {"current", "backlog", "archive/2025-01"})}));
+    EXPECT_EQ(scan->diagnostics[0].where.file, root() + "/current/alpha-11A.task.md");
+}
+
 TEST_F(TreeTest, MalformedAndNonUtf8FilesAreSkippedAndTheRestListed) {
     write_file(root() + "/current/good-11A.task.md", task_text("Good"));
     write_file(root() + "/current/broken-11A.task.md", "# Broken\n\n---\ntype: [unclosed\nstatus: todo\n");
