@@ -35,7 +35,8 @@ constexpr char k_end = '\0';
 
 // Records (numbers in decimal, each header line ending in '\n'):
 //   F <key bytes> <mtime ns> <ctime ns> <inode> <links> <flags> <ids bytes> <folders bytes>
-//     <key>\n<ids><folders>          a folder: its ids and subfolders, each name ending in NUL;
+//     <key>\n<ids><folders>          a folder: its ids (sorted) and subfolders, each name ending
+//                                    in NUL;
 //                                    flags: 1 a parent's folder (`_overview.md`), 2 it holds
 //                                    temporaries (files::temporary_owner)
 //   A <key bytes> <mtime ns> <ctime ns> <inode> <links> <ids bytes>
@@ -89,34 +90,59 @@ bool well_formed(std::string_view block) {
     return block.empty() || block.back() == k_end;
 }
 
-/// Calls `on_id` for each name of `block` starting with `prefix`.
-void scan_block(std::string_view block, std::string_view prefix, const std::function<void(std::string_view)>& on_id) {
-    if (prefix.empty()) {
-        for (size_t at = 0; at < block.size();) {
-            size_t end = block.find(k_end, at);
-            on_id(block.substr(at, end - at));
-            at = end + 1;
-        }
-        return;
+/// Calls `on_id` for each name of `block` starting with `prefix` (every name when it is empty).
+/// A folder's block is sorted: the names with the prefix are found by a binary search over the
+/// bytes (a step backs up to the start of the name it lands in), so a create reads a few pages
+/// of a folder of 10,000 tasks instead of all of them.
+void scan_sorted(std::string_view block, std::string_view prefix, const std::function<void(std::string_view)>& on_id) {
+    size_t low = 0;
+    size_t high = block.size();
+    while (!prefix.empty() && low < high) {
+        size_t middle = low + (high - low) / 2;
+        size_t start = middle == 0 ? 0 : block.rfind(k_end, middle - 1);
+        start = start == std::string_view::npos || middle == 0 ? 0 : start + 1;
+        if (start < low)
+            start = low;
+        size_t end = block.find(k_end, start);
+        if (block.substr(start, end - start) < prefix)
+            low = end + 1;
+        else
+            high = start;
     }
-    // The first name has no NUL before it; every other one follows its predecessor's.
-    if (block.substr(0, prefix.size()) == prefix)
-        on_id(block.substr(0, block.find(k_end)));
-    std::string needle(1, k_end);
-    needle += prefix;
-    const char* begin = block.data();
-    const char* end = block.data() + block.size();
-    for (const char* at = begin; at < end;) {
-        const void* found = ::memmem(at, static_cast<size_t>(end - at), needle.data(), needle.size());
-        if (found == nullptr)
+    for (size_t at = low; at < block.size();) {
+        size_t end = block.find(k_end, at);
+        std::string_view name = block.substr(at, end - at);
+        if (name.substr(0, prefix.size()) != prefix)
             break;
-        size_t start = static_cast<size_t>(static_cast<const char*>(found) - begin) + 1;
-        size_t stop = block.find(k_end, start);
-        if (stop == std::string_view::npos)
-            break;
-        on_id(block.substr(start, stop - start));
-        at = begin + stop;
+        on_id(name);
+        at = end + 1;
     }
+}
+
+/// The same for a block in no order (the ids sc created since a folder's record was written).
+void scan_unsorted(std::string_view block, std::string_view prefix,
+                   const std::function<void(std::string_view)>& on_id) {
+    for (size_t at = 0; at < block.size();) {
+        size_t end = block.find(k_end, at);
+        std::string_view name = block.substr(at, end - at);
+        if (name.substr(0, prefix.size()) == prefix)
+            on_id(name);
+        at = end + 1;
+    }
+}
+
+/// The names of `blocks` as one sorted block.
+std::string sorted_block(const std::vector<std::string_view>& blocks) {
+    std::vector<std::string_view> names;
+    for (std::string_view block : blocks)
+        scan_unsorted(block, {}, [&names](std::string_view name) { names.push_back(name); });
+    std::sort(names.begin(), names.end());
+    std::string out;
+    for (std::string_view name : names) {
+        out += name;
+        out += k_end;
+    }
+    return out;
 }
 
 /// The file system's clock: touching the lock file gives the timestamp any change made from now
@@ -360,6 +386,7 @@ bool IdIndex::list_folder(int root_fd, const std::string& relative, Folder& fold
         }
     }
     ::closedir(directory);
+    folder.owned_ids = sorted_block({folder.owned_ids});
     folder.ids = folder.owned_ids;
     folder.folders = folder.owned_folders;
     return true;
@@ -442,9 +469,9 @@ void IdIndex::visit(std::string_view prefix, const std::function<void(std::strin
             if (name.substr(0, prefix.size()) == prefix)
                 on_id(name);
         }
-        scan_block(folder.ids, prefix, on_id);
+        scan_sorted(folder.ids, prefix, on_id);
         for (const std::string& added : folder.added)
-            scan_block(added, prefix, on_id);
+            scan_unsorted(added, prefix, on_id);
     }
 }
 
@@ -479,12 +506,7 @@ void IdIndex::created(std::string_view relative_path) {
         return;
     folder.stamp = stamp;
     folder.changed = true;
-    if (folder.listed) {
-        folder.owned_ids += ids;
-        folder.ids = folder.owned_ids;
-    } else {
-        folder.added.push_back(std::move(ids));
-    }
+    folder.added.push_back(std::move(ids));
 }
 
 bool IdIndex::without_temporaries(std::string_view relative_folder) const {
@@ -505,20 +527,22 @@ namespace {
 
 void append_folder_record(std::string& out, std::string_view key, const FolderStamp& stamp, int flags,
                           std::string_view ids, const std::vector<std::string>& added, std::string_view folders) {
-    size_t ids_length = ids.size();
-    for (const std::string& more : added)
-        ids_length += more.size();
+    std::string merged;
+    if (!added.empty()) {  // a folder's ids are stored sorted (scan_sorted)
+        std::vector<std::string_view> blocks {ids};
+        blocks.insert(blocks.end(), added.begin(), added.end());
+        merged = sorted_block(blocks);
+        ids = merged;
+    }
     out += "F ";
     append_number(out, static_cast<int64_t>(key.size()), ' ');
     append_stamp(out, stamp);
     append_number(out, flags, ' ');
-    append_number(out, static_cast<int64_t>(ids_length), ' ');
+    append_number(out, static_cast<int64_t>(ids.size()), ' ');
     append_number(out, static_cast<int64_t>(folders.size()), '\n');
     out += key;
     out += '\n';
     out += ids;
-    for (const std::string& more : added)
-        out += more;
     out += folders;
 }
 
@@ -549,7 +573,8 @@ Status IdIndex::save() {
         if (!folder.storable || !folder.changed)
             continue;
         if (folder.listed) {
-            append_folder_record(out, folder.key, folder.stamp, folder.flags(), folder.ids, {}, folder.folders);
+            append_folder_record(out, folder.key, folder.stamp, folder.flags(), folder.ids, folder.added,
+                                 folder.folders);
             continue;
         }
         // Taken from the index, then created in by sc: only the new ids and stamps.
