@@ -217,6 +217,7 @@ IdIndex IdIndex::open(const TaskTree& tree, Options options) {
     index.m_root = tree.store().path;
     index.m_path = path_for(index.m_root);
     index.m_given_reference = options.reference_nanos;
+    index.remove_stale_temporaries();
     index.load();
     for (const TreeRoot& root : tree.roots()) {
         bool store = root.kind == TreeKind::store;
@@ -609,9 +610,10 @@ Status IdIndex::save() {
     return {};
 }
 
-Status IdIndex::rewrite() {
+void IdIndex::remove_stale_temporaries() const {
     // A rewrite killed before its rename leaves its temporary; hidden, so no walk of the tree
-    // meets it: the next rewrite removes those whose owner has ended.
+    // meets it: the next create removes those whose owner has ended (the tree's root holds a
+    // handful of names, so this is one short read).
     if (DIR* directory = ::opendir(m_root.c_str())) {
         std::string prefix = std::string(k_file_name) + ".tmp-";
         while (dirent* entry = ::readdir(directory))
@@ -619,6 +621,9 @@ Status IdIndex::rewrite() {
                 (void)files::remove_if_stale_temporary(m_root, entry->d_name);
         ::closedir(directory);
     }
+}
+
+Status IdIndex::rewrite() {
     std::string temporary = m_path + ".tmp-" + std::to_string(::getpid()) + "-0";
     int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0)

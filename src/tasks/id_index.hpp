@@ -131,6 +131,7 @@ private:
     bool list_folder(int root_fd, const std::string& relative, Folder& folder, bool task_folder);
     int64_t reference();
     Status rewrite();
+    void remove_stale_temporaries() const;
 
     std::string m_root;
     std::string m_path;

@@ -267,6 +267,17 @@ TEST_F(IdIndexTest, ATemporaryOfAKilledWriteIsStillRemovedByTheNextCreate) {
     EXPECT_FALSE(fs::exists(temporary));
 }
 
+TEST_F(IdIndexTest, ARewriteKilledBeforeItsRenameLeavesATemporaryTheNextOpenRemoves) {
+    make_tree();
+    std::string dead = index_file() + ".tmp-" + std::to_string(ended_pid()) + "-0";
+    std::string live = index_file() + ".tmp-" + std::to_string(::getpid()) + "-7";
+    write_file(dead, "F 9 1");
+    write_file(live, "F 9 1");
+    check();
+    EXPECT_FALSE(fs::exists(dead));
+    EXPECT_TRUE(fs::exists(live)) << "its owner still runs";
+}
+
 TEST_F(IdIndexTest, RandomCreatesOutsideEditsAndIndexDamageAlwaysGiveTheIdsOfAFullListing) {
     const unsigned seed = std::random_device {}();
     SCOPED_TRACE("seed " + std::to_string(seed));
