@@ -219,6 +219,7 @@ IdIndex IdIndex::open(const TaskTree& tree, Options options) {
     index.m_given_reference = options.reference_nanos;
     index.remove_stale_temporaries();
     index.load();
+    index.m_by_key.reserve(index.m_stored.size() + 16);
     for (const TreeRoot& root : tree.roots()) {
         bool store = root.kind == TreeKind::store;
         index.walk(root, store ? 's' : 'l', store ? 0 : k_other_tree_margin_nanos);
@@ -289,6 +290,9 @@ void IdIndex::load() {
         Stored record;
     };
     std::vector<Pending> pending;
+    // About one record per 2 KB at 10,000 tasks: room for them at once, not a rehash per doubling.
+    pending.reserve(m_map_size / 2048 + 16);
+    m_stored.reserve(m_map_size / 2048 + 16);
     while (cursor.position + 2 <= m_map_size && cursor.text[cursor.position + 1] == ' ') {
         char kind = cursor.text[cursor.position];
         cursor.position += 2;
