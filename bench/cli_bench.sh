@@ -4,7 +4,8 @@
 #      (SIZES), warm page cache and warm listing cache: median wall time (hyperfine) and peak
 #      memory, telemetry on and off, beside the read-every-file floor and, when given, the
 #      previous build (SC_PREVIOUS), each build in its own project.
-#   1b. `sc task create` / `sc task get` at 10,000 tasks against the same at 20 tasks.
+#   1b. `sc task create` / `sc task get` at 10,000 tasks against the same at 20 tasks (and the
+#       previous build's, when given).
 #   2. Telemetry on vs off vs compiled out for `sc task list` and `sc task create` on a small
 #      project: median wall time.
 #   3. Instructions (callgrind) of the same commands: telemetry off at run time vs compiled out,
@@ -102,6 +103,17 @@ for count in ${WRITE_SIZES:-20 10000}; do
     else
       OTEL_SDK_DISABLED=true time_command "$count tasks, task get, telemetry off" "$sc task get $id"
       OTEL_SDK_DISABLED=true time_command "$count tasks, task create, telemetry off" "$sc task create --title Bench"
+    fi
+    if [ -n "$sc_previous" ]; then  # the previous build, in a project of its own
+      make_tree "$count" "write-$mode-previous"
+      if [ "$mode" = on ]; then
+        time_command "$count tasks, task get, on, previous build" "$sc_previous task get $id --quiet"
+        time_command "$count tasks, task create, on, previous build" "$sc_previous task create --title Bench --quiet"
+      else
+        OTEL_SDK_DISABLED=true time_command "$count tasks, task get, off, previous build" "$sc_previous task get $id"
+        OTEL_SDK_DISABLED=true time_command "$count tasks, task create, off, previous build" \
+          "$sc_previous task create --title Bench"
+      fi
     fi
   done
 done

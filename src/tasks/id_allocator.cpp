@@ -78,6 +78,18 @@ IdCandidates::IdCandidates(std::string_view title, std::string month_digits, con
     });
 }
 
+IdCandidates::IdCandidates(std::string_view title, std::string month_digits, IdVisitor ids, RandomSource random,
+                           LetterOrder order)
+    : m_title(title),
+      m_name(name_from_title(title)),
+      m_month(std::move(month_digits)),
+      m_taken(&m_read),
+      m_ids(std::move(ids)),
+      m_random(std::move(random)),
+      m_order(order) {
+    m_ids(m_name + "-" + m_month, [this](std::string_view id) { m_read.emplace(id); });
+}
+
 std::string IdCandidates::next() {
     if (m_order == LetterOrder::random && m_letters_tried < 26) {
         // One draw, then the letters after it in turn: the draw is the letter Scopecraft would
@@ -112,6 +124,14 @@ std::string IdCandidates::next() {
         }
         char letter = static_cast<char>('A' + m_random() % 26);
         std::string id = make_task_id(name, m_month, letter);
+        // From an index, each candidate is looked up alone: one pass over the ids instead of a
+        // set of every id of the tree.
+        if (m_ids) {
+            bool taken = false;
+            m_ids(id, [&](std::string_view found) { taken = taken || found == id; });
+            if (taken)
+                continue;
+        }
         if (usable(id))
             return id;
     }

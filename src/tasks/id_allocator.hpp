@@ -36,6 +36,10 @@ Result<files::FileLock> lock_tree(const std::string& tree_root);
 /// shorter id finds it).
 std::set<std::string> ids_in_use(const TaskTree& tree);
 
+/// Visits the ids in use that start with `prefix` (every id when it is empty); the views are
+/// valid during the call only. IdIndex::visit is one.
+using IdVisitor = std::function<void(std::string_view prefix, const std::function<void(std::string_view)>& on_id)>;
+
 /// How the letter of `<name>-<MM><L>` is chosen: tasks and parents take the first free one
 /// from A, subtasks a random free one (a random draw, then the next free letter after it).
 enum class LetterOrder { first_free, random };
@@ -53,6 +57,10 @@ public:
     /// third of `task create` at 10,000 tasks.
     IdCandidates(std::string_view title, std::string month_digits, const TaskTree& tree, RandomSource random,
                  LetterOrder order = LetterOrder::first_free);
+    /// Reads the ids in use through `ids` (the id index): those starting with `<name>-<MM>`
+    /// at once; once the 26 letters are taken, each candidate is looked up alone.
+    IdCandidates(std::string_view title, std::string month_digits, IdVisitor ids, RandomSource random,
+                 LetterOrder order = LetterOrder::first_free);
     IdCandidates(const IdCandidates&) = delete;  // may point into itself (m_taken)
     IdCandidates& operator=(const IdCandidates&) = delete;
     /// The next candidate; it is never one of `taken` nor one returned before.
@@ -67,6 +75,7 @@ private:
     const std::set<std::string>* m_taken;
     std::set<std::string> m_read;       // ids read from the tree: this name and month's, then all
     std::vector<std::string> m_others;  // the other ids read, until m_read takes them
+    IdVisitor m_ids;                    // past Z, each candidate is looked up through it
     std::set<std::string> m_returned;
     RandomSource m_random;
     LetterOrder m_order;

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <optional>
 
+#include "tasks/folder_listing.hpp"
+#include "tasks/id_index.hpp"
 #include "tasks/listing_cache.hpp"
 #include "tasks/schema.hpp"
 #include "tasks/service_support.hpp"
@@ -141,7 +143,26 @@ Result<Changed<TaskRecord>> TaskService::create(const CreateRequest& request) {
     std::string container = SC_TRY(support::container_for(request.placement, {}));
 
     files::FileLock lock = SC_TRY(lock_tree(m_tree.store().path));
-    IdCandidates candidates(request.title, local_month_digits(m_clock.now_unix_nanos()), m_tree, m_random);
+    // The ids in use from the id index (a stat per folder; only changed folders are listed),
+    // saved under the lock whatever the outcome: derived data, so a failed save changes nothing.
+    IdIndex index = IdIndex::open(m_tree);
+    struct SaveIndex {
+        IdIndex& index;
+        ~SaveIndex() { (void)index.save(); }
+    } save_index {index};
+    // A change looks for temporaries of killed writes in the folders it writes to, which costs a
+    // listing of each folder no listing of this command covered: the index knows when there are none.
+    std::optional<FolderListings> listings;
+    if (FolderListings::current() == nullptr)
+        listings.emplace();
+    if (index.without_temporaries(container))
+        FolderListings::current()->notice(m_tree.store().path + "/" + container, {});
+    IdCandidates candidates(
+        request.title, local_month_digits(m_clock.now_unix_nanos()),
+        [&index](std::string_view prefix, const std::function<void(std::string_view)>& on_id) {
+            index.visit(prefix, on_id);
+        },
+        m_random);
     for (int attempt = 0; attempt < k_create_attempts; ++attempt) {
         std::string id = candidates.next();
         std::string relative = container + "/" + id + std::string(k_task_file_suffix);
@@ -155,10 +176,13 @@ Result<Changed<TaskRecord>> TaskService::create(const CreateRequest& request) {
             change.fields.push_back({key, nullptr, value});
         Status applied = apply_file_changes(roots_of(m_tree), change.files);
         if (!applied.ok()) {
-            if (support::is_name_taken(applied.error()))
-                continue;  // another writer took this id between our scan and our create
+            if (support::is_name_taken(applied.error())) {
+                index.forget(container);  // a name the index did not know: listed next time
+                continue;                 // another writer took this id between our scan and our create
+            }
             return std::move(applied).error();
         }
+        index.created(relative);
         return Changed<TaskRecord> {record_at(m_tree.store(), relative, document), std::move(change)};
     }
     return make_error(ErrorCode::conflict, "could not find a free id for '" + request.title + "'",

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <set>
 
 #include "e2e/sandbox.hpp"
@@ -267,6 +268,34 @@ TEST_F(IdsAndLayout, CommandsInAProjectNeverInitialisedCreateNothing) {
         EXPECT_EQ(events[0]["type"], "TaskTreeInitialized");
     }
     expect_replay_holds();
+}
+
+TEST_F(IdsAndLayout, TaskCreateWithTelemetryOffKeepsTheIdIndexWithTheTreeAndWritesNoTelemetryFile) {
+    m_sandbox.set_env("OTEL_SDK_DISABLED", "true");
+    ASSERT_EQ(m_sandbox.sc({"init"}).exit_code, 0);
+    fs::remove_all(store_dir() + "/telemetry");
+    std::string index = m_sandbox.tasks_root() + "/.sc-id-index";
+    EXPECT_NE(ok({"task", "create", "--title", "Quiet task"}).out.find("quiet-task-" + m_month + "A"),
+              std::string::npos);
+    ASSERT_TRUE(fs::exists(index));
+    EXPECT_NE(ok({"task", "create", "--title", "Quiet task"}).out.find("quiet-task-" + m_month + "B"),
+              std::string::npos);
+    // Names made outside sc, in the tree's folders, are seen by the next create: a file in
+    // current/, a parent's folder, an archive month.
+    std::ofstream(m_sandbox.tasks_root() + "/current/quiet-task-" + m_month + "C.task.md") << "# Outside\n";
+    fs::create_directories(m_sandbox.tasks_root() + "/current/quiet-task-" + m_month + "D");
+    std::ofstream(m_sandbox.tasks_root() + "/current/quiet-task-" + m_month + "D/_overview.md") << "# Parent\n";
+    fs::create_directories(m_sandbox.tasks_root() + "/archive/2025-01");
+    std::ofstream(m_sandbox.tasks_root() + "/archive/2025-01/quiet-task-" + m_month + "E.task.md") << "# Old\n";
+    EXPECT_NE(ok({"task", "create", "--title", "Quiet task"}).out.find("quiet-task-" + m_month + "F"),
+              std::string::npos);
+    fs::remove(index);  // deleted: rebuilt from the folders
+    EXPECT_NE(ok({"task", "create", "--title", "Quiet task"}).out.find("quiet-task-" + m_month + "G"),
+              std::string::npos);
+    EXPECT_TRUE(fs::exists(index));
+    EXPECT_FALSE(fs::exists(store_dir() + "/telemetry"));
+    for (const auto& entry : fs::recursive_directory_iterator(m_sandbox.root()))
+        EXPECT_EQ(entry.path().string().find("telemetry"), std::string::npos) << entry.path();
 }
 
 }  // namespace
