@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "search/sources.hpp"
+#include "search/span_reader.hpp"
 #include "store/event_parser.hpp"
 #include "store/reader.hpp"
 #include "store/segment_file.hpp"
@@ -260,8 +261,9 @@ Status follow_events(SearchIndex& index, const IndexSources& sources, bool rebui
 }
 
 Status follow_signal(SearchIndex& index, const IndexSources& sources, store::Signal signal, UpdateReport& report) {
-    return follow_segments(index, sources, signal, [&](std::string_view text, size_t) -> Status {
-        std::vector<IndexedDoc> docs = signal == store::Signal::traces ? span_docs(text) : log_docs(text);
+    return follow_segments(index, sources, signal, [&](std::string_view text, size_t capacity) -> Status {
+        std::vector<IndexedDoc> docs =
+            signal == store::Signal::traces ? read_span_docs(text, capacity) : log_docs(text);
         for (const IndexedDoc& doc : docs) {
             SC_TRY(index.put(doc));
             ++(signal == store::Signal::traces ? report.spans : report.logs);
