@@ -5,6 +5,7 @@
 
 #include <array>
 
+#include "search/rank.hpp"
 #include "search/search_text.hpp"
 #include "util/text.hpp"
 
@@ -21,7 +22,7 @@ constexpr std::string_view k_close = "\x02";
 
 // The BM25 weights of the FTS columns: title, body, tags, meta. A word in the title counts
 // ten times one in the body, so the task named after the words comes first.
-constexpr const char* k_rank = "bm25(fts, 10.0, 1.0, 4.0, 0.5)";
+constexpr const char* k_weights = "(fts, 10.0, 1.0, 4.0, 0.5)";
 
 std::string join_tags(const std::vector<std::string>& tags) {
     // ",a,b,": a tag filter is one LIKE '%,tag,%' whatever the position.
@@ -96,8 +97,11 @@ Result<std::unique_ptr<SearchIndex>> SearchIndex::open(const std::string& path, 
             return std::move(opened).error();
         index->m_db = std::move(*opened);
         Result<bool> current = index->schema_current();
-        if (current.ok() && *current)
+        if (current.ok() && *current) {
+            // sc_rank scores as bm25() does, cheaper for common words; bm25() if it cannot be had.
+            index->m_ranked = register_rank_function(index->m_db).ok();
             return index;
+        }
         if (current.ok() || index->m_db.fault() == DbFault::corrupt) {
             if (!current.ok())
                 index->m_why_rebuilt = current.error().message;
@@ -203,7 +207,7 @@ Status SearchIndex::remove(const std::string& key) {
         m_delete_doc.emplace(SC_TRY(m_db.prepare("DELETE FROM docs WHERE id = ?1")));
         m_delete_text.emplace(SC_TRY(m_db.prepare("DELETE FROM fts WHERE rowid = ?1")));
     }
-    m_find_id->bind(1, key);
+    m_find_id->bind_borrowed(1, key);
     bool found = SC_TRY(m_find_id->step());
     int64_t id = found ? m_find_id->integer(0) : 0;
     m_find_id->reset();
@@ -223,21 +227,27 @@ Status SearchIndex::put(const IndexedDoc& doc) {
         m_put_text.emplace(
             SC_TRY(m_db.prepare("INSERT INTO fts(rowid, title, body, tags, meta) VALUES (?1, ?2, ?3, ?4, ?5)")));
     }
+    // Borrowed bindings: every string bound lives in `doc` or here until the run() below.
     Statement& put = *m_put_doc;
-    put.bind(1, to_string(doc.kind)).bind(2, doc.key).bind(3, doc.ref).bind(4, doc.title);
+    std::string joined_tags = join_tags(doc.tags);
+    put.bind_borrowed(1, to_string(doc.kind))
+        .bind_borrowed(2, doc.key)
+        .bind_borrowed(3, doc.ref)
+        .bind_borrowed(4, doc.title);
     int index = 5;
     for (const std::string* value :
          {&doc.status, &doc.type, &doc.area, &doc.phase, &doc.location, &doc.parent, &doc.priority, &doc.assignee})
-        put.bind(index++, *value);
-    put.bind(13, join_tags(doc.tags)).bind(14, doc.path).bind(15, doc.extra).bind(16, doc.time).bind(17, doc.size);
+        put.bind_borrowed(index++, *value);
+    put.bind_borrowed(13, joined_tags).bind_borrowed(14, doc.path).bind_borrowed(15, doc.extra);
+    put.bind(16, doc.time).bind(17, doc.size);
     SC_TRY(put.run());
     int64_t id = sqlite3_last_insert_rowid(m_db.handle());
-    std::string tags = text::join(doc.tags, " ");
-    m_put_text->bind(1, id)
-        .bind(2, spaced_for_index(doc.title))
-        .bind(3, spaced_for_index(doc.body))
-        .bind(4, spaced_for_index(tags))
-        .bind(5, spaced_for_index(meta_text(doc)));
+    std::string title = spaced_for_index(doc.title);
+    std::string body = spaced_for_index(doc.body);
+    std::string tags = spaced_for_index(text::join(doc.tags, " "));
+    std::string meta = spaced_for_index(meta_text(doc));
+    m_put_text->bind(1, id).bind_borrowed(2, title).bind_borrowed(3, body).bind_borrowed(4, tags).bind_borrowed(5,
+                                                                                                                meta);
     return m_put_text->run();
 }
 
@@ -287,8 +297,11 @@ Result<std::vector<Hit>> SearchIndex::search(const std::string& match, const Sea
     if (match.empty())
         sql += "0.0, substr(fts.body, 1, 200) FROM docs d JOIN fts ON fts.rowid = d.id WHERE 1";
     else
-        sql += "-" + std::string(k_rank) + ", snippet(fts, -1, char(1), char(2), '…', 16)" +
-               " FROM fts JOIN docs d ON d.id = fts.rowid WHERE fts MATCH ?1";
+        // The excerpts are made below for the rows kept: a result column is computed for every
+        // row the sorter sees, and snippet() tokenizes its whole document (10,000 matches, 20
+        // shown: 570 M instructions of excerpts nobody saw).
+        sql += "-" + std::string(m_ranked ? k_rank_function : "bm25") + k_weights +
+               ", fts.rowid FROM fts JOIN docs d ON d.id = fts.rowid WHERE fts MATCH ?1";
     std::vector<std::string> values;  // bound from ?2 on
     auto in_list = [&](const char* column, const std::vector<std::string>& wanted) {
         if (wanted.empty())
@@ -343,6 +356,7 @@ Result<std::vector<Hit>> SearchIndex::search(const std::string& match, const Sea
     for (size_t i = 0; i < values.size(); ++i)
         select.bind(static_cast<int>(i) + 2, values[i]);
     std::vector<Hit> hits;
+    std::vector<int64_t> rowids;  // of the hits, for their excerpts
     while (SC_TRY(select.step())) {
         Hit hit;
         hit.kind = doc_kind_of(select.text(0)).value_or(DocKind::task);
@@ -360,8 +374,22 @@ Result<std::vector<Hit>> SearchIndex::search(const std::string& match, const Sea
         hit.tags = split_tags(select.text(12));
         hit.time = select.integer(13);
         hit.score = select.real(14);
-        hit.excerpt = clean_excerpt(select.text(15));
+        if (match.empty())
+            hit.excerpt = clean_excerpt(select.text(15));
+        else
+            rowids.push_back(select.integer(15));
         hits.push_back(std::move(hit));
+    }
+    if (!match.empty()) {
+        // The same MATCH on one row gives the excerpt the full query would have given it.
+        Statement excerpt = SC_TRY(m_db.prepare(
+            "SELECT snippet(fts, -1, char(1), char(2), '…', 16) FROM fts WHERE fts MATCH ?1 AND rowid = ?2"));
+        for (size_t i = 0; i < hits.size(); ++i) {
+            excerpt.bind_borrowed(1, match).bind(2, rowids[i]);
+            if (SC_TRY(excerpt.step()))
+                hits[i].excerpt = clean_excerpt(excerpt.text(0));
+            excerpt.reset();
+        }
     }
     return hits;
 }

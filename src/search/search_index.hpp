@@ -106,6 +106,7 @@ private:
 
     Database m_db;
     bool m_created = false;     // empty: needs filling
+    bool m_ranked = false;      // sc_rank is registered (search/rank.hpp)
     std::string m_why_rebuilt;  // set when an unusable file was replaced
     std::optional<Statement> m_put_doc, m_put_text, m_find_id, m_delete_doc, m_delete_text;
 };
