@@ -349,6 +349,7 @@ Status reconcile_docs(SearchIndex& index, const IndexSources& sources, UpdateRep
 }
 
 Status update_in_transaction(SearchIndex& index, const IndexSources& sources, bool rebuild, UpdateReport& report) {
+    SC_TRY(index.prepare_phrase_counts());
     if (rebuild)
         SC_TRY(index.clear());
     // Events first: a task changed while the tree is read has an event after the seq noted,
@@ -361,6 +362,7 @@ Status update_in_transaction(SearchIndex& index, const IndexSources& sources, bo
     if (rebuild || !sources.events_follow_tree)
         SC_TRY(reconcile_tasks(index, sources, rebuild, report));
     SC_TRY(reconcile_docs(index, sources, report));
+    SC_TRY(index.settle_phrase_counts());
     return index.set_meta("version", std::to_string(SearchIndex::k_version));
 }
 
@@ -370,7 +372,8 @@ std::vector<std::string> default_doc_patterns() {
     return {"docs/**.md", "*.md"};
 }
 
-Result<UpdateReport> update_index(SearchIndex& index, const IndexSources& sources, bool rebuild) {
+Result<UpdateReport> update_index(SearchIndex& index, const IndexSources& sources, bool rebuild,
+                                  const std::function<Status()>& before_commit) {
     auto started = std::chrono::steady_clock::now();
     UpdateReport report;
     SC_TRY(index.begin());
@@ -381,6 +384,8 @@ Result<UpdateReport> update_index(SearchIndex& index, const IndexSources& source
     }();
     report.rebuilt = rebuild || version.empty();
     Status updated = update_in_transaction(index, sources, report.rebuilt, report);
+    if (updated.ok() && before_commit)
+        updated = before_commit();
     if (!updated.ok()) {
         index.rollback();
         return std::move(updated).error();

@@ -57,11 +57,27 @@ QueryData* query_data(const Fts5ExtensionApi* api, Fts5Context* fts, int& code) 
             code = api->xColumnTotalSize(fts, -1, &tokens);
         if (code == SQLITE_OK)
             data->average_length = static_cast<double>(tokens) / static_cast<double>(rows);
+        auto* counts = static_cast<PhraseCounts*>(api->xUserData(fts));
+        if (counts != nullptr && counts->known.size() != static_cast<size_t>(phrases))
+            counts = nullptr;  // not this query's phrases: count them all
         for (int i = 0; code == SQLITE_OK && i < phrases; ++i) {
-            PhraseCount count {0, (rows + 1) / 2};  // n >= N / 2  <=>  2n >= N
-            code = api->xQueryPhrase(fts, i, &count, count_hit);
-            if (code != SQLITE_OK)
-                break;
+            auto phrase = static_cast<size_t>(i);
+            // n >= N / 2 (2n >= N) is enough for the floor. A count the index keeps goes on to
+            // three quarters: a lower bound of half would fall under half again as soon as
+            // documents without the phrase are added (every search adds its own spans).
+            PhraseCount count {0, counts != nullptr ? std::max((rows + 1) / 2, rows - rows / 4) : (rows + 1) / 2};
+            int64_t known = counts != nullptr ? counts->known[phrase] : -1;
+            if (known >= 0 && (counts->known_exact[phrase] || 2 * known >= rows)) {
+                count.hits = known;  // exact, or enough for the floor: the IDF is the same
+            } else {
+                code = api->xQueryPhrase(fts, i, &count, count_hit);
+                if (code != SQLITE_OK)
+                    break;
+                if (counts != nullptr) {
+                    counts->counted[phrase] = count.hits;
+                    counts->complete[phrase] = count.hits < count.enough;
+                }
+            }
             // BM25's IDF as bm25() computes it, with its floor: a phrase in half the documents
             // or more counts for almost nothing, never less than nothing.
             double idf = std::log((rows - count.hits + 0.5) / (count.hits + 0.5));
@@ -119,7 +135,7 @@ void rank(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* contex
 
 }  // namespace
 
-Status register_rank_function(Database& db) {
+Status register_rank_function(Database& db, PhraseCounts* counts) {
     fts5_api* api = nullptr;
     sqlite3_stmt* statement = nullptr;
     int code = sqlite3_prepare_v2(db.handle(), "SELECT fts5(?1)", -1, &statement, nullptr);
@@ -131,7 +147,7 @@ Status register_rank_function(Database& db) {
     if (code != SQLITE_ROW || api == nullptr || api->iVersion < 2)
         return make_error(ErrorCode::internal, "this SQLite has no FTS5 extension API",
                           "build sc-search with SQLite's FTS5 (Debian's libsqlite3 has it)");
-    code = api->xCreateFunction(api, k_rank_function, nullptr, rank, nullptr);
+    code = api->xCreateFunction(api, k_rank_function, counts, rank, nullptr);
     if (code != SQLITE_OK)
         return db.failure(code, "registering the ranking function");
     return {};

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "search/query.hpp"
 #include "search/search_index.hpp"
 
 namespace sc::search {
@@ -77,6 +78,100 @@ TEST(Rank, TheTitleMatchStillComesFirstThroughTheIndexsSearch) {
     ASSERT_EQ(hits->size(), 3U);
     EXPECT_EQ((*hits)[0].title, "every half title");
     EXPECT_GT((*hits)[0].score, 0);
+}
+
+IndexedDoc counted_doc(int i, const std::string& words) {
+    IndexedDoc doc;
+    doc.kind = DocKind::event;
+    doc.key = "event:" + std::to_string(i);
+    doc.ref = "stream-" + std::to_string(i % 17);
+    doc.title = "Event " + std::to_string(i);
+    doc.body = words + " " + std::string(static_cast<size_t>(i % 4), 'y') + " number " + std::to_string(i);
+    return doc;
+}
+
+// Refs and scores of a search, with the phrase counts kept in the index (inside a transaction,
+// as a search runs) or without them (the ranking counts every phrase).
+std::vector<std::pair<std::string, double>> ranked(SearchIndex& index, const std::string& query, bool kept) {
+    Result<ParsedQuery> parsed = parse_query(query);
+    EXPECT_TRUE(parsed.ok());
+    SearchFilters filters;
+    filters.limit = 100;
+    if (kept) {
+        EXPECT_TRUE(index.begin().ok());
+    }
+    Result<std::vector<Hit>> hits = index.search(parsed->match, filters, parsed->phrases, kept);
+    if (kept) {
+        EXPECT_TRUE(index.commit().ok());
+    }
+    EXPECT_TRUE(hits.ok()) << query;
+    std::vector<std::pair<std::string, double>> out;
+    for (const Hit& hit : hits.ok() ? *hits : std::vector<Hit> {})
+        out.emplace_back(hit.ref + " " + hit.title, hit.score);
+    return out;
+}
+
+std::string kept_counts(SearchIndex& index) {
+    Result<Statement> select =
+        index.database().prepare("SELECT phrase, hits, exact FROM phrase_counts ORDER BY phrase");
+    EXPECT_TRUE(select.ok());
+    std::string out;
+    while (select.ok() && *select->step())
+        out += select->text(0) + "=" + std::to_string(select->integer(1)) + (select->integer(2) ? "" : "+") + " ";
+    return out;
+}
+
+TEST(Rank, PhraseCountsKeptBetweenSearchesScoreAsCountingAgainDoes) {
+    // 2,400 documents: `every` in all, `most` in 1,300, `many` in 1,100 (under half: counted
+    // exactly), `some` in 30 (too rare to keep).
+    Result<std::unique_ptr<SearchIndex>> opened = SearchIndex::open(":memory:", true, 0);
+    ASSERT_TRUE(opened.ok());
+    SearchIndex& index = **opened;
+    auto words = [](int i) {
+        return std::string("every") + (i % 24 < 13 ? " most" : "") + (i % 24 < 11 ? " many" : "") +
+               (i % 80 == 0 ? " some" : "");
+    };
+    ASSERT_TRUE(index.begin().ok());
+    for (int i = 0; i < 2400; ++i)
+        ASSERT_TRUE(index.put(counted_doc(i, words(i))).ok());
+    ASSERT_TRUE(index.commit().ok());
+    const std::vector<std::string> queries = {"every number",     "most", "many y*", "every OR some", "many NOT some",
+                                              "title:event most", "some"};
+    for (const std::string& query : queries)
+        EXPECT_EQ(ranked(index, query, true), ranked(index, query, false)) << query;
+    // Counted to three quarters of the table (1,800 of 2,400) and marked a lower bound, or
+    // exactly.
+    EXPECT_EQ(kept_counts(index),
+              "\"every\"=1800+ \"many\"=1100 \"most\"=1300 \"number\"=1800+ \"y\"*=1800+ "
+              "title : \"event\"=1800+ ");
+
+    // Documents added: counted on top of what was kept; the scores are still bm25()'s.
+    auto update = [&](int from, int to, const std::vector<std::string>& removed) {
+        ASSERT_TRUE(index.begin().ok());
+        ASSERT_TRUE(index.prepare_phrase_counts().ok());
+        for (int i = from; i < to; ++i)
+            ASSERT_TRUE(index.put(counted_doc(i, i % 2 == 0 ? "many" : "other")).ok());
+        for (const std::string& key : removed)
+            ASSERT_TRUE(index.remove(key).ok());
+        ASSERT_TRUE(index.settle_phrase_counts().ok());
+        ASSERT_TRUE(index.commit().ok());
+    };
+    update(2400, 2600, {});
+    for (const std::string& query : queries)
+        EXPECT_EQ(ranked(index, query, true), ranked(index, query, false)) << query;
+    // Exact counts and lower bounds both grow by the new documents holding the phrase; a lower
+    // bound still over half the table (2,600) is not counted again.
+    EXPECT_EQ(kept_counts(index),
+              "\"every\"=1800+ \"many\"=1200 \"most\"=1300 \"number\"=2000+ \"y\"*=1950+ "
+              "title : \"event\"=2000+ ");
+    // A document removed: the counts it was part of are dropped, then counted again.
+    update(2600, 2610, {"event:0"});
+    EXPECT_EQ(kept_counts(index), "");
+    for (const std::string& query : queries)
+        EXPECT_EQ(ranked(index, query, true), ranked(index, query, false)) << query;
+    EXPECT_EQ(kept_counts(index),
+              "\"every\"=1957+ \"many\"=1204 \"most\"=1299 \"number\"=1957+ \"y\"*=1957+ "
+              "title : \"event\"=1957+ ");
 }
 
 }  // namespace
