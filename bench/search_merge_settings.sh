@@ -59,4 +59,5 @@ for setting in "$@"; do
     { total += $1; if ($1 > max) max = $1 }
     END { printf "  %-34s added per create: mean %8.0f, largest round %9.0f | search after none %5.2f M, broad %6.2f M | segments %s\n",
           s, total / NR, max, q / 1e6, b / 1e6, g }' "$work/added"
+  printf '    rounds: %s\n' "$(tr '\n' ' ' <"$work/added")"
 done
