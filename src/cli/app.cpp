@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <exception>
 
+#include "cli/commands/commands.hpp"
 #include "cli/context.hpp"
 #include "cli/exit_code.hpp"
 #include "cli/observer_start.hpp"
@@ -109,7 +110,10 @@ int run(const std::vector<std::string>& arguments) {
     try {
         if (!arguments.empty())
             self_path::set_argv0(arguments[0]);  // for `sc mcp` where /proc/self/exe is not
-        const Registry named = registry_named(first_command_word(arguments));
+        const std::string command = first_command_word(arguments);
+        if (command == "search")
+            hand_search_over_early(arguments);
+        const Registry named = registry_named(command);
         const Registry& commands = named.commands().empty() ? registry() : named;
         Result<ParsedCommandLine> parsed = parse_command_line(commands, arguments);
         if (!parsed.ok()) {

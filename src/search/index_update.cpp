@@ -11,7 +11,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "search/event_reader.hpp"
 #include "search/sources.hpp"
+#include "search/span_reader.hpp"
 #include "store/event_parser.hpp"
 #include "store/reader.hpp"
 #include "store/segment_file.hpp"
@@ -108,6 +110,32 @@ struct Touched {
     [[nodiscard]] bool empty() const { return files.empty() && folders.empty(); }
 };
 
+void note_change(const EventData::File& change, Touched& touched) {
+    tasks::TreeKind tree = change.tree == "project_local" ? tasks::TreeKind::project_local : tasks::TreeKind::store;
+    const std::string& kind = change.kind;
+    const std::string& path = change.path;
+    const std::string& old_path = change.old_path;
+    if (path.empty())
+        return;
+    bool folder = kind.starts_with("folder_") || (kind == "renamed" && !is_task_file(path));
+    if (folder) {
+        touched.folders.insert({tree, path});
+        if (!old_path.empty())
+            touched.folders.insert({tree, old_path});
+        return;
+    }
+    touched.files.insert({tree, path});
+    if (!old_path.empty())
+        touched.files.insert({tree, old_path});
+    // A parent's overview decides whether its folder's files are subtasks.
+    if (path.ends_with(tasks::k_overview_file_name)) {
+        size_t slash = path.rfind('/');
+        if (slash != std::string::npos)
+            touched.folders.insert({tree, path.substr(0, slash)});
+    }
+}
+
+// The files a change record names, from its data parsed whole.
 void note_changes(const nlohmann::json& data, Touched& touched) {
     auto files = data.find("files");
     if (files == data.end() || !files->is_array())
@@ -115,29 +143,9 @@ void note_changes(const nlohmann::json& data, Touched& touched) {
     for (const nlohmann::json& change : *files) {
         if (!change.is_object())
             continue;
-        tasks::TreeKind tree =
-            change.value("tree", "store") == "project_local" ? tasks::TreeKind::project_local : tasks::TreeKind::store;
-        std::string kind = change.value("kind", "");
-        std::string path = change.value("path", "");
-        std::string old_path = change.value("oldPath", "");
-        if (path.empty())
-            continue;
-        bool folder = kind.starts_with("folder_") || (kind == "renamed" && !is_task_file(path));
-        if (folder) {
-            touched.folders.insert({tree, path});
-            if (!old_path.empty())
-                touched.folders.insert({tree, old_path});
-            continue;
-        }
-        touched.files.insert({tree, path});
-        if (!old_path.empty())
-            touched.files.insert({tree, old_path});
-        // A parent's overview decides whether its folder's files are subtasks.
-        if (path.ends_with(tasks::k_overview_file_name)) {
-            size_t slash = path.rfind('/');
-            if (slash != std::string::npos)
-                touched.folders.insert({tree, path.substr(0, slash)});
-        }
+        note_change({change.value("tree", "store"), change.value("kind", ""), change.value("path", ""),
+                     change.value("oldPath", "")},
+                    touched);
     }
 }
 
@@ -244,11 +252,24 @@ Status follow_events(SearchIndex& index, const IndexSources& sources, bool rebui
             store::EventView event;
             if (!parser.parse(text, capacity, event) || event.seq <= after)
                 return {};  // a corrupt line (the store's check reports it), or one indexed already
-            nlohmann::json data = nlohmann::json::parse(event.data, nullptr, false);
-            SC_TRY(index.put(event_doc(event, data)));
             ++report.events;
             last = std::max(last, event.seq);
-            if (!rebuilding && sources.events_follow_tree && data.is_object())
+            bool follow = !rebuilding && sources.events_follow_tree;
+            // The data is a view into the line, so the line's padding follows it too.
+            auto line_start = reinterpret_cast<uintptr_t>(text.data());
+            auto data_start = reinterpret_cast<uintptr_t>(event.data.data());
+            bool inside = data_start >= line_start && data_start + event.data.size() <= line_start + text.size();
+            EventData fast;
+            if (inside && read_event_data(event.data, capacity - (data_start - line_start), fast)) {
+                SC_TRY(index.put(event_doc(event, fast)));
+                if (follow && fast.object)
+                    for (const EventData::File& file : fast.files)
+                        note_change(file, touched);
+                return {};
+            }
+            nlohmann::json data = nlohmann::json::parse(event.data, nullptr, false);
+            SC_TRY(index.put(event_doc(event, data)));
+            if (follow && data.is_object())
                 note_changes(data, touched);
             return {};
         });
@@ -260,8 +281,9 @@ Status follow_events(SearchIndex& index, const IndexSources& sources, bool rebui
 }
 
 Status follow_signal(SearchIndex& index, const IndexSources& sources, store::Signal signal, UpdateReport& report) {
-    return follow_segments(index, sources, signal, [&](std::string_view text, size_t) -> Status {
-        std::vector<IndexedDoc> docs = signal == store::Signal::traces ? span_docs(text) : log_docs(text);
+    return follow_segments(index, sources, signal, [&](std::string_view text, size_t capacity) -> Status {
+        std::vector<IndexedDoc> docs =
+            signal == store::Signal::traces ? read_span_docs(text, capacity) : log_docs(text);
         for (const IndexedDoc& doc : docs) {
             SC_TRY(index.put(doc));
             ++(signal == store::Signal::traces ? report.spans : report.logs);
@@ -347,6 +369,7 @@ Status reconcile_docs(SearchIndex& index, const IndexSources& sources, UpdateRep
 }
 
 Status update_in_transaction(SearchIndex& index, const IndexSources& sources, bool rebuild, UpdateReport& report) {
+    SC_TRY(index.prepare_phrase_counts());
     if (rebuild)
         SC_TRY(index.clear());
     // Events first: a task changed while the tree is read has an event after the seq noted,
@@ -359,6 +382,7 @@ Status update_in_transaction(SearchIndex& index, const IndexSources& sources, bo
     if (rebuild || !sources.events_follow_tree)
         SC_TRY(reconcile_tasks(index, sources, rebuild, report));
     SC_TRY(reconcile_docs(index, sources, report));
+    SC_TRY(index.settle_phrase_counts());
     return index.set_meta("version", std::to_string(SearchIndex::k_version));
 }
 
@@ -368,7 +392,8 @@ std::vector<std::string> default_doc_patterns() {
     return {"docs/**.md", "*.md"};
 }
 
-Result<UpdateReport> update_index(SearchIndex& index, const IndexSources& sources, bool rebuild) {
+Result<UpdateReport> update_index(SearchIndex& index, const IndexSources& sources, bool rebuild,
+                                  const std::function<Status()>& before_commit) {
     auto started = std::chrono::steady_clock::now();
     UpdateReport report;
     SC_TRY(index.begin());
@@ -379,6 +404,8 @@ Result<UpdateReport> update_index(SearchIndex& index, const IndexSources& source
     }();
     report.rebuilt = rebuild || version.empty();
     Status updated = update_in_transaction(index, sources, report.rebuilt, report);
+    if (updated.ok() && before_commit)
+        updated = before_commit();
     if (!updated.ok()) {
         index.rollback();
         return std::move(updated).error();

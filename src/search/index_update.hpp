@@ -11,6 +11,7 @@
 // A rebuild does the same from nothing.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,9 @@ struct UpdateReport {
 std::vector<std::string> default_doc_patterns();
 
 /// Brings the index up to date (from nothing when `rebuild` or when it was just created).
-Result<UpdateReport> update_index(SearchIndex& index, const IndexSources& sources, bool rebuild);
+/// `before_commit` runs in the same transaction after the update (the search's query: it sees
+/// the index as updated, and may keep phrase counts in it); its failure rolls the update back.
+Result<UpdateReport> update_index(SearchIndex& index, const IndexSources& sources, bool rebuild,
+                                  const std::function<Status()>& before_commit = {});
 
 }  // namespace sc::search

@@ -204,8 +204,11 @@ Result<ParsedQuery> parse_query(std::string_view text) {
                            "add a word to find, as in 'login NOT draft', or browse with filters alone "
                            "(sc search --status todo)");
         std::string part = "(" + text::join(alternative.positive, " AND ") + ")";
-        for (const std::string& negative : alternative.negative)
+        parsed.phrases.insert(parsed.phrases.end(), alternative.positive.begin(), alternative.positive.end());
+        for (const std::string& negative : alternative.negative) {
             part += " NOT " + negative;
+            parsed.phrases.push_back(negative);
+        }
         if (!match.empty())
             match += " OR ";
         match += alternatives.size() > 1 ? "(" + part + ")" : part;

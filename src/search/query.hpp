@@ -40,7 +40,10 @@ struct FieldFilter {
 };
 
 struct ParsedQuery {
-    std::string match;                 // FTS5 expression; empty: no words, browse by metadata
+    std::string match;  // FTS5 expression; empty: no words, browse by metadata
+    /// Each phrase of `match` alone (with its column), in the order FTS5 numbers them: what
+    /// the ranking counts documents of (search/rank.hpp).
+    std::vector<std::string> phrases;
     std::vector<FieldFilter> filters;  // all must hold
     QueryShape shape;
 };

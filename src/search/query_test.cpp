@@ -50,6 +50,11 @@ TEST(Query, RefusesWhatCannotBeSearchedWithAnActionableMessage) {
 
 TEST(SearchText, CjkCharactersAreTokensAndExcerptsComeBackWhole) {
     EXPECT_EQ(spaced_for_index("用户ab"), "用 户 ab");
+    // ASCII runs are copied whole between CJK characters, invalid bytes and other scripts.
+    EXPECT_EQ(spaced_for_index("ab用户cd\xff"
+                               "caf\xc3\xa9 x\xe3\x81"),
+              "ab 用 户 cd\xef\xbf\xbd"
+              "caf\xc3\xa9 x\xef\xbf\xbd\xef\xbf\xbd");
     EXPECT_EQ(match_of("认证"), "(\"认 证 \")");
     EXPECT_EQ(unspaced_excerpt("用 户 **认** **证** 系 统"), "用户**认证**系统");
 }

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <chrono>
+#include <optional>
 
 #include "telemetry/api/telemetry.hpp"
 #include "util/files.hpp"
@@ -102,7 +103,16 @@ Result<SearchOutcome> search_in(const SearchSetup& setup, const SearchRequest& r
     SearchOutcome outcome;
     outcome.shape = parsed.shape;
     outcome.in_memory = opened.in_memory;
-    Result<UpdateReport> updated = update_index(*opened.index, setup.sources, request.reindex);
+    SearchFilters filters = request.filters;
+    filters.fields.insert(filters.fields.end(), parsed.filters.begin(), parsed.filters.end());
+    // The query runs in the update's transaction: the phrase counts it reads and keeps are
+    // those of the index it searches (search_index.hpp). Without it (another process holds
+    // the lock), it runs alone on what was committed.
+    std::optional<Result<std::vector<Hit>>> hits;
+    Result<UpdateReport> updated = update_index(*opened.index, setup.sources, request.reindex, [&]() -> Status {
+        hits.emplace(opened.index->search(parsed.match, filters, parsed.phrases, true));
+        return hits->ok() ? Status() : Status(hits->error());
+    });
     if (!updated.ok()) {
         DbFault fault = opened.index->database().fault();
         if (fault == DbFault::busy && !request.reindex) {
@@ -128,15 +138,14 @@ Result<SearchOutcome> search_in(const SearchSetup& setup, const SearchRequest& r
     }
     span.set_attribute("scopecraft.search.index.updated", static_cast<int64_t>(outcome.update.total()));
     span.set_attribute("scopecraft.search.index.rebuilt", outcome.update.rebuilt);
-    SearchFilters filters = request.filters;
-    filters.fields.insert(filters.fields.end(), parsed.filters.begin(), parsed.filters.end());
-    Result<std::vector<Hit>> hits = opened.index->search(parsed.match, filters);
-    if (!hits.ok()) {
+    if (!hits || !updated.ok())
+        hits.emplace(opened.index->search(parsed.match, filters));
+    if (!hits->ok()) {
         if (opened.index->database().fault() == DbFault::corrupt && can_discard(setup, opened))
-            return discard_and_search_again(setup, request, parsed, span, opened, hits.error());
-        return std::move(hits).error();
+            return discard_and_search_again(setup, request, parsed, span, opened, hits->error());
+        return std::move(*hits).error();
     }
-    outcome.hits = std::move(*hits);
+    outcome.hits = std::move(**hits);
     return outcome;
 }
 

@@ -3,8 +3,11 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
+#include <optional>
 
+#include "search/rank.hpp"
 #include "search/search_text.hpp"
 #include "util/text.hpp"
 
@@ -21,7 +24,7 @@ constexpr std::string_view k_close = "\x02";
 
 // The BM25 weights of the FTS columns: title, body, tags, meta. A word in the title counts
 // ten times one in the body, so the task named after the words comes first.
-constexpr const char* k_rank = "bm25(fts, 10.0, 1.0, 4.0, 0.5)";
+constexpr const char* k_weights = "(fts, 10.0, 1.0, 4.0, 0.5)";
 
 std::string join_tags(const std::vector<std::string>& tags) {
     // ",a,b,": a tag filter is one LIKE '%,tag,%' whatever the position.
@@ -96,8 +99,11 @@ Result<std::unique_ptr<SearchIndex>> SearchIndex::open(const std::string& path, 
             return std::move(opened).error();
         index->m_db = std::move(*opened);
         Result<bool> current = index->schema_current();
-        if (current.ok() && *current)
+        if (current.ok() && *current) {
+            // sc_rank scores as bm25() does, cheaper for common words; bm25() if it cannot be had.
+            index->m_ranked = register_rank_function(index->m_db, &index->m_counts).ok();
             return index;
+        }
         if (current.ok() || index->m_db.fault() == DbFault::corrupt) {
             if (!current.ok())
                 index->m_why_rebuilt = current.error().message;
@@ -164,13 +170,21 @@ constexpr const char* k_schema =
     "CREATE INDEX IF NOT EXISTS docs_kind_time ON docs(kind, time);"
     "CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(title, body, tags, meta,"
     " tokenize='unicode61 remove_diacritics 2');";
+// How many documents hold a phrase, as of the document `upto` (the highest id then); `exact`
+// 0: at least that many (the ranking stopped counting at half the table). A document added
+// later has a higher id and is counted on top; one removed drops the counts it was part of.
+constexpr const char* k_phrase_counts =
+    "CREATE TABLE IF NOT EXISTS phrase_counts(phrase TEXT PRIMARY KEY, upto INTEGER NOT NULL,"
+    " hits INTEGER NOT NULL, exact INTEGER NOT NULL) WITHOUT ROWID;";
+// Phrases rarer than this are counted by each query: cheap, and the table stays small.
+constexpr int64_t k_min_kept_count = 1000;
 }  // namespace
 
 // IF NOT EXISTS: two processes that found the same new, empty file both make the schema, one
 // after the other (BEGIN IMMEDIATE), and the second finds it made.
 Status SearchIndex::create_schema() {
-    return m_db.exec("BEGIN IMMEDIATE;" + std::string(k_schema) + "PRAGMA user_version=" + std::to_string(k_version) +
-                     "; COMMIT;");
+    return m_db.exec("BEGIN IMMEDIATE;" + std::string(k_schema) + k_phrase_counts +
+                     "PRAGMA user_version=" + std::to_string(k_version) + "; COMMIT;");
 }
 
 void SearchIndex::checkpoint() {
@@ -194,7 +208,9 @@ Status SearchIndex::clear() {
     m_delete_doc.reset();
     m_delete_text.reset();
     // Dropping frees the pages at once; deleting 10,000 rows from FTS5 rewrites its b-trees.
-    return m_db.exec("DROP TABLE docs; DROP TABLE fts; DROP TABLE meta;" + std::string(k_schema));
+    m_min_removed = INT64_MAX;
+    return m_db.exec("DROP TABLE docs; DROP TABLE fts; DROP TABLE meta; DROP TABLE IF EXISTS phrase_counts;" +
+                     std::string(k_schema) + k_phrase_counts);
 }
 
 Status SearchIndex::remove(const std::string& key) {
@@ -203,12 +219,13 @@ Status SearchIndex::remove(const std::string& key) {
         m_delete_doc.emplace(SC_TRY(m_db.prepare("DELETE FROM docs WHERE id = ?1")));
         m_delete_text.emplace(SC_TRY(m_db.prepare("DELETE FROM fts WHERE rowid = ?1")));
     }
-    m_find_id->bind(1, key);
+    m_find_id->bind_borrowed(1, key);
     bool found = SC_TRY(m_find_id->step());
     int64_t id = found ? m_find_id->integer(0) : 0;
     m_find_id->reset();
     if (!found)
         return {};
+    m_min_removed = std::min(m_min_removed, id);
     SC_TRY(m_delete_text->bind(1, id).run());
     return m_delete_doc->bind(1, id).run();
 }
@@ -223,21 +240,27 @@ Status SearchIndex::put(const IndexedDoc& doc) {
         m_put_text.emplace(
             SC_TRY(m_db.prepare("INSERT INTO fts(rowid, title, body, tags, meta) VALUES (?1, ?2, ?3, ?4, ?5)")));
     }
+    // Borrowed bindings: every string bound lives in `doc` or here until the run() below.
     Statement& put = *m_put_doc;
-    put.bind(1, to_string(doc.kind)).bind(2, doc.key).bind(3, doc.ref).bind(4, doc.title);
+    std::string joined_tags = join_tags(doc.tags);
+    put.bind_borrowed(1, to_string(doc.kind))
+        .bind_borrowed(2, doc.key)
+        .bind_borrowed(3, doc.ref)
+        .bind_borrowed(4, doc.title);
     int index = 5;
     for (const std::string* value :
          {&doc.status, &doc.type, &doc.area, &doc.phase, &doc.location, &doc.parent, &doc.priority, &doc.assignee})
-        put.bind(index++, *value);
-    put.bind(13, join_tags(doc.tags)).bind(14, doc.path).bind(15, doc.extra).bind(16, doc.time).bind(17, doc.size);
+        put.bind_borrowed(index++, *value);
+    put.bind_borrowed(13, joined_tags).bind_borrowed(14, doc.path).bind_borrowed(15, doc.extra);
+    put.bind(16, doc.time).bind(17, doc.size);
     SC_TRY(put.run());
     int64_t id = sqlite3_last_insert_rowid(m_db.handle());
-    std::string tags = text::join(doc.tags, " ");
-    m_put_text->bind(1, id)
-        .bind(2, spaced_for_index(doc.title))
-        .bind(3, spaced_for_index(doc.body))
-        .bind(4, spaced_for_index(tags))
-        .bind(5, spaced_for_index(meta_text(doc)));
+    std::string title = spaced_for_index(doc.title);
+    std::string body = spaced_for_index(doc.body);
+    std::string tags = spaced_for_index(text::join(doc.tags, " "));
+    std::string meta = spaced_for_index(meta_text(doc));
+    m_put_text->bind(1, id).bind_borrowed(2, title).bind_borrowed(3, body).bind_borrowed(4, tags).bind_borrowed(5,
+                                                                                                                meta);
     return m_put_text->run();
 }
 
@@ -273,6 +296,68 @@ Status SearchIndex::set_meta(const std::string& key, const std::string& value) {
     return upsert.bind(1, key).bind(2, value).run();
 }
 
+Status SearchIndex::prepare_phrase_counts() {
+    m_min_removed = INT64_MAX;
+    return m_db.exec(k_phrase_counts);
+}
+
+Status SearchIndex::settle_phrase_counts() {
+    if (m_min_removed == INT64_MAX)
+        return {};
+    Statement forget = SC_TRY(m_db.prepare("DELETE FROM phrase_counts WHERE upto >= ?1"));
+    SC_TRY(forget.bind(1, m_min_removed).run());
+    m_min_removed = INT64_MAX;
+    return {};
+}
+
+namespace {
+
+// The counts kept for `phrases`, brought up to the highest id (documents added since counted
+// on top: FTS5 seeks to the first rowid past `upto`).
+Status read_phrase_counts(Database& db, const std::vector<std::string>& phrases, PhraseCounts& counts) {
+    Statement kept = SC_TRY(db.prepare("SELECT upto, hits, exact FROM phrase_counts WHERE phrase = ?1"));
+    std::optional<Statement> newer;
+    for (size_t i = 0; i < phrases.size(); ++i) {
+        kept.bind_borrowed(1, phrases[i]);
+        bool found = SC_TRY(kept.step());
+        int64_t upto = found ? kept.integer(0) : 0;
+        int64_t hits = found ? kept.integer(1) : 0;
+        bool exact = found && kept.integer(2) != 0;
+        kept.reset();
+        if (!found)
+            continue;
+        if (!newer)
+            newer.emplace(SC_TRY(db.prepare("SELECT count(*) FROM fts WHERE fts MATCH ?1 AND rowid > ?2")));
+        newer->bind_borrowed(1, phrases[i]).bind(2, upto);
+        SC_TRY(newer->step());
+        counts.known[i] = hits + newer->integer(0);
+        counts.known_exact[i] = exact;
+        newer->reset();
+    }
+    return {};
+}
+
+Status keep_phrase_counts(Database& db, const std::vector<std::string>& phrases, const PhraseCounts& counts) {
+    Statement highest = SC_TRY(db.prepare("SELECT max(id) FROM docs"));
+    SC_TRY(highest.step());
+    int64_t upto = highest.integer(0);
+    std::optional<Statement> keep;
+    for (size_t i = 0; i < phrases.size(); ++i) {
+        bool counted = counts.counted[i] >= 0;
+        int64_t hits = counted ? counts.counted[i] : counts.known[i];
+        if (hits < k_min_kept_count)
+            continue;
+        if (!keep)
+            keep.emplace(SC_TRY(
+                db.prepare("INSERT OR REPLACE INTO phrase_counts(phrase, upto, hits, exact) VALUES (?1, ?2, ?3, ?4)")));
+        bool exact = counted ? counts.complete[i] : counts.known_exact[i];
+        SC_TRY(keep->bind_borrowed(1, phrases[i]).bind(2, upto).bind(3, hits).bind(4, int64_t {exact}).run());
+    }
+    return {};
+}
+
+}  // namespace
+
 Result<int64_t> SearchIndex::count(DocKind kind) {
     Statement select = SC_TRY(m_db.prepare("SELECT count(*) FROM docs WHERE kind = ?1"));
     select.bind(1, to_string(kind));
@@ -280,15 +365,23 @@ Result<int64_t> SearchIndex::count(DocKind kind) {
     return select.integer(0);
 }
 
-Result<std::vector<Hit>> SearchIndex::search(const std::string& match, const SearchFilters& filters) {
+Result<std::vector<Hit>> SearchIndex::search(const std::string& match, const SearchFilters& filters,
+                                             const std::vector<std::string>& phrases, bool in_transaction) {
+    bool keep_counts = in_transaction && m_ranked && !match.empty() && !phrases.empty();
+    m_counts.reset(keep_counts ? phrases.size() : 0);
+    if (keep_counts)
+        SC_TRY(read_phrase_counts(m_db, phrases, m_counts));
     std::string sql =
         "SELECT d.kind, d.ref, d.title, d.key, d.path, d.extra, d.status, d.type, d.area, d.phase,"
         " d.location, d.parent, d.tags, d.time, ";
     if (match.empty())
         sql += "0.0, substr(fts.body, 1, 200) FROM docs d JOIN fts ON fts.rowid = d.id WHERE 1";
     else
-        sql += "-" + std::string(k_rank) + ", snippet(fts, -1, char(1), char(2), '…', 16)" +
-               " FROM fts JOIN docs d ON d.id = fts.rowid WHERE fts MATCH ?1";
+        // The excerpts are made below for the rows kept: a result column is computed for every
+        // row the sorter sees, and snippet() tokenizes its whole document (10,000 matches, 20
+        // shown: 570 M instructions of excerpts nobody saw).
+        sql += "-" + std::string(m_ranked ? k_rank_function : "bm25") + k_weights +
+               ", fts.rowid FROM fts JOIN docs d ON d.id = fts.rowid WHERE fts MATCH ?1";
     std::vector<std::string> values;  // bound from ?2 on
     auto in_list = [&](const char* column, const std::vector<std::string>& wanted) {
         if (wanted.empty())
@@ -343,6 +436,7 @@ Result<std::vector<Hit>> SearchIndex::search(const std::string& match, const Sea
     for (size_t i = 0; i < values.size(); ++i)
         select.bind(static_cast<int>(i) + 2, values[i]);
     std::vector<Hit> hits;
+    std::vector<int64_t> rowids;  // of the hits, for their excerpts
     while (SC_TRY(select.step())) {
         Hit hit;
         hit.kind = doc_kind_of(select.text(0)).value_or(DocKind::task);
@@ -360,8 +454,25 @@ Result<std::vector<Hit>> SearchIndex::search(const std::string& match, const Sea
         hit.tags = split_tags(select.text(12));
         hit.time = select.integer(13);
         hit.score = select.real(14);
-        hit.excerpt = clean_excerpt(select.text(15));
+        if (match.empty())
+            hit.excerpt = clean_excerpt(select.text(15));
+        else
+            rowids.push_back(select.integer(15));
         hits.push_back(std::move(hit));
+    }
+    if (keep_counts)
+        SC_TRY(keep_phrase_counts(m_db, phrases, m_counts));
+    m_counts.reset(0);
+    if (!match.empty()) {
+        // The same MATCH on one row gives the excerpt the full query would have given it.
+        Statement excerpt = SC_TRY(m_db.prepare(
+            "SELECT snippet(fts, -1, char(1), char(2), '…', 16) FROM fts WHERE fts MATCH ?1 AND rowid = ?2"));
+        for (size_t i = 0; i < hits.size(); ++i) {
+            excerpt.bind_borrowed(1, match).bind(2, rowids[i]);
+            if (SC_TRY(excerpt.step()))
+                hits[i].excerpt = clean_excerpt(excerpt.text(0));
+            excerpt.reset();
+        }
     }
     return hits;
 }

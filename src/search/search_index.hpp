@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "search/query.hpp"
+#include "search/rank.hpp"
 #include "search/sqlite_db.hpp"
 #include "util/result.hpp"
 
@@ -92,7 +93,16 @@ public:
     Result<std::string> meta(const std::string& key);
     Status set_meta(const std::string& key, const std::string& value);
 
-    Result<std::vector<Hit>> search(const std::string& match, const SearchFilters& filters);
+    /// `phrases`: the query's phrases in FTS5's order (ParsedQuery::phrases). Inside a write
+    /// transaction, their document counts are read from and kept in the phrase counts (so a
+    /// word in most documents is not counted again by each search: rank.hpp); elsewhere the
+    /// ranking counts them. Results are the same either way.
+    Result<std::vector<Hit>> search(const std::string& match, const SearchFilters& filters,
+                                    const std::vector<std::string>& phrases = {}, bool in_transaction = false);
+    /// Inside the update's transaction: makes the phrase-count table (indexes made before it
+    /// had none), and at the end drops the counts a removed document was part of.
+    Status prepare_phrase_counts();
+    Status settle_phrase_counts();
     Result<int64_t> count(DocKind kind);
 
     [[nodiscard]] bool created() const { return m_created; }
@@ -105,8 +115,11 @@ private:
     Result<bool> schema_current();
 
     Database m_db;
-    bool m_created = false;     // empty: needs filling
-    std::string m_why_rebuilt;  // set when an unusable file was replaced
+    bool m_created = false;             // empty: needs filling
+    bool m_ranked = false;              // sc_rank is registered (search/rank.hpp)
+    PhraseCounts m_counts;              // sc_rank's, for the query running
+    int64_t m_min_removed = INT64_MAX;  // the lowest id removed in this transaction
+    std::string m_why_rebuilt;          // set when an unusable file was replaced
     std::optional<Statement> m_put_doc, m_put_text, m_find_id, m_delete_doc, m_delete_text;
 };
 

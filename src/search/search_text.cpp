@@ -43,6 +43,15 @@ std::string spaced_for_index(std::string_view text) {
     out.reserve(text.size() + text.size() / 8);
     size_t i = 0;
     while (i < text.size()) {
+        // A run of ASCII is copied as is: no CJK character or invalid byte is in it.
+        size_t ascii = i;
+        while (ascii < text.size() && static_cast<unsigned char>(text[ascii]) < 0x80)
+            ++ascii;
+        if (ascii > i) {
+            out.append(text.substr(i, ascii - i));
+            i = ascii;
+            continue;
+        }
         size_t start = i;
         char32_t c = next(text, i);
         if (c == k_replacement && (i - start != 3 || text.substr(start, 3) != "\xEF\xBF\xBD")) {

@@ -114,7 +114,9 @@ IndexedDoc project_doc(const std::string& absolute_path, const std::string& rela
     return doc;
 }
 
-IndexedDoc event_doc(const store::EventView& event, const nlohmann::json& data) {
+namespace {
+
+IndexedDoc event_doc_of(const store::EventView& event) {
     IndexedDoc doc;
     doc.kind = DocKind::event;
     doc.key = "event:" + std::to_string(event.seq);
@@ -126,6 +128,13 @@ IndexedDoc event_doc(const store::EventView& event, const nlohmann::json& data) 
     doc.extra = std::to_string(event.seq);
     doc.time = event.time_unix_nanos;
     doc.body = std::string(event.stream) + "\n";
+    return doc;
+}
+
+}  // namespace
+
+IndexedDoc event_doc(const store::EventView& event, const nlohmann::json& data) {
+    IndexedDoc doc = event_doc_of(event);
     if (!data.is_discarded())
         collect_text(data, doc.body, k_max_event_text);
     if (data.is_object()) {
@@ -133,6 +142,20 @@ IndexedDoc event_doc(const store::EventView& event, const nlohmann::json& data) 
         if (auto id = data.find("taskId"); id != data.end() && id->is_string())
             doc.parent = id->get<std::string>();
     }
+    return doc;
+}
+
+IndexedDoc event_doc(const store::EventView& event, const EventData& data) {
+    IndexedDoc doc = event_doc_of(event);
+    // collect_text stops appending once the text reaches the limit and cuts it there: the same
+    // bytes as the whole text cut at the limit.
+    if (doc.body.size() < k_max_event_text) {
+        doc.body += data.text;
+        if (doc.body.size() > k_max_event_text)
+            doc.body.resize(k_max_event_text);
+    }
+    if (data.object && !data.task_id.empty())
+        doc.parent = data.task_id;
     return doc;
 }
 

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "search/event_reader.hpp"
 #include "search/search_index.hpp"
 #include "store/event_parser.hpp"
 #include "tasks/task_record.hpp"
@@ -26,6 +27,8 @@ IndexedDoc project_doc(const std::string& absolute_path, const std::string& rela
                        int64_t mtime_nanos, int64_t size);
 /// `data` is the event's data, parsed (discarded when it is not JSON).
 IndexedDoc event_doc(const store::EventView& event, const nlohmann::json& data);
+/// The same document from data read by read_event_data (event_reader.hpp).
+IndexedDoc event_doc(const store::EventView& event, const EventData& data);
 /// The spans of one line of traces/, the records of one line of logs/ (none when the line is
 /// not OTLP of that signal).
 std::vector<IndexedDoc> span_docs(std::string_view line);

@@ -172,7 +172,23 @@ namespace sc::store {
 
 namespace {
 constexpr size_t k_chunk_bytes = 1 << 20;
+// The smallest buffer: a reader opened at the end of a segment still reads what is appended.
+constexpr size_t k_min_chunk_bytes = 4096;
+
+// The first buffer holds what is left of a plain segment, up to a chunk: a reader that follows
+// a segment from the byte it reached (the search index's catch-up, the Prometheus tail) reads a
+// few lines, and a 1 MiB buffer filled for them cost 256 page faults (docs/performance.md,
+// "Search"). A line longer than the buffer grows it, as before.
+size_t first_chunk_bytes(int fd, bool compressed, uint64_t from) {
+    struct stat info {};
+    if (compressed || ::fstat(fd, &info) != 0)
+        return k_chunk_bytes;
+    uint64_t size = static_cast<uint64_t>(info.st_size);
+    uint64_t left = size > from ? size - from : 0;
+    uint64_t pages = (left + k_min_chunk_bytes) / k_min_chunk_bytes * k_min_chunk_bytes;
+    return static_cast<size_t>(std::clamp<uint64_t>(pages, k_min_chunk_bytes, k_chunk_bytes));
 }
+}  // namespace
 
 Result<SegmentLineReader> SegmentLineReader::open(const std::string& path, bool compressed, uint64_t from) {
     SegmentLineReader reader;
@@ -190,7 +206,7 @@ Result<SegmentLineReader> SegmentLineReader::open(const std::string& path, bool 
         return files::from_errno(errno, "seeking in segment", path);
     }
     reader.m_base = from;
-    reader.m_buffer.resize(k_chunk_bytes + k_parse_padding, ' ');
+    reader.m_buffer.resize(first_chunk_bytes(reader.m_fd, compressed, from) + k_parse_padding, ' ');
     return reader;
 }
 

@@ -246,6 +246,21 @@ TEST_F(Search, RunsInScSearchAndInScServerWhereThereIsNoScSearch) {
         << none.err;
 }
 
+TEST_F(Search, ScHandsItsWholeCommandLineToScSearchBeforeParsingIt) {
+    // sc-search parses the command line itself; sc execs it before parsing, resolving the
+    // project or starting telemetry (work the exec threw away), so an option only sc-search
+    // knows reaches it, with the global options before the command and words with blanks.
+    std::string bin = m_sandbox.root() + "/fake-install";
+    fs::create_directories(bin);
+    fs::copy_file(SC_BINARY, bin + "/sc");
+    m_sandbox.write(bin + "/sc-search", "#!/bin/sh\nprintf '[%s]' \"$@\"\n");
+    ASSERT_EQ(::chmod((bin + "/sc-search").c_str(), 0755), 0);
+    RunResult result =
+        m_sandbox.run({bin + "/sc", "--quiet", "--format", "json", "search", "two words", "--only-in-sc-search"});
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    EXPECT_EQ(result.out, "[--quiet][--format][json][search][two words][--only-in-sc-search]");
+}
+
 TEST_F(Search, ADeletedIndexIsRebuiltAndReindexReportsItsTime) {
     create("Rebuild me");
     EXPECT_EQ(ids({"rebuild", "--type", "task"}).size(), 1U);

@@ -23,6 +23,10 @@ void register_mcp_commands(Registry& registry);        // mcp
 void register_search_commands(Registry& registry);     // search
 /// What `search` runs in this process; unset, it hands over to sc-server (search_commands.cpp).
 void set_search_handler(Handler handler);
+/// In `sc` (no search handler installed): when the command line names `search`, execs
+/// `sc-search` with it at once, before anything is parsed or started; returns only when
+/// sc-search cannot be run (the command then runs as usual and tries sc-server).
+void hand_search_over_early(const std::vector<std::string>& arguments);
 void register_env_commands(Registry& registry);      // env TASK, env list|path|close
 void register_session_commands(Registry& registry);  // work, dispatch, sessions ...
 
