@@ -174,7 +174,7 @@ void CommandObserver::update_scope(const std::vector<tasks::FileChange>& changes
         if (now.inode == 0)
             m_scope->forget(key);
         else
-            m_scope->note_folder(key, now, clean, reference);
+            m_scope->note_folder(key, now, clean);
     }
     m_scope_dirty = true;
 }

@@ -161,9 +161,9 @@ void TreeScope::note_file(const std::string& key, const tasks::FileStat& stat, i
         m_files.erase(key);
 }
 
-void TreeScope::note_folder(const std::string& key, const FolderStamp& stamp, bool clean, int64_t reference) {
+void TreeScope::note_folder(const std::string& key, const FolderStamp& stamp, bool clean) {
     FolderStamp kept = stamp;
-    kept.confirmed = clean && older_than(stamp.mtime_nanos, stamp.ctime_nanos, reference, margin_of(key));
+    kept.confirmed = clean && stamp.inode != 0;
     m_folders[key] = kept;
 }
 

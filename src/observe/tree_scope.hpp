@@ -101,10 +101,11 @@ public:
     /// kept when older than `reference` (a later change cannot keep its stat), forgotten
     /// otherwise (the full check's rule decides, or a stat and a read).
     void note_file(const std::string& key, const tasks::FileStat& stat, int64_t reference);
-    /// A folder whose content is the one the state records, with its stamps now; confirmed when
-    /// `clean` (nothing but `sc` changed it since it was last confirmed) and older than
-    /// `reference`.
-    void note_folder(const std::string& key, const FolderStamp& stamp, bool clean, int64_t reference);
+    /// A folder `sc` has just changed, whose content is the one the state records, with its
+    /// stamps now: confirmed when `clean`, nothing but `sc` changed it since its stamps were
+    /// last confirmed (docs/events.md: a change made outside `sc` within the same timestamp as
+    /// `sc`'s own is found by the next full check, as an edit in place is).
+    void note_folder(const std::string& key, const FolderStamp& stamp, bool clean);
     /// Forgets a file, or a folder and everything under it (removed).
     void forget(const std::string& key);
     /// Moves what is known under `old_key` (a renamed folder or file) to `new_key`.
