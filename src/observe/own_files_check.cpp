@@ -170,6 +170,10 @@ void CommandObserver::update_scope(const std::vector<tasks::FileChange>& changes
         }
     }
     for (const auto& [key, clean] : m_touched_folders) {
+        if (!key.empty() && key.back() == ':') {
+            m_scope->note_root(m_roots, key);  // a name at a tree's root: listed again
+            continue;
+        }
         FolderStamp now = FolderStamp::at(TreeScope::path_of(m_roots, key));
         if (now.inode == 0)
             m_scope->forget(key);

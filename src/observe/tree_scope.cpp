@@ -1,5 +1,6 @@
 #include "observe/tree_scope.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -52,7 +53,45 @@ const std::string& store_kind() {
     return kind;
 }
 
+bool is_root(const std::string& key) {
+    return !key.empty() && key.back() == ':';
+}
+
 }  // namespace
+
+std::optional<uint64_t> TreeScope::names_of(const std::string& folder) {
+    DIR* directory = ::opendir(folder.c_str());
+    if (directory == nullptr)
+        return errno == ENOENT ? std::optional<uint64_t>(0) : std::nullopt;
+    // What the check's walk counts (files and folders, not hidden or temporary names), as a
+    // sum of mixed hashes: the same whatever order the names come in.
+    uint64_t sum = 1;
+    while (dirent* entry = ::readdir(directory)) {
+        std::string name = entry->d_name;
+        if (is_ignored_name(name))
+            continue;
+        unsigned char type = entry->d_type;
+        if (type == DT_UNKNOWN) {
+            struct stat info {};
+            if (::fstatat(::dirfd(directory), entry->d_name, &info, AT_SYMLINK_NOFOLLOW) != 0)
+                continue;
+            type = S_ISDIR(info.st_mode) ? DT_DIR : S_ISREG(info.st_mode) ? DT_REG : DT_UNKNOWN;
+        }
+        if (type != DT_DIR && type != DT_REG)
+            continue;
+        uint64_t hash = 0xcbf29ce484222325ULL ^ (type == DT_DIR ? 0x9e3779b97f4a7c15ULL : 0);
+        for (char c : name) {
+            hash ^= static_cast<unsigned char>(c);
+            hash *= 0x100000001b3ULL;
+        }
+        hash ^= hash >> 33;
+        hash *= 0xff51afd7ed558ccdULL;
+        hash ^= hash >> 33;
+        sum += hash;
+    }
+    ::closedir(directory);
+    return sum;
+}
 
 FolderStamp FolderStamp::of(const struct stat& info) {
     FolderStamp stamp;
@@ -122,6 +161,10 @@ TreeScope TreeScope::after_full_check(const tasks::TreeRoots& roots, const std::
     if (!roots.project_local.empty())
         keys.push_back(model_key(tasks::TreeKind::project_local, ""));
     for (const std::string& key : keys) {
+        if (is_root(key)) {
+            scope.note_root(roots, key);
+            continue;
+        }
         FolderStamp stamp = FolderStamp::at(path_of(roots, key));
         stamp.confirmed = older_than(stamp.mtime_nanos, stamp.ctime_nanos, reference, margin_of(key));
         scope.m_folders[key] = stamp;
@@ -129,9 +172,25 @@ TreeScope TreeScope::after_full_check(const tasks::TreeRoots& roots, const std::
     return scope;
 }
 
+void TreeScope::note_root(const tasks::TreeRoots& roots, const std::string& key) {
+    std::optional<uint64_t> names = names_of(path_of(roots, key));
+    if (names)
+        m_root_names[key] = *names;
+    else
+        m_root_names.erase(key);  // unreadable: the scope does not hold
+}
+
 bool TreeScope::folders_unchanged(const tasks::TreeRoots& roots) const {
     if (roots.store != m_store_root || roots.project_local != m_local_root || m_reference <= 0)
         return false;
+    // A tree's root holds the derived files kept beside the tree (the listing cache, the lock),
+    // whose rewrites change its stamps: its names are compared instead (a listing of a few).
+    size_t wanted_roots = roots.project_local.empty() ? 1 : 2;
+    if (m_root_names.size() != wanted_roots)
+        return false;
+    for (const auto& [key, names] : m_root_names)
+        if (names_of(path_of(roots, key)) != names)
+            return false;
     for (const auto& [key, saved] : m_folders) {
         if (!saved.confirmed)
             return false;
@@ -248,6 +307,13 @@ std::optional<TreeScope> TreeScope::load(const std::string& path) {
                 scope.m_folders[std::string(fields.rest)] = stamp;
                 break;
             }
+            case 'N': {
+                uint64_t names = 0;
+                if (!fields.next(names) || fields.rest.empty())
+                    return std::nullopt;
+                scope.m_root_names[std::string(fields.rest)] = names;
+                break;
+            }
             case 'F': {
                 tasks::FileStat stat;
                 if (!fields.next(stat.inode) || !fields.next(stat.size) || !fields.next(stat.mtime_nanos) ||
@@ -297,6 +363,11 @@ Status TreeScope::save(const std::string& path, const StateIdentity& state) cons
     }
     out.append("R ").append(std::to_string(m_reference)).append("\n");
     ++lines;
+    for (const auto& [key, names] : m_root_names) {
+        std::snprintf(buffer, sizeof buffer, "N %" PRIu64 " ", names);
+        out.append(buffer).append(key).append("\n");
+        ++lines;
+    }
     for (const auto& [key, stamp] : m_folders) {
         std::snprintf(buffer, sizeof buffer, "D %d %" PRIu64 " %" PRId64 " %" PRId64 " ", stamp.confirmed ? 1 : 0,
                       stamp.inode, stamp.mtime_nanos, stamp.ctime_nanos);

@@ -87,8 +87,8 @@ public:
 
     /// The saved state this scope goes with.
     [[nodiscard]] const StateIdentity& state() const { return m_state; }
-    /// True when the scope describes these roots and every folder has its confirmed stamp still
-    /// (a stat per folder).
+    /// True when the scope describes these roots, each root holds the names it held, and every
+    /// folder below has its confirmed stamp still (a stat per folder).
     [[nodiscard]] bool folders_unchanged(const tasks::TreeRoots& roots) const;
     /// True when the file `key` (model key) with stat `stat` is as the state last recorded it:
     /// the stat `sc` left it with, or, for a file `sc` has not written since the last full
@@ -106,6 +106,12 @@ public:
     /// last confirmed (docs/events.md: a change made outside `sc` within the same timestamp as
     /// `sc`'s own is found by the next full check, as an edit in place is).
     void note_folder(const std::string& key, const FolderStamp& stamp, bool clean);
+    /// Lists the root of a tree again (`key`: "store:" or "project_local:") after `sc` changed a
+    /// name in it: a root is known by its names, not its stamps (see folders_unchanged).
+    void note_root(const tasks::TreeRoots& roots, const std::string& key);
+    /// A digest of the names a folder holds as the check counts them (files and folders, not
+    /// hidden or temporary ones); 0 when it does not exist, nullopt when it cannot be read.
+    static std::optional<uint64_t> names_of(const std::string& folder);
     /// Forgets a file, or a folder and everything under it (removed).
     void forget(const std::string& key);
     /// Moves what is known under `old_key` (a renamed folder or file) to `new_key`.
@@ -126,7 +132,8 @@ private:
     std::string m_local_root;
     int64_t m_reference = 0;
     StateIdentity m_state;
-    std::map<std::string, FolderStamp> m_folders;    // model key -> stamps (roots: "store:")
+    std::map<std::string, uint64_t> m_root_names;    // each tree's root: names_of() it
+    std::map<std::string, FolderStamp> m_folders;    // model key -> stamps, below the roots
     std::map<std::string, tasks::FileStat> m_files;  // files sc wrote since the full check
 };
 

@@ -95,6 +95,20 @@ TEST_F(TreeScopeTest, FoldersAsTheCheckLeftThemAreUnchangedAndAnyNameAddedRemove
     EXPECT_FALSE(full_check().folders_unchanged(elsewhere)) << "a scope describes the roots it was made for";
 }
 
+TEST_F(TreeScopeTest, ATreesRootIsKnownByItsNamesSoTheDerivedFilesBesideTheTreeDoNotCount) {
+    let_the_clock_move();
+    TreeScope scope = full_check();
+    // The listing cache and the lock file live at the root, hidden: rewriting them changes the
+    // root's stamps, not what the check counts.
+    write(".sc-listing-cache", "cache");
+    fs::rename(m_root / "tasks/.sc-listing-cache", m_root / "tasks/.sc-listing-cache.moved");
+    EXPECT_TRUE(scope.folders_unchanged(m_roots));
+    write("loose.task.md", "a task file at the root");  // a name the check counts
+    EXPECT_FALSE(scope.folders_unchanged(m_roots));
+    scope.note_root(m_roots, "store:");  // what sc does after a change of its own there
+    EXPECT_TRUE(scope.folders_unchanged(m_roots));
+}
+
 TEST_F(TreeScopeTest, AFolderChangedAtOrAfterTheReferenceTimeIsNotTrusted) {
     // The check's reference is taken before it lists the folders: a folder changed after that
     // (while the check ran) may have changed again within the same timestamp, unseen.
