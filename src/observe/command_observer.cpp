@@ -518,8 +518,7 @@ void CommandObserver::check_external_changes(const tasks::TreeRoots& roots, Chec
         std::optional<TreeScope> saved = TreeScope::load(TreeScope::path_for(state_path(m_store_root)));
         bool holds = saved && m_summary &&
                      saved->state() == StateIdentity {m_summary->inode, m_summary->size, m_summary->seq} &&
-                     saved->folders().size() == folders.size() + (roots.project_local.empty() ? 1 : 2) &&
-                     saved->folders_unchanged(roots);
+                     saved->folders().size() == folders.size() && saved->folders_unchanged(roots);
         if (!holds)
             scope_after_full_check(folders, reference);
         return;
