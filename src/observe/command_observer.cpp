@@ -350,10 +350,15 @@ TreeLock CommandObserver::lock_tree() {
 }
 
 void CommandObserver::end_tree_session() {
+    m_read_watch_installed.reset();
+    m_read_watch.reset();
     if (m_state) {
         Status saved = m_state->save(state_path(m_store_root));
-        if (!saved.ok())
+        if (!saved.ok()) {
             report(saved.error());
+            m_scope_broken = true;
+        }
+        save_scope();
         // Forgotten once the lock goes: another process may change the tree and the state file
         // before this one takes the lock again, and the next session loads what it left. A
         // server's session keeps it, with what the state file looked like once saved: if
@@ -368,8 +373,18 @@ void CommandObserver::end_tree_session() {
         }
         m_state.reset();
         m_state_from_session = false;
+    } else {
+        save_scope();
     }
     m_state_unloaded = false;
+    m_scoped = false;
+    m_scope.reset();
+    m_scope_dirty = false;
+    m_scope_broken = false;
+    m_summary.reset();
+    m_checked.clear();
+    m_changed_by_operation.clear();
+    m_touched_folders.clear();
     // Last, still under the lock: the operation is recorded and the state saved (or the event
     // could not be stored, and its changes are left for the next check to record).
     m_in_flight_installed.reset();
@@ -382,16 +397,22 @@ void CommandObserver::end_tree_session() {
 void CommandObserver::begin_operation() {
     if (!m_enabled)
         return;
-    if (m_state_unloaded && !m_state) {
+    if (m_state_unloaded && !m_state && !m_scoped) {
         // The check left the state on disk; the change to come is recorded in it.
         m_state_unloaded = false;
         if (Status loaded = load_state(); !loaded.ok())
             report(loaded.error());
     }
-    if (!m_state)
+    // Checking its own files, the operation records its change without loading the state
+    // (TreeState::appending), unless a file it changes was edited outside `sc`.
+    if (!m_state && !(m_scoped && m_summary))
         return;
     m_in_flight_installed.reset();
-    m_in_flight = std::make_unique<InFlightJournal>(in_flight_path(m_store_root), m_state->seq());
+    m_in_flight =
+        std::make_unique<InFlightJournal>(in_flight_path(m_store_root), m_state ? m_state->seq() : m_summary->seq);
+    if (m_scope)
+        m_in_flight->set_before_change(
+            [this](const std::string& root, const tasks::FileChange& change) { before_change(root, change); });
     m_in_flight_installed.emplace(m_in_flight.get());
 }
 
@@ -451,38 +472,60 @@ Result<uint64_t> CommandObserver::append_events(std::vector<store::NewEvent> eve
     return appended.empty() ? 0 : appended.back().seq;
 }
 
-bool CommandObserver::unchanged_since_save(const tasks::TreeRoots& roots) {
-    if (m_options.session != nullptr || m_state)
-        return false;  // a server's session checks through its watch and keeps its state
-    std::optional<StateSummary> summary = TreeState::read_summary(state_path(m_store_root));
-    if (!summary)
-        return false;
+bool CommandObserver::saved_state_is_current(uint64_t seq) const {
     struct stat info {};
     if (::lstat(in_flight_path(m_store_root).c_str(), &info) == 0 || errno != ENOENT)
         return false;  // an operation to keep or undo first (or a journal that cannot be looked at)
     uint64_t last_seq = 0;
     store::Reader reader(m_store_root);
     Result<store::ReadStats> read = reader.read_events_after(
-        summary->seq, store::EventQuery {}, [](const store::EventView&) { return false; }, &last_seq);
-    if (!read.ok() || last_seq != summary->seq)
-        return false;  // events to fold in first, or a state of another log
-    Result<TreeDigest> live = TreeState::live_digest(roots);
+        seq, store::EventQuery {}, [](const store::EventView&) { return false; }, &last_seq);
+    return read.ok() && last_seq == seq;  // otherwise events to fold in first, or a state of another log
+}
+
+bool CommandObserver::unchanged_since_save(const tasks::TreeRoots& roots, std::vector<std::string>* folders) {
+    if (m_options.session != nullptr || m_state)
+        return false;  // a server's session checks through its watch and keeps its state
+    std::optional<StateSummary> summary = TreeState::read_summary(state_path(m_store_root));
+    m_summary = summary;
+    if (!summary || !summary->digest_known || !saved_state_is_current(summary->seq))
+        return false;
+    Result<TreeDigest> live = TreeState::live_digest(roots, folders);
     return live.ok() && *live == summary->digest;
 }
 
-void CommandObserver::check_external_changes(const tasks::TreeRoots& roots) {
+void CommandObserver::check_external_changes(const tasks::TreeRoots& roots, CheckScope scope) {
     if (!m_enabled)
         return;
     m_roots = roots;
+    // An operation on a few files finds every folder as the last command left it: a stat per
+    // folder, and its own files checked as it reads or changes them.
+    if (scope == CheckScope::own_files && folders_unchanged_since_save(roots)) {
+        m_state_unloaded = true;
+        return;
+    }
+    // The file system's time before the walk: the folders' stamps the scope keeps are trusted
+    // only when older (racily clean otherwise).
+    int64_t reference = m_options.session == nullptr ? file_system_now(roots.store) : -1;
     // Most commands find the tree as the last one left it: one walk with a stat per file, and
     // the saved state stays on disk. Otherwise the state is loaded and the tree walked again
     // to tell what changed.
-    if (unchanged_since_save(roots)) {
+    std::vector<std::string> folders;
+    if (unchanged_since_save(roots, &folders)) {
         m_state_unloaded = true;
+        // The saved scope stays when it still holds (it may know files `sc` wrote since the
+        // last full check); otherwise this walk makes it.
+        std::optional<TreeScope> saved = TreeScope::load(TreeScope::path_for(state_path(m_store_root)));
+        bool holds = saved && m_summary &&
+                     saved->state() == StateIdentity {m_summary->inode, m_summary->size, m_summary->seq} &&
+                     saved->folders().size() == folders.size() && saved->folders_unchanged(roots);
+        if (!holds)
+            scope_after_full_check(folders, reference);
         return;
     }
     if (Status loaded = load_state(); !loaded.ok()) {
         report(loaded.error());
+        m_scope_broken = true;
         return;
     }
     // A command killed mid-operation: kept if its event made it into the log (the state has
@@ -499,10 +542,21 @@ void CommandObserver::check_external_changes(const tasks::TreeRoots& roots) {
     if (!changes.ok()) {
         report(changes.error());
         m_state.reset();  // possibly half applied: the next command loads the saved state again
+        m_scope_broken = true;
         return;
     }
-    if (changes->empty())
-        return;
+    // A saved state whose last save had no digest gets one now, so the next walk can skip it.
+    if (m_summary && !m_summary->digest_known)
+        m_state->require_save();
+    if (m_options.session == nullptr) {
+        std::vector<std::string> folder_keys(m_state->folders().begin(), m_state->folders().end());
+        scope_after_full_check(folder_keys, reference);
+    }
+    if (!changes->empty())
+        record_external(changes.value());
+}
+
+bool CommandObserver::record_external(const std::vector<tasks::FileChange>& changes) {
     const telemetry::SpanContext& context = telemetry::current_context();
     store::EventMeta meta;
     meta.trace_id = context.is_valid() ? telemetry::to_hex(context.trace_id) : "";
@@ -510,15 +564,21 @@ void CommandObserver::check_external_changes(const tasks::TreeRoots& roots) {
     meta.actor = "external";
     // One batch, one lock session, however many files a `git pull` changed.
     std::vector<store::NewEvent> events;
-    for (const tasks::ChangeRecord& record : external_records(changes.value()))
+    for (const tasks::ChangeRecord& record : external_records(changes))
         events.push_back(make_task_event(record, meta));
     Result<uint64_t> appended = append_events(std::move(events));
     if (!appended.ok()) {
         report(appended.error());
         m_state.reset();  // unrecorded: let the next command find these changes again
-        return;
+        m_scope_broken = true;
+        return false;
     }
     m_state->set_seq(appended.value());
+    // Recorded in the middle of an operation: its own event, if any, comes after these.
+    if (m_in_flight)
+        if (Status rebased = m_in_flight->rebase(appended.value()); !rebased.ok())
+            report(rebased.error());
+    return true;
 }
 
 Result<std::vector<tasks::FileChange>> CommandObserver::detect(const tasks::TreeRoots& roots) {
@@ -586,6 +646,19 @@ std::vector<store::AppendedEvent> CommandObserver::append(std::vector<store::New
 void CommandObserver::record(const tasks::ChangeRecord& change) {
     if (!m_enabled || change.empty())
         return;
+    if (m_scoped && !m_state && m_summary) {
+        // A move carries entries of the state this command did not load: loaded now, before
+        // the event (which the load would otherwise fold in as well).
+        bool moves = std::any_of(change.files.begin(), change.files.end(), [](const tasks::FileChange& file) {
+            return file.kind == tasks::FileChangeKind::renamed;
+        });
+        if (moves) {
+            if (Status loaded = load_state(); !loaded.ok())
+                report(loaded.error());
+        } else {
+            m_state = TreeState::appending(m_summary->seq);
+        }
+    }
     store::EventMeta meta = current_meta();
     std::vector<store::NewEvent> events;
     events.push_back(make_task_event(change, meta));
@@ -593,15 +666,20 @@ void CommandObserver::record(const tasks::ChangeRecord& change) {
     if (!appended.ok()) {
         report(appended.error());
         m_state.reset();  // the change is not in the log: the next check records it
+        m_scope_broken = true;
         return;
     }
     if (m_state) {
         if (Status applied = m_state->apply(change.files); !applied.ok()) {
             m_state.reset();
+            m_scope_broken = true;
             return;
         }
         m_state->set_seq(appended.value());
         m_state->note_written(m_roots, change.files);
+        update_scope(change.files);
+    } else {
+        m_scope_broken = true;  // nothing records the change in the state: no scope holds
     }
 }
 

@@ -11,16 +11,19 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "config/config_file.hpp"
 #include "observe/in_flight.hpp"
 #include "observe/store_sink.hpp"
+#include "observe/tree_scope.hpp"
 #include "observe/tree_state.hpp"
 #include "observe/tree_watch.hpp"
 #include "tasks/change.hpp"
 #include "tasks/project.hpp"
+#include "tasks/read_watch.hpp"
 #include "tasks/task_tree.hpp"
 #include "telemetry/api/telemetry.hpp"
 #include "telemetry/pipeline.hpp"
@@ -113,6 +116,12 @@ tasks::TreeRoots tree_roots(const tasks::TaskTree& tree);
 
 class CommandObserver;
 
+/// How much of the tree the outside-edit check before an operation looks at (docs/events.md,
+/// "Which files a command checks"): every file (a listing, search, replay), or, for an
+/// operation that reads or writes a few task files, the stamps of every folder and the files
+/// the operation itself reads or writes (checked as it comes to them).
+enum class CheckScope { whole_tree, own_files };
+
 /// The observer's hold on the task tree: while it lives, no other instrumented process changes
 /// the tree or appends task events. Releasing it first saves what the outside-edit check and
 /// the recorded changes taught the tree state, so the next holder starts from it.
@@ -152,7 +161,15 @@ public:
     /// the order their file changes happened. Held around check + operation + record.
     TreeLock lock_tree();
     /// Records edits made outside `sc` since the last check as TaskChangedExternally events.
-    void check_external_changes(const tasks::TreeRoots& roots);
+    /// With CheckScope::own_files, when the tree's folders are as the last check left them,
+    /// only the files the operation reads or writes are checked, as it reads or writes them
+    /// (the tree lock must then be held until the operation is done).
+    void check_external_changes(const tasks::TreeRoots& roots, CheckScope scope = CheckScope::whole_tree);
+    /// True when the last check left the files the operation touches to be checked as it
+    /// touches them (hold the tree lock through the operation).
+    [[nodiscard]] bool checks_own_files() const { return m_scoped; }
+    /// How many operations of this observer were checked that way (tests and benchmarks).
+    [[nodiscard]] size_t own_files_checks() const { return m_own_files_checks; }
     /// Starts journaling the file changes of the operation about to run (under the tree lock,
     /// after the outside-edit check), so a kill before its event is recorded can be undone by
     /// the next command. Ends when the tree lock is released.
@@ -179,13 +196,38 @@ public:
 
 private:
     friend class TreeLock;
+    friend class OwnFileReads;
     CommandObserver() = default;
     Status load_state();
+    /// The own-files check (own_files_check.cpp): true when the saved state and scope say the
+    /// tree's folders are as the last check left them; the scope is then kept for the
+    /// operation and the files it reads are checked as it reads them.
+    bool folders_unchanged_since_save(const tasks::TreeRoots& roots);
+    /// Checks one file the operation is about to read or change (absolute path), once.
+    void check_own_file(const std::string& path);
+    /// Before a change of the operation: its file checked, its folders' stamps taken.
+    void before_change(const std::string& root, const tasks::FileChange& change);
+    /// After the operation's change is recorded: the stamps of the folders it changed and the
+    /// stat of the files it wrote go into the scope.
+    void update_scope(const std::vector<tasks::FileChange>& changes);
+    /// The scope a check of every file leaves (reference: the file system's time before it).
+    void scope_after_full_check(const std::vector<std::string>& folder_keys, int64_t reference);
+    /// Writes the scope when it changed, tied to the state as saved; a scope that could not be
+    /// kept in step with the state is removed.
+    void save_scope();
+    /// Records changes found outside `sc` as TaskChangedExternally events; false when they
+    /// could not be stored (the state is dropped: the next check finds them again).
+    bool record_external(const std::vector<tasks::FileChange>& changes);
     /// True when the tree is as the saved state left it: no event after the state's seq, no
     /// operation left half done, and the live tree's digest (a stat per file) equal to the one
     /// saved with the state. The state is then not loaded (a line per file parsed) until an
     /// operation that changes the tree needs it.
-    bool unchanged_since_save(const tasks::TreeRoots& roots);
+    bool unchanged_since_save(const tasks::TreeRoots& roots, std::vector<std::string>* folders = nullptr);
+    /// True when no operation is left half done and the log's last event is `seq`: a state
+    /// saved at `seq` is the tree as the log knows it.
+    [[nodiscard]] bool saved_state_is_current(uint64_t seq) const;
+    /// The task-tree state file and its scope.
+    [[nodiscard]] std::string state_file() const { return m_store_root + "/projections/task-tree.state"; }
     /// The session's tree state, when it is still what the state file says.
     bool take_session_state();
     /// The changes since the last check: the whole tree's, or the watched files' alone.
@@ -215,6 +257,18 @@ private:
     std::unique_ptr<InFlightJournal> m_in_flight;
     std::optional<tasks::ChangeJournal::Installed> m_in_flight_installed;
     tasks::TreeRoots m_roots;  // of the last check, for note_written after a change
+    // The own-files check (docs/events.md, "Which files a command checks").
+    std::optional<StateSummary> m_summary;  // of the saved state, as the check read it
+    std::optional<TreeScope> m_scope;       // valid for the state being worked on
+    bool m_scope_dirty = false;             // to be written with the state
+    bool m_scope_broken = false;            // the state was dropped: the scope file must go
+    bool m_scoped = false;                  // files are checked as the operation touches them
+    size_t m_own_files_checks = 0;
+    std::set<std::string> m_checked;                  // keys checked by this operation
+    std::vector<std::string> m_changed_by_operation;  // keys (and what is under them) it changed
+    std::map<std::string, bool> m_touched_folders;    // folders the operation changes: clean before?
+    std::unique_ptr<tasks::ReadWatch> m_read_watch;
+    std::optional<tasks::ReadWatch::Installed> m_read_watch_installed;
     std::vector<std::string> m_reported;
     std::map<std::string, int64_t> m_status_counts;
     bool m_status_gauge_registered = false;

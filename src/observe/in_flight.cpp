@@ -98,6 +98,8 @@ InFlightJournal::~InFlightJournal() {
 
 Status InFlightJournal::before(const std::string& root, const tasks::FileChange& change,
                                const std::string& old_content) {
+    if (m_before_change)
+        m_before_change(root, change);
     std::string line;
     if (m_fd < 0) {
         m_fd = ::open(m_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
@@ -122,6 +124,20 @@ Status InFlightJournal::before(const std::string& root, const tasks::FileChange&
     ssize_t wrote = ::write(m_fd, line.data(), line.size());
     if (wrote != static_cast<ssize_t>(line.size()))
         return files::from_errno(wrote < 0 ? errno : ENOSPC, "writing the in-flight journal", m_path);
+    return {};
+}
+
+Status InFlightJournal::rebase(uint64_t seq) {
+    if (m_fd < 0) {
+        m_base_seq = seq;  // no journal yet: its header says so
+        return {};
+    }
+    // Changes are journaled already: a line moves the base on (read by recover_in_flight).
+    std::string line = "{\"baseSeq\":" + std::to_string(seq) + "}\n";
+    ssize_t wrote = ::write(m_fd, line.data(), line.size());
+    if (wrote != static_cast<ssize_t>(line.size()))
+        return files::from_errno(wrote < 0 ? errno : ENOSPC, "writing the in-flight journal", m_path);
+    m_base_seq = seq;
     return {};
 }
 
@@ -161,7 +177,9 @@ Result<InFlightOutcome> recover_in_flight(const std::string& path, uint64_t log_
         if (newline == std::string_view::npos)
             break;
         nlohmann::json entry = nlohmann::json::parse(text.substr(0, newline), nullptr, false);
-        if (entry.is_object())
+        if (entry.is_object() && entry.contains("baseSeq") && entry["baseSeq"].is_number_unsigned())
+            base_seq = entry["baseSeq"].get<uint64_t>();  // outside edits recorded mid-operation
+        else if (entry.is_object())
             entries.push_back(std::move(entry));
         text.remove_prefix(newline + 1);
     }

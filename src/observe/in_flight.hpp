@@ -9,6 +9,7 @@
 // delete) is wholly there or wholly absent, and never recorded as an outside edit.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "tasks/change.hpp"
@@ -31,10 +32,20 @@ public:
     /// event could not be stored (its changes stay, and the next check records them).
     void finish();
 
+    /// Called before each change is journaled and made: a command that checks only the files
+    /// it touches checks the file about to change there (docs/events.md).
+    void set_before_change(std::function<void(const std::string& root, const tasks::FileChange& change)> hook) {
+        m_before_change = std::move(hook);
+    }
+    /// The log moved on to `seq` before the operation's own event (edits made outside `sc`,
+    /// recorded in the middle of the operation): its event, if any, comes after that.
+    Status rebase(uint64_t seq);
+
 private:
     std::string m_path;
     uint64_t m_base_seq = 0;
     int m_fd = -1;
+    std::function<void(const std::string&, const tasks::FileChange&)> m_before_change;
 };
 
 /// What the next command did about a journal left by a killed process: none (no journal),

@@ -117,5 +117,59 @@ TEST_F(InFlightTest, AnEntryCutShortWasNeverStartedAndNoJournalIsNothingToDo) {
     EXPECT_EQ(recover_in_flight(m_journal, 5).value(), InFlightOutcome::none);
 }
 
+TEST_F(InFlightTest, OutsideEditsRecordedMidOperationMoveItsBaseSeqOn) {
+    // A command that checks the files it changes as it changes them may record an outside
+    // edit (event 8) after its journal began at 7: killed before its own event, it is undone.
+    auto before = tree();
+    {
+        InFlightJournal journal(m_journal, 7);
+        tasks::ChangeJournal::Installed installed(&journal);
+        size_t seen = 0;
+        journal.set_before_change([&](const std::string&, const tasks::FileChange&) {
+            if (++seen == 2) {
+                ASSERT_TRUE(journal.rebase(8).ok());  // after the first change was journaled
+            }
+        });
+        ASSERT_TRUE(
+            tasks::apply_file_changes(
+                {m_tree, {}}, {{Kind::file_created, "current/new.task.md", {}, "new", tasks::TreeKind::store},
+                               {Kind::file_modified, "current/edited.task.md", {}, "after", tasks::TreeKind::store}})
+                .ok());
+        EXPECT_EQ(seen, 2U);
+    }
+    Result<InFlightOutcome> outcome = recover_in_flight(m_journal, 8);
+    ASSERT_TRUE(outcome.ok());
+    EXPECT_EQ(outcome.value(), InFlightOutcome::undone) << "the log's 8 is the outside edit, not the operation";
+    EXPECT_EQ(tree(), before);
+
+    // Moved on before any change: the journal's header says 8.
+    {
+        InFlightJournal journal(m_journal, 7);
+        tasks::ChangeJournal::Installed installed(&journal);
+        ASSERT_TRUE(journal.rebase(8).ok());  // before any change: the header says 8
+        ASSERT_TRUE(tasks::apply_file_changes(
+                        {m_tree, {}}, {{Kind::file_created, "current/new.task.md", {}, "new", tasks::TreeKind::store}})
+                        .ok());
+    }
+    outcome = recover_in_flight(m_journal, 8);
+    ASSERT_TRUE(outcome.ok());
+    EXPECT_EQ(outcome.value(), InFlightOutcome::undone);
+    // Its own event stored after the outside edit's (9): kept.
+    ASSERT_TRUE(files::create_exclusive(m_tree + "/current/new.task.md", "new").ok());
+    {
+        InFlightJournal journal(m_journal, 7);
+        ASSERT_TRUE(journal.rebase(8).ok());
+        tasks::ChangeJournal::Installed installed(&journal);
+        ASSERT_TRUE(
+            tasks::apply_file_changes(
+                {m_tree, {}}, {{Kind::file_modified, "current/new.task.md", {}, "newer", tasks::TreeKind::store}})
+                .ok());
+    }
+    outcome = recover_in_flight(m_journal, 9);
+    ASSERT_TRUE(outcome.ok());
+    EXPECT_EQ(outcome.value(), InFlightOutcome::kept);
+    EXPECT_EQ(files::read(m_tree + "/current/new.task.md").value(), "newer");
+}
+
 }  // namespace
 }  // namespace sc::observe

@@ -46,8 +46,8 @@ struct changes_tree<Result<tasks::ChangeRecord>> : std::true_type {};
 }  // namespace
 
 template <class Operation>
-auto ObservedTaskService::observed(std::string_view operation, std::string_view task_id, Operation&& run,
-                                   bool lists_folders) -> decltype(run()) {
+auto ObservedTaskService::observed(std::string_view operation, std::string_view task_id, CheckScope check_scope,
+                                   Operation&& run, bool lists_folders) -> decltype(run()) {
     if (m_observer == nullptr || !m_observer->enabled())
         return run();
     auto started = std::chrono::steady_clock::now();
@@ -73,9 +73,12 @@ auto ObservedTaskService::observed(std::string_view operation, std::string_view 
     // only add a warning about a folder it cannot read. (A missing tree is still checked: a
     // tree deleted by hand is recorded as removed before `init` makes it anew.)
     if (Status usable = m_service.tree().require_initialised(); usable.ok() || usable.error().code != ErrorCode::io)
-        m_observer->check_external_changes(tree_roots(m_service.tree()));
+        m_observer->check_external_changes(tree_roots(m_service.tree()), check_scope);
     if constexpr (!changes_tree<decltype(run())>::value) {
-        lock.release();
+        // A read that checks the files it reads as it reads them keeps the lock until then
+        // (what it reads is one file or a few: nothing waits long).
+        if (!m_observer->checks_own_files())
+            lock.release();
         signals.release();  // a read may be piped into a pager: Ctrl-C must still end it
     } else {
         m_observer->begin_operation();
@@ -108,15 +111,15 @@ Result<tasks::ChangeRecord> ObservedTaskService::init(const std::string& config_
     // exists (telemetry_location), and init's own event belongs in it. A failure is init's to
     // explain (a file in the way is named as such there).
     (void)files::make_directories(m_service.tree().store().path, 0755);
-    return observed("tree.init", "", [&] { return m_service.init(config_dir); });
+    return observed("tree.init", "", CheckScope::whole_tree, [&] { return m_service.init(config_dir); });
 }
 
 Result<tasks::Changed<tasks::TaskRecord>> ObservedTaskService::create(const tasks::CreateRequest& request) {
-    return observed("task.create", "", [&] { return m_service.create(request); });
+    return observed("task.create", "", CheckScope::own_files, [&] { return m_service.create(request); });
 }
 
 Result<tasks::TaskRecord> ObservedTaskService::get(std::string_view id) {
-    return observed("task.get", id, [&] { return m_service.get(id); });
+    return observed("task.get", id, CheckScope::own_files, [&] { return m_service.get(id); });
 }
 
 Result<tasks::ListResult> ObservedTaskService::list(const tasks::ListFilter& filter) {
@@ -130,7 +133,7 @@ Result<std::vector<tasks::Diagnostic>> ObservedTaskService::visit(
     const tasks::ListFilter& filter, const std::function<void(tasks::TaskRecord&&)>& visit) {
     const bool counting = m_observer != nullptr && m_observer->enabled();
     std::map<std::string, int64_t> counts;
-    auto result = observed("task.list", "", [&] {
+    auto result = observed("task.list", "", CheckScope::whole_tree, [&] {
         return m_service.visit(filter, [&](tasks::TaskRecord&& record) {
             if (counting)
                 ++counts[record.document.field("status").value_or("unknown")];
@@ -148,7 +151,7 @@ Result<std::vector<tasks::Diagnostic>> ObservedTaskService::visit_listed(
     tasks::ListingCounts* listing_counts) {
     const bool counting = m_observer != nullptr && m_observer->enabled();
     std::map<std::string, int64_t> counts;
-    auto result = observed("task.list", "", [&] {
+    auto result = observed("task.list", "", CheckScope::whole_tree, [&] {
         return m_service.visit_listed(
             filter,
             [&](const tasks::TaskLocation& location, const tasks::ListedTask& task) {
@@ -165,85 +168,88 @@ Result<std::vector<tasks::Diagnostic>> ObservedTaskService::visit_listed(
 
 Result<tasks::Changed<tasks::TaskRecord>> ObservedTaskService::update(std::string_view id,
                                                                       const tasks::UpdateRequest& request) {
-    return observed("task.update", id, [&] { return m_service.update(id, request); });
+    return observed("task.update", id, CheckScope::own_files, [&] { return m_service.update(id, request); });
 }
 
 Result<tasks::ChangeRecord> ObservedTaskService::remove(std::string_view id, tasks::DeleteMode mode) {
-    return observed("task.delete", id, [&] { return m_service.remove(id, mode); });
+    return observed("task.delete", id, CheckScope::own_files, [&] { return m_service.remove(id, mode); });
 }
 
 Result<tasks::Changed<tasks::TaskRecord>> ObservedTaskService::start(std::string_view id) {
-    return observed("task.start", id, [&] { return m_service.start(id); });
+    return observed("task.start", id, CheckScope::own_files, [&] { return m_service.start(id); });
 }
 
 Result<tasks::Changed<tasks::TaskRecord>> ObservedTaskService::complete(std::string_view id,
                                                                         std::string archive_month) {
-    return observed("task.complete", id, [&] { return m_service.complete(id, archive_month); });
+    return observed("task.complete", id, CheckScope::own_files, [&] { return m_service.complete(id, archive_month); });
 }
 
 Result<tasks::Changed<tasks::TaskRecord>> ObservedTaskService::move(std::string_view id,
                                                                     const tasks::Placement& target) {
-    return observed("task.move", id, [&] { return m_service.move(id, target); });
+    return observed("task.move", id, CheckScope::own_files, [&] { return m_service.move(id, target); });
 }
 
 Result<std::string> ObservedTaskService::section(std::string_view id, std::string_view name) {
-    return observed("task.section.get", id, [&] { return m_service.section(id, name); });
+    return observed("task.section.get", id, CheckScope::own_files, [&] { return m_service.section(id, name); });
 }
 
 Result<tasks::Changed<tasks::TaskRecord>> ObservedTaskService::set_section(std::string_view id, std::string_view name,
                                                                            std::string_view body) {
-    return observed("task.section", id, [&] { return m_service.set_section(id, name, body); });
+    return observed("task.section", id, CheckScope::own_files, [&] { return m_service.set_section(id, name, body); });
 }
 
 Result<tasks::Changed<tasks::TaskRecord>> ObservedTaskService::append_log(std::string_view id, std::string_view text,
                                                                           tasks::LogStyle style) {
-    return observed("task.log", id, [&] { return m_service.append_log(id, text, style); });
+    return observed("task.log", id, CheckScope::own_files, [&] { return m_service.append_log(id, text, style); });
 }
 
 Result<tasks::Changed<tasks::ParentView>> ObservedTaskService::create_parent(
     const tasks::CreateRequest& request, const std::vector<std::string>& subtask_titles) {
-    return observed("parent.create", "", [&] { return m_service.create_parent(request, subtask_titles); });
+    return observed("parent.create", "", CheckScope::own_files,
+                    [&] { return m_service.create_parent(request, subtask_titles); });
 }
 
 Result<tasks::Changed<tasks::TaskRecord>> ObservedTaskService::add_subtask(std::string_view parent_id,
                                                                            tasks::CreateRequest request) {
-    return observed("parent.add_subtask", parent_id,
+    return observed("parent.add_subtask", parent_id, CheckScope::own_files,
                     [&] { return m_service.add_subtask(parent_id, std::move(request)); });
 }
 
 Result<tasks::ParentView> ObservedTaskService::show_parent(std::string_view parent_id) {
-    return observed("parent.show", parent_id, [&] { return m_service.show_parent(parent_id); });
+    return observed("parent.show", parent_id, CheckScope::whole_tree, [&] { return m_service.show_parent(parent_id); });
 }
 
 Status ObservedTaskService::record_outside_edits(std::string_view operation) {
     return observed(
-        operation, "", [] { return Status(); }, false);
+        operation, "", CheckScope::whole_tree, [] { return Status(); }, false);
 }
 
 Result<tasks::Changed<tasks::ParentView>> ObservedTaskService::resequence(
     std::string_view parent_id, const std::vector<tasks::SequenceAssignment>& assignments) {
-    return observed("parent.resequence", parent_id, [&] { return m_service.resequence(parent_id, assignments); });
+    return observed("parent.resequence", parent_id, CheckScope::own_files,
+                    [&] { return m_service.resequence(parent_id, assignments); });
 }
 
 Result<tasks::Changed<tasks::ParentView>> ObservedTaskService::parallelize(std::string_view parent_id,
                                                                            const std::vector<std::string>& subtasks,
                                                                            std::string target) {
-    return observed("parent.parallelize", parent_id,
+    return observed("parent.parallelize", parent_id, CheckScope::own_files,
                     [&] { return m_service.parallelize(parent_id, subtasks, target); });
 }
 
 Result<tasks::Changed<tasks::ParentView>> ObservedTaskService::promote(std::string_view id,
                                                                        const std::vector<std::string>& subtask_titles) {
-    return observed("task.promote", id, [&] { return m_service.promote(id, subtask_titles); });
+    return observed("task.promote", id, CheckScope::own_files, [&] { return m_service.promote(id, subtask_titles); });
 }
 
 Result<tasks::Changed<tasks::TaskRecord>> ObservedTaskService::extract(std::string_view subtask_id) {
-    return observed("task.extract", subtask_id, [&] { return m_service.extract(subtask_id); });
+    return observed("task.extract", subtask_id, CheckScope::own_files, [&] { return m_service.extract(subtask_id); });
 }
 
 Result<tasks::Changed<tasks::TaskRecord>> ObservedTaskService::adopt(std::string_view id, std::string_view parent_id,
                                                                      std::string sequence) {
-    return observed("task.adopt", id, [&] { return m_service.adopt(id, parent_id, std::move(sequence)); });
+    return observed("task.adopt", id, CheckScope::own_files,
+                    [&] { return m_service.adopt(id, parent_id, std::move(sequence)); });
 }
 
 }  // namespace sc::observe

@@ -68,8 +68,10 @@ private:
     template <class Operation>
     /// `lists_folders`: whether the operation reads folders, so the check keeps its listings for
     /// it (the check alone, before a search, does not).
-    auto observed(std::string_view operation, std::string_view task_id, Operation&& run, bool lists_folders = true)
-        -> decltype(run());
+    /// `scope`: what the outside-edit check before it looks at (CheckScope::own_files for an
+    /// operation that reads or writes a few files: docs/events.md, "Which files a command checks").
+    auto observed(std::string_view operation, std::string_view task_id, CheckScope scope, Operation&& run,
+                  bool lists_folders = true) -> decltype(run());
 
     tasks::TaskService m_service;
     CommandObserver* m_observer;

@@ -12,10 +12,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 
 #include "observe/command_observer.hpp"
 #include "observe/observed_tasks.hpp"
 #include "observe/replay.hpp"
+#include "store/reader.hpp"
 #include "util/files.hpp"
 
 namespace sc::observe {
@@ -58,8 +60,11 @@ public:
             ObservedTaskService service(tasks::TaskService::for_project(m_paths, m_clock), observer.get());
             operation(service);
         }
+        m_own_files_checks = observer->own_files_checks();
         observer->finish(0, nullptr);
     }
+    /// How many operations of the last command checked only their own files.
+    size_t own_files_checks() const { return m_own_files_checks; }
 
     std::vector<std::string> task_paths() const {
         std::vector<std::string> found;
@@ -91,6 +96,7 @@ public:
 
 private:
     std::string m_root;
+    size_t m_own_files_checks = 0;
     FixedClock m_clock;
     MapEnvironment m_environment;
     tasks::ProjectPaths m_paths;
@@ -273,6 +279,225 @@ TEST(ReplayProperty, RandomOperationsAndExternalEditsReplayByteForByte) {
     for (int operation = 0; operation < k_count; ++operation)
         std::fprintf(stderr, "%-14s succeeded %4zu, refused %4zu\n", k_operation_names[operation],
                      coverage.succeeded[operation], coverage.refused[operation]);
+}
+
+// Commands that check only the files they touch (docs/events.md, "Which files a command
+// checks"), mixed with commands that check every file, edits in place and adds, removals,
+// renames and replacements behind sc's back, and deletions of the derived files: after a last
+// listing the events replay to the live tree, and an edit in place of the file a command then
+// reads or changes is recorded before that command's own event.
+
+struct SeenEvent {
+    std::string type;
+    std::string stream;
+    std::string data;
+};
+
+std::vector<SeenEvent> events_after(const std::string& store_root, uint64_t seq) {
+    std::vector<SeenEvent> seen;
+    store::Reader reader(store_root);
+    (void)reader.read_events_after(seq, store::EventQuery {}, [&seen](const store::EventView& event) {
+        seen.push_back({std::string(event.type), std::string(event.stream), std::string(event.data)});
+        return true;
+    });
+    return seen;
+}
+
+uint64_t last_seq(const std::string& store_root) {
+    uint64_t last = 0;
+    store::Reader reader(store_root);
+    (void)reader.read_events_after(
+        0, store::EventQuery {}, [](const store::EventView&) { return true; }, &last);
+    return last;
+}
+
+// Plain task files (not in a parent's folder): what the commands below are pointed at.
+std::vector<std::string> plain_tasks(const std::vector<std::string>& paths, const std::string& tree) {
+    std::vector<std::string> found;
+    for (const std::string& path : paths) {
+        std::string relative = path.substr(tree.size() + 1);
+        bool top = relative.rfind("current/", 0) == 0 && relative.find('/', 8) == std::string::npos;
+        bool archived = relative.rfind("archive/", 0) == 0 && std::count(relative.begin(), relative.end(), '/') == 2;
+        if ((top || archived) && relative.size() > 8 && relative.compare(relative.size() - 8, 8, ".task.md") == 0)
+            found.push_back(path);
+    }
+    return found;
+}
+
+std::string id_of(const std::string& path) {
+    std::string name = fs::path(path).filename().string();
+    return name.substr(0, name.size() - 8);
+}
+
+void append_in_place(const std::string& path, const std::string& text) {
+    std::ofstream out(path, std::ios::app | std::ios::binary);  // same inode, folder untouched
+    out << text;
+}
+
+struct ScopedCoverage {
+    size_t cases = 0;
+    size_t scoped_commands = 0;     // commands that may check only their own files
+    size_t own_files_commands = 0;  // those that did (the folders were as the last check left them)
+    size_t whole_tree_commands = 0;
+    size_t edited_then_touched = 0;
+};
+
+enum ScopedStep {
+    scoped_command,
+    listing,
+    edit_in_place,
+    add_file,
+    remove_file,
+    rename_file,
+    file_to_folder,
+    delete_derived,
+    k_scoped_steps
+};
+
+void run_scoped_case(ScopedCoverage& coverage) {
+    World world;
+    world.command("init", [](ObservedTaskService& service) { RC_ASSERT(service.init().ok()); });
+    for (const char* title : {"Seed one", "Seed two", "Seed three"})
+        world.command("create", [&](ObservedTaskService& service) {
+            tasks::CreateRequest request;
+            request.title = title;
+            RC_ASSERT(service.create(request).ok());
+        });
+    const std::string tree = world.paths().tasks_dir;
+    size_t steps = *rc::gen::inRange<size_t>(4, 30);
+    for (size_t step = 0; step < steps; ++step) {
+        // Commands drawn twice as often as anything else.
+        int drawn = *rc::gen::inRange(0, static_cast<int>(k_scoped_steps) + 2);
+        auto kind = static_cast<ScopedStep>(drawn >= k_scoped_steps ? 0 : drawn);
+        std::vector<std::string> targets = plain_tasks(world.task_paths(), tree);
+        std::string marker = "\nEdited in place at step " + std::to_string(step) + ".\n";
+        switch (kind) {
+            case scoped_command: {
+                int operation = *rc::gen::inRange(0, 8);  // get, update, log, section, complete, remove, create, parent
+                bool targeted = operation < 6 && !targets.empty();
+                std::string path = targeted ? pick(targets) : std::string();
+                bool edit_first = targeted && *rc::gen::element(true, false);
+                if (edit_first)
+                    append_in_place(path, marker);
+                uint64_t before = last_seq(world.store());
+                world.command("scoped", [&](ObservedTaskService& service) {
+                    std::string id = targeted ? id_of(path) : std::string();
+                    tasks::UpdateRequest update;
+                    update.fields.status = "in_progress";
+                    tasks::CreateRequest create;
+                    create.title = "Made at step " + std::to_string(step);
+                    switch (operation) {
+                        case 0:
+                            (void)service.get(id);
+                            break;
+                        case 1:
+                            (void)service.update(id, update);
+                            break;
+                        case 2:
+                            (void)service.append_log(id, "worked on it", tasks::LogStyle::utc_date);
+                            break;
+                        case 3:
+                            (void)service.set_section(id, "deliverable", "Shipped.");
+                            break;
+                        case 4:
+                            (void)service.complete(id);
+                            break;
+                        case 5:
+                            (void)service.remove(id, tasks::DeleteMode::cascade);
+                            break;
+                        case 6:
+                            RC_ASSERT(service.create(create).ok());
+                            break;
+                        default:
+                            RC_ASSERT(service.create_parent(create, {"First", "Second"}).ok());
+                            break;
+                    }
+                });
+                ++coverage.scoped_commands;
+                coverage.own_files_commands += world.own_files_checks();
+                if (!edit_first)
+                    break;
+                // The edit is in the log, as an outside edit of that task, before anything the
+                // command itself recorded.
+                ++coverage.edited_then_touched;
+                std::vector<SeenEvent> seen = events_after(world.store(), before);
+                std::string stream = "task:" + id_of(path);
+                size_t external = seen.size();
+                for (size_t at = 0; at < seen.size() && external == seen.size(); ++at)
+                    if (seen[at].type == "TaskChangedExternally" && seen[at].stream == stream &&
+                        seen[at].data.find("Edited in place at step " + std::to_string(step)) != std::string::npos)
+                        external = at;
+                for (const SeenEvent& event : seen)
+                    RC_LOG() << event.type << " " << event.stream << "\n";
+                RC_ASSERT(external < seen.size());
+                for (size_t at = 0; at < external; ++at)
+                    RC_ASSERT(seen[at].type == "TaskChangedExternally");
+                break;
+            }
+            case listing:
+                world.command("list", [&](ObservedTaskService& service) { (void)world.ids(service); });
+                ++coverage.whole_tree_commands;
+                break;
+            case edit_in_place:
+                if (!targets.empty())
+                    append_in_place(pick(targets), marker);
+                break;
+            case add_file:
+                RC_ASSERT(files::write_atomic(tree + "/current/hand-written-" + std::to_string(step) + ".task.md",
+                                              "# Hand written\n\n---\ntype: chore\nstatus: todo\narea: x\n---\n")
+                              .ok());
+                break;
+            case remove_file:
+                if (!targets.empty())
+                    RC_ASSERT(fs::remove(pick(targets)));
+                break;
+            case rename_file:
+                if (!targets.empty()) {
+                    std::string from = pick(targets);
+                    fs::rename(from, fs::path(from).parent_path() / ("renamed-" + std::to_string(step) + ".task.md"));
+                }
+                break;
+            case file_to_folder:
+                if (!targets.empty()) {
+                    std::string path = pick(targets);
+                    RC_ASSERT(fs::remove(path));
+                    fs::create_directory(path);
+                }
+                break;
+            default: {
+                std::string projections = world.store() + "/projections/";
+                std::string derived = *rc::gen::element(projections + "task-tree.scope",
+                                                        projections + "task-tree.state", tree + "/.sc-listing-cache");
+                std::error_code ignored;
+                fs::remove(derived, ignored);
+                break;
+            }
+        }
+    }
+    world.command("final", [&](ObservedTaskService& service) { (void)world.ids(service); });
+    ++coverage.cases;
+    TreeModel live = world.live();
+    Result<ReplayResult> replayed = replay_events(world.store(), {});
+    RC_ASSERT(replayed.ok());
+    std::vector<std::string> differences = replayed->model.differences(live);
+    for (const std::string& difference : differences)
+        RC_LOG() << difference << "\n";
+    RC_ASSERT(differences.empty());
+}
+
+TEST(ReplayProperty, CommandsCheckingTheirOwnFilesAmongOutsideEditsReplayToTheTree) {
+    ScopedCoverage coverage;
+    EXPECT_TRUE(rc::check("own-files checks, full checks and outside edits replay to the tree",
+                          [&coverage] { run_scoped_case(coverage); }));
+    // Worth only what it tried: most commands took the own-files check, and edits in place of
+    // the very file a command then used were made.
+    EXPECT_GT(coverage.own_files_commands * 3, coverage.scoped_commands);
+    EXPECT_GT(coverage.edited_then_touched, coverage.cases / 2);
+    std::fprintf(stderr,
+                 "%zu cases: %zu of %zu commands checked their own files, %zu listings, %zu edits in place of the "
+                 "file used next\n",
+                 coverage.cases, coverage.own_files_commands, coverage.scoped_commands, coverage.whole_tree_commands,
+                 coverage.edited_then_touched);
 }
 
 }  // namespace

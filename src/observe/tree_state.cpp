@@ -213,16 +213,21 @@ std::optional<StateSummary> TreeState::read_summary(const std::string& path) {
         return std::nullopt;
     std::string_view seq_text = tail.substr(seq_line + 1);
     tail = tail.substr(0, seq_line);
-    size_t digest_start = tail.rfind('\n');
-    if (digest_start == std::string_view::npos || seq_text.substr(0, 2) != "S ")
+    if (seq_text.substr(0, 2) != "S ")
         return std::nullopt;
-    std::string_view digest_text = tail.substr(digest_start + 1);
     StateSummary summary;
+    summary.inode = static_cast<uint64_t>(info.st_ino);
+    summary.size = static_cast<uint64_t>(info.st_size);
     auto [seq_end, seq_error] = std::from_chars(seq_text.data() + 2, seq_text.data() + seq_text.size(), summary.seq);
     if (seq_error != std::errc() || seq_end != seq_text.data() + seq_text.size())
         return std::nullopt;
-    if (digest_text.substr(0, 3) != "#H ")
-        return std::nullopt;
+    // A save that could not tell the digest (an append by a command that did not load the
+    // state) has none before its seq.
+    size_t digest_start = tail.rfind('\n');
+    std::string_view digest_text = digest_start == std::string_view::npos ? "" : tail.substr(digest_start + 1);
+    summary.digest_known = digest_text.substr(0, 3) == "#H ";
+    if (!summary.digest_known)
+        return summary;
     const char* cursor = digest_text.data() + 3;
     const char* end = digest_text.data() + digest_text.size();
     auto number = [&](uint64_t& value, int base, bool last) {
@@ -238,9 +243,13 @@ std::optional<StateSummary> TreeState::read_summary(const std::string& path) {
     return summary;
 }
 
-Result<TreeDigest> TreeState::live_digest(const tasks::TreeRoots& roots) {
+Result<TreeDigest> TreeState::live_digest(const tasks::TreeRoots& roots, std::vector<std::string>* folders) {
     TreeDigest digest;
-    auto on_folder = [&](const std::string& key) { digest.add_folder(key); };
+    auto on_folder = [&](const std::string& key) {
+        digest.add_folder(key);
+        if (folders != nullptr)
+            folders->push_back(key);
+    };
     auto on_file = [&](const std::string& key, const LiveEntry& entry) { digest.add_file(key, entry); };
     for (auto kind : {tasks::TreeKind::store, tasks::TreeKind::project_local}) {
         const std::string& root = kind == tasks::TreeKind::store ? roots.store : roots.project_local;
@@ -361,9 +370,29 @@ std::string TreeState::journal_line(const std::string& key) const {
     return (m_folders.count(key) > 0 ? "D " : "R ") + key + "\n";
 }
 
+TreeState TreeState::appending(uint64_t seq) {
+    TreeState state;
+    state.m_partial = true;
+    state.m_rewrite = false;
+    state.m_seq = seq;
+    return state;
+}
+
 Status TreeState::save(const std::string& path) {
     if (!unsaved())
         return {};
+    if (m_partial) {
+        // Only what this command changed is known: appended, with no digest (the next check
+        // that walks the tree loads the state and tells it again).
+        std::string lines;
+        for (const std::string& key : m_unsaved)
+            lines += journal_line(key);
+        lines += seq_line();
+        SC_TRY(files::append_existing(path, lines));
+        m_seq_unsaved = false;
+        m_unsaved.clear();
+        return {};
+    }
     size_t live = m_files.size() + m_folders.size() + 1;
     // Appended while the journal stays under twice the tree (and a small floor, so a young
     // tree is not rewritten on every command); rewritten whole otherwise.
@@ -427,6 +456,32 @@ Status TreeState::apply(const std::vector<tasks::FileChange>& changes) {
             under(m_folders, old_key + "/", folder_key);
             touched.push_back(std::move(old_key));
         }
+    }
+    if (m_partial) {
+        // The entries of other keys are on disk, not here: nothing to check them against. A
+        // moved folder carries entries this state does not hold; its owner loads the state.
+        for (const tasks::FileChange& change : changes) {
+            std::string key = model_key(change.tree, change.path);
+            switch (change.kind) {
+                case tasks::FileChangeKind::file_created:
+                case tasks::FileChangeKind::file_modified:
+                    m_files[key] = Fingerprint::of(model_content(change));
+                    break;
+                case tasks::FileChangeKind::folder_created:
+                    m_folders.insert(key);
+                    break;
+                case tasks::FileChangeKind::file_removed:
+                case tasks::FileChangeKind::folder_removed:
+                    m_files.erase(key);
+                    m_folders.erase(key);
+                    break;
+                case tasks::FileChangeKind::renamed:
+                    return make_error(ErrorCode::conflict, "a partly loaded task-tree state cannot record a move");
+            }
+        }
+        for (std::string& key : touched)
+            m_unsaved.insert(std::move(key));
+        return {};
     }
     // In place, not all or nothing: a state that fails to apply a change is dropped by its
     // owner (and rebuilt from the events), so copying the whole state first would buy nothing.

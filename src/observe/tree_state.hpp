@@ -71,16 +71,21 @@ struct TreeDigest {
 struct StateSummary {
     uint64_t seq = 0;
     TreeDigest digest;
+    bool digest_known = true;  // false: the last save appended entries without a digest
+    uint64_t inode = 0;        // of the state file, as read
+    uint64_t size = 0;
 };
 
 class TreeState {
 public:
     /// The summary at the end of a state file, read with one pread of its last bytes; nothing
-    /// when the file is missing, ends in a cut save, or has no digest before its last seq.
+    /// when the file is missing or ends in a cut save (digest_known false when the last save
+    /// has no digest before its seq).
     static std::optional<StateSummary> read_summary(const std::string& path);
     /// Walks the live trees as detect() does (a stat per file; stale temporaries removed, each
-    /// folder's listing kept for the operation when one is installed) and digests what it meets.
-    static Result<TreeDigest> live_digest(const tasks::TreeRoots& roots);
+    /// folder's listing kept for the operation when one is installed) and digests what it meets;
+    /// the model keys of the folders met go to `folders` when given.
+    static Result<TreeDigest> live_digest(const tasks::TreeRoots& roots, std::vector<std::string>* folders = nullptr);
     /// The digest of the entries the state holds; a file whose stat it does not know cannot
     /// match a live one.
     [[nodiscard]] TreeDigest digest() const;
@@ -97,6 +102,12 @@ public:
 
     /// The state of a tree the events describe (stat details unknown).
     static TreeState from_model(const TreeModel& model);
+    /// A state that holds only the entries a command changes, for a saved state reflecting
+    /// `seq` that is not loaded: apply() records changes (not moves), save() appends their
+    /// lines and the seq, with no digest. What a command that checks only its own files
+    /// writes (docs/events.md, "Which files a command checks").
+    static TreeState appending(uint64_t seq);
+    [[nodiscard]] bool partial() const { return m_partial; }
 
     /// Compares the live trees with the state and returns the changes that explain the
     /// difference, with full contents: folders created (parents first), files created or
@@ -127,6 +138,10 @@ public:
         m_seq = seq;
     }
 
+    /// Makes the next save() write the digest and seq even when nothing else changed (the
+    /// saved state ends in an append that had no digest to give).
+    void require_save() { m_seq_unsaved = true; }
+
     /// True when the last detect() found changes or refreshed stat details.
     [[nodiscard]] bool modified() const { return m_modified; }
     /// True when save() has something to write.
@@ -151,6 +166,7 @@ private:
     size_t m_lines_on_disk = 0;       // entry lines in the file, replaced ones included
     uint64_t m_seq = 0;
     bool m_seq_unsaved = false;
+    bool m_partial = false;  // appending(): the other entries are on disk only
 };
 
 }  // namespace sc::observe

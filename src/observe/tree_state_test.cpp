@@ -256,6 +256,41 @@ TEST_F(TreeStateTest, RemovalsAndAMovedFolderLoadBackExactlyAsSaved) {
     EXPECT_EQ(next.files().count("store:current/p-11A/01_s.task.md"), 0U);
 }
 
+TEST_F(TreeStateTest, AnAppendingStateAddsItsChangesToTheSavedOneWithoutADigest) {
+    std::string path = (m_root / "state").string();
+    TreeState state;
+    ASSERT_TRUE(
+        state
+            .apply({change(Kind::folder_created, "current"), change(Kind::file_created, "current/a.task.md", "a"),
+                    change(Kind::file_created, "current/b.task.md", "b")})
+            .ok());
+    state.set_seq(3);
+    ASSERT_TRUE(state.save(path).ok());
+    // What a command that did not load the state records: its own changes, appended.
+    TreeState appending = TreeState::appending(3);
+    ASSERT_TRUE(appending
+                    .apply({change(Kind::file_modified, "current/a.task.md", "a2"),
+                            change(Kind::file_removed, "current/b.task.md"), change(Kind::folder_created, "current/p"),
+                            change(Kind::file_created, "current/p/_overview.md", "p")})
+                    .ok());
+    appending.set_seq(4);
+    ASSERT_TRUE(appending.save(path).ok());
+    std::optional<StateSummary> summary = TreeState::read_summary(path);
+    ASSERT_TRUE(summary.has_value());
+    EXPECT_EQ(summary->seq, 4U);
+    EXPECT_FALSE(summary->digest_known) << "the digest of the whole tree is not known to a partial state";
+    ASSERT_TRUE(state
+                    .apply({change(Kind::file_modified, "current/a.task.md", "a2"),
+                            change(Kind::file_removed, "current/b.task.md"), change(Kind::folder_created, "current/p"),
+                            change(Kind::file_created, "current/p/_overview.md", "p")})
+                    .ok());
+    state.set_seq(4);
+    expect_loads_as(path, state);
+    // A move needs the entries under the moved name: refused, the owner loads the state.
+    EXPECT_FALSE(
+        TreeState::appending(4).apply({change(Kind::renamed, "archive/a.task.md", {}, "current/a.task.md")}).ok());
+}
+
 TEST_F(TreeStateTest, ATornLastLineIsIgnoredAndTheNextSaveRewritesTheFile) {
     std::string path = (m_root / "state").string();
     TreeState state;
@@ -398,18 +433,23 @@ TEST_F(TreeStateTest, EverySaveEndsWithTheDigestOfTheTreeItDescribesAndAnyChange
     fs::remove(path);
 }
 
-TEST_F(TreeStateTest, AStateWithoutADigestBeforeItsLastSeqHasNoSummary) {
+TEST_F(TreeStateTest, AStateWithoutADigestBeforeItsLastSeqHasASummaryWithoutDigest) {
     std::string path = (m_root.parent_path() / (m_root.filename().string() + ".state")).string();
     // Saved by an sc of before the digest: it is loaded as before, and checked the long way.
     ASSERT_TRUE(files::write_atomic(path, "# scopecraft task-tree state v3\nD store:current\nS 4\n").ok());
-    EXPECT_FALSE(TreeState::read_summary(path).has_value());
+    ASSERT_TRUE(TreeState::read_summary(path).has_value());
+    EXPECT_FALSE(TreeState::read_summary(path)->digest_known);
+    EXPECT_EQ(TreeState::read_summary(path)->seq, 4U);
     EXPECT_TRUE(TreeState::load(path).ok());
-    // Appended to by such an sc after a save with a digest: the digest is not the last save's.
+    // Appended to after a save with a digest (by an older sc, or by a command that did not
+    // load the state): the digest is not the last save's.
     ASSERT_TRUE(files::write_atomic(path,
                                     "# scopecraft task-tree state v3\nD store:current\n#H 1 "
                                     "00000000000000ab 00000000000000cd\nS 4\nD store:archive\nS 5\n")
                     .ok());
-    EXPECT_FALSE(TreeState::read_summary(path).has_value());
+    ASSERT_TRUE(TreeState::read_summary(path).has_value());
+    EXPECT_FALSE(TreeState::read_summary(path)->digest_known);
+    EXPECT_EQ(TreeState::read_summary(path)->seq, 5U);
     // A save cut short after its digest: no seq line last.
     ASSERT_TRUE(files::write_atomic(path,
                                     "# scopecraft task-tree state v3\nD store:current\n#H 1 "
@@ -422,6 +462,7 @@ TEST_F(TreeStateTest, AStateWithoutADigestBeforeItsLastSeqHasNoSummary) {
                     .ok());
     std::optional<StateSummary> summary = TreeState::read_summary(path);
     ASSERT_TRUE(summary.has_value());
+    EXPECT_TRUE(summary->digest_known);
     EXPECT_EQ(summary->seq, 4U);
     EXPECT_EQ(summary->digest.entries, 1U);
     EXPECT_EQ(summary->digest.first, 0xabU);

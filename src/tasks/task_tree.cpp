@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "tasks/folder_listing.hpp"
+#include "tasks/read_watch.hpp"
 #include "tasks/tree_walk.hpp"
 #include "util/files.hpp"
 #include "util/text.hpp"
@@ -297,6 +298,8 @@ TaskLocation locate(const TreeRoot& root, std::string_view relative_path) {
 }
 
 Result<TaskRecord> load_record(const TaskLocation& location) {
+    if (ReadWatch* watch = ReadWatch::current())
+        watch->before_read(location.path);
     Result<std::string> content = files::read_regular(location.path, k_max_task_file_bytes);
     if (!content.ok()) {
         Error error = std::move(content).error();
