@@ -1,6 +1,7 @@
 #include "util/json_string.hpp"
 
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 
@@ -48,10 +49,48 @@ constexpr std::array<std::uint8_t, 256> k_extra = [] {
     return extra;
 }();
 
+/// The byte written after the backslash of a short escape ('n' for a newline), and every
+/// other byte itself: with k_extra, a byte is written without a branch on its kind.
+constexpr std::array<char, 256> k_second = [] {
+    std::array<char, 256> second {};
+    for (int c = 0; c < 256; ++c)
+        second[c] = static_cast<char>(c);
+    second['\b'] = 'b';
+    second['\f'] = 'f';
+    second['\n'] = 'n';
+    second['\r'] = 'r';
+    second['\t'] = 't';
+    return second;
+}();
+
+/// High bit set in each byte of `word` that is zero, and only in those (has_zero_byte may
+/// also mark the byte after a zero one): counted, not just tested.
+constexpr std::uint64_t zero_bytes(std::uint64_t word) {
+    constexpr std::uint64_t k_lows = ~swar::k_highs;
+    return ~(((word & k_lows) + k_lows) | word | k_lows);
+}
+
+/// The escaped size of eight bytes beyond themselves. A word without controls (JSON text has
+/// none: its strings escape them) is counted eight bytes at once, its quotes and backslashes.
+size_t word_extra(std::uint64_t word, const char* bytes) {
+    constexpr std::uint64_t k_lows = ~swar::k_highs;
+    // Bytes below 0x20, exactly: adding 0x60 to the low seven bits reaches the high bit
+    // from 0x20 up, and a byte with its high bit set is no control.
+    std::uint64_t controls = ~(((word & k_lows) + swar::k_ones * 0x60) | word) & swar::k_highs;
+    if (controls == 0)
+        return static_cast<size_t>(
+            std::popcount(zero_bytes(word ^ (swar::k_ones * '"')) | zero_bytes(word ^ (swar::k_ones * '\\'))));
+    size_t extra = 0;
+    for (size_t j = 0; j < 8; ++j)
+        extra += k_extra[static_cast<unsigned char>(bytes[j])];
+    return extra;
+}
+
 /// The escaped text, without the quotes. Measured first, then written into place: JSON inside
 /// a string (MCP's text content) has a quote every few bytes, and appending piece by piece
 /// cost more than the text itself. Words of eight bytes that need no escape are skipped or
-/// copied whole.
+/// copied whole; in the others each byte is written as a backslash that the next byte
+/// overwrites unless the byte needs it (no branch per byte but for the rare \u00XX).
 void append_escaped(std::string& out, std::string_view text) {
     static constexpr char k_hex[] = "0123456789abcdef";
     const char* bytes = text.data();
@@ -59,9 +98,8 @@ void append_escaped(std::string& out, std::string_view text) {
     size_t extra = 0;
     size_t i = 0;
     for (; i + 8 <= size; i += 8)
-        if (word_needs_escape(swar::load(bytes + i)))
-            for (size_t j = i; j < i + 8; ++j)
-                extra += k_extra[static_cast<unsigned char>(bytes[j])];
+        if (std::uint64_t word = swar::load(bytes + i); word_needs_escape(word))
+            extra += word_extra(word, bytes + i);
     for (; i < size; ++i)
         extra += k_extra[static_cast<unsigned char>(bytes[i])];
     if (extra == 0) {
@@ -72,24 +110,16 @@ void append_escaped(std::string& out, std::string_view text) {
     out.resize(at + size + extra);
     char* to = out.data() + at;
     auto put = [&to](unsigned char c) {
-        switch (k_extra[c]) {
-            case 0:
-                *to++ = static_cast<char>(c);
-                return;
-            case 1:
-                *to++ = '\\';
-                *to++ = c == '\b'   ? 'b'
-                        : c == '\f' ? 'f'
-                        : c == '\n' ? 'n'
-                        : c == '\r' ? 'r'
-                        : c == '\t' ? 't'
-                                    : static_cast<char>(c);
-                return;
-            default:
-                const char escaped[] = {'\\', 'u', '0', '0', k_hex[c >> 4], k_hex[c & 0x0F]};
-                std::memcpy(to, escaped, sizeof escaped);
-                to += sizeof escaped;
+        std::uint8_t more = k_extra[c];
+        if (more > 1) [[unlikely]] {
+            const char escaped[] = {'\\', 'u', '0', '0', k_hex[c >> 4], k_hex[c & 0x0F]};
+            std::memcpy(to, escaped, sizeof escaped);
+            to += sizeof escaped;
+            return;
         }
+        *to = '\\';
+        to += more;
+        *to++ = k_second[c];
     };
     i = 0;
     for (; i + 8 <= size; i += 8) {

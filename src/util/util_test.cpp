@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -112,6 +113,27 @@ TEST(JsonString, WritesTheSameBytesAsNlohmannWhenSeveralEscapesShareAWord) {
                 EXPECT_EQ(ours, nlohmann::json(text).dump()) << first << " " << second;
             }
         }
+    }
+}
+
+TEST(JsonString, WritesTheSameBytesAsNlohmannForRandomMixesOfEscapesAndText) {
+    // Words of quotes and backslashes only (JSON text inside a string), words with a control
+    // among them, multi-byte characters across word boundaries, at every length.
+    const std::vector<std::string> pieces = {"\"",      "\\",       "\n",           "\x01", "\x1f", "\t",    "a",
+                                             "{\"k\":", "\xc3\xa9", "\xe2\x82\xac", " ",    "\x7f", "\b\f\r"};
+    uint64_t seed = 12345;
+    auto next = [&seed] {
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        return static_cast<size_t>(seed >> 33);
+    };
+    for (int round = 0; round < 2000; ++round) {
+        std::string text;
+        size_t count = next() % 40;
+        for (size_t i = 0; i < count; ++i)
+            text += pieces[next() % pieces.size()];
+        std::string ours = "prefix";
+        json::append_string(ours, text);
+        EXPECT_EQ(ours, "prefix" + nlohmann::json(text).dump()) << round;
     }
 }
 
