@@ -86,9 +86,12 @@ Tool scopecraft_tool(const std::string& name, Json data_schema,
 // JSON of the status, type and priority members (ListedTask::shown_fields): parsed only when
 // a member nests or the string holds an escape. Otherwise `"key":` can only be the member's
 // key (inside a JSON string every quote is escaped), and its string is what follows it.
-Json listed_member(std::string_view shown, const std::string& key) {
-    if (shown.find_first_of("{[", 1) == std::string_view::npos) {
-        std::string marker = "\"" + key + "\":";
+// `marker` is the key as it opens the member, `"status":`. Called twice per listed task: the
+// scans are plain loops (find_first_of of two bytes called memchr per byte).
+Json listed_member(std::string_view shown, std::string_view key, std::string_view marker) {
+    bool nested = std::find_if(shown.begin() + (shown.empty() ? 0 : 1), shown.end(),
+                               [](char c) { return c == '{' || c == '['; }) != shown.end();
+    if (!nested) {
         size_t at = shown.find(marker);
         if (at == std::string_view::npos)
             return Json();
@@ -103,7 +106,7 @@ Json listed_member(std::string_view shown, const std::string& key) {
         }
     }
     Json members = Json::parse(shown, nullptr, false);
-    return members.is_object() ? members.value(key, Json()) : Json();
+    return members.is_object() ? members.value(std::string(key), Json()) : Json();
 }
 
 Result<Json> task_list(const Json& arguments, ToolCall& call) {
@@ -139,12 +142,13 @@ Result<Json> task_list(const Json& arguments, ToolCall& call) {
                 (structure == "subtask" && !subtask) || (structure == "top-level" && subtask))
                 return;
             if (!completed) {
-                std::string status = canonical(tasks::EnumKind::status, listed_member(entry.shown_fields, "status"));
+                std::string status =
+                    canonical(tasks::EnumKind::status, listed_member(entry.shown_fields, "status", R"("status":)"));
                 if (status == "done" || status == "archived")
                     return;
             }
-            if (!priority.empty() &&
-                canonical(tasks::EnumKind::priority, listed_member(entry.shown_fields, "priority")) != priority)
+            if (!priority.empty() && canonical(tasks::EnumKind::priority, listed_member(entry.shown_fields, "priority",
+                                                                                        R"("priority":)")) != priority)
                 return;
             writer.add(task, entry.document);
         }));

@@ -9,6 +9,7 @@
 
 #include <cstdlib>
 #include <string>
+#include <thread>
 
 #include "mcp/heap_reuse.hpp"
 #include "mcp/schema_check.hpp"
@@ -334,6 +335,63 @@ TEST_F(ServerTest, SetLevelChecksTheLevel) {
     initialize();
     EXPECT_EQ(request(1, "logging/setLevel", {{"level", "debug"}})["result"], Json::object());
     EXPECT_EQ(request(2, "logging/setLevel", {{"level", "loud"}})["error"]["code"], -32602);
+}
+
+TEST_F(ServerTest, StdioAnswersEveryLineInOrderHoweverTheInputIsCutAndStopsAtItsEnd) {
+    // The transport's two threads take turns reading and handling: lines that come together,
+    // a line cut in two writes, a long call with pings behind it, a line over the limit.
+    int input[2];
+    int output[2];
+    ASSERT_EQ(::pipe(input), 0);
+    ASSERT_EQ(::pipe(output), 0);
+    int served = -1;
+    std::thread server([&] { served = serve_stdio(*m_server, input[0], output[1], 4096); });
+    std::string answers;
+    std::thread drain([&] {
+        char buffer[65536];
+        ssize_t got = 0;
+        while ((got = ::read(output[0], buffer, sizeof buffer)) > 0)
+            answers.append(buffer, static_cast<size_t>(got));
+    });
+    auto send = [&](const std::string& bytes) {
+        ASSERT_EQ(::write(input[1], bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
+    };
+    auto ping = [](int id) {
+        return R"({"jsonrpc":"2.0","id":)" + std::to_string(id) +
+               R"(,"method":"ping"})"
+               "\n";
+    };
+    send(R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25",)"
+         R"("capabilities":{},"clientInfo":{"name":"t","version":"1"}}})"
+         "\n" +
+         ping(2) + ping(3));
+    std::string cut = ping(4);
+    send(cut.substr(0, 10));
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    send(cut.substr(10));
+    std::string create = R"({"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"init_root",)"
+                         R"("arguments":{"path":")" +
+                         m_folder + "/project\"}}}\n";
+    send(create + ping(6) + std::string(5000, ' ') + "x\n" + ping(7));
+    ::close(input[1]);
+    server.join();
+    ::close(output[1]);
+    drain.join();
+    ::close(input[0]);
+    ::close(output[0]);
+    EXPECT_EQ(served, 0);
+    std::vector<Json> messages;
+    size_t start = 0;
+    for (size_t end = answers.find('\n'); end != std::string::npos; end = answers.find('\n', start = end + 1))
+        messages.push_back(Json::parse(answers.substr(start, end - start)));
+    ASSERT_EQ(messages.size(), 8u) << answers.substr(0, 2000);
+    for (int id = 1; id <= 6; ++id)
+        EXPECT_EQ(messages[id - 1]["id"], id) << messages[id - 1].dump();
+    EXPECT_EQ(messages[4]["result"]["isError"], false) << messages[4].dump();
+    std::string refused = messages[6]["error"].value("message", "");
+    EXPECT_EQ(refused.rfind("message of ", 0), 0u) << refused;
+    EXPECT_NE(refused.find("bytes or more refused: the limit is 4096 bytes"), std::string::npos) << refused;
+    EXPECT_EQ(messages[7]["id"], 7);
 }
 
 TEST(McpDump, InvalidUtf8IsReplacedNotThrown) {

@@ -1,5 +1,6 @@
 #include "mcp/stdio_transport.hpp"
 
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -57,15 +58,30 @@ void LineReader::finish(const std::function<void(std::string_view)>& line) {
 namespace {
 
 bool write_line(int fd, const std::string& message) {
-    std::string framed = message + "\n";
-    size_t written = 0;
-    while (written < framed.size()) {
-        ssize_t n = ::write(fd, framed.data() + written, framed.size() - written);
+    // The message and its newline in one system call, without copying the message (a
+    // listing's answer is a megabyte) to append the newline.
+    static const char k_newline = '\n';
+    iovec parts[2] = {{const_cast<char*>(message.data()), message.size()}, {const_cast<char*>(&k_newline), 1}};
+    size_t left = message.size() + 1;
+    iovec* part = parts;
+    int count = 2;
+    while (left > 0) {
+        ssize_t n = ::writev(fd, part, count);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
             return false;
-        written += static_cast<size_t>(n);
+        left -= static_cast<size_t>(n);
+        auto written = static_cast<size_t>(n);
+        while (count > 0 && written >= part->iov_len) {
+            written -= part->iov_len;
+            ++part;
+            --count;
+        }
+        if (count > 0) {
+            part->iov_base = static_cast<char*>(part->iov_base) + written;
+            part->iov_len -= written;
+        }
     }
     return true;
 }
@@ -73,47 +89,6 @@ bool write_line(int fd, const std::string& message) {
 }  // namespace
 
 namespace {
-
-/// Lines read and not yet handled, handed from the reading thread to the one that runs them.
-class LineQueue {
-public:
-    void push(std::string line) {
-        std::lock_guard lock(m_mutex);
-        m_lines.push_back(std::move(line));
-        m_ready.notify_one();
-    }
-    void close() {
-        std::lock_guard lock(m_mutex);
-        m_closed = true;
-        m_ready.notify_one();
-    }
-    /// The next line; nullopt at the end, or (with a timeout) when none came in time, which
-    /// `timed_out` tells apart.
-    std::optional<std::string> pop(std::optional<std::chrono::milliseconds> timeout, bool& timed_out) {
-        std::unique_lock lock(m_mutex);
-        auto ready = [&] { return !m_lines.empty() || m_closed; };
-        timed_out = false;
-        if (timeout) {
-            if (!m_ready.wait_for(lock, *timeout, ready)) {
-                timed_out = true;
-                return std::nullopt;
-            }
-        } else {
-            m_ready.wait(lock, ready);
-        }
-        if (m_lines.empty())
-            return std::nullopt;
-        std::string line = std::move(m_lines.front());
-        m_lines.pop_front();
-        return line;
-    }
-
-private:
-    std::mutex m_mutex;
-    std::condition_variable m_ready;
-    std::deque<std::string> m_lines;
-    bool m_closed = false;
-};
 
 // Marks a line that went past the limit: its size follows (a NUL never starts a message: the
 // reader drops no byte, but JSON text cannot begin with one).
@@ -140,68 +115,128 @@ std::string cancelled_request(std::string_view line) {
 }  // namespace
 
 int serve_stdio(Server& server, int in_fd, int out_fd, size_t limit) {
-    // Two threads: this one reads, so a notifications/cancelled reaches the server while a call
-    // runs; the worker handles the messages in order and is the only one that writes.
-    LineQueue queue;
+    // Two threads take turns (leader and follower): one reads the input while the other handles
+    // the lines read, in order, or waits. The thread that reads a line when no line is being
+    // handled hands the reading over to the other and handles the line itself: a request runs
+    // on the thread that read it, with no wake-up of another thread on its way (10-20 µs on a
+    // loaded machine), while the other thread reads on, so a notifications/cancelled reaches
+    // the server during a call. One thread handles at a time: it alone writes.
+    std::mutex mutex;
+    std::condition_variable turn;     // a thread with nothing to do waits here
+    std::deque<std::string> pending;  // lines read, not handled yet
+    bool reading = false;             // a thread is reading (or about to)
+    bool handling = false;            // a thread is handling lines (or storing telemetry)
+    bool closed = false;              // end of input, or the output is gone
     std::atomic<bool> output_ok {true};
     auto write = [&](const std::string& message) {
         if (output_ok.load() && !write_line(out_fd, message))
             output_ok.store(false);
     };
     server.set_emitter(write);
-    std::thread worker([&] {
-        auto last_flush = std::chrono::steady_clock::now();
-        auto flush = [&] {
-            server.flush_telemetry();
-            last_flush = std::chrono::steady_clock::now();
-        };
-        while (true) {
-            // Telemetry waiting: stored once the client has been quiet for a moment, so a
-            // request in a burst does not wait for the previous one's.
-            bool timed_out = false;
-            std::optional<std::chrono::milliseconds> wait;
-            if (server.unflushed_telemetry() > 0)
-                wait = k_idle_flush;
-            std::optional<std::string> line = queue.pop(wait, timed_out);
-            if (timed_out) {
-                flush();
-                continue;
-            }
-            if (!line)
-                break;
-            if (!line->empty() && line->front() == k_oversized_mark) {
-                write(server.too_large(std::stoull(line->substr(1)), limit));
-                continue;
-            }
-            for (const std::string& message : server.handle(*line))
-                write(message);
-            // A client that never pauses still gets its telemetry stored every second.
-            if (server.unflushed_telemetry() > 0 && std::chrono::steady_clock::now() - last_flush >= k_busy_flush)
-                flush();
-        }
+    auto last_flush = std::chrono::steady_clock::now();  // the handling thread's
+    auto flush = [&] {
         server.flush_telemetry();
-    });
+        last_flush = std::chrono::steady_clock::now();
+    };
 
+    // The reader's state, used by the reading thread only (the role passes under the mutex).
     LineReader reader(limit);
+    std::vector<std::string> read_lines;
     auto on_line = [&](std::string_view line) {
         if (std::string id = cancelled_request(line); !id.empty())
             server.cancel(id);
-        queue.push(std::string(line));
+        read_lines.emplace_back(line);
     };
-    auto on_oversized = [&](size_t size) { queue.push(std::string(1, k_oversized_mark) + std::to_string(size)); };
-    char buffer[65536];
-    while (output_ok.load()) {
-        ssize_t got = ::read(in_fd, buffer, sizeof buffer);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got <= 0)
-            break;
-        reader.feed(std::string_view(buffer, static_cast<size_t>(got)), on_line, on_oversized);
-    }
-    if (output_ok.load())
-        reader.finish(on_line);
-    queue.close();
-    worker.join();
+    auto on_oversized = [&](size_t size) {
+        read_lines.push_back(std::string(1, k_oversized_mark) + std::to_string(size));
+    };
+    std::vector<char> buffer(65536);
+    // One read; false at the end of input (its last line, if any, is in read_lines).
+    auto read_some = [&]() -> bool {
+        while (true) {
+            ssize_t got = ::read(in_fd, buffer.data(), buffer.size());
+            if (got < 0 && errno == EINTR)
+                continue;
+            if (got <= 0 || !output_ok.load()) {
+                if (output_ok.load())
+                    reader.finish(on_line);
+                return false;
+            }
+            reader.feed(std::string_view(buffer.data(), static_cast<size_t>(got)), on_line, on_oversized);
+            return true;
+        }
+    };
+
+    auto handle = [&](const std::string& line) {
+        if (!line.empty() && line.front() == k_oversized_mark) {
+            write(server.too_large(std::stoull(line.substr(1)), limit));
+            return;
+        }
+        for (const std::string& message : server.handle(line))
+            write(message);
+        // A client that never pauses still gets its telemetry stored every second.
+        if (server.unflushed_telemetry() > 0 && std::chrono::steady_clock::now() - last_flush >= k_busy_flush)
+            flush();
+    };
+
+    auto take_turns = [&] {
+        std::unique_lock lock(mutex);
+        while (true) {
+            if (!pending.empty() && !handling) {
+                handling = true;
+                if (!reading && !closed)
+                    turn.notify_one();  // the other thread reads meanwhile
+                while (!pending.empty()) {
+                    std::string line = std::move(pending.front());
+                    pending.pop_front();
+                    lock.unlock();
+                    handle(line);
+                    lock.lock();
+                }
+                handling = false;
+                continue;
+            }
+            if (!reading && !closed) {
+                reading = true;
+                lock.unlock();
+                bool more = read_some();
+                lock.lock();
+                reading = false;
+                for (std::string& line : read_lines)
+                    pending.push_back(std::move(line));
+                read_lines.clear();
+                if (!more) {
+                    closed = true;
+                    turn.notify_all();
+                }
+                continue;
+            }
+            if (closed && pending.empty()) {
+                turn.notify_all();
+                return;
+            }
+            // Nothing to do: wait. Telemetry of answered requests is stored once the client has
+            // been quiet for a moment, so a request in a burst does not wait for the previous
+            // one's.
+            if (!handling && server.unflushed_telemetry() > 0) {
+                if (!turn.wait_for(lock, k_idle_flush,
+                                   [&] { return !pending.empty() || (!reading && !closed) || closed; }) &&
+                    !handling && pending.empty()) {
+                    handling = true;
+                    lock.unlock();
+                    flush();
+                    lock.lock();
+                    handling = false;
+                }
+                continue;
+            }
+            turn.wait(lock);
+        }
+    };
+    std::thread other(take_turns);
+    take_turns();
+    other.join();
+    server.flush_telemetry();
     server.set_emitter(nullptr);
     return output_ok.load() ? 0 : 1;
 }

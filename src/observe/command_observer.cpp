@@ -26,13 +26,13 @@ std::string state_path(const std::string& store_root) {
 }
 
 /// What tells one version of a file from another: an append changes its size, a rewrite
-/// (a rename into place) its inode. Empty when it cannot be stat-ed.
-std::string file_identity(const std::string& path) {
+/// (a rename into place) its inode. Unknown when it cannot be stat-ed.
+FileVersion file_version(const std::string& path) {
     struct stat info {};
     if (::stat(path.c_str(), &info) != 0)
         return {};
-    return std::to_string(info.st_dev) + ":" + std::to_string(info.st_ino) + ":" + std::to_string(info.st_size) + ":" +
-           std::to_string(info.st_mtim.tv_sec) + "." + std::to_string(info.st_mtim.tv_nsec);
+    return {static_cast<uint64_t>(info.st_dev), static_cast<uint64_t>(info.st_ino), static_cast<uint64_t>(info.st_size),
+            static_cast<int64_t>(info.st_mtim.tv_sec), static_cast<int64_t>(info.st_mtim.tv_nsec)};
 }
 
 std::string in_flight_path(const std::string& store_root) {
@@ -225,12 +225,6 @@ std::unique_ptr<CommandObserver> CommandObserver::start(ObserverOptions options)
     std::string name = "sc " + given.command;
     telemetry::SpanOptions span_options;
     span_options.kind = telemetry::SpanKind::internal;
-    int64_t pid = ::getpid();
-    // An AttributeList is a view: the array it points at must outlive start_span.
-    const telemetry::Attribute attributes[] = {{"process.executable.name", "sc"},
-                                               {"process.pid", pid},
-                                               {"scopecraft.command", std::string_view(given.command)}};
-    span_options.attributes = std::span<const telemetry::Attribute>(attributes);
     if (given.request) {
         // A server span per request; the TRACEPARENT the caller's environment gives (the
         // request's own `_meta.traceparent`) is still its parent. A session's pipeline was
@@ -249,6 +243,12 @@ std::unique_ptr<CommandObserver> CommandObserver::start(ObserverOptions options)
         }
         observer->m_root.emplace(k_cli_tracer.start_span(given.request->span_name, span_options));
     } else {
+        // An AttributeList is a view: the array it points at must outlive start_span. (A
+        // request's span carries no process.*: no getpid per request.)
+        const telemetry::Attribute attributes[] = {{"process.executable.name", "sc"},
+                                                   {"process.pid", static_cast<int64_t>(::getpid())},
+                                                   {"scopecraft.command", std::string_view(given.command)}};
+        span_options.attributes = std::span<const telemetry::Attribute>(attributes);
         observer->m_root.emplace(k_cli_tracer.start_span(name, span_options));
     }
     observer->m_root_scope.emplace(observer->m_root->context());
@@ -331,16 +331,25 @@ TreeLock CommandObserver::lock_tree() {
     if (!m_enabled)
         return {};
     std::string folder = m_store_root + "/projections";
+    // A server's session keeps the lock file open between requests (a flock and an fstat per
+    // request instead of an open, a flock and a close).
+    ObserverSession* session = m_options.session;
+    std::string path = folder + "/tasks.lock";
+    if (session != nullptr && (!session->m_tree_lock || session->m_tree_lock->path() != path))
+        session->m_tree_lock = std::make_unique<files::KeptLockFile>(path);
+    auto acquire = [&] {
+        return session != nullptr ? session->m_tree_lock->acquire() : files::FileLock::acquire(path);
+    };
     // The folder exists after the first command: try the lock first, create only when missing
     // (a mkdir of every parent costs one failing system call each).
-    Result<files::FileLock> lock = files::FileLock::acquire(folder + "/tasks.lock");
+    Result<files::FileLock> lock = acquire();
     if (!lock.ok() && !files::is_directory(folder)) {
         Status made = files::make_directories(folder, 0700);
         if (!made.ok()) {
             report(made.error());
             return {this, std::nullopt};
         }
-        lock = files::FileLock::acquire(folder + "/tasks.lock");
+        lock = acquire();
     }
     if (!lock.ok()) {
         report(lock.error());
@@ -353,6 +362,7 @@ void CommandObserver::end_tree_session() {
     m_read_watch_installed.reset();
     m_read_watch.reset();
     if (m_state) {
+        const bool writes = m_state->unsaved();
         Status saved = m_state->save(state_path(m_store_root));
         if (!saved.ok()) {
             report(saved.error());
@@ -365,10 +375,14 @@ void CommandObserver::end_tree_session() {
         // another process saves it meanwhile, the next request loads the file instead.
         ObserverSession* session = m_options.session;
         if (session != nullptr && saved.ok()) {
-            std::string identity = file_identity(state_path(m_store_root));
-            if (!identity.empty()) {
+            // Unchanged since this request found it as the session left it: nobody else can
+            // have saved it while the lock was held, so it is not stat-ed again.
+            FileVersion version = !writes && m_state_from_session && m_state_version.known()
+                                      ? m_state_version
+                                      : file_version(state_path(m_store_root));
+            if (version.known()) {
                 session->m_state = std::move(m_state);
-                session->m_state_file_id = std::move(identity);
+                session->m_state_version = version;
             }
         }
         m_state.reset();
@@ -422,13 +436,14 @@ bool CommandObserver::take_session_state() {
         return false;
     std::optional<TreeState> kept = std::move(session->m_state);
     session->m_state.reset();
-    std::string identity = file_identity(state_path(m_store_root));
-    if (identity.empty() || identity != session->m_state_file_id)
+    FileVersion version = file_version(state_path(m_store_root));
+    if (!version.known() || version != session->m_state_version)
         return false;  // another process saved the state: load what it saved
     // Events other processes appended without saving the state (killed in between).
     if (!catch_up(*kept, m_store_root).ok())
         return false;
     m_state = std::move(kept);
+    m_state_version = version;
     return true;
 }
 

@@ -7,6 +7,7 @@
 // sink and counted, and the command carries on. With telemetry disabled, start() resolves the
 // settings and does nothing else: no file is opened, no thread started, no clock read.
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -35,6 +36,18 @@
 namespace sc::observe {
 
 class ObserverSession;
+
+/// What tells one version of a file from another (the task-tree state's, between a server's
+/// requests): an append changes its size, a rewrite its inode. Inode 0: unknown.
+struct FileVersion {
+    uint64_t device = 0;
+    uint64_t inode = 0;
+    uint64_t size = 0;
+    int64_t mtime_seconds = 0;
+    int64_t mtime_nanoseconds = 0;
+    bool operator==(const FileVersion&) const = default;
+    [[nodiscard]] bool known() const { return inode != 0; }
+};
 
 struct ObserverOptions {
     const Environment* environment = nullptr;
@@ -105,10 +118,11 @@ private:
     std::map<std::string, int64_t> m_status_counts;
     bool m_status_gauge_registered = false;
     // The tree state as the last request left it, saved; valid while the state file is as
-    // that save left it (files::FileIdentity of it).
+    // that save left it (m_state_version).
     std::optional<TreeState> m_state;
-    std::string m_state_file_id;
+    FileVersion m_state_version;
     std::unique_ptr<TreeWatch> m_watch;
+    std::unique_ptr<files::KeptLockFile> m_tree_lock;  // the tree lock's file, open between requests
 };
 
 /// The task-tree roots a TaskTree covers (the project-local root only when it is configured).
@@ -254,6 +268,7 @@ private:
     std::optional<TreeState> m_state;
     bool m_state_unloaded = false;      // the check found the tree as saved and left the state on disk
     bool m_state_from_session = false;  // m_state is the session's, checked by the watch since
+    FileVersion m_state_version;        // of the state file, when m_state came from the session
     std::unique_ptr<InFlightJournal> m_in_flight;
     std::optional<tasks::ChangeJournal::Installed> m_in_flight_installed;
     tasks::TreeRoots m_roots;  // of the last check, for note_written after a change

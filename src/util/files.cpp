@@ -193,26 +193,67 @@ Result<FileLock> FileLock::acquire(const std::string& path) {
         ::close(fd);
         return from_errno(saved, "locking", path);
     }
-    return FileLock(fd);
+    return FileLock(fd, true);
 }
 
-FileLock::FileLock(FileLock&& other) noexcept : m_fd(other.m_fd) {
+FileLock::FileLock(FileLock&& other) noexcept : m_fd(other.m_fd), m_owned(other.m_owned) {
     other.m_fd = -1;
 }
 
 FileLock& FileLock::operator=(FileLock&& other) noexcept {
     if (this != &other) {
-        if (m_fd >= 0)
-            ::close(m_fd);
+        release();
         m_fd = other.m_fd;
+        m_owned = other.m_owned;
         other.m_fd = -1;
     }
     return *this;
 }
 
-FileLock::~FileLock() {
-    if (m_fd >= 0)
+void FileLock::release() {
+    if (m_fd < 0)
+        return;
+    if (m_owned)
         ::close(m_fd);  // closing the descriptor releases the flock
+    else
+        ::flock(m_fd, LOCK_UN);
+    m_fd = -1;
+}
+
+FileLock::~FileLock() {
+    release();
+}
+
+Result<FileLock> KeptLockFile::acquire() {
+    // Twice at most: a file removed while held open is opened again once; removed again
+    // right away, something is deleting it on purpose.
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        if (m_fd < 0) {
+            m_fd = ::open(m_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+            if (m_fd < 0)
+                return from_errno(errno, "opening lock file", m_path);
+        }
+        while (::flock(m_fd, LOCK_EX) != 0) {
+            if (errno == EINTR)
+                continue;
+            int saved = errno;
+            ::close(m_fd);
+            m_fd = -1;
+            return from_errno(saved, "locking", m_path);
+        }
+        struct stat info {};
+        if (::fstat(m_fd, &info) == 0 && info.st_nlink > 0)
+            return FileLock(m_fd, false);
+        ::close(m_fd);  // removed or replaced: the lock others take is on another file
+        m_fd = -1;
+    }
+    return make_error(ErrorCode::io, "the lock file was removed twice while it was being locked",
+                      Location {m_path, 0, {}}, "find what deletes it, and stop it");
+}
+
+KeptLockFile::~KeptLockFile() {
+    if (m_fd >= 0)
+        ::close(m_fd);
 }
 
 }  // namespace sc::files

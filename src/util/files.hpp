@@ -92,6 +92,8 @@ bool is_directory(const std::string& path);
 /// Turns errno into an Error: disk full, read-only, permission denied each get their own hint.
 Error from_errno(int error_number, std::string_view action, const std::string& path);
 
+class KeptLockFile;
+
 /// An exclusive advisory lock (flock) on a lock file, released on destruction.
 class FileLock {
 public:
@@ -103,7 +105,32 @@ public:
     ~FileLock();
 
 private:
-    explicit FileLock(int fd) : m_fd(fd) {}
+    friend class KeptLockFile;
+    /// `owned`: the lock closes the descriptor when it goes; otherwise (a KeptLockFile's) it
+    /// only unlocks it.
+    FileLock(int fd, bool owned) : m_fd(fd), m_owned(owned) {}
+    void release();
+    int m_fd = -1;
+    bool m_owned = true;
+};
+
+/// A lock file that a long-lived process keeps open between its holds (a server's requests):
+/// a hold is a flock and an fstat instead of an open, a flock and a close. A file removed or
+/// replaced meanwhile (the open one has no link left) is opened again, so the process never
+/// holds a lock on a file that other processes no longer find. Must outlive its locks.
+class KeptLockFile {
+public:
+    explicit KeptLockFile(std::string path) : m_path(std::move(path)) {}
+    KeptLockFile(const KeptLockFile&) = delete;
+    KeptLockFile& operator=(const KeptLockFile&) = delete;
+    ~KeptLockFile();
+
+    /// Waits for the lock; the FileLock unlocks it when it goes, and the file stays open.
+    Result<FileLock> acquire();
+    [[nodiscard]] const std::string& path() const { return m_path; }
+
+private:
+    std::string m_path;
     int m_fd = -1;
 };
 

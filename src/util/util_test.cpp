@@ -1,9 +1,13 @@
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -113,6 +117,74 @@ TEST(JsonString, WritesTheSameBytesAsNlohmannWhenSeveralEscapesShareAWord) {
             }
         }
     }
+}
+
+TEST(JsonString, WritesTheSameBytesAsNlohmannForRandomMixesOfEscapesAndText) {
+    // Words of quotes and backslashes only (JSON text inside a string), words with a control
+    // among them, multi-byte characters across word boundaries, at every length.
+    const std::vector<std::string> pieces = {"\"",      "\\",       "\n",           "\x01", "\x1f", "\t",    "a",
+                                             "{\"k\":", "\xc3\xa9", "\xe2\x82\xac", " ",    "\x7f", "\b\f\r"};
+    uint64_t seed = 12345;
+    auto next = [&seed] {
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        return static_cast<size_t>(seed >> 33);
+    };
+    for (int round = 0; round < 2000; ++round) {
+        std::string text;
+        size_t count = next() % 40;
+        for (size_t i = 0; i < count; ++i)
+            text += pieces[next() % pieces.size()];
+        std::string ours = "prefix";
+        json::append_string(ours, text);
+        EXPECT_EQ(ours, "prefix" + nlohmann::json(text).dump()) << round;
+    }
+}
+
+// Whether another open file description can take the lock on `path` now (then lets it go).
+bool others_can_lock(const std::string& path) {
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    EXPECT_GE(fd, 0);
+    bool taken = ::flock(fd, LOCK_EX | LOCK_NB) == 0;
+    ::close(fd);
+    return taken;
+}
+
+TEST(KeptLockFile, HoldsTheLockOthersTakeAndFollowsTheFileWhenItIsRemovedBetweenHolds) {
+    std::string folder = ::testing::TempDir() + "kept-lock";
+    ASSERT_TRUE(files::make_directories(folder).ok());
+    std::string path = folder + "/tasks.lock";
+    ::unlink(path.c_str());
+    files::KeptLockFile kept(path);
+    {
+        Result<files::FileLock> lock = kept.acquire();
+        ASSERT_TRUE(lock.ok()) << lock.error().describe();
+        EXPECT_FALSE(others_can_lock(path));
+    }
+    EXPECT_TRUE(others_can_lock(path));  // let go, the file still open
+    {
+        Result<files::FileLock> again = kept.acquire();
+        ASSERT_TRUE(again.ok());
+        EXPECT_FALSE(others_can_lock(path));
+    }
+    // Removed between two holds (rm -rf of the store, say): the next hold is on the file that
+    // others now create and lock, not on the removed one.
+    ASSERT_EQ(::unlink(path.c_str()), 0);
+    {
+        Result<files::FileLock> after = kept.acquire();
+        ASSERT_TRUE(after.ok()) << after.error().describe();
+        EXPECT_TRUE(files::exists(path));
+        EXPECT_FALSE(others_can_lock(path));
+    }
+    // Replaced by another file under the same name: the same.
+    std::string other = folder + "/other.lock";
+    ASSERT_TRUE(files::write_atomic(other, "").ok());
+    ASSERT_EQ(::rename(other.c_str(), path.c_str()), 0);
+    {
+        Result<files::FileLock> replaced = kept.acquire();
+        ASSERT_TRUE(replaced.ok());
+        EXPECT_FALSE(others_can_lock(path));
+    }
+    EXPECT_TRUE(others_can_lock(path));
 }
 
 TEST(Files, ReadRegularReadsSmallEmptyAndLargeFilesWhole) {

@@ -181,6 +181,104 @@ TEST(Mcp, ACliCommandAndAHandEditBetweenTwoCallsAreBothSeenAndTheLogReplays) {
     EXPECT_EQ(sandbox.sc({"events", "replay", "--verify"}).exit_code, 0);
 }
 
+TEST(Mcp, CliCommandsBetweenAndDuringMcpCallsAreEachRecordedOnceInTheOrderTheyHappened) {
+    // The server keeps the tree lock's file, the task-tree state and the store's files open
+    // between requests: CLI commands running between (and during) its calls must still take
+    // turns with it, the lock file removed by hand halfway through included.
+    Sandbox sandbox;
+    if (sandbox.sc({"--version"}).out.find("telemetry compiled out") != std::string::npos)
+        GTEST_SKIP() << "this sc was built with -DSC_TELEMETRY=OFF";
+    ASSERT_EQ(sandbox.sc({"init"}).exit_code, 0);
+    Json task = sandbox.sc({"task", "create", "--title", "Shared", "--type", "chore", "--format", "json"}).json();
+    std::string id = task["metadata"]["id"];
+    constexpr int k_calls = 12;
+    std::string input = sandbox.root() + "/requests";
+    std::string requests = initialize_request();
+    for (int i = 1; i <= k_calls; ++i)
+        requests +=
+            request(i, "tools/call",
+                    {{"name", "task_update"},
+                     {"arguments", {{"id", id}, {"updates", {{"add_log_entry", "mcp " + std::to_string(i)}}}}}});
+    requests += request(k_calls + 1, "tools/call", {{"name", "task_get"}, {"arguments", {{"id", id}}}});
+    sandbox.write(input, requests);
+    std::string sc = "'" + std::string(SC_BINARY) + "'";
+    // The MCP calls a line at a time, the CLI's in a loop beside them; the lock file removed
+    // in the middle.
+    std::string script =
+        "(\n"
+        "  n=0; while IFS= read -r line; do printf '%s\\n' \"$line\"; n=$((n+1));\n"
+        "    if [ $n = 7 ]; then find \"$HOME\" -name tasks.lock -delete; fi; sleep 0.03; done < '" +
+        input +
+        "'; sleep 0.5\n"
+        ") | " +
+        sc + " mcp > '" + sandbox.root() +
+        "/answers' &\n"
+        "for i in 1 2 3 4 5 6 7 8; do " +
+        sc + " task log " + id +
+        " \"cli $i\" >/dev/null || exit 1; sleep 0.02; done\n"
+        "wait\n";
+    RunResult result = sandbox.run({"sh", "-c", script});
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    std::vector<Json> messages = lines_of(sandbox.read(sandbox.root() + "/answers"));
+    ASSERT_EQ(messages.size(), static_cast<size_t>(k_calls + 2));
+    for (const Json& message : messages)
+        EXPECT_FALSE(message["result"].value("isError", false)) << message.dump().substr(0, 600);
+    // Every change once, as what it was: no change of one taken for an outside edit by the
+    // other, none lost; the last call sees all of them.
+    Json events = sandbox.sc({"events", "list", "--format", "json"}).json();
+    std::map<std::string, int> types;
+    for (const Json& event : events)
+        ++types[event["type"].get<std::string>()];
+    EXPECT_EQ(types["TaskChangedExternally"], 0) << events.dump().substr(0, 2000);
+    EXPECT_EQ(types["TaskUpdated"] + types["TaskLogAppended"], k_calls + 8) << events.dump().substr(0, 2000);
+    std::string last = messages.back()["result"]["structuredContent"].dump();
+    for (int i = 1; i <= k_calls; ++i)
+        EXPECT_NE(last.find("mcp " + std::to_string(i)), std::string::npos) << i;
+    for (int i = 1; i <= 8; ++i)
+        EXPECT_NE(last.find("cli " + std::to_string(i)), std::string::npos) << i;
+    // The seqs follow the order of the changes: a replay rebuilds the tree as it is.
+    EXPECT_EQ(sandbox.sc({"events", "replay", "--verify"}).exit_code, 0);
+    EXPECT_EQ(sandbox.sc({"telemetry", "check"}).exit_code, 0);
+}
+
+TEST(Mcp, ACallWaitsForTheTreeLockHeldByAnotherProcessAfterItsFileWasRemovedAndMadeAgain) {
+    // The server keeps the lock file open between requests. Removed by hand and made again by
+    // another process that holds it, the next call must wait for that process, not lock the
+    // removed file it still has open.
+    Sandbox sandbox;
+    if (sandbox.sc({"--version"}).out.find("telemetry compiled out") != std::string::npos)
+        GTEST_SKIP() << "this sc was built with -DSC_TELEMETRY=OFF";
+    ASSERT_EQ(sandbox.sc({"init"}).exit_code, 0);
+    Json task = sandbox.sc({"task", "create", "--title", "Shared", "--type", "chore", "--format", "json"}).json();
+    std::string id = task["metadata"]["id"];
+    auto update = [&](int call, const std::string& priority) {
+        return request(call, "tools/call",
+                       {{"name", "task_update"}, {"arguments", {{"id", id}, {"updates", {{"priority", priority}}}}}});
+    };
+    std::string answers = sandbox.root() + "/answers";
+    std::map<std::string, std::string> requests = {
+        {"init", initialize_request()}, {"first", update(1, "high")}, {"second", update(2, "low")}};
+    // The holder keeps the lock for a second, then counts the answers given so far.
+    std::string hold =
+        "lock=$(find \"$HOME\" -name tasks.lock); rm \"$lock\"; flock \"$lock\" sh -c 'sleep 1; wc -l < \"" + answers +
+        "\" > \"" + sandbox.root() + "/answered-while-held\"' &\nsleep 0.2";
+    std::string script = "send() { cat \"" + sandbox.root() + "/request-$1\"; sleep 0.3; }\n";
+    for (const auto& [name, text] : requests)
+        sandbox.write(sandbox.root() + "/request-" + name, text);
+    script += "{ send init; send first; " + hold + "; send second; sleep 1.5; } | '" + std::string(SC_BINARY) +
+              "' mcp > \"" + answers + "\"\n";
+    RunResult result = sandbox.run({"sh", "-c", script});
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    std::vector<Json> messages = lines_of(sandbox.read(answers));
+    ASSERT_EQ(messages.size(), 3u);
+    EXPECT_EQ(messages[2]["result"]["isError"], false) << messages[2].dump();
+    // initialize and the first update: the second waited for the holder.
+    std::string counted = sandbox.read(sandbox.root() + "/answered-while-held");
+    counted.erase(std::remove_if(counted.begin(), counted.end(), ::isspace), counted.end());
+    EXPECT_EQ(counted, "2");
+    EXPECT_EQ(sandbox.sc({"events", "replay", "--verify"}).exit_code, 0);
+}
+
 TEST(Mcp, TaskGetAnswersTheCliTaskByteForByteInBothFormsForEveryKindOfTask) {
     Sandbox sandbox;
     ASSERT_EQ(sandbox.sc({"init"}).exit_code, 0);
