@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
-#include <cinttypes>
 #include <cstdio>
 #include <string_view>
 #include <type_traits>
@@ -372,9 +371,10 @@ Status TreeScope::save(const std::string& path, const StateIdentity& state) cons
     }
     std::string out(k_header);
     size_t lines = 0;
-    char buffer[160];
-    std::snprintf(buffer, sizeof buffer, "T %" PRIu64 " %" PRIu64 " %" PRIu64 "\n", state.inode, state.size, state.seq);
-    out += buffer;
+    out += "T ";
+    text::append_decimal(out, state.inode, ' ');
+    text::append_decimal(out, state.size, ' ');
+    text::append_decimal(out, state.seq, '\n');
     out.append("P s ").append(m_store_root).append("\n");
     lines += 2;
     if (!m_local_root.empty()) {
@@ -384,20 +384,26 @@ Status TreeScope::save(const std::string& path, const StateIdentity& state) cons
     out.append("R ").append(std::to_string(m_reference)).append("\n");
     ++lines;
     for (const auto& [key, names] : m_root_names) {
-        std::snprintf(buffer, sizeof buffer, "N %" PRIu64 " ", names);
-        out.append(buffer).append(key).append("\n");
+        out += "N ";
+        text::append_decimal(out, names, ' ');
+        out.append(key).append("\n");
         ++lines;
     }
     for (const auto& [key, stamp] : m_folders) {
-        std::snprintf(buffer, sizeof buffer, "D %d %" PRIu64 " %" PRId64 " %" PRId64 " ", stamp.confirmed ? 1 : 0,
-                      stamp.inode, stamp.mtime_nanos, stamp.ctime_nanos);
-        out.append(buffer).append(key).append("\n");
+        out += stamp.confirmed ? "D 1 " : "D 0 ";
+        text::append_decimal(out, stamp.inode, ' ');
+        text::append_decimal(out, stamp.mtime_nanos, ' ');
+        text::append_decimal(out, stamp.ctime_nanos, ' ');
+        out.append(key).append("\n");
         ++lines;
     }
     for (const auto& [key, stat] : m_files) {
-        std::snprintf(buffer, sizeof buffer, "F %" PRIu64 " %" PRIu64 " %" PRId64 " %" PRId64 " ", stat.inode,
-                      stat.size, stat.mtime_nanos, stat.ctime_nanos);
-        out.append(buffer).append(key).append("\n");
+        out += "F ";
+        text::append_decimal(out, stat.inode, ' ');
+        text::append_decimal(out, stat.size, ' ');
+        text::append_decimal(out, stat.mtime_nanos, ' ');
+        text::append_decimal(out, stat.ctime_nanos, ' ');
+        out.append(key).append("\n");
         ++lines;
     }
     out.append("E ").append(std::to_string(lines)).append("\n");

@@ -15,6 +15,7 @@
 #include "tasks/id_index_blocks.hpp"
 #include "tasks/listing_cache_identity.hpp"  // generated: a digest of the task reading code
 #include "util/files.hpp"
+#include "util/text.hpp"
 
 #ifndef SC_VERSION_STRING
 #define SC_VERSION_STRING "unknown"
@@ -71,19 +72,11 @@ struct Cursor {
     }
 };
 
-void append_number(std::string& out, int64_t value, char after) {
-    char buffer[24];
-    auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, value);
-    (void)error;
-    out.append(buffer, end);
-    out += after;
-}
-
 void append_stamp(std::string& out, const FolderStamp& stamp) {
-    append_number(out, stamp.mtime_nanos, ' ');
-    append_number(out, stamp.ctime_nanos, ' ');
-    append_number(out, static_cast<int64_t>(stamp.inode), ' ');
-    append_number(out, static_cast<int64_t>(stamp.links), ' ');
+    text::append_decimal(out, stamp.mtime_nanos, ' ');
+    text::append_decimal(out, stamp.ctime_nanos, ' ');
+    text::append_decimal(out, static_cast<int64_t>(stamp.inode), ' ');
+    text::append_decimal(out, static_cast<int64_t>(stamp.links), ' ');
 }
 
 }  // namespace
@@ -189,11 +182,11 @@ void append_folder_record(std::string& out, std::string_view key, const FolderSt
         ids = merged;
     }
     out += "F ";
-    append_number(out, static_cast<int64_t>(key.size()), ' ');
+    text::append_decimal(out, static_cast<int64_t>(key.size()), ' ');
     append_stamp(out, stamp);
-    append_number(out, flags, ' ');
-    append_number(out, static_cast<int64_t>(ids.size()), ' ');
-    append_number(out, static_cast<int64_t>(folders.size()), '\n');
+    text::append_decimal(out, static_cast<int64_t>(flags), ' ');
+    text::append_decimal(out, static_cast<int64_t>(ids.size()), ' ');
+    text::append_decimal(out, static_cast<int64_t>(folders.size()), '\n');
     out += key;
     out += '\n';
     out += ids;
@@ -236,21 +229,21 @@ Status IdIndex::save() {
         for (size_t i = folder.stored_added; i < folder.added.size(); ++i)
             ids += folder.added[i];
         out += "A ";
-        append_number(out, static_cast<int64_t>(folder.key.size()), ' ');
+        text::append_decimal(out, static_cast<int64_t>(folder.key.size()), ' ');
         append_stamp(out, folder.stamp);
-        append_number(out, static_cast<int64_t>(ids.size()), '\n');
+        text::append_decimal(out, static_cast<int64_t>(ids.size()), '\n');
         out += folder.key;
         out += '\n';
         out += ids;
     }
     for (const std::string& key : m_forgotten) {
         out += "X ";
-        append_number(out, static_cast<int64_t>(key.size()), '\n');
+        text::append_decimal(out, static_cast<int64_t>(key.size()), '\n');
         out += key;
         out += '\n';
     }
     out += "C ";
-    append_number(out, static_cast<int64_t>(new_records), '\n');
+    text::append_decimal(out, static_cast<int64_t>(new_records), '\n');
     if (!files::append_existing(m_path, out).ok())
         return rewrite();  // part of it may be on disk: written whole
     m_records_on_disk += new_records;
@@ -296,7 +289,7 @@ Status IdIndex::rewrite() {
         }
     }
     out += "C ";
-    append_number(out, static_cast<int64_t>(records), '\n');
+    text::append_decimal(out, static_cast<int64_t>(records), '\n');
     if (status.ok())
         status = files::write_all(fd, out, temporary);
     if (::close(fd) != 0 && status.ok())

@@ -14,6 +14,7 @@
 #include "tasks/layout.hpp"
 #include "tasks/listing_cache_identity.hpp"  // generated: a digest of the task reading code
 #include "util/files.hpp"
+#include "util/text.hpp"
 
 #ifndef SC_VERSION_STRING
 #define SC_VERSION_STRING "unknown"
@@ -62,14 +63,6 @@ struct Cursor {
         return true;
     }
 };
-
-void append_number(std::string& out, int64_t value, char after) {
-    char buffer[24];
-    auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, value);
-    (void)error;
-    out.append(buffer, end);
-    out += after;
-}
 
 }  // namespace
 
@@ -315,12 +308,12 @@ namespace {
 
 void append_record(std::string& out, std::string_view key, const FileStat& stat, std::string_view entry) {
     out += "E ";
-    append_number(out, static_cast<int64_t>(key.size()), ' ');
-    append_number(out, static_cast<int64_t>(entry.size()), ' ');
-    append_number(out, static_cast<int64_t>(stat.size), ' ');
-    append_number(out, static_cast<int64_t>(stat.inode), ' ');
-    append_number(out, stat.mtime_nanos, ' ');
-    append_number(out, stat.ctime_nanos, '\n');
+    text::append_decimal(out, static_cast<int64_t>(key.size()), ' ');
+    text::append_decimal(out, static_cast<int64_t>(entry.size()), ' ');
+    text::append_decimal(out, static_cast<int64_t>(stat.size), ' ');
+    text::append_decimal(out, static_cast<int64_t>(stat.inode), ' ');
+    text::append_decimal(out, stat.mtime_nanos, ' ');
+    text::append_decimal(out, stat.ctime_nanos, '\n');
     out += key;
     out += '\n';
     out += entry;
@@ -388,12 +381,12 @@ Status ListingCache::save_locked() {
             append_record(out, added->key, added->stat, added->entry);
         for (std::string_view key : m_removed) {
             out += "X ";
-            append_number(out, static_cast<int64_t>(key.size()), '\n');
+            text::append_decimal(out, static_cast<int64_t>(key.size()), '\n');
             out += key;
             out += '\n';
         }
         out += "C ";
-        append_number(out, static_cast<int64_t>(new_records), '\n');
+        text::append_decimal(out, static_cast<int64_t>(new_records), '\n');
         if (files::append_existing(m_path, out).ok()) {
             m_records_on_disk += new_records;
             m_committed += out.size();
@@ -441,7 +434,7 @@ Status ListingCache::save_locked() {
     }
     write_added_before({}, true);
     out += "C ";
-    append_number(out, static_cast<int64_t>(live), '\n');
+    text::append_decimal(out, static_cast<int64_t>(live), '\n');
     flush(true);
     if (::close(fd) != 0 && status.ok())
         status = files::from_errno(errno, "writing the listing cache", temporary);

@@ -1,5 +1,6 @@
 #include "util/text.hpp"
 
+#include <charconv>
 #include <cstdint>
 
 #include "util/swar.hpp"
@@ -91,6 +92,24 @@ void append_utf8(std::string& out, char32_t code_point) {
         out += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
         out += static_cast<char>(0x80 | (code_point & 0x3F));
     }
+}
+
+namespace {
+template <typename Number>
+void append_number(std::string& out, Number value, char after) {
+    char buffer[24];
+    auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, value);
+    (void)error;  // 24 bytes hold any 64-bit number
+    out.append(buffer, end);
+    out += after;
+}
+}  // namespace
+
+void append_decimal(std::string& out, int64_t value, char after) {
+    append_number(out, value, after);
+}
+void append_decimal(std::string& out, uint64_t value, char after) {
+    append_number(out, value, after);
 }
 
 std::string to_lower_ascii(std::string_view text) {

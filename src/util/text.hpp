@@ -1,6 +1,7 @@
 #pragma once
 // Small text helpers shared by every layer.
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +28,10 @@ int line_of_offset(std::string_view text, size_t offset);
 
 /// Appends one code point as UTF-8 (the caller passes a valid scalar value).
 void append_utf8(std::string& out, char32_t code_point);
+/// Appends `value` in decimal, then `after` (the separator of the line formats of the derived
+/// files: the listing cache, the id index, the task-tree scope). No locale, no format string.
+void append_decimal(std::string& out, int64_t value, char after);
+void append_decimal(std::string& out, uint64_t value, char after);
 
 std::string to_lower_ascii(std::string_view text);
 std::string_view trim(std::string_view text);

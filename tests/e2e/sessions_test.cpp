@@ -569,7 +569,7 @@ TEST_F(Sessions, ATmuxSessionRunsItsSupervisorInAWindow) {
     Json record = ok({"dispatch", m_task, "--exec", "tmux", "--format", "json"}).json();
     std::string id = record["sessionName"];
     Json shown = wait_for_state(id, "completed");
-    EXPECT_EQ(shown["outcome"], "success");
+    EXPECT_EQ(shown["outcome"], "success") << shown.dump();  // once seen "crashed" under ctest -j2
     EXPECT_EQ(shown["exec"], "tmux");
     (void)m_sandbox.run({"tmux", "kill-server"});
     // `sessions supervise --echo` and `--lock-fd` are how tmux and detached runs are started.
