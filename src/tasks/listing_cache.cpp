@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <cstdint>
+#include <cstring>
 
 #include "tasks/layout.hpp"
 #include "tasks/listing_cache_identity.hpp"  // generated: a digest of the task reading code
@@ -170,18 +172,24 @@ void ListingCache::load() {
         if (kind == 'X') {
             if (!cursor.number(key_length, '\n') || !cursor.bytes(key_length, key))
                 break;
-            m_slots.push_back({key, start, false, true});
+            m_slots.push_back({key, start, 0, false, true});
             continue;
         }
+        // Framed here, the stat's numbers skipped to the end of their line: they are parsed
+        // (and checked) by read_record() when the key is looked up, once, not twice.
         size_t entry_length = 0;
-        FileStat stat;
         std::string_view entry;
         if (kind != 'E' || !cursor.number(key_length, ' ') || !cursor.number(entry_length, ' ') ||
-            !cursor.number(stat.size, ' ') || !cursor.number(stat.inode, ' ') ||
-            !cursor.number(stat.mtime_nanos, ' ') || !cursor.number(stat.ctime_nanos, '\n') ||
-            !cursor.bytes(key_length, key) || !cursor.bytes(entry_length, entry))
+            entry_length > UINT32_MAX)
             break;
-        m_slots.push_back({key, start, false, false});
+        size_t stat_at = cursor.position;
+        const void* line_end = std::memchr(m_map + stat_at, '\n', m_map_size - stat_at);
+        if (line_end == nullptr)
+            break;
+        cursor.position = static_cast<size_t>(static_cast<const char*>(line_end) - m_map) + 1;
+        if (!cursor.bytes(key_length, key) || !cursor.bytes(entry_length, entry))
+            break;
+        m_slots.push_back({key, stat_at, static_cast<uint32_t>(entry_length), false, false});
     }
     m_slots.resize(committed_slots);
     m_records_on_disk = records;
@@ -206,15 +214,20 @@ void ListingCache::load() {
     m_slots.resize(kept);
 }
 
-bool ListingCache::read_record(size_t offset, FileStat& stat, std::string_view& entry) const {
-    Cursor cursor {std::string_view(m_map, m_map_size), offset + 2};
-    size_t key_length = 0;
-    size_t entry_length = 0;
-    std::string_view key;
+bool ListingCache::read_record(const Slot& slot, FileStat& stat, std::string_view& entry) const {
+    // The stat's line ends right before the key (load() framed the record around it).
+    Cursor cursor {std::string_view(m_map, static_cast<size_t>(slot.key.data() - m_map)), slot.stat_at};
     stat.known = true;
-    return cursor.number(key_length, ' ') && cursor.number(entry_length, ' ') && cursor.number(stat.size, ' ') &&
-           cursor.number(stat.inode, ' ') && cursor.number(stat.mtime_nanos, ' ') &&
-           cursor.number(stat.ctime_nanos, '\n') && cursor.bytes(key_length, key) && cursor.bytes(entry_length, entry);
+    if (!cursor.number(stat.size, ' ') || !cursor.number(stat.inode, ' ') || !cursor.number(stat.mtime_nanos, ' '))
+        return false;
+    // The last number ends at the line's end, the cursor's text's last byte.
+    const char* begin = m_map + cursor.position;
+    const char* end = slot.key.data() - 1;
+    auto [next, error] = std::from_chars(begin, end, stat.ctime_nanos);
+    if (error != std::errc() || next != end)
+        return false;
+    entry = std::string_view(slot.key.data() + slot.key.size() + 1, slot.entry_length);
+    return true;
 }
 
 ListingCache::Slot* ListingCache::slot_of(std::string_view key) {
@@ -240,7 +253,7 @@ std::optional<std::string_view> ListingCache::find(std::string_view key, const F
     slot->seen = true;
     FileStat stored;
     std::string_view entry;
-    if (!read_record(slot->record, stored, entry) || !stored.same_file_as(stat))
+    if (!read_record(*slot, stored, entry) || !stored.same_file_as(stat))
         return std::nullopt;
     ++m_hits;
     return entry;
@@ -426,7 +439,7 @@ Status ListingCache::save_locked() {
             continue;
         FileStat stat;
         std::string_view entry;
-        if (!read_record(slot.record, stat, entry))
+        if (!read_record(slot, stat, entry))
             continue;
         write_added_before(slot.key, false);
         append_record(out, slot.key, stat, entry);

@@ -76,12 +76,14 @@ public:
     [[nodiscard]] bool storable(const FileStat& stat, int64_t margin_nanos = 0) const;
 
 private:
-    /// A live entry of the file: its key and where its record starts in the mapping (the stat
-    /// and bytes are read from the record when the key is looked up: 32 bytes per task here,
-    /// where a parsed copy would cost a page fault per hundred tasks more).
+    /// A live entry of the file: its key, where its stat's numbers start in the mapping and its
+    /// bytes' length (the bytes follow the key). The load frames each record once and leaves
+    /// the stat as text, parsed only when the key is looked up: 32 bytes per task here, where
+    /// a parsed copy would cost a page fault per hundred tasks more.
     struct Slot {
         std::string_view key;
-        size_t record = 0;
+        size_t stat_at = 0;
+        uint32_t entry_length = 0;
         bool seen = false;
         bool dropped = false;  // replaced by an entry of this listing, or its file is gone
     };
@@ -97,7 +99,7 @@ private:
     Status save_locked();
     void remove_stale_temporaries() const;
     Slot* slot_of(std::string_view key);
-    bool read_record(size_t offset, FileStat& stat, std::string_view& entry) const;
+    bool read_record(const Slot& slot, FileStat& stat, std::string_view& entry) const;
 
     std::string m_root;
     std::string m_path;

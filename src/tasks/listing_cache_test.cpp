@@ -311,6 +311,31 @@ TEST_F(ListingCacheTest, ADeletedCacheIsRebuiltAndADamagedEntryIsReadFromTheFile
     EXPECT_EQ(counts.read, 1U);
 }
 
+TEST_F(ListingCacheTest, AnEntryWhoseStatIsDamagedIsReadFromTheFileAndStoredAgain) {
+    // The load frames records by their lengths and leaves the stat's numbers to the lookup:
+    // numbers that do not parse there make the file be read, never the entry be trusted.
+    write_file(root() + "/current/a-11A.task.md", task_text("Alpha"));
+    write_file(root() + "/current/b-11B.task.md", task_text("Bravo"));
+    settle();
+    std::string expected = list_all();
+    for (std::string_view damage : {"x", "", " 7"}) {
+        fs::remove(cache_file());
+        list_all();  // written whole: the first record is the live one of its key
+        std::string content = files::read(cache_file()).value();
+        size_t record = content.find("E ");
+        ASSERT_NE(record, std::string::npos);
+        size_t line_end = content.find('\n', record);
+        content.replace(line_end - 1, 1, damage);  // the ctime's last digit
+        ASSERT_TRUE(files::write_atomic(cache_file(), content).ok());
+        ListingCounts counts;
+        EXPECT_EQ(list_all(&counts), expected) << damage;
+        EXPECT_EQ(counts.read, 1U) << damage;
+        EXPECT_EQ(counts.cached, 1U) << damage;
+        EXPECT_EQ(list_all(&counts), expected) << damage;
+        EXPECT_EQ(counts.cached, 2U) << damage;
+    }
+}
+
 TEST_F(ListingCacheTest, ARewriteLeavesNoTemporaryAndRemovesOneAKilledRewriteLeft) {
     write_file(root() + "/current/a-11A.task.md", task_text("Alpha"));
     // What a rewrite killed before its rename leaves (pid 999999: no such process).
