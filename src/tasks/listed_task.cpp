@@ -136,7 +136,19 @@ std::string encode_listed(const Result<TaskRecord>& loaded, const std::string& p
 }
 
 bool decode_listed(std::string_view encoded, const std::string& path, ListedTask& out) {
-    out = ListedTask {};
+    // Reset field by field, not by assignment: the tags' and diagnostics' vectors keep their
+    // memory from one task of a listing to the next (an allocation and a free per task else).
+    out.listed = false;
+    out.status.reset();
+    out.type.reset();
+    out.phase.reset();
+    out.area.reset();
+    out.assignee.reset();
+    out.tags.clear();
+    out.title = {};
+    out.shown_fields = {};
+    out.document = {};
+    out.diagnostics.clear();
     Reader reader(encoded);
     char kind = 0;
     int64_t count = 0;

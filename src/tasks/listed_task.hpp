@@ -16,7 +16,7 @@
 
 namespace sc::tasks {
 
-struct ListedTask {
+struct ListedTask {  // decode_listed() resets each member: a new one is reset there too
     /// False for a file a listing skips (unreadable, or not a task): only its diagnostics count.
     bool listed = false;
     std::optional<std::string_view> status, type, phase, area, assignee;  // TaskDocument::field()
