@@ -13,6 +13,7 @@
 #include <deque>
 #include <mutex>
 #include <optional>
+#include <string_view>
 #include <system_error>
 #include <thread>
 #include <unordered_map>
@@ -31,9 +32,37 @@ constexpr size_t k_stat_chunk = 256;
 
 /// Entries by name, as every reader of a folder takes them: done by the walk, so that on
 /// several threads each folder is sorted by the thread that finished it, not by the consumer.
+/// The names are sorted as (view, index) pairs of 24 bytes, and the 72-byte entries then moved
+/// once each into place by following the permutation's cycles: sorting the entries themselves
+/// moved each a dozen times (a fifth of a cached listing's scan at 1,000 tasks).
 void sort_by_name(std::vector<DirectoryEntry>& entries) {
-    std::sort(entries.begin(), entries.end(),
-              [](const DirectoryEntry& a, const DirectoryEntry& b) { return a.name < b.name; });
+    if (entries.size() < 2)
+        return;
+    struct Key {
+        std::string_view name;
+        size_t index;
+    };
+    std::vector<Key> keys;
+    keys.reserve(entries.size());
+    for (size_t i = 0; i < entries.size(); ++i)
+        keys.push_back({entries[i].name, i});
+    std::sort(keys.begin(), keys.end(), [](const Key& a, const Key& b) { return a.name < b.name; });
+    // keys[i].index: the entry that belongs at i. Each cycle is rotated through one temporary;
+    // a placed position is marked by pointing at itself. (The views are not read from here on.)
+    for (size_t start = 0; start < keys.size(); ++start) {
+        if (keys[start].index == start)
+            continue;
+        DirectoryEntry held = std::move(entries[start]);
+        size_t at = start;
+        while (keys[at].index != start) {
+            size_t from = keys[at].index;
+            entries[at] = std::move(entries[from]);
+            keys[at].index = at;
+            at = from;
+        }
+        entries[at] = std::move(held);
+        keys[at].index = at;
+    }
 }
 
 /// A regular file by its listing's d_type (one of unknown kind was stat-ed when listed, and has

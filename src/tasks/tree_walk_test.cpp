@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -97,6 +98,43 @@ TEST(TreeWalk, EveryCorpusTreeWalkedOnTwoThreadsGivesEachFolderAsTheSerialWalk) 
         SCOPED_TRACE(scenario.path().filename().string());
         expect_same_as_serial((scenario.path() / "tree").string(), 2, 2);
     }
+}
+
+TEST(TreeWalk, AFolderIsListedInByteOrderEachEntryWithItsOwnKindAndStat) {
+    // The walk sorts a folder's names and then moves each entry into place: every entry must
+    // arrive with its own kind and stat, short names (kept inside the string) and long alike.
+    TempDir dir;
+    std::map<std::string, size_t> files;  // name -> size
+    std::set<std::string> folders;
+    for (int i = 0; i < 300; ++i) {
+        std::string name = i % 3 == 0   ? "f" + std::to_string(i * 7919 % 1000)
+                           : i % 3 == 1 ? "generated-task-number-" + std::to_string(i * 7919 % 1000) + "-11A.task.md"
+                                        : "Z" + std::string(static_cast<size_t>(i % 40), 'x') + std::to_string(i);
+        if (i % 17 == 0) {
+            fs::create_directories(dir.path() + "/" + name);
+            folders.insert(name);
+            continue;
+        }
+        files[name] = static_cast<size_t>(i) + 1;
+        testing::write_file(dir.path() + "/" + name, std::string(static_cast<size_t>(i) + 1, 'a'));
+    }
+    WalkedFolder folder = list_folder(dir.path(), EveryFolder());
+    std::vector<std::string> names;
+    for (const DirectoryEntry& entry : folder.entries) {
+        names.push_back(entry.name);
+        if (folders.count(entry.name) > 0) {
+            EXPECT_EQ(entry.type, EntryType::folder) << entry.name;
+            continue;
+        }
+        ASSERT_EQ(files.count(entry.name), 1U) << entry.name;
+        EXPECT_EQ(entry.type, EntryType::file) << entry.name;
+        EXPECT_TRUE(entry.stat.known) << entry.name;
+        EXPECT_EQ(entry.stat.size, files[entry.name]) << entry.name;
+    }
+    std::set<std::string> all(folders);
+    for (const auto& [name, size] : files)
+        all.insert(name);
+    EXPECT_EQ(names, std::vector<std::string>(all.begin(), all.end()));
 }
 
 TEST(TreeWalk, BelowTheThresholdNoThreadIsStarted) {
