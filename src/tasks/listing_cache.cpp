@@ -66,6 +66,35 @@ struct Cursor {
     }
 };
 
+/// Writes `value` in decimal as std::to_chars does, ending at `end`, two digits a step (a
+/// fifth of to_chars's instructions here: it is not inlined and counts the digits first).
+/// Returns where the number starts.
+char* put_decimal_backwards(char* end, int64_t value) {
+    static constexpr char k_pairs[] =
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+        "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+        "8081828384858687888990919293949596979899";
+    uint64_t left = value < 0 ? uint64_t {0} - static_cast<uint64_t>(value) : static_cast<uint64_t>(value);
+    char* at = end;
+    while (left >= 100) {
+        size_t pair = static_cast<size_t>(left % 100) * 2;
+        left /= 100;
+        at -= 2;
+        at[0] = k_pairs[pair];
+        at[1] = k_pairs[pair + 1];
+    }
+    if (left >= 10) {
+        at -= 2;
+        at[0] = k_pairs[left * 2];
+        at[1] = k_pairs[left * 2 + 1];
+    } else {
+        *--at = static_cast<char>('0' + left);
+    }
+    if (value < 0)
+        *--at = '-';
+    return at;
+}
+
 }  // namespace
 
 std::string ListingCache::path_for(const std::string& tree_root) {
@@ -251,12 +280,27 @@ std::optional<std::string_view> ListingCache::find(std::string_view key, const F
     if (slot == nullptr)
         return std::nullopt;
     slot->seen = true;
-    FileStat stored;
-    std::string_view entry;
-    if (!read_record(*slot, stored, entry) || !stored.same_file_as(stat))
+    if (!stat.known)
+        return std::nullopt;
+    // The file's stat written as append_record() writes it (the same casts, std::to_chars's
+    // digits), compared with the stored text: the answer of parsing the four numbers and
+    // comparing them (the text is canonical; anything else, damage included, differs and the
+    // file is read), in a fraction of the instructions.
+    char line[4 * 21];
+    char* const end = line + sizeof line;
+    char* at = put_decimal_backwards(end, stat.ctime_nanos);
+    *--at = ' ';
+    at = put_decimal_backwards(at, stat.mtime_nanos);
+    *--at = ' ';
+    at = put_decimal_backwards(at, static_cast<int64_t>(stat.inode));
+    *--at = ' ';
+    at = put_decimal_backwards(at, static_cast<int64_t>(stat.size));
+    const char* stored = m_map + slot->stat_at;
+    size_t stored_length = static_cast<size_t>(slot->key.data() - 1 - stored);  // up to the line's end
+    if (std::string_view(stored, stored_length) != std::string_view(at, static_cast<size_t>(end - at)))
         return std::nullopt;
     ++m_hits;
-    return entry;
+    return std::string_view(slot->key.data() + slot->key.size() + 1, slot->entry_length);
 }
 
 void ListingCache::mark_seen(std::string_view key) {

@@ -336,6 +336,21 @@ TEST_F(ListingCacheTest, AnEntryWhoseStatIsDamagedIsReadFromTheFileAndStoredAgai
     }
 }
 
+TEST_F(ListingCacheTest, AFileModifiedBefore1970IsServedFromTheCache) {
+    // A negative mtime: the lookup writes the stat as the save did, sign included.
+    write_file(root() + "/current/a-11A.task.md", task_text("Alpha"));
+    write_file(root() + "/current/b-11B.task.md", task_text("Bravo"));
+    struct timespec times[2] = {{-86400 * 365, 250}, {-86400 * 365, 250}};
+    ASSERT_EQ(::utimensat(AT_FDCWD, (root() + "/current/a-11A.task.md").c_str(), times, 0), 0);
+    settle();
+    std::string expected = list_all();
+    ASSERT_NE(files::read(cache_file()).value().find(" -31535999999999750 "), std::string::npos);
+    ListingCounts counts;
+    EXPECT_EQ(list_all(&counts), expected);
+    EXPECT_EQ(counts.cached, 2U);
+    EXPECT_EQ(counts.read, 0U);
+}
+
 TEST_F(ListingCacheTest, ARewriteLeavesNoTemporaryAndRemovesOneAKilledRewriteLeft) {
     write_file(root() + "/current/a-11A.task.md", task_text("Alpha"));
     // What a rewrite killed before its rename leaves (pid 999999: no such process).
