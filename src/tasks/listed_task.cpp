@@ -50,11 +50,16 @@ public:
         return true;
     }
     bool string(std::string_view& value) {
+        // The length's digits read inline, not by from_chars: a listing reads ten of these per
+        // task, mostly of one to three digits, and the call was most of their cost. At most 18
+        // digits (no overflow; encode_listed never writes more than a few).
         size_t length = 0;
-        auto [next, error] = std::from_chars(m_text.data(), m_text.data() + m_text.size(), length);
-        if (error != std::errc() || next == m_text.data() + m_text.size() || *next != ':')
+        size_t digits = 0;
+        for (; digits < m_text.size() && digits < 18 && static_cast<unsigned char>(m_text[digits] - '0') < 10; ++digits)
+            length = length * 10 + static_cast<size_t>(m_text[digits] - '0');
+        if (digits == 0 || digits == m_text.size() || m_text[digits] != ':')
             return fail();
-        size_t start = static_cast<size_t>(next - m_text.data()) + 1;
+        size_t start = digits + 1;
         if (m_text.size() - start < length)
             return fail();
         value = m_text.substr(start, length);
