@@ -483,5 +483,21 @@ TEST(McpSchemaCheck, NamesTheFieldAndWhatIsExpected) {
               "sequence: a value of 4194304 bytes cannot match ^\\d{2}$");
 }
 
+TEST(McpSchemaCheck, NamesAMissingOrUnknownPropertyAndEveryTypeAllowed) {
+    Json schema = {{"type", "object"},
+                   {"properties", {{"a", {{"type", Json::array({"string", "null"})}}}}},
+                   {"required", Json::array({"a"})},
+                   {"additionalProperties", false}};
+    EXPECT_EQ(check_schema(schema, {{"a", nullptr}}), "");
+    EXPECT_EQ(check_schema(schema, {{"a", "x"}}), "");
+    EXPECT_EQ(check_schema(schema, {{"a", 3}}), "a: expected string or null, got an integer");
+    EXPECT_EQ(check_schema(schema, {{"a", "x"}, {"b", 1}}), "arguments: unknown property \"b\" (known: a)");
+    EXPECT_EQ(check_schema(schema, Json::object()), "arguments: \"a\" is required");
+    // Without additionalProperties false, or without properties at all, other members pass.
+    EXPECT_EQ(check_schema({{"type", "object"}}, {{"z", 1}}), "");
+    EXPECT_EQ(check_schema({{"type", "object"}, {"additionalProperties", false}}, {{"z", 1}}),
+              "arguments: unknown property \"z\" (known: )");
+}
+
 }  // namespace
 }  // namespace sc::mcp
