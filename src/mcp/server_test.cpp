@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <limits>
 #include <string>
 #include <thread>
 
@@ -497,6 +498,17 @@ TEST(McpSchemaCheck, NamesAMissingOrUnknownPropertyAndEveryTypeAllowed) {
     EXPECT_EQ(check_schema({{"type", "object"}}, {{"z", 1}}), "");
     EXPECT_EQ(check_schema({{"type", "object"}, {"additionalProperties", false}}, {{"z", 1}}),
               "arguments: unknown property \"z\" (known: )");
+}
+
+TEST(McpJsonRpc, DumpWritesIntegersAsNlohmannDoes) {
+    for (const Json& value : {Json(0), Json(7), Json(-1), Json(std::numeric_limits<int64_t>::min()),
+                              Json(std::numeric_limits<int64_t>::max()), Json(std::numeric_limits<uint64_t>::max()),
+                              Json::parse("-0"), Json::parse("18446744073709551615"), Json::parse("12345678901")})
+        EXPECT_EQ(dump(value), value.dump()) << value.dump();
+    EXPECT_EQ(dump(Json(std::numeric_limits<uint64_t>::max())), "18446744073709551615");
+    EXPECT_EQ(dump(Json(std::numeric_limits<int64_t>::min())), "-9223372036854775808");
+    EXPECT_EQ(dump(Json("7")), "\"7\"");
+    EXPECT_EQ(dump(Json(1.5)), "1.5");
 }
 
 }  // namespace
