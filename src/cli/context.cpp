@@ -2,7 +2,7 @@
 
 namespace sc::cli {
 
-Result<tasks::ProjectPaths> Context::project() {
+const Result<tasks::ProjectPaths>& Context::project() {
     if (!m_project) {
         tasks::ProjectOptions options;
         if (!m_globals.root_dir.empty())
@@ -15,7 +15,7 @@ Result<tasks::ProjectPaths> Context::project() {
 
 const config::Values& Context::config() {
     if (!m_config) {
-        Result<tasks::ProjectPaths> paths = project();
+        const Result<tasks::ProjectPaths>& paths = project();
         std::vector<std::string> files =
             config::default_paths(m_environment, paths.ok() ? paths->project_root : std::string());
         config::Loaded loaded = config::load_files(files);

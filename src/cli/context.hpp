@@ -43,18 +43,19 @@ public:
             m_warnings(warning);
     }
 
-    /// The project as `--root-dir`, SCOPECRAFT_ROOT and git decide; resolved once.
-    Result<tasks::ProjectPaths> project();
+    /// The project as `--root-dir`, SCOPECRAFT_ROOT and git decide; resolved once (a reference:
+    /// a caller that needs only a path copies nothing).
+    const Result<tasks::ProjectPaths>& project();
     /// The user's and the project's config files; loaded once, warnings printed once.
     const config::Values& config();
-    /// Gives the project and config a long-lived server resolved for an earlier request, so
-    /// this one does not resolve and read them again.
-    void preset(tasks::ProjectPaths project, config::Values config) {
-        m_project.emplace(std::move(project));
-        m_config.emplace(std::move(config));
-    }
-    /// Whether project() and config() have been resolved (by a call or preset()).
-    [[nodiscard]] bool resolved() const { return m_project && m_project->ok() && m_config; }
+    /// Give the project and the config files a long-lived server resolved for an earlier
+    /// request, so this one does not resolve and read them again. Apart: a request that never
+    /// asks for the config files (telemetry off, task_get) still keeps its project.
+    void preset_project(tasks::ProjectPaths project) { m_project.emplace(std::move(project)); }
+    void preset_config(config::Values config) { m_config.emplace(std::move(config)); }
+    /// Whether project() resolved to a project, and whether config() was read (by a call or a preset).
+    [[nodiscard]] bool project_resolved() const { return m_project && m_project->ok(); }
+    [[nodiscard]] bool config_resolved() const { return m_config.has_value(); }
 
     /// For commands that stream (`events follow`): writes straight to stdout as data arrives.
     void write_out(std::string_view text) const {

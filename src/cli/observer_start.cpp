@@ -21,7 +21,7 @@ std::unique_ptr<observe::CommandObserver> start_observer(Context& context, std::
     options.clock = &context.clock();
     options.config = &context.config();
     options.flags = telemetry_flags(context.globals());
-    if (Result<tasks::ProjectPaths> project = context.project(); project.ok())
+    if (const Result<tasks::ProjectPaths>& project = context.project(); project.ok())
         options.project = project.value();
     options.command = std::move(command);
     options.warn = [&context](const Error& warning) { context.warn(warning); };

@@ -129,9 +129,10 @@ Json Server::handle_message(const Json& message, std::vector<std::string>& out) 
         m_seen.insert(key);
     {
         std::lock_guard lock(m_cancel_mutex);
-        if (m_cancel_pending.erase(id_text(id)) > 0)
+        std::string running = id_text(id);
+        if (m_cancel_pending.erase(running) > 0)
             return nullptr;  // cancelled before it started: no response, as for any cancelled request
-        m_running = id_text(id);
+        m_running = std::move(running);
         m_cancelled.store(false);
     }
     Json response = handle_request(message, out);

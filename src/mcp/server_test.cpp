@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <limits>
 #include <string>
 #include <thread>
 
@@ -481,6 +482,33 @@ TEST(McpSchemaCheck, NamesTheFieldAndWhatIsExpected) {
     EXPECT_EQ(check_schema(schema, {{"where", 3}}), "where: expected string, got an integer");
     EXPECT_EQ(check_schema(schema, {{"sequence", std::string(4 << 20, '1')}}),
               "sequence: a value of 4194304 bytes cannot match ^\\d{2}$");
+}
+
+TEST(McpSchemaCheck, NamesAMissingOrUnknownPropertyAndEveryTypeAllowed) {
+    Json schema = {{"type", "object"},
+                   {"properties", {{"a", {{"type", Json::array({"string", "null"})}}}}},
+                   {"required", Json::array({"a"})},
+                   {"additionalProperties", false}};
+    EXPECT_EQ(check_schema(schema, {{"a", nullptr}}), "");
+    EXPECT_EQ(check_schema(schema, {{"a", "x"}}), "");
+    EXPECT_EQ(check_schema(schema, {{"a", 3}}), "a: expected string or null, got an integer");
+    EXPECT_EQ(check_schema(schema, {{"a", "x"}, {"b", 1}}), "arguments: unknown property \"b\" (known: a)");
+    EXPECT_EQ(check_schema(schema, Json::object()), "arguments: \"a\" is required");
+    // Without additionalProperties false, or without properties at all, other members pass.
+    EXPECT_EQ(check_schema({{"type", "object"}}, {{"z", 1}}), "");
+    EXPECT_EQ(check_schema({{"type", "object"}, {"additionalProperties", false}}, {{"z", 1}}),
+              "arguments: unknown property \"z\" (known: )");
+}
+
+TEST(McpJsonRpc, DumpWritesIntegersAsNlohmannDoes) {
+    for (const Json& value : {Json(0), Json(7), Json(-1), Json(std::numeric_limits<int64_t>::min()),
+                              Json(std::numeric_limits<int64_t>::max()), Json(std::numeric_limits<uint64_t>::max()),
+                              Json::parse("-0"), Json::parse("18446744073709551615"), Json::parse("12345678901")})
+        EXPECT_EQ(dump(value), value.dump()) << value.dump();
+    EXPECT_EQ(dump(Json(std::numeric_limits<uint64_t>::max())), "18446744073709551615");
+    EXPECT_EQ(dump(Json(std::numeric_limits<int64_t>::min())), "-9223372036854775808");
+    EXPECT_EQ(dump(Json("7")), "\"7\"");
+    EXPECT_EQ(dump(Json(1.5)), "1.5");
 }
 
 }  // namespace

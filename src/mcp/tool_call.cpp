@@ -122,7 +122,8 @@ observe::ObserverSession& HostSettings::observer_session() {
         session.reset();  // the previous project's: flushed
         session = std::make_shared<observe::ObserverSession>(*environment, own_pipeline);
         session_root = globals.root_dir;
-        resolved.reset();
+        resolved_project.reset();
+        resolved_config.reset();
     }
     return *session;
 }
@@ -141,8 +142,12 @@ CallOutcome run_request(HostSettings& host, const RequestInfo& info,
     cli::Context context(environment, *host.clock, host.working_directory, globals,
                          [&warnings](const Error& warning) { warnings.push_back(warning); });
     observe::ObserverSession& session = host.observer_session();  // a new one when init_root changed project
-    if (host.resolved && host.session_root == host.globals.root_dir)
-        context.preset(host.resolved->first, host.resolved->second);
+    if (host.session_root == host.globals.root_dir) {
+        if (host.resolved_project)
+            context.preset_project(*host.resolved_project);
+        if (host.resolved_config)
+            context.preset_config(*host.resolved_config);
+    }
     std::unique_ptr<observe::CommandObserver> observer = start_observer(info, context, session);
     ToolCall call(host, context, info);
     // The long loops below (listings, replays) stop when the client cancels and report how far
@@ -164,8 +169,12 @@ CallOutcome run_request(HostSettings& host, const RequestInfo& info,
         context.set_observer(nullptr);
     }
     std::string serialised = result.ok() ? call.take_serialised() : std::string();
-    if (!host.resolved && context.resolved() && host.session_root == host.globals.root_dir)
-        host.resolved.emplace(context.project().value(), context.config());
+    if (host.session_root == host.globals.root_dir) {
+        if (!host.resolved_project && context.project_resolved())
+            host.resolved_project.emplace(context.project().value());
+        if (!host.resolved_config && context.config_resolved())
+            host.resolved_config.emplace(context.config());
+    }
     return {std::move(result), std::move(serialised), std::move(warnings)};
 }
 

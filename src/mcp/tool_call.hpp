@@ -32,9 +32,13 @@ struct HostSettings {
     /// (session_root: the root_dir it was started for; init_root starts another).
     std::shared_ptr<observe::ObserverSession> session;
     std::string session_root;
-    /// The project and config files as the session's first request resolved them: read once
-    /// per session (restart the server, or init_root, to apply an edited config file).
-    std::optional<std::pair<tasks::ProjectPaths, config::Values>> resolved;
+    /// The project and config files as the session's first requests resolved them: read once
+    /// per session (restart the server, or init_root, to apply an edited config file). Kept
+    /// apart: with telemetry off a task_get never reads the config files, and resolving the
+    /// project again (a walk up for .git, paths normalised and encoded) cost each one 18,000
+    /// instructions.
+    std::optional<tasks::ProjectPaths> resolved_project;
+    std::optional<config::Values> resolved_config;
     /// False when the process has its telemetry pipeline already (the network server's).
     bool own_pipeline = true;
     /// network.transport of the requests' spans: "pipe" (stdio) or "tcp" (HTTP).

@@ -4,6 +4,7 @@
 // older format is rebuilt.
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cinttypes>
@@ -205,6 +206,36 @@ TEST(Index, CallerIdsStayIdempotentAcrossTheLogAndCompaction) {
     ASSERT_TRUE(third.ok());
     EXPECT_TRUE(third->duplicate);
     EXPECT_EQ(third->version, 1u);
+}
+
+// read_head skips decoding bytes it decoded last time: each rewrite of the head (another
+// process's append) must still be read as written, and a head damaged after a good one must
+// still be refused.
+TEST(Index, ReadingTheHeadAgainSeesEveryRewriteAndRefusesAHeadDamagedAfterAGoodOne) {
+    TempDir dir;
+    std::string path = dir.path() + "/head";
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT, 0644);
+    ASSERT_GE(fd, 0);
+    HeadState first;
+    first.seq = 7;
+    HeadState second = first;
+    second.seq = 8;
+    second.of(Signal::events).size = 4096;
+    for (const HeadState* written : {&first, &first, &second, &first}) {
+        ASSERT_TRUE(write_head(fd, path, *written).ok());
+        Result<HeadState> read = read_head(fd, path);
+        ASSERT_TRUE(read.ok()) << read.error().describe();
+        EXPECT_EQ(*read, *written);
+    }
+    std::string damaged = encode_head(first);
+    size_t seq = damaged.find(" 7\n");  // the seq, under the checksum (the padding is not)
+    ASSERT_NE(seq, std::string::npos);
+    damaged[seq + 1] = '9';
+    ASSERT_EQ(::pwrite(fd, damaged.data(), damaged.size(), 0), static_cast<ssize_t>(damaged.size()));
+    Result<HeadState> read = read_head(fd, path);
+    ASSERT_FALSE(read.ok());
+    EXPECT_EQ(read.error().code, ErrorCode::not_found);
+    ::close(fd);
 }
 
 }  // namespace

@@ -5,8 +5,10 @@
 namespace sc::cli {
 
 Result<observe::ObservedTaskService> open_task_service(Context& context) {
-    tasks::ProjectPaths paths = SC_TRY(context.project());
-    return observe::ObservedTaskService(tasks::TaskService::for_project(paths, context.clock()), context.observer());
+    const Result<tasks::ProjectPaths>& paths = context.project();
+    if (!paths.ok())
+        return paths.error();
+    return observe::ObservedTaskService(tasks::TaskService::for_project(*paths, context.clock()), context.observer());
 }
 
 tasks::ListFilter read_list_filter(const Invocation& invocation, const Context& context) {
