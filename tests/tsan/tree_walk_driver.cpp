@@ -19,9 +19,7 @@ using namespace sc::tasks;
 class EveryFolder final : public WalkRules {
 public:
     [[nodiscard]] bool stat_file(const std::string& /*name*/) const override { return true; }
-    [[nodiscard]] bool enter(const std::string& /*folder*/, const std::string& /*name*/) const override {
-        return true;
-    }
+    [[nodiscard]] bool enter(const std::string& /*folder*/, const std::string& /*name*/) const override { return true; }
 };
 
 std::string describe(const WalkedFolder& folder) {
