@@ -35,6 +35,7 @@ Registry build(std::string word) {
     register_log_commands(built);
     register_search_commands(built);
     register_mcp_commands(built);
+    register_watch_commands(built);
     register_shell_commands(built);
     return built;
 }

@@ -19,6 +19,7 @@
 #include "server/http_server.hpp"
 #include "server/routes.hpp"
 #include "server/security.hpp"
+#include "server/watch_run.hpp"
 #include "ship/background.hpp"
 #include "telemetry/pipeline.hpp"
 #include "util/files.hpp"
@@ -216,6 +217,10 @@ int run_serve(const std::vector<std::string>& arguments) {
         std::optional<observe::TraceSummaryKeeper> trace_summaries;
         trace_summaries.emplace(location.path, std::chrono::milliseconds(200));
 
+        // The watch service for the project's commands (docs/commands.md, "sc watch"), unless
+        // one runs already.
+        std::unique_ptr<WatchThread> watch = WatchThread::start(context, [](const std::string& line) { say(line); });
+
         std::atomic<bool> finished {false};
         std::thread stopper([&server, &finished, signals] {
             int received = 0;
@@ -243,6 +248,7 @@ int run_serve(const std::vector<std::string>& arguments) {
         if (shipper)
             shipper->stop();
         trace_summaries.reset();
+        watch.reset();
 
         if (pipeline)
             pipeline->shutdown();

@@ -13,6 +13,7 @@
 #include "mcp/run.hpp"
 #include "prometheus/metrics_text.hpp"
 #include "server/serve.hpp"
+#include "server/watch_run.hpp"
 #include "ship/run.hpp"
 
 int main(int argc, char** argv) {
@@ -28,6 +29,8 @@ int main(int argc, char** argv) {
         return sc::mcp::run_stdio_server(std::vector<std::string>(arguments.begin() + 1, arguments.end()));
     if (!arguments.empty() && arguments[0] == "serve")
         return sc::server::run_serve(std::vector<std::string>(arguments.begin() + 1, arguments.end()));
+    if (!arguments.empty() && arguments[0] == "watch")
+        return sc::server::run_watch(std::vector<std::string>(arguments.begin() + 1, arguments.end()));
     if (!arguments.empty() && arguments[0] == "metrics-text") {
         auto write_to = [](FILE* stream) {
             return [stream](std::string_view text) {
@@ -43,6 +46,7 @@ int main(int argc, char** argv) {
         "usage: sc-server mcp [--root-dir DIR] [--telemetry-dir DIR] [--no-telemetry] [--quiet]\n"
         "       sc-server serve [--host HOST] [--port PORT] [--token TOKEN] [--root-dir DIR] [--telemetry-dir DIR] "
         "[--no-telemetry] [--quiet]\n"
+        "       sc-server watch [--root-dir DIR] [--quiet]\n"
         "       sc-server metrics-text [--root-dir DIR] [--telemetry-dir DIR] [--openmetrics]\n"
         "       sc-server ship [--follow] [--endpoint URL] [--protocol http/protobuf|http/json] [...]\n"
         "       sc-server cli search [sc search's arguments]\n";

@@ -21,6 +21,7 @@ void register_metric_commands(Registry& registry);     // metrics
 void register_log_commands(Registry& registry);        // logs
 void register_mcp_commands(Registry& registry);        // mcp
 void register_search_commands(Registry& registry);     // search
+void register_watch_commands(Registry& registry);      // watch (execs sc-server watch)
 /// What `search` runs in this process; unset, it hands over to sc-server (search_commands.cpp).
 void set_search_handler(Handler handler);
 /// In `sc` (no search handler installed): when the command line names `search`, execs

@@ -1,0 +1,79 @@
+#include "observe/watch_log.hpp"
+
+#include <charconv>
+#include <set>
+
+#include "tasks/watch_client.hpp"
+
+namespace sc::observe {
+
+namespace {
+
+std::string hex16(uint64_t value) {
+    static constexpr char k_digits[] = "0123456789abcdef";
+    std::string out(16, '0');
+    for (int i = 15; i >= 0; --i, value >>= 4)
+        out[static_cast<size_t>(i)] = k_digits[value & 0xf];
+    return out;
+}
+
+}  // namespace
+
+WatchLog::WatchLog(uint64_t instance, size_t bound) : m_instance(instance), m_bound(bound == 0 ? 1 : bound) {}
+
+void WatchLog::record(const TreeChanges& changes) {
+    if (changes.anything) {
+        // Whatever happened before is unknown: every token handed out so far is answered
+        // "anything"; the watch has re-armed, so the token after this seq is exact again.
+        ++m_seq;
+        m_oldest_valid = m_seq;
+        m_changes.clear();
+        return;
+    }
+    for (const std::string& key : changes.files) {
+        m_changes.emplace_back(++m_seq, key);
+        if (m_changes.size() > m_bound) {
+            // A token that has not seen this change cannot be answered any more.
+            m_oldest_valid = m_changes.front().first;
+            m_changes.pop_front();
+        }
+    }
+}
+
+std::string WatchLog::token() const {
+    return hex16(m_instance) + "-" + std::to_string(m_seq);
+}
+
+std::optional<uint64_t> WatchLog::seq_of(std::string_view token) const {
+    std::string instance = hex16(m_instance);
+    if (token.size() <= instance.size() + 1 || !token.starts_with(instance) || token[instance.size()] != '-')
+        return std::nullopt;
+    std::string_view number = token.substr(instance.size() + 1);
+    uint64_t seq = 0;
+    auto [end, error] = std::from_chars(number.data(), number.data() + number.size(), seq);
+    if (error != std::errc() || end != number.data() + number.size())
+        return std::nullopt;
+    return seq;
+}
+
+std::string WatchLog::answer(std::string_view held) const {
+    std::string out(tasks::k_watch_protocol);
+    std::optional<uint64_t> since = seq_of(held);
+    if (!since || *since < m_oldest_valid || *since > m_seq)
+        return out + " anything " + token() + "\n";
+    // The changes after `since`, each key once (a file written ten times is stat-ed once).
+    std::set<std::string_view> keys;
+    for (auto it = m_changes.rbegin(); it != m_changes.rend() && it->first > *since; ++it)
+        keys.insert(it->second);
+    for (std::string_view key : keys)
+        if (key.find('\n') != std::string_view::npos)
+            return out + " anything " + token() + "\n";  // a name the answer's lines cannot carry
+    out += " files " + token() + " " + std::to_string(keys.size()) + "\n";
+    for (std::string_view key : keys) {
+        out += key;
+        out += '\n';
+    }
+    return out;
+}
+
+}  // namespace sc::observe
