@@ -396,6 +396,7 @@ void CommandObserver::end_tree_session() {
     m_scope_dirty = false;
     m_scope_broken = false;
     m_summary.reset();
+    m_watch_token.clear();
     m_checked.clear();
     m_changed_by_operation.clear();
     m_touched_folders.clear();
@@ -522,6 +523,8 @@ void CommandObserver::check_external_changes(const tasks::TreeRoots& roots, Chec
     // The file system's time before the walk: the folders' stamps the scope keeps are trusted
     // only when older (racily clean otherwise).
     int64_t reference = m_options.session == nullptr ? file_system_now(roots.store) : -1;
+    if (check_through_watch(roots, reference))
+        return;
     // Most commands find the tree as the last one left it: one walk with a stat per file, and
     // the saved state stays on disk. Otherwise the state is loaded and the tree walked again
     // to tell what changed.
@@ -534,8 +537,14 @@ void CommandObserver::check_external_changes(const tasks::TreeRoots& roots, Chec
         bool holds = saved && m_summary &&
                      saved->state() == StateIdentity {m_summary->inode, m_summary->size, m_summary->seq} &&
                      saved->folders().size() == folders.size() && saved->folders_unchanged(roots);
-        if (!holds)
+        if (!holds) {
             scope_after_full_check(folders, reference);
+        } else if (!m_watch_token.empty() && saved->watch_token() != m_watch_token) {
+            // Every file was stat-ed after the watch service answered: the state goes with its token.
+            m_scope = std::move(saved);
+            m_scope->set_watch_token(m_watch_token);
+            m_scope_dirty = true;
+        }
         return;
     }
     if (Status loaded = load_state(); !loaded.ok()) {

@@ -237,6 +237,12 @@ private:
     /// saved with the state. The state is then not loaded (a line per file parsed) until an
     /// operation that changes the tree needs it.
     bool unchanged_since_save(const tasks::TreeRoots& roots, std::vector<std::string>* folders = nullptr);
+    /// The check of every file, answered by the watch service (`sc watch`) when one runs: asked
+    /// with the token saved in the scope, only the files it names are compared with the state
+    /// (none: the state is not even loaded). False when the whole tree must be walked (no
+    /// service, no token, or "anything"); the token it gave is then kept for the walk's scope.
+    /// docs/events.md, "Which files a command checks".
+    bool check_through_watch(const tasks::TreeRoots& roots, int64_t reference);
     /// True when no operation is left half done and the log's last event is `seq`: a state
     /// saved at `seq` is the tree as the log knows it.
     [[nodiscard]] bool saved_state_is_current(uint64_t seq) const;
@@ -274,6 +280,7 @@ private:
     tasks::TreeRoots m_roots;  // of the last check, for note_written after a change
     // The own-files check (docs/events.md, "Which files a command checks").
     std::optional<StateSummary> m_summary;  // of the saved state, as the check read it
+    std::string m_watch_token;              // the watch service's answer, before the check: for the scope
     std::optional<TreeScope> m_scope;       // valid for the state being worked on
     bool m_scope_dirty = false;             // to be written with the state
     bool m_scope_broken = false;            // the state was dropped: the scope file must go

@@ -191,6 +191,7 @@ void CommandObserver::scope_after_full_check(const std::vector<std::string>& fol
         return;
     }
     m_scope = TreeScope::after_full_check(m_roots, folder_keys, reference);
+    m_scope->set_watch_token(m_watch_token);  // asked before the check, when a service runs
     m_scope_dirty = true;
 }
 

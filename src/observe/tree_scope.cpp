@@ -342,6 +342,11 @@ std::optional<TreeScope> TreeScope::load(const std::string& path) {
                 scope.m_files.emplace_hint(scope.m_files.end(), std::string(fields.rest), stat);
                 break;
             }
+            case 'W':
+                if (fields.rest.empty())
+                    return std::nullopt;
+                scope.m_watch_token = std::string(fields.rest);
+                break;
             case 'E': {
                 size_t count = 0;
                 auto [end, error] = std::from_chars(fields.rest.data(), fields.rest.data() + fields.rest.size(), count);
@@ -383,6 +388,10 @@ Status TreeScope::save(const std::string& path, const StateIdentity& state) cons
     }
     out.append("R ").append(std::to_string(m_reference)).append("\n");
     ++lines;
+    if (!m_watch_token.empty() && writable(m_watch_token)) {
+        out.append("W ").append(m_watch_token).append("\n");
+        ++lines;
+    }
     for (const auto& [key, names] : m_root_names) {
         out += "N ";
         text::append_decimal(out, names, ' ');

@@ -120,6 +120,12 @@ public:
     [[nodiscard]] const std::map<std::string, FolderStamp>& folders() const { return m_folders; }
     [[nodiscard]] const std::map<std::string, tasks::FileStat>& files() const { return m_files; }
     [[nodiscard]] int64_t reference() const { return m_reference; }
+    /// The watch service's token this scope's state goes with (empty: none): every entry of the
+    /// state describes its file as it was when the service gave it, except files the service
+    /// reports since (docs/events.md, "Which files a command checks"). An operation that only
+    /// adds its own changes keeps it: the service reports those changes too.
+    [[nodiscard]] const std::string& watch_token() const { return m_watch_token; }
+    void set_watch_token(std::string token) { m_watch_token = std::move(token); }
 
     /// The path of model key `key` under `roots` (empty when its tree is not configured).
     static std::string path_of(const tasks::TreeRoots& roots, const std::string& key);
@@ -131,6 +137,7 @@ private:
     std::string m_store_root;
     std::string m_local_root;
     int64_t m_reference = 0;
+    std::string m_watch_token;
     StateIdentity m_state;
     std::map<std::string, uint64_t> m_root_names;    // each tree's root: names_of() it
     std::map<std::string, FolderStamp> m_folders;    // model key -> stamps, below the roots
