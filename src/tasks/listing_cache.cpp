@@ -34,9 +34,9 @@ constexpr std::string_view k_header = "# scopecraft listing cache, format 1, sc 
 constexpr const char* k_file_name = ".sc-listing-cache";
 
 // Records: "E <key bytes> <entry bytes> <size> <inode> <mtime ns> <ctime ns>\n<key>\n<entry>\n",
-// "X <key bytes>\n<key>\n" (the file is gone) and "C <records>\n", the commit that ends each
-// save. Lengths, not separators, frame keys and entries, so any bytes round-trip; records after
-// the last commit are a save that did not finish and are not read.
+// "X <key bytes>\n<key>\n" (the file is gone) and "C <records>\n" or "C <records> <watch token>\n",
+// the commit that ends each save (docs/layout.md, "The watch service"). Lengths, not separators, frame keys and
+// entries, so any bytes round-trip; records after the last commit are a save that did not finish and are not read.
 struct Cursor {
     std::string_view text;
     size_t position = 0;
@@ -95,7 +95,89 @@ char* put_decimal_backwards(char* end, int64_t value) {
     return at;
 }
 
+/// A commit line after its "C ": the records it commits, then its watch token, if any.
+bool commit_line(Cursor& cursor, size_t& count, std::string_view& token) {
+    const char* begin = cursor.text.data() + cursor.position;
+    const char* end = cursor.text.data() + cursor.text.size();
+    auto [next, error] = std::from_chars(begin, end, count);
+    if (error != std::errc() || next == end)
+        return false;
+    token = {};
+    if (*next == ' ') {
+        const char* token_end = static_cast<const char*>(std::memchr(next, '\n', static_cast<size_t>(end - next)));
+        if (token_end == nullptr || token_end == next + 1)
+            return false;
+        token = std::string_view(next + 1, static_cast<size_t>(token_end - next - 1));
+        next = token_end;
+    }
+    if (*next != '\n')
+        return false;
+    cursor.position = static_cast<size_t>(next - cursor.text.data()) + 1;
+    return true;
+}
+
+/// Appends a commit line for `records` with `token` (none when empty).
+void append_commit(std::string& out, size_t records, const std::string& token) {
+    out += "C ";
+    text::append_decimal(out, static_cast<int64_t>(records), token.empty() ? '\n' : ' ');
+    if (!token.empty()) {
+        out += token;
+        out += '\n';
+    }
+}
+
 }  // namespace
+
+std::string ListingCache::read_watch_token(const std::string& tree_root) {
+    // The last line of the file, when it is a commit: one pread of the tail, not a load.
+    int fd = ::open(path_for(tree_root).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0)
+        return {};
+    struct stat info {};
+    char tail[256];
+    ssize_t got = -1;
+    if (::fstat(fd, &info) == 0 && info.st_size > 0) {
+        off_t from =
+            info.st_size > static_cast<off_t>(sizeof tail) ? info.st_size - static_cast<off_t>(sizeof tail) : 0;
+        got = ::pread(fd, tail, sizeof tail, from);
+    }
+    ::close(fd);
+    if (got <= 1 || tail[got - 1] != '\n')
+        return {};
+    std::string_view text(tail, static_cast<size_t>(got) - 1);
+    size_t line = text.rfind('\n');
+    if (line == std::string_view::npos)
+        return {};
+    Cursor cursor {std::string_view(tail, static_cast<size_t>(got)), line + 1};
+    size_t count = 0;
+    std::string_view token;
+    if (!cursor.literal("C ") || !commit_line(cursor, count, token))
+        return {};
+    return std::string(token);
+}
+
+void ListingCache::trust_unchanged(const std::vector<std::string>& changed, std::string token) {
+    std::vector<std::string_view> sorted(changed.begin(), changed.end());
+    std::sort(sorted.begin(), sorted.end());
+    for (Slot& slot : m_slots)
+        slot.vouched = !std::binary_search(sorted.begin(), sorted.end(), slot.key);
+    m_new_token = std::move(token);
+}
+
+void ListingCache::renew_token(std::string token) {
+    for (Slot& slot : m_slots)
+        slot.vouched = false;
+    m_new_token = std::move(token);
+}
+
+std::optional<std::string_view> ListingCache::find_vouched(std::string_view key) {
+    Slot* slot = slot_of(key);
+    if (slot == nullptr || !slot->vouched)
+        return std::nullopt;
+    slot->seen = true;
+    ++m_hits;
+    return std::string_view(slot->key.data() + slot->key.size() + 1, slot->entry_length);
+}
 
 std::string ListingCache::path_for(const std::string& tree_root) {
     return tree_root + "/" + k_file_name;
@@ -141,6 +223,8 @@ ListingCache& ListingCache::operator=(ListingCache&& other) noexcept {
     m_removed = std::move(other.m_removed);
     m_scratch = std::move(other.m_scratch);
     m_reference = other.m_reference;
+    m_token = std::move(other.m_token);
+    m_new_token = std::move(other.m_new_token);
     m_hits = other.m_hits;
     m_reads = other.m_reads;
     return *this;
@@ -189,11 +273,13 @@ void ListingCache::load() {
         cursor.position += 2;
         if (kind == 'C') {
             size_t count = 0;
-            if (!cursor.number(count, '\n') || count != m_slots.size() - committed_slots)
+            std::string_view token;
+            if (!commit_line(cursor, count, token) || count != m_slots.size() - committed_slots)
                 break;
             committed_slots = m_slots.size();
             records += count;
             m_committed = cursor.position;
+            m_token = std::string(token);
             continue;
         }
         size_t key_length = 0;
@@ -299,6 +385,7 @@ std::optional<std::string_view> ListingCache::find(std::string_view key, const F
     size_t stored_length = static_cast<size_t>(slot->key.data() - 1 - stored);  // up to the line's end
     if (std::string_view(stored, stored_length) != std::string_view(at, static_cast<size_t>(end - at)))
         return std::nullopt;
+    slot->vouched = true;  // its file has this entry's stat now, after the watch's answer
     ++m_hits;
     return std::string_view(slot->key.data() + slot->key.size() + 1, slot->entry_length);
 }
@@ -395,8 +482,21 @@ void ListingCache::remove_stale_temporaries() const {
 Status ListingCache::save() {
     if (m_root.empty())
         return {};
+    if (!m_new_token.empty()) {
+        // Saved with the new token, every entry must describe its file as it was at the
+        // answer: one the watch did not vouch for and this listing did not confirm is dropped.
+        for (Slot& slot : m_slots)
+            if (!slot.dropped && !slot.vouched) {
+                slot.dropped = true;
+                m_removed.push_back(slot.key);
+            }
+        for (const Added& added : m_added)
+            if (Slot* slot = slot_of(added.key))
+                slot->dropped = true;
+    }
     bool unsaved = std::any_of(m_added.begin(), m_added.end(), [](const Added& added) { return added.unsaved; });
-    if (!unsaved && m_removed.empty() && !(m_rewrite && !m_slots.empty()))
+    bool new_token = !m_new_token.empty() && m_new_token != m_token;
+    if (!unsaved && m_removed.empty() && !(m_rewrite && !m_slots.empty()) && !new_token)
         return {};
     // The tree's writers' lock, not waited for: a listing does not queue behind a writer to
     // save what it can save next time, and a read-only tree keeps being listed from its files.
@@ -442,14 +542,15 @@ Status ListingCache::save_locked() {
             out += key;
             out += '\n';
         }
-        out += "C ";
-        text::append_decimal(out, static_cast<int64_t>(new_records), '\n');
+        append_commit(out, new_records, m_new_token.empty() ? m_token : m_new_token);
         if (files::append_existing(m_path, out).ok()) {
             m_records_on_disk += new_records;
             m_committed += out.size();
             for (Added& added : m_added)
                 added.unsaved = false;
             m_removed.clear();
+            if (!m_new_token.empty())
+                m_token = m_new_token;
             return {};
         }
         out.clear();  // part of it may be on disk: written whole below
@@ -490,8 +591,7 @@ Status ListingCache::save_locked() {
         flush(false);
     }
     write_added_before({}, true);
-    out += "C ";
-    text::append_decimal(out, static_cast<int64_t>(live), '\n');
+    append_commit(out, live, m_new_token.empty() ? m_token : m_new_token);
     flush(true);
     if (::close(fd) != 0 && status.ok())
         status = files::from_errno(errno, "writing the listing cache", temporary);
@@ -507,6 +607,8 @@ Status ListingCache::save_locked() {
     for (Added& added : m_added)
         added.unsaved = false;
     m_removed.clear();
+    if (!m_new_token.empty())
+        m_token = m_new_token;
     return {};
 }
 

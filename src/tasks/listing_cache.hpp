@@ -48,6 +48,22 @@ public:
 
     /// The stored entry of `key` when the file's stat matches it exactly; marks the key seen.
     std::optional<std::string_view> find(std::string_view key, const FileStat& stat);
+    /// The watch token of the save this cache loaded (empty: none): the entries describe their
+    /// files as they were when the watch service gave it (docs/layout.md, "The watch service").
+    [[nodiscard]] const std::string& watch_token() const { return m_token; }
+    /// The watch token of the last save of the cache of `tree_root`, from one pread of its end
+    /// (empty: none, or a save cut short), to ask the service with before the cache is loaded.
+    static std::string read_watch_token(const std::string& tree_root);
+    /// The service answered that only the files `changed` (cache keys) may have changed since
+    /// watch_token(): every other entry still describes its file (find_vouched() gives it
+    /// without a stat). Saved with `token`.
+    void trust_unchanged(const std::vector<std::string>& changed, std::string token);
+    /// The service answered "anything": saved with `token`, keeping only the entries this
+    /// listing confirms with a stat taken after the answer.
+    void renew_token(std::string token);
+    /// The stored entry of `key` when the service vouched for it; marks the key seen.
+    std::optional<std::string_view> find_vouched(std::string_view key);
+
     /// Marks a key the listing met but did not look up (filtered out), so save() keeps it.
     void mark_seen(std::string_view key);
 
@@ -86,6 +102,7 @@ private:
         uint32_t entry_length = 0;
         bool seen = false;
         bool dropped = false;  // replaced by an entry of this listing, or its file is gone
+        bool vouched = false;  // the watch said its file did not change, or find() confirmed it
     };
     /// An entry this listing made.
     struct Added {
@@ -115,6 +132,8 @@ private:
     std::vector<std::string_view> m_removed;  // keys to record as gone
     std::string m_scratch;                    // the last entry not to be stored
     int64_t m_reference = 0;
+    std::string m_token;      // the watch token of the save loaded
+    std::string m_new_token;  // the one to save with (trust_unchanged, renew_token)
     size_t m_hits = 0;
     size_t m_reads = 0;
 };

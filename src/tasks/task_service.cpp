@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <optional>
 
 #include "tasks/folder_listing.hpp"
@@ -11,6 +12,7 @@
 #include "tasks/schema.hpp"
 #include "tasks/service_support.hpp"
 #include "tasks/tree_walk.hpp"
+#include "tasks/watch_client.hpp"
 #include "util/activity.hpp"
 #include "util/files.hpp"
 #include "util/text.hpp"
@@ -281,6 +283,35 @@ std::optional<std::string> owned(const std::optional<std::string_view>& text) {
 // bytes for a generated task): a cache smaller than the walk threshold's worth is loaded inline.
 constexpr size_t k_cache_bytes_per_entry = 512;
 
+/// The watch service's socket for this tree's project (tasks/watch_client.hpp).
+std::string watch_socket_for(const TaskTree& tree) {
+    const char* runtime = std::getenv("XDG_RUNTIME_DIR");
+    return watch_socket_path(store_dir_of_tree(tree.store().path), runtime != nullptr ? runtime : "");
+}
+
+/// The trees as the service names them: `.tasks/` only when the tree has one.
+TreeRoots watched_roots(const TaskTree& tree) {
+    TreeRoots roots;
+    roots.store = tree.store().path;
+    for (const TreeRoot& root : tree.roots())
+        if (root.kind == TreeKind::project_local)
+            roots.project_local = root.path;
+    return roots;
+}
+
+/// The service's model keys ("store:current/x.task.md") as cache keys ("s:current/x.task.md").
+std::vector<std::string> cache_keys_of(const std::vector<std::string>& model_keys) {
+    std::vector<std::string> keys;
+    keys.reserve(model_keys.size());
+    for (const std::string& model_key : model_keys)
+        if (auto split = split_model_key(model_key)) {
+            std::string& key = keys.emplace_back(1, tree_letter(split->first));
+            key += ':';
+            key += split->second;
+        }
+    return keys;
+}
+
 // A `.tasks/` tree may sit on another file system than the store's lock file, whose clock
 // stamped the reference time: its entries need two seconds more of age (FAT's granularity).
 constexpr int64_t k_other_tree_margin_nanos = 2'000'000'000;
@@ -298,15 +329,37 @@ Result<std::vector<Diagnostic>> TaskService::visit_listed(
     // instructions at 10,000 tasks), when walks may use threads at all (tasks/tree_walk.hpp).
     ListingCache cache;
     std::optional<SideJob> loading;
-    if (struct stat info {}; ::stat(ListingCache::path_for(m_tree.store().path).c_str(), &info) == 0 &&
-                             static_cast<size_t>(info.st_size) >= walk_settings().threshold * k_cache_bytes_per_entry &&
-                             walk_threads() > 1)
+    struct stat cache_info {};
+    bool cache_exists = ::stat(ListingCache::path_for(m_tree.store().path).c_str(), &cache_info) == 0;
+    // A running watch service (`sc watch`) says which files may have changed since the cache's
+    // last save: asked before anything is stat-ed, so that every later change is in its next
+    // answer (docs/layout.md, "The watch service"). No service: every file is stat-ed.
+    std::string asked = cache_exists ? ListingCache::read_watch_token(m_tree.store().path) : std::string();
+    std::optional<WatchAnswer> answer;
+    if (files::is_directory(m_tree.store().path))
+        answer = ask_watch(watch_socket_for(m_tree), watched_roots(m_tree), asked);
+    if (cache_exists &&
+        static_cast<size_t>(cache_info.st_size) >= walk_settings().threshold * k_cache_bytes_per_entry &&
+        walk_threads() > 1)
         loading.emplace([this, &cache] { cache = ListingCache::open(m_tree.store().path); });
     else if (files::is_directory(m_tree.store().path))
         cache = ListingCache::open(m_tree.store().path);
-    TreeScan scan = SC_TRY(m_tree.scan(filter.location, true));
+    // With an exact answer the files are not stat-ed at all: only the folders are listed.
+    bool vouched = answer && !answer->anything && !asked.empty();
+    TreeScan scan = SC_TRY(m_tree.scan(filter.location, !vouched));
     if (loading)
         loading->join();
+    if (answer) {
+        if (vouched && cache.watch_token() == asked) {
+            cache.trust_unchanged(cache_keys_of(answer->files), std::move(answer->token));
+        } else {
+            vouched = false;  // another listing saved meanwhile: its token is not the one asked with
+            cache.renew_token(std::move(answer->token));
+        }
+    }
+    // Stats taken before the answer (the outside-edit check's walk, handed over) cannot confirm
+    // an entry for the new token: each file is stat-ed again then.
+    const bool fresh_stat = answer && FolderListings::current() != nullptr;
     std::vector<Diagnostic> diagnostics = std::move(scan.diagnostics);
     std::string key;
     ListedTask listed;
@@ -325,13 +378,19 @@ Result<std::vector<Diagnostic>> TaskService::visit_listed(
         }
         // One stat per file: the one the outside-edit check took when it listed the folder, or
         // the scan's; a file that did not have one (it changed kind meanwhile) is stat-ed here.
+        std::optional<std::string_view> entry;
         FileStat stat = location.stat;
-        if (!stat.known) {
-            struct stat info {};
-            if (::lstat(location.path.c_str(), &info) == 0 && S_ISREG(info.st_mode))
-                stat = FileStat::of(info);
+        if (vouched)
+            entry = cache.find_vouched(key);
+        if (!entry) {
+            if (!stat.known || fresh_stat) {
+                stat = {};
+                struct stat info {};
+                if (::lstat(location.path.c_str(), &info) == 0 && S_ISREG(info.st_mode))
+                    stat = FileStat::of(info);
+            }
+            entry = cache.find(key, stat);
         }
-        std::optional<std::string_view> entry = cache.find(key, stat);
         if (!entry || !decode_listed(*entry, location.path, listed)) {
             cache.before_read();
             std::string encoded = encode_listed(load_record(location), location.path);
