@@ -1,7 +1,9 @@
 // The listing cache never changes what a listing says: random sequences of task operations
 // (each its own observed command, telemetry on or off), edits behind sc's back (in place
 // keeping the size, renames over a file, a file replaced by a folder, new and deleted files)
-// and deletions of the cache, with every listing compared with one that reads every file.
+// and deletions of the cache, with every listing compared with one that reads every file; and
+// the same with the watch service running (observe/watch_service.hpp), restarted now and then,
+// so that listings with the service equal listings without it.
 
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
@@ -9,13 +11,17 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
+#include <thread>
 
 #include "observe/command_observer.hpp"
 #include "observe/observed_tasks.hpp"
+#include "observe/watch_service.hpp"
 #include "tasks/document_json.hpp"
 #include "tasks/listing_cache.hpp"
+#include "tasks/watch_client.hpp"
 #include "util/files.hpp"
 
 namespace sc::observe {
@@ -39,6 +45,7 @@ public:
         m_paths = tasks::resolve_project(m_environment, options).value();
     }
     ~World() {
+        stop_service();
         std::error_code ignored;
         fs::remove_all(m_root, ignored);
     }
@@ -77,11 +84,36 @@ public:
 
     const tasks::ProjectPaths& paths() const { return m_paths; }
 
+    /// The watch service of this project on a thread, as `sc watch` runs it (a new instance
+    /// each time).
+    void start_service() {
+        stop_service();
+        WatchServiceOptions options;
+        options.roots.store = m_paths.tasks_dir;
+        const char* runtime = std::getenv("XDG_RUNTIME_DIR");
+        options.socket_path = tasks::watch_socket_path(m_paths.store_dir, runtime != nullptr ? runtime : "");
+        Result<std::unique_ptr<WatchService>> started = WatchService::start(options);
+        RC_ASSERT(started.ok());
+        m_service = std::move(started.value());
+        m_stop.store(false);
+        m_thread = std::thread([this] { m_service->run(m_stop); });
+    }
+    void stop_service() {
+        m_stop.store(true);
+        if (m_thread.joinable())
+            m_thread.join();
+        m_service.reset();
+    }
+    [[nodiscard]] bool serving() const { return m_service != nullptr; }
+
 private:
     std::string m_root;
     FixedClock m_clock;
     MapEnvironment m_environment;
     tasks::ProjectPaths m_paths;
+    std::unique_ptr<WatchService> m_service;
+    std::atomic<bool> m_stop {false};
+    std::thread m_thread;
 };
 
 template <class T>
@@ -144,11 +176,15 @@ struct Coverage {
     size_t files_read = 0;
     size_t outside_edits = 0;
     size_t cache_deletions = 0;
+    size_t service_restarts = 0;
+    size_t entries_vouched = 0;  // listed on the service's word, without a stat
 };
 
-void run_case(Coverage& coverage) {
+void run_case(Coverage& coverage, bool with_service) {
     World world;
     world.command(true, [](ObservedTaskService& service) { RC_ASSERT(service.init().ok()); });
+    if (with_service)
+        world.start_service();
     const std::string current = world.paths().tasks_dir + "/current/";
     size_t steps = *rc::gen::inRange<size_t>(4, 30);
     for (size_t step = 0; step < steps; ++step) {
@@ -248,6 +284,10 @@ void run_case(Coverage& coverage) {
             case 10:
                 // Time passes: files changed so far become old enough for their entries to stay.
                 ::usleep(15'000);
+                if (with_service && *rc::gen::inRange(0, 3) == 0) {
+                    world.start_service();  // another instance: every token it is asked with is unknown
+                    ++coverage.service_restarts;
+                }
                 break;
             default: {
                 tasks::ListFilter filter;
@@ -268,6 +308,7 @@ void run_case(Coverage& coverage) {
                     ++coverage.listings;
                     coverage.listings_served_from_the_cache += counts.cached > 0 ? 1 : 0;
                     coverage.entries_cached += counts.cached;
+                    coverage.entries_vouched += counts.vouched;
                     coverage.files_read += counts.read;
                 });
             }
@@ -278,7 +319,7 @@ void run_case(Coverage& coverage) {
 TEST(ListingCacheProperty, EveryListingEqualsOneThatReadsEveryFile) {
     Coverage coverage;
     EXPECT_TRUE(
-        rc::check("listings from the cache equal listings from the files", [&coverage] { run_case(coverage); }));
+        rc::check("listings from the cache equal listings from the files", [&coverage] { run_case(coverage, false); }));
     std::fprintf(stderr,
                  "%zu listings, %zu served partly from the cache (%zu entries; %zu files read); %zu outside "
                  "edits, %zu cache deletions\n",
@@ -290,6 +331,30 @@ TEST(ListingCacheProperty, EveryListingEqualsOneThatReadsEveryFile) {
         << coverage.listings_served_from_the_cache << " of " << coverage.listings << " listings used the cache";
     EXPECT_GT(coverage.outside_edits, 50U);
     EXPECT_GT(coverage.cache_deletions, 10U);
+}
+
+}  // namespace
+}  // namespace sc::observe
+
+namespace sc::observe {
+namespace {
+
+TEST(ListingCacheProperty, WithTheWatchServiceEveryListingEqualsOneThatReadsEveryFile) {
+    Coverage coverage;
+    EXPECT_TRUE(rc::check("listings with the watch service equal listings from the files",
+                          [&coverage] { run_case(coverage, true); }));
+    std::fprintf(stderr,
+                 "%zu listings, %zu served partly from the cache (%zu entries; %zu files read); %zu outside "
+                 "edits, %zu cache deletions, %zu service restarts; %zu entries listed on the service's word\n",
+                 coverage.listings, coverage.listings_served_from_the_cache, coverage.entries_cached,
+                 coverage.files_read, coverage.outside_edits, coverage.cache_deletions, coverage.service_restarts,
+                 coverage.entries_vouched);
+    EXPECT_GT(coverage.listings_served_from_the_cache * 10, coverage.listings);
+    EXPECT_GT(coverage.outside_edits, 50U);
+    EXPECT_GT(coverage.service_restarts, 5U);
+#if SC_TREE_WATCH_INOTIFY
+    EXPECT_GT(coverage.entries_vouched, 50U) << "the service's answers must have been used";
+#endif
 }
 
 }  // namespace

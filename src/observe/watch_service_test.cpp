@@ -85,7 +85,7 @@ protected:
     std::thread m_thread;
 };
 
-#ifdef __linux__
+#if SC_TREE_WATCH_INOTIFY
 TEST_F(WatchServiceTest, AnEditMadeRightBeforeTheQuestionIsInTheAnswer) {
     serve();
     std::optional<tasks::WatchAnswer> first = ask("");

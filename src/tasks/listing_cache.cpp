@@ -176,6 +176,7 @@ std::optional<std::string_view> ListingCache::find_vouched(std::string_view key)
         return std::nullopt;
     slot->seen = true;
     ++m_hits;
+    ++m_vouched_hits;
     return std::string_view(slot->key.data() + slot->key.size() + 1, slot->entry_length);
 }
 
@@ -226,6 +227,7 @@ ListingCache& ListingCache::operator=(ListingCache&& other) noexcept {
     m_token = std::move(other.m_token);
     m_new_token = std::move(other.m_new_token);
     m_hits = other.m_hits;
+    m_vouched_hits = other.m_vouched_hits;
     m_reads = other.m_reads;
     return *this;
 }

@@ -86,6 +86,8 @@ public:
     /// How this listing was served: entries taken from the cache, files read.
     [[nodiscard]] size_t hits() const { return m_hits; }
     [[nodiscard]] size_t reads() const { return m_reads; }
+    /// Of the hits, those the watch service vouched for (no stat taken).
+    [[nodiscard]] size_t vouched_hits() const { return m_vouched_hits; }
     /// The reference time taken by before_read() (0: none yet; -1: it could not be taken).
     [[nodiscard]] int64_t reference_nanos() const { return m_reference; }
     /// Whether an entry of a file with this stat could be stored now (not racily clean).
@@ -135,6 +137,7 @@ private:
     std::string m_token;      // the watch token of the save loaded
     std::string m_new_token;  // the one to save with (trust_unchanged, renew_token)
     size_t m_hits = 0;
+    size_t m_vouched_hits = 0;
     size_t m_reads = 0;
 };
 

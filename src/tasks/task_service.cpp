@@ -437,6 +437,7 @@ Result<std::vector<Diagnostic>> TaskService::visit_listed(
     if (counts != nullptr) {
         counts->cached = cache.hits();
         counts->read = cache.reads();
+        counts->vouched = cache.vouched_hits();
     }
     return diagnostics;
 }

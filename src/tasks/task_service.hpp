@@ -101,6 +101,7 @@ enum class DeleteMode { single, cascade };
 struct ListingCounts {
     size_t cached = 0;
     size_t read = 0;
+    size_t vouched = 0;  // of the cached: listed without a stat, on the watch service's word
 };
 
 /// `- YYYY-MM-DD HH:MM: text` in local time (the default), or `- YYYY-MM-DD: text` with the
