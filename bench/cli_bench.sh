@@ -3,7 +3,8 @@
 #   1. `sc task list --format json` on generated trees of 1,000, 10,000 and 100,000 tasks
 #      (SIZES), warm page cache and warm listing cache: median wall time (hyperfine) and peak
 #      memory, telemetry on and off, beside the read-every-file floor and, when given, the
-#      previous build (SC_PREVIOUS), each build in its own project.
+#      previous build (SC_PREVIOUS), each build in its own project; and the same listing with
+#      `sc watch` running beside it (the watch service: only the files it names are stat-ed).
 #   1b. `sc task create` / `sc task get` at 10,000 tasks against the same at 20 tasks (and the
 #       previous build's, when given).
 #   2. Telemetry on vs off vs compiled out for `sc task list` and `sc task create` on a small
@@ -60,6 +61,15 @@ make_tree() { # count, label -> a project with a generated tree; cd into it
   export HOME="$home" SCOPECRAFT_TELEMETRY_DIR="$work/telemetry-$1-$2"
   tree="$home/.scopecraft/projects/$(encode "$project")/tasks"
 }
+watch_pid=""
+start_watch() { # `sc watch` for the current project, in the background, until stop_watch
+  "$sc" watch 2>"$work/watch.err" &
+  watch_pid=$!
+  for _ in $(seq 100); do grep -q "watching" "$work/watch.err" 2>/dev/null && return 0; sleep 0.05; done
+  echo "sc watch did not start:" >&2; cat "$work/watch.err" >&2; exit 1
+}
+stop_watch() { kill "$watch_pid"; wait "$watch_pid" 2>/dev/null || true; watch_pid=""; }
+trap 'if [ -n "$watch_pid" ]; then kill "$watch_pid"; fi; rm -rf "$work"' EXIT
 peak() { # label, command... -> peak memory and page faults (GNU time)
   label=$1; shift
   /usr/bin/time -f "%M %R" "$@" >/dev/null 2>"$work/time"
@@ -78,6 +88,10 @@ for count in ${SIZES:-1000 10000 100000}; do
   rm -f "$tree/.sc-listing-cache"
   peak "peak, telemetry on, cache deleted first" "$sc" task list --format json --quiet
   time_command "$count tasks, table, telemetry on" "$sc task list --quiet"
+  start_watch
+  time_command "$count tasks, with \`sc watch\` running, on" "$sc task list --format json --quiet"
+  OTEL_SDK_DISABLED=true time_command "$count tasks, with \`sc watch\` running, off" "$sc task list --format json"
+  stop_watch
   if [ -n "$sc_previous" ]; then
     make_tree "$count" previous
     time_command "$count tasks, previous build, telemetry on" "$sc_previous task list --format json --quiet"

@@ -2,7 +2,8 @@
 # `sc search` figures (docs/performance.md, "Search"), warm cache, medians (hyperfine):
 #   1. a tree of 10,000 tasks: full reindex; a selective and a broad two-word query, sc's start
 #      included, telemetry on (the outside-edit check included) and off; `task get` beside them
-#      (the same check and start, no search) to separate the check from the search;
+#      (the same check and start, no search) to separate the check from the search; the same
+#      queries with `sc watch` running (the check stats only the files the service names);
 #   2. the index catching up with `sc task create`: a search after 20 creates against a search
 #      after none, per create; and `task create` itself, which never opens the index;
 #   3. a store of 1,000,000 events (and a small tree): its first indexing, then a selective and a
@@ -14,7 +15,8 @@ generator=$(abs "${1:?usage: search_bench.sh GEN_TASK_TREE SC SC_STORE_WRITER}")
 sc=$(abs "${2:?}")
 writer=$(abs "${3:?}")
 work=$(mktemp -d "${SC_BENCH_DIR:-/var/tmp}/sc-search-bench-XXXXXX")
-trap 'rm -rf "$work"' EXIT
+watch_pid=""
+trap 'if [ -n "$watch_pid" ]; then kill "$watch_pid"; fi; rm -rf "$work"' EXIT
 runs=${RUNS:-30}
 
 encode() { printf '%s' "$1" | tr '/' '\n' | sed '/^$/d' | sed 's/[^a-zA-Z0-9-]/_/g' | paste -sd- | tr 'A-Z' 'a-z'; }
@@ -40,6 +42,14 @@ time_command "two words, 1 match: sc search number 4242" "$sc search number 4242
 time_command "two words, 10,000 matches: sc search pull request" "$sc search pull request"
 time_command "the same start and check, no search: sc task get" "$sc task get generated-task-number-4242-11A"
 OTEL_SDK_DISABLED=true time_command "telemetry off (stat of each file): number 4242" "$sc search number 4242"
+"$sc" watch 2>"$work/watch.err" &
+watch_pid=$!
+for _ in $(seq 100); do grep -q "watching" "$work/watch.err" 2>/dev/null && break; sleep 0.05; done
+time_command "with sc watch running: number 4242" "$sc search number 4242"
+time_command "with sc watch running: pull request" "$sc search pull request"
+time_command "with sc watch running: sc task get" "$sc task get generated-task-number-4242-11A"
+OTEL_SDK_DISABLED=true time_command "with sc watch running, telemetry off: number 4242" "$sc search number 4242"
+kill "$watch_pid"; wait "$watch_pid" 2>/dev/null || true; watch_pid=""
 
 echo "== index catching up with sc task create (10,000 tasks)"
 creates="for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do $sc task create --title Fresh\$i >/dev/null; done"
