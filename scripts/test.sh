@@ -54,11 +54,12 @@ run_ctest build/notelemetry skips-allowed -j"$jobs" --timeout 600 -L e2e
 
 # The POSIX file-writing scheme (macOS's) instead of O_TMPFILE + linkat, the MCP server's
 # tree check without inotify (a whole-tree check per request), and its allocator left as it is
-# (no glibc mallopt): built and tested here too (docs/layout.md, "How files are written";
-# docs/mcp.md, "Performance").
-step "portable file writes, tree watch, heap and mapping (-DSC_PORTABLE_FILES=ON -DSC_TREE_WATCH_INOTIFY=OFF -DSC_HEAP_KEEP_FREED=OFF -DSC_MAP_POPULATE=OFF)"
+# (no glibc mallopt), and the watch service's peer check left to the socket's mode (no
+# SO_PEERCRED): built and tested here too (docs/layout.md, "How files are written" and "The
+# watch service"; docs/mcp.md, "Performance").
+step "portable file writes, tree watch, heap, mapping and peer check (-DSC_PORTABLE_FILES=ON -DSC_TREE_WATCH_INOTIFY=OFF -DSC_HEAP_KEEP_FREED=OFF -DSC_MAP_POPULATE=OFF -DSC_PEER_CRED=OFF)"
 cmake -S . -B build/portable -G Ninja -DCMAKE_BUILD_TYPE=Release -DSC_WERROR=ON -DSC_PORTABLE_FILES=ON \
-  -DSC_TREE_WATCH_INOTIFY=OFF -DSC_HEAP_KEEP_FREED=OFF -DSC_MAP_POPULATE=OFF -DSC_BUILD_BENCH=OFF >/dev/null
+  -DSC_TREE_WATCH_INOTIFY=OFF -DSC_HEAP_KEEP_FREED=OFF -DSC_MAP_POPULATE=OFF -DSC_PEER_CRED=OFF -DSC_BUILD_BENCH=OFF >/dev/null
 ninja -C build/portable -j"$jobs" sc util_tests tasks_tests observe_tests mcp_tests e2e_tests
 build/portable/src/util/util_tests --gtest_brief=1
 build/portable/src/tasks/tasks_tests --gtest_brief=1

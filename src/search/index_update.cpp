@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <functional>
 #include <map>
 #include <set>
@@ -19,6 +20,7 @@
 #include "store/segment_file.hpp"
 #include "tasks/naming.hpp"
 #include "tasks/task_tree.hpp"
+#include "tasks/watch_client.hpp"
 #include "util/files.hpp"
 
 namespace sc::search {
@@ -74,6 +76,20 @@ std::vector<tasks::TreeRoot> roots_of(const tasks::TreeRoots& trees) {
 /// Every task file of every tree, re-read when `stamps` says it changed (all when empty and
 /// `all`), and the documents of files that went removed.
 Status reconcile_tasks(SearchIndex& index, const IndexSources& sources, bool all, UpdateReport& report) {
+    // The watch service, when one runs, names the files that may have changed since the token
+    // kept with the stamps (docs/layout.md, "The watch service"); asked before any stat, and its
+    // new token kept in the same transaction. No answer: every file is stat-ed, the token kept.
+    std::string asked = all ? std::string() : SC_TRY(index.meta("watch.token"));
+    const char* runtime = std::getenv("XDG_RUNTIME_DIR");
+    std::optional<tasks::WatchAnswer> answer = tasks::ask_watch(
+        tasks::watch_socket_path(tasks::store_dir_of_tree(sources.trees.store), runtime != nullptr ? runtime : ""),
+        sources.trees, asked);
+    const bool vouched = answer && !answer->anything && !asked.empty();
+    std::set<std::string> named;
+    if (vouched)
+        for (const std::string& model_key : answer->files)
+            if (auto split = tasks::split_model_key(model_key))
+                named.insert(task_key(split->first, std::string(split->second)));
     std::map<std::string, FileStamp> known;
     if (!all)
         for (auto& [key, stamp] : SC_TRY(index.stamps(DocKind::task)))
@@ -83,6 +99,10 @@ Status reconcile_tasks(SearchIndex& index, const IndexSources& sources, bool all
         for (const tasks::TaskLocation& location : scan.tasks) {
             std::string key = task_key(root.kind, location.relative_path);
             auto found = known.find(key);
+            if (found != known.end() && vouched && named.count(key) == 0) {
+                known.erase(found);  // unchanged since the token, on the service's word
+                continue;
+            }
             if (found != known.end()) {
                 Stat stat = stat_of(location.path);
                 bool same = stat.exists && stat.size == found->second.size && stat.mtime == found->second.mtime;
@@ -100,6 +120,8 @@ Status reconcile_tasks(SearchIndex& index, const IndexSources& sources, bool all
         SC_TRY(index.remove(key));
         ++report.removed;
     }
+    if (answer)
+        SC_TRY(index.set_meta("watch.token", answer->token));
     return {};
 }
 

@@ -24,6 +24,15 @@ std::optional<uid_t> uid_of(int fd) {
 #endif
 }
 
+bool can_ask() {
+#if (SC_PEER_CRED && defined(SO_PEERCRED)) || defined(__APPLE__) || defined(__FreeBSD__) || defined(__OpenBSD__) || \
+    defined(__NetBSD__)
+    return true;
+#else
+    return false;
+#endif
+}
+
 bool is_own_user(int fd) {
 #if (SC_PEER_CRED && defined(SO_PEERCRED)) || defined(__APPLE__) || defined(__FreeBSD__) || defined(__OpenBSD__) || \
     defined(__NetBSD__)

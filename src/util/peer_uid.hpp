@@ -17,6 +17,9 @@ namespace sc::peer {
 /// asked on this platform or build.
 std::optional<uid_t> uid_of(int fd);
 
+/// Whether this build can ask a socket for its peer's uid (false: the socket's mode decides).
+bool can_ask();
+
 /// Whether the peer of `fd` may be this process's own user: its uid is ours, or it cannot be
 /// asked (then the socket's mode decided who could connect).
 bool is_own_user(int fd);

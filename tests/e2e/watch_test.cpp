@@ -391,6 +391,45 @@ TEST_F(Watch, AnOverflowedLogIsAnsweredAnythingAndEveryEditIsListed) {
     }
 }
 
+TEST_F(Watch, SearchWithTheServiceFindsAnEditMadeRightBeforeItAndStatsOnlyWhatItNames) {
+    WatchProcess watch(m_sandbox);
+    ASSERT_TRUE(watch.started()) << watch.err();
+    std::string file = task_files()[4];
+    for (bool telemetry : {false, true}) {
+        SCOPED_TRACE(telemetry ? "telemetry on" : "telemetry off");
+        std::vector<std::string> search {"search", "zebra"};
+        if (!telemetry)
+            search.insert(search.begin(), "--no-telemetry");
+        ASSERT_EQ(m_sandbox.sc(search).exit_code, 0);
+        ASSERT_EQ(m_sandbox.sc(search).exit_code, 0);
+        std::string content = m_sandbox.read(file);
+        std::string before = content.substr(0, content.find('\n'));
+        std::string word = telemetry ? "# Zebra task on" : "# Zebra task of";
+        content.replace(0, content.find('\n'), word);
+        m_sandbox.write(file, content);  // no settle: right before the search
+        RunResult found = m_sandbox.sc(search);
+        ASSERT_EQ(found.exit_code, 0) << found.err;
+        EXPECT_NE(found.out.find(word.substr(2)), std::string::npos) << found.out;
+        content.replace(0, content.find('\n'), before);
+        m_sandbox.write(file, content);
+        RunResult gone = m_sandbox.sc(search);
+        EXPECT_EQ(gone.out.find("Zebra"), std::string::npos) << gone.out;
+        // Nothing changed since: with an exact service, no task file is stat-ed.
+        std::string trace = m_sandbox.root() + "/search.trace";
+        std::vector<std::string> argv = strace_command();
+        argv.insert(argv.end(), {"-f", "-qq", "-e", "trace=/stat", "-o", trace, SC_BINARY});
+        argv.insert(argv.end(), search.begin(), search.end());
+        ASSERT_EQ(m_sandbox.run(argv).exit_code, 0);
+        std::ifstream lines(trace);
+        size_t stats = 0;
+        for (std::string line; std::getline(lines, line);)
+            stats += line.find(".task.md\"") != std::string::npos ? 1 : 0;
+        if (watch.exact()) {
+            EXPECT_EQ(stats, 0u);
+        }
+    }
+}
+
 TEST_F(Watch, GarbageOnTheSocketDoesNotStopTheServiceAndASecondServiceIsRefused) {
     WatchProcess watch(m_sandbox);
     ASSERT_TRUE(watch.started()) << watch.err();
