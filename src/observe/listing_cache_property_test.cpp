@@ -340,6 +340,7 @@ namespace sc::observe {
 namespace {
 
 TEST(ListingCacheProperty, WithTheWatchServiceEveryListingEqualsOneThatReadsEveryFile) {
+    ::setenv("SCOPECRAFT_WATCH_TIMEOUT_MS", "5000", 1);  // a sanitizer build answers slowly
     Coverage coverage;
     EXPECT_TRUE(rc::check("listings with the watch service equal listings from the files",
                           [&coverage] { run_case(coverage, true); }));

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <charconv>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 
 #include "tasks/task_record.hpp"
@@ -145,6 +146,15 @@ std::optional<WatchAnswer> ask_watch(const std::string& socket_path, const TreeR
                                      int timeout_ms) {
     if (socket_path.size() >= sizeof(sockaddr_un::sun_path))
         return std::nullopt;
+    if (timeout_ms < 0) {
+        timeout_ms = k_watch_timeout_ms;
+        if (const char* value = std::getenv("SCOPECRAFT_WATCH_TIMEOUT_MS")) {
+            int asked = 0;
+            auto [end, error] = std::from_chars(value, value + std::strlen(value), asked);
+            if (error == std::errc() && *end == '\0' && asked > 0)
+                timeout_ms = asked;
+        }
+    }
     auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
     int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
     if (fd < 0)

@@ -35,8 +35,10 @@ inline constexpr std::string_view k_watch_protocol = "sc-watch 1";
 /// The longest socket path every platform takes (sun_path is 104 bytes on macOS, 108 on Linux,
 /// with its terminating NUL).
 inline constexpr size_t k_max_socket_path = 103;
-/// How long a client waits for the whole exchange before walking the tree itself.
-inline constexpr int k_watch_timeout_ms = 20;
+/// How long a client waits for the whole exchange before walking the tree itself (a stopped or
+/// overloaded service costs each command this much at most); SCOPECRAFT_WATCH_TIMEOUT_MS
+/// (milliseconds) sets another, for tests on a slow build.
+inline constexpr int k_watch_timeout_ms = 10;
 
 /// The service's socket for the trees of a project whose store is `store_dir`
 /// (~/.scopecraft/projects/<encoded>): `<store_dir>/watch.sock` when that fits in sun_path;
@@ -57,10 +59,11 @@ std::string watch_request(uint64_t roots, std::string_view token);
 std::optional<WatchAnswer> parse_watch_answer(std::string_view text);
 
 /// Asks the service at `socket_path` about the trees `roots` since `token` (empty: none yet).
-/// Nullopt, at once or after at most `timeout_ms`, when there is no service, it is not this
-/// user's, or it does not answer in time.
+/// Nullopt, at once or after at most `timeout_ms` (negative: k_watch_timeout_ms or
+/// SCOPECRAFT_WATCH_TIMEOUT_MS), when there is no service, it is not this user's, or it does not
+/// answer in time.
 std::optional<WatchAnswer> ask_watch(const std::string& socket_path, const TreeRoots& roots, std::string_view token,
-                                     int timeout_ms = k_watch_timeout_ms);
+                                     int timeout_ms = -1);
 
 /// The model key's tree and path ("store:a/b" -> store, "a/b"); nullopt for another form.
 std::optional<std::pair<TreeKind, std::string_view>> split_model_key(std::string_view key);

@@ -111,6 +111,11 @@ public:
             m_reader.join();  // all it wrote is in err()
         return WIFEXITED(m_status) ? WEXITSTATUS(m_status) : 128 + WTERMSIG(m_status);
     }
+    /// Sends a signal and returns at once (SIGSTOP: a service that accepts but never answers).
+    void signal(int number) const {
+        if (m_pid > 0)
+            ::kill(m_pid, number);
+    }
     [[nodiscard]] std::string err() const {
         std::lock_guard lock(m_mutex);
         return m_err;
@@ -135,6 +140,9 @@ void settle() {
 class Watch : public ::testing::Test {
 protected:
     void SetUp() override {
+        // The default (10 ms) is for people; a sanitizer build's service takes longer to answer,
+        // and these tests count the stats of exact answers.
+        m_sandbox.set_env("SCOPECRAFT_WATCH_TIMEOUT_MS", "5000");
         ASSERT_EQ(m_sandbox.sc({"init"}).exit_code, 0);
         for (int i = 0; i < k_tasks; ++i)
             ASSERT_EQ(m_sandbox
@@ -334,6 +342,31 @@ TEST_F(Watch, AKilledServiceLeavesAStaleSocketAndTheNextListingWalksTheWholeTree
         content.replace(content.find("status: done"), 12, "status: todo");
         m_sandbox.write(file, content);
         settle();
+    }
+}
+
+TEST_F(Watch, AStoppedServiceThatNeverAnswersCostsTheTimeoutAndAWholeWalkNeverAHang) {
+    WatchProcess watch(m_sandbox);
+    ASSERT_TRUE(watch.started()) << watch.err();
+    m_sandbox.unset_env("SCOPECRAFT_WATCH_TIMEOUT_MS");  // the default: 10 ms
+    for (bool telemetry : {false, true}) {
+        SCOPED_TRACE(telemetry ? "telemetry on" : "telemetry off");
+        ASSERT_EQ(list(telemetry).exit_code, 0);
+        watch.signal(SIGSTOP);  // connections are still accepted by the kernel, never answered
+        std::string file = task_files()[5];
+        std::string content = m_sandbox.read(file);
+        content.replace(content.find("status: todo"), 12, "status: done");
+        m_sandbox.write(file, content);
+        auto started = std::chrono::steady_clock::now();
+        std::string out;
+        EXPECT_GE(stats_of_list(telemetry, &out), size_t {k_tasks});
+        EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10)) << "no hang";
+        EXPECT_NE(out.find("\"done\""), std::string::npos);
+        watch.signal(SIGCONT);
+        EXPECT_EQ(out, truth(telemetry));
+        content.replace(content.find("status: done"), 12, "status: todo");
+        m_sandbox.write(file, content);
+        EXPECT_EQ(list(telemetry).out, truth(telemetry));
     }
 }
 
