@@ -13,6 +13,7 @@
 #include <type_traits>
 
 #include "observe/tree_model.hpp"
+#include "tasks/folder_pass.hpp"
 #include "tasks/layout.hpp"
 #include "util/files.hpp"
 #include "util/text.hpp"
@@ -203,17 +204,30 @@ bool TreeScope::folders_unchanged(const tasks::TreeRoots& roots) const {
     for (const auto& [key, names] : m_root_names)
         if (names_of(path_of(roots, key)) != names)
             return false;
+    // Each stat is kept for the rest of the operation when a folder pass is installed (it holds
+    // the tree's writers' lock): the id index takes it instead of a stat of its own. Kept only
+    // when every folder is unchanged; otherwise a full check follows and its walk decides.
+    tasks::FolderPass* pass = tasks::FolderPass::current();
+    auto changed = [pass] {
+        if (pass != nullptr)
+            pass->forget();
+        return false;
+    };
     std::string path;
     for (const auto& [key, saved] : m_folders) {
         if (!saved.confirmed)
-            return false;
+            return changed();
         size_t colon = key.find(':');
         const std::string& root = key.compare(0, colon, store_kind()) == 0 ? roots.store : roots.project_local;
         if (root.empty())
-            return false;
+            return changed();
         path.assign(root).append(1, '/').append(key, colon + 1);  // one buffer for every folder
-        if (!FolderStamp::at(path).same_as(saved))
-            return false;
+        struct stat info {};
+        bool folder = ::lstat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode);
+        if (!(folder ? FolderStamp::of(info) : FolderStamp {}).same_as(saved))
+            return changed();
+        if (folder && pass != nullptr)
+            pass->keep(path, info);
     }
     return true;
 }

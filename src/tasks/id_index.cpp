@@ -8,6 +8,7 @@
 
 #include <algorithm>
 
+#include "tasks/folder_pass.hpp"
 #include "tasks/id_index_blocks.hpp"
 #include "tasks/layout.hpp"
 #include "util/files.hpp"
@@ -122,6 +123,7 @@ IdIndex& IdIndex::operator=(IdIndex&& other) noexcept {
     m_reference = other.m_reference;
     m_given_reference = other.m_given_reference;
     m_listed = other.m_listed;
+    m_stats_passed = other.m_stats_passed;
     return *this;
 }
 
@@ -187,9 +189,17 @@ IdIndex::Folder* IdIndex::visit_folder(int root_fd, char letter, const std::stri
     size_t depth = static_cast<size_t>(std::count(relative.begin(), relative.end(), '/'));
     bool task_folder = depth == 2 || (depth == 1 && !(relative.compare(0, 8, "archive/") == 0 &&
                                                       is_month_folder(std::string_view(relative).substr(8))));
+    // Stat-ed already by this operation's folder pass (the outside-edit check's scope), under
+    // the lock this index is used under: taken from there, not stat-ed twice.
     struct stat info {};
-    if (::fstatat(root_fd, relative.c_str(), &info, 0) != 0 || !S_ISDIR(info.st_mode))
+    const struct stat* passed = nullptr;
+    if (FolderPass* pass = FolderPass::current())
+        passed = pass->find(m_walk_root, relative);
+    if (passed != nullptr)
+        info = *passed;
+    else if (::fstatat(root_fd, relative.c_str(), &info, 0) != 0 || !S_ISDIR(info.st_mode))
         return nullptr;
+    m_stats_passed += passed != nullptr ? 1 : 0;
     FolderStamp stamp = FolderStamp::of(info);
     Folder& folder = m_folders.emplace_back();
     folder.key.reserve(2 + relative.size());
@@ -225,6 +235,7 @@ void IdIndex::walk(const TreeRoot& root, char letter, int64_t margin) {
     int root_fd = ::open(root.path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (root_fd < 0)
         return;  // no tree: no ids
+    m_walk_root = root.path;
     for (const char* workflow : {"current", "backlog", "archive"}) {
         Folder* top = visit_folder(root_fd, letter, workflow, margin);
         if (top == nullptr)
@@ -249,6 +260,7 @@ void IdIndex::walk(const TreeRoot& root, char letter, int64_t margin) {
         }
     }
     ::close(root_fd);
+    m_walk_root = {};
 }
 
 void IdIndex::visit(std::string_view prefix, const std::function<void(std::string_view)>& on_id) const {

@@ -96,6 +96,9 @@ public:
     [[nodiscard]] size_t listed() const { return m_listed; }
     /// Folders open() visited.
     [[nodiscard]] size_t folders() const { return m_folders.size(); }
+    /// Of the folders open() visited, those whose stat it took from the installed FolderPass
+    /// instead of a stat of its own.
+    [[nodiscard]] size_t stats_passed() const { return m_stats_passed; }
 
 private:
     struct Folder {
@@ -148,6 +151,8 @@ private:
     int64_t m_reference = 0;               // 0: not read yet; -1: could not be read
     int64_t m_given_reference = 0;
     size_t m_listed = 0;
+    size_t m_stats_passed = 0;
+    std::string_view m_walk_root;  // the root walk() is in (FolderPass::find)
 };
 
 }  // namespace sc::tasks
