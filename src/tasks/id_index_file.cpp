@@ -10,7 +10,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <charconv>
 
 #include "tasks/id_index_blocks.hpp"
 #include "tasks/listing_cache_identity.hpp"  // generated: a digest of the task reading code
@@ -51,12 +50,10 @@ struct Cursor {
 
     template <class Number>
     bool number(Number& value, char after) {
-        const char* begin = text.data() + position;
-        const char* end = text.data() + text.size();
-        auto [next, error] = std::from_chars(begin, end, value);
-        if (error != std::errc() || next == end || *next != after)
+        std::string_view rest = text.substr(position);
+        if (!sc::text::read_decimal(rest, value, after))
             return false;
-        position = static_cast<size_t>(next - text.data()) + 1;
+        position = text.size() - rest.size();
         return true;
     }
     bool bytes(size_t length, std::string_view& value) {
