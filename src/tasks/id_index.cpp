@@ -88,6 +88,8 @@ IdIndex IdIndex::open(const TaskTree& tree, Options options) {
     index.m_by_key.reserve(index.m_stored.size() + 16);
     for (const TreeRoot& root : tree.roots()) {
         bool store = root.kind == TreeKind::store;
+        if (!store)
+            index.m_local_root = root.path;
         index.walk(root, store ? 's' : 'l', store ? 0 : k_other_tree_margin_nanos);
     }
     return index;
@@ -108,6 +110,7 @@ IdIndex& IdIndex::operator=(IdIndex&& other) noexcept {
     if (m_map != nullptr)
         ::munmap(const_cast<char*>(m_map), m_map_size);
     m_root = std::move(other.m_root);
+    m_local_root = std::move(other.m_local_root);
     m_path = std::move(other.m_path);
     m_map = std::exchange(other.m_map, nullptr);
     m_map_size = std::exchange(other.m_map_size, 0);
@@ -125,6 +128,14 @@ IdIndex& IdIndex::operator=(IdIndex&& other) noexcept {
     m_listed = other.m_listed;
     m_stats_passed = other.m_stats_passed;
     return *this;
+}
+
+int64_t IdIndex::clock_after_change() const {
+    return m_given_reference != 0 ? m_given_reference : file_system_now(m_root);
+}
+
+bool IdIndex::settled(const FolderStamp& stamp, int64_t now, char letter) {
+    return older_than(stamp, now, letter == 's' ? 0 : k_other_tree_margin_nanos);
 }
 
 int64_t IdIndex::reference() {
