@@ -108,7 +108,14 @@ void IdIndex::applied(const std::vector<FileChange>& changes) {
             case FileChangeKind::renamed: {
                 auto [old_folder, old_name] = split(change.old_path);
                 std::string old_key = key_of(change.tree, change.old_path);
-                if (m_by_key.count(old_key) > 0 || (deltas.count(old_key) > 0 && deltas[old_key].made)) {
+                // A folder moved (a parent's): known as one, or one now (a file has no record).
+                const std::string& root = change.tree == TreeKind::store ? m_root : m_local_root;
+                struct stat moved_info {};
+                bool folder_moved = m_by_key.count(old_key) > 0 ||
+                                    (deltas.count(old_key) > 0 && deltas[old_key].made) ||
+                                    (!root.empty() && ::lstat((root + "/" + change.path).c_str(), &moved_info) == 0 &&
+                                     S_ISDIR(moved_info.st_mode));
+                if (folder_moved) {
                     deltas[old_key].removed = true;
                     deltas[key_of(change.tree, change.path)].moved_from = old_key;
                     if (!old_folder.empty())

@@ -168,5 +168,24 @@ TEST_F(IdIndexOperationsTest, UpdateThatMovesKeepsTheIndex) {
     });
 }
 
+TEST_F(IdIndexOperationsTest, AParentFolderMovedThatTheIndexDidNotKnowIsStillWalkedIntoNextTime) {
+    ::usleep(30'000);
+    ASSERT_TRUE(IdIndex::open(tree()).save().ok());
+    IdIndex::Options late {INT64_MAX / 2};
+    IdIndex index = IdIndex::open(tree(), late);
+    // A parent made after the index was opened (by a writer that does not lock), then moved by
+    // an operation: the index never visited it, yet the move is a folder's.
+    testing::write_file(root() + "/current/outside-11A/_overview.md", testing::task_text("Outside"));
+    std::filesystem::create_directories(root() + "/archive/2026-01");
+    std::filesystem::rename(root() + "/current/outside-11A", root() + "/archive/2026-01/outside-11A");
+    index.applied(
+        {{FileChangeKind::folder_created, "archive/2026-01", {}, {}, TreeKind::store},
+         {FileChangeKind::renamed, "archive/2026-01/outside-11A", "current/outside-11A", {}, TreeKind::store}});
+    ASSERT_TRUE(index.save().ok());
+    std::set<std::string> ids = ids_of(IdIndex::open(tree(), late));
+    EXPECT_EQ(ids.count("outside-11A"), 1U) << "the archive month's record names the moved folder";
+    EXPECT_EQ(ids, ids_in_use(tree()));
+}
+
 }  // namespace
 }  // namespace sc::tasks
