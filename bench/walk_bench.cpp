@@ -12,41 +12,14 @@
 #include <filesystem>
 #include <map>
 
-#include "bench/task_tree_generator.hpp"
+#include "bench/generated_trees.hpp"
 #include "tasks/tree_walk.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-class Trees {
-public:
-    ~Trees() {
-        std::error_code ignored;
-        if (!m_base.empty())
-            fs::remove_all(m_base, ignored);
-    }
-    const std::string& root(int count) {
-        auto found = m_roots.find(count);
-        if (found != m_roots.end())
-            return found->second;
-        if (m_base.empty()) {
-            const char* dir = ::getenv("SC_BENCH_DIR");
-            std::string pattern = std::string(dir != nullptr ? dir : "/var/tmp") + "/sc-walk-bench-XXXXXX";
-            m_base = ::mkdtemp(pattern.data()) != nullptr ? pattern : "/tmp";
-        }
-        std::string root = m_base + "/" + std::to_string(count) + "/tasks";
-        if (!sc::bench::generate_task_tree(root, count))
-            std::abort();
-        return m_roots[count] = root;
-    }
-
-private:
-    std::string m_base;
-    std::map<int, std::string> m_roots;
-};
-
-Trees g_trees;
+sc::bench::GeneratedTrees g_trees("walk-bench");
 
 class EveryFolder final : public sc::tasks::WalkRules {
 public:

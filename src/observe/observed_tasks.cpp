@@ -5,6 +5,7 @@
 
 #include "observe/deferred_signals.hpp"
 #include "tasks/folder_listing.hpp"
+#include "tasks/folder_pass.hpp"
 #include "telemetry/api/telemetry.hpp"
 #include "util/files.hpp"
 
@@ -65,6 +66,15 @@ auto ObservedTaskService::observed(std::string_view operation, std::string_view 
     if (lists_folders)
         listings.emplace();
     TreeLock lock = m_observer->lock_tree();
+    // A write on a few files takes the tree's writers' lock now, not when it starts changing
+    // files: the folders' stats the check takes then stay true until the id index uses them,
+    // one stat per folder instead of two (tasks/folder_pass.hpp). Same order as before: the
+    // telemetry lock, then the tree's.
+    Status usable = m_service.tree().require_initialised();
+    std::optional<tasks::FolderPass> folder_pass;
+    if constexpr (changes_tree<decltype(run())>::value)
+        if (check_scope == CheckScope::own_files && usable.ok())
+            folder_pass.emplace(m_service.tree().store().path);
     // Ctrl-C or a SIGTERM while the tree and its record change takes effect once the change is
     // on disk, recorded and reflected in the saved state: never in between. (Not while waiting
     // for the lock: a command stuck behind another one can still be stopped.)
@@ -72,7 +82,7 @@ auto ObservedTaskService::observed(std::string_view operation, std::string_view 
     // A file where the tree needs a folder: the operation names it and fails; the check would
     // only add a warning about a folder it cannot read. (A missing tree is still checked: a
     // tree deleted by hand is recorded as removed before `init` makes it anew.)
-    if (Status usable = m_service.tree().require_initialised(); usable.ok() || usable.error().code != ErrorCode::io)
+    if (usable.ok() || usable.error().code != ErrorCode::io)
         m_observer->check_external_changes(tree_roots(m_service.tree()), check_scope);
     if constexpr (!changes_tree<decltype(run())>::value) {
         // A read that checks the files it reads as it reads them keeps the lock until then
@@ -90,6 +100,7 @@ auto ObservedTaskService::observed(std::string_view operation, std::string_view 
             span.set_attribute("scopecraft.task.id", std::string_view(change->task_id));
         span.set_attribute("scopecraft.files.changed", static_cast<int64_t>(change->files.size()));
     }
+    folder_pass.reset();
     lock.release();
     signals.release();
 

@@ -13,6 +13,7 @@
 #include <type_traits>
 
 #include "observe/tree_model.hpp"
+#include "tasks/folder_pass.hpp"
 #include "tasks/layout.hpp"
 #include "util/files.hpp"
 #include "util/text.hpp"
@@ -32,27 +33,13 @@ bool older_than(int64_t mtime, int64_t ctime, int64_t reference, int64_t margin)
 }
 
 /// Reads space-separated decimal numbers from the front of `rest`, each followed by one space
-/// (by hand: std::from_chars was a tenth of a `task get`'s instructions, 600 numbers a time).
+/// (text::read_decimal: std::from_chars was a tenth of a `task get`'s instructions, 600 numbers
+/// a time).
 struct Fields {
     std::string_view rest;
     template <class T>
     bool next(T& value) {
-        size_t at = 0;
-        bool negative = std::is_signed_v<T> && !rest.empty() && rest[0] == '-';
-        at += negative ? 1 : 0;
-        uint64_t number = 0;
-        size_t first = at;
-        while (at < rest.size() && rest[at] >= '0' && rest[at] <= '9') {
-            uint64_t digit = static_cast<uint64_t>(rest[at++] - '0');
-            if (number > (UINT64_MAX - digit) / 10)
-                return false;  // not a number this file holds
-            number = number * 10 + digit;
-        }
-        if (at == first || at >= rest.size() || rest[at] != ' ')
-            return false;
-        value = negative ? static_cast<T>(-static_cast<int64_t>(number)) : static_cast<T>(number);
-        rest.remove_prefix(at + 1);
-        return true;
+        return text::read_decimal(rest, value, ' ');
     }
 };
 
@@ -203,17 +190,30 @@ bool TreeScope::folders_unchanged(const tasks::TreeRoots& roots) const {
     for (const auto& [key, names] : m_root_names)
         if (names_of(path_of(roots, key)) != names)
             return false;
+    // Each stat is kept for the rest of the operation when a folder pass is installed (it holds
+    // the tree's writers' lock): the id index takes it instead of a stat of its own. Kept only
+    // when every folder is unchanged; otherwise a full check follows and its walk decides.
+    tasks::FolderPass* pass = tasks::FolderPass::current();
+    auto changed = [pass] {
+        if (pass != nullptr)
+            pass->forget();
+        return false;
+    };
     std::string path;
     for (const auto& [key, saved] : m_folders) {
         if (!saved.confirmed)
-            return false;
+            return changed();
         size_t colon = key.find(':');
         const std::string& root = key.compare(0, colon, store_kind()) == 0 ? roots.store : roots.project_local;
         if (root.empty())
-            return false;
+            return changed();
         path.assign(root).append(1, '/').append(key, colon + 1);  // one buffer for every folder
-        if (!FolderStamp::at(path).same_as(saved))
-            return false;
+        struct stat info {};
+        bool folder = ::lstat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode);
+        if (!(folder ? FolderStamp::of(info) : FolderStamp {}).same_as(saved))
+            return changed();
+        if (folder && pass != nullptr)
+            pass->keep(path, info);
     }
     return true;
 }
@@ -374,7 +374,12 @@ Status TreeScope::save(const std::string& path, const StateIdentity& state) cons
         ::unlink(path.c_str());
         return {};
     }
-    std::string out(k_header);
+    std::string out;
+    // About 90 bytes a line (three 19-digit numbers and a key): one allocation, not a doubling
+    // every few lines.
+    out.reserve(k_header.size() + 256 + m_store_root.size() + m_local_root.size() +
+                96 * (m_root_names.size() + m_folders.size() + m_files.size()));
+    out += k_header;
     size_t lines = 0;
     out += "T ";
     text::append_decimal(out, state.inode, ' ');

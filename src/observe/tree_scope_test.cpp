@@ -11,6 +11,8 @@
 #include <fstream>
 
 #include "observe/tree_model.hpp"
+#include "tasks/folder_pass.hpp"
+#include "tasks/id_index.hpp"
 #include "util/files.hpp"
 
 namespace sc::observe {
@@ -167,6 +169,31 @@ TEST_F(TreeScopeTest, ASavedScopeLoadsBackAndATornOrForeignOneDoesNot) {
     ASSERT_TRUE(files::write_atomic(path, "# scopecraft task-tree scope v0\n").ok());
     EXPECT_FALSE(TreeScope::load(path).has_value());
     EXPECT_FALSE(TreeScope::load(path + ".missing").has_value());
+}
+
+TEST_F(TreeScopeTest, AFolderCheckThatFindsEveryFolderUnchangedHandsItsStatsToTheIdIndex) {
+    let_the_clock_move();
+    TreeScope scope = full_check();
+    {
+        tasks::IdIndex index = tasks::IdIndex::open(tasks::TaskTree({tasks::TreeKind::store, m_roots.store}, {}));
+        ASSERT_TRUE(index.save().ok());  // every folder stored (older than its reference)
+    }
+    tasks::FolderPass pass(m_roots.store);
+    ASSERT_TRUE(scope.folders_unchanged(m_roots));
+    EXPECT_EQ(pass.size(), 3U) << "current, current/p-11A and archive, each stat-ed once";
+    tasks::IdIndex index = tasks::IdIndex::open(tasks::TaskTree({tasks::TreeKind::store, m_roots.store}, {}));
+    EXPECT_EQ(index.folders(), 3U);
+    EXPECT_EQ(index.stats_passed(), 3U) << "the index stats no folder the check stat-ed";
+    EXPECT_EQ(index.listed(), 0U);
+}
+
+TEST_F(TreeScopeTest, AFolderCheckThatFindsAChangeHandsNoStatOn) {
+    let_the_clock_move();
+    TreeScope scope = full_check();
+    write("current/b.task.md", "b");
+    tasks::FolderPass pass(m_roots.store);
+    ASSERT_FALSE(scope.folders_unchanged(m_roots));
+    EXPECT_EQ(pass.size(), 0U) << "a full check follows; its walk stats what it needs";
 }
 
 TEST_F(TreeScopeTest, ForgettingAFolderForgetsWhatIsUnderIt) {

@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "tasks/folder_listing.hpp"
+#include "tasks/folder_pass.hpp"
 #include "tasks/task_tree.hpp"
 #include "util/files.hpp"
 #include "util/json_string.hpp"
@@ -283,6 +284,8 @@ Status ChangeApplier::apply(const std::vector<FileChange>& changes) {
     // holds the tree lock, so every temporary whose owner has ended is garbage.
     remove_stale_temporaries(written_folders);
     forget_folder_listings();  // what was listed before this change is not the tree after it
+    if (FolderPass* pass = FolderPass::current())
+        pass->forget();  // nor what was stat-ed
     size_t first = m_undo.size();
     for (const FileChange& change : changes) {
         Undo undo;

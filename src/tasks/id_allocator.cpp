@@ -3,6 +3,7 @@
 #include <memory>
 #include <random>
 
+#include "tasks/folder_pass.hpp"
 #include "tasks/naming.hpp"
 
 namespace sc::tasks {
@@ -15,6 +16,8 @@ RandomSource default_random_source() {
 }
 
 Result<files::FileLock> lock_tree(const std::string& tree_root) {
+    if (FolderPass::holds_lock(tree_root))
+        return files::FileLock();  // held by the operation's folder pass until it ends
     std::string path = tree_root + "/" + std::string(k_lock_filename);
     Result<files::FileLock> lock = files::FileLock::acquire(path);
     if (!lock.ok()) {

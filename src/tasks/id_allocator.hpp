@@ -28,7 +28,9 @@ using RandomSource = std::function<uint32_t()>;
 RandomSource default_random_source();
 
 /// Holds the tree's writer lock (`<tree root>/.sc-tasks.lock`, flock) for its lifetime.
-/// A read-only tree fails here, before anything is written, with a clear error.
+/// A read-only tree fails here, before anything is written, with a clear error. While a
+/// FolderPass of this tree is installed on the thread, it holds the lock, and the lock given
+/// here holds nothing.
 Result<files::FileLock> lock_tree(const std::string& tree_root);
 
 /// Every id in use in the trees (all locations, archive included), for allocation: each

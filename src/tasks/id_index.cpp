@@ -8,6 +8,7 @@
 
 #include <algorithm>
 
+#include "tasks/folder_pass.hpp"
 #include "tasks/id_index_blocks.hpp"
 #include "tasks/layout.hpp"
 #include "util/files.hpp"
@@ -87,6 +88,8 @@ IdIndex IdIndex::open(const TaskTree& tree, Options options) {
     index.m_by_key.reserve(index.m_stored.size() + 16);
     for (const TreeRoot& root : tree.roots()) {
         bool store = root.kind == TreeKind::store;
+        if (!store)
+            index.m_local_root = root.path;
         index.walk(root, store ? 's' : 'l', store ? 0 : k_other_tree_margin_nanos);
     }
     return index;
@@ -107,6 +110,7 @@ IdIndex& IdIndex::operator=(IdIndex&& other) noexcept {
     if (m_map != nullptr)
         ::munmap(const_cast<char*>(m_map), m_map_size);
     m_root = std::move(other.m_root);
+    m_local_root = std::move(other.m_local_root);
     m_path = std::move(other.m_path);
     m_map = std::exchange(other.m_map, nullptr);
     m_map_size = std::exchange(other.m_map_size, 0);
@@ -122,7 +126,16 @@ IdIndex& IdIndex::operator=(IdIndex&& other) noexcept {
     m_reference = other.m_reference;
     m_given_reference = other.m_given_reference;
     m_listed = other.m_listed;
+    m_stats_passed = other.m_stats_passed;
     return *this;
+}
+
+int64_t IdIndex::clock_after_change() const {
+    return m_given_reference != 0 ? m_given_reference : file_system_now(m_root);
+}
+
+bool IdIndex::settled(const FolderStamp& stamp, int64_t now, char letter) {
+    return older_than(stamp, now, letter == 's' ? 0 : k_other_tree_margin_nanos);
 }
 
 int64_t IdIndex::reference() {
@@ -187,9 +200,17 @@ IdIndex::Folder* IdIndex::visit_folder(int root_fd, char letter, const std::stri
     size_t depth = static_cast<size_t>(std::count(relative.begin(), relative.end(), '/'));
     bool task_folder = depth == 2 || (depth == 1 && !(relative.compare(0, 8, "archive/") == 0 &&
                                                       is_month_folder(std::string_view(relative).substr(8))));
+    // Stat-ed already by this operation's folder pass (the outside-edit check's scope), under
+    // the lock this index is used under: taken from there, not stat-ed twice.
     struct stat info {};
-    if (::fstatat(root_fd, relative.c_str(), &info, 0) != 0 || !S_ISDIR(info.st_mode))
+    const struct stat* passed = nullptr;
+    if (FolderPass* pass = FolderPass::current())
+        passed = pass->find(m_walk_root, relative);
+    if (passed != nullptr)
+        info = *passed;
+    else if (::fstatat(root_fd, relative.c_str(), &info, 0) != 0 || !S_ISDIR(info.st_mode))
         return nullptr;
+    m_stats_passed += passed != nullptr ? 1 : 0;
     FolderStamp stamp = FolderStamp::of(info);
     Folder& folder = m_folders.emplace_back();
     folder.key.reserve(2 + relative.size());
@@ -225,6 +246,7 @@ void IdIndex::walk(const TreeRoot& root, char letter, int64_t margin) {
     int root_fd = ::open(root.path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (root_fd < 0)
         return;  // no tree: no ids
+    m_walk_root = root.path;
     for (const char* workflow : {"current", "backlog", "archive"}) {
         Folder* top = visit_folder(root_fd, letter, workflow, margin);
         if (top == nullptr)
@@ -249,6 +271,7 @@ void IdIndex::walk(const TreeRoot& root, char letter, int64_t margin) {
         }
     }
     ::close(root_fd);
+    m_walk_root = {};
 }
 
 void IdIndex::visit(std::string_view prefix, const std::function<void(std::string_view)>& on_id) const {

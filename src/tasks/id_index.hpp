@@ -26,6 +26,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "tasks/change.hpp"
 #include "tasks/task_tree.hpp"
 #include "util/result.hpp"
 
@@ -88,6 +89,14 @@ public:
     /// (a writer that does not lock, between open() and a create): list it again next time.
     void forget(std::string_view relative_folder);
 
+    /// Records the changes sc itself, holding the tree lock, has just applied (after
+    /// apply_file_changes succeeded): each folder they created files in, removed files from,
+    /// made, removed or moved gets its new names and stamps, kept when the folder was known
+    /// whole before, is the same folder, and its new stamps are older than a clock read now
+    /// (otherwise it is listed again next time). Files created alone give an `A` record, as
+    /// created() does; anything else the folder's whole record.
+    void applied(const std::vector<FileChange>& changes);
+
     /// Writes what changed since open(). Call with the tree's writers' lock held. An index that
     /// cannot be written (read-only tree) is left as it is: nothing depends on it.
     Status save();
@@ -96,6 +105,9 @@ public:
     [[nodiscard]] size_t listed() const { return m_listed; }
     /// Folders open() visited.
     [[nodiscard]] size_t folders() const { return m_folders.size(); }
+    /// Of the folders open() visited, those whose stat it took from the installed FolderPass
+    /// instead of a stat of its own.
+    [[nodiscard]] size_t stats_passed() const { return m_stats_passed; }
 
 private:
     struct Folder {
@@ -130,10 +142,16 @@ private:
     Folder* visit_folder(int root_fd, char letter, const std::string& relative, int64_t margin);
     bool list_folder(int root_fd, const std::string& relative, Folder& folder, bool task_folder);
     int64_t reference();
+    /// The file system's clock read now (or the given reference): stamps older than it are ones
+    /// no later change can share.
+    int64_t clock_after_change() const;
+    /// True when `stamp` is older than `now` by the margin of its tree (`letter`: 's' or 'l').
+    static bool settled(const FolderStamp& stamp, int64_t now, char letter);
     Status rewrite();
     void remove_stale_temporaries() const;
 
     std::string m_root;
+    std::string m_local_root;  // the project's `.tasks/` tree, when it has one
     std::string m_path;
     const char* m_map = nullptr;
     size_t m_map_size = 0;
@@ -148,6 +166,8 @@ private:
     int64_t m_reference = 0;               // 0: not read yet; -1: could not be read
     int64_t m_given_reference = 0;
     size_t m_listed = 0;
+    size_t m_stats_passed = 0;
+    std::string_view m_walk_root;  // the root walk() is in (FolderPass::find)
 };
 
 }  // namespace sc::tasks

@@ -2,18 +2,16 @@
 // the last commit, and how a save appends or rewrites them. The folders' walk is id_index.cpp.
 #include "tasks/id_index.hpp"
 
-#include <dirent.h>
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <charconv>
 
 #include "tasks/id_index_blocks.hpp"
 #include "tasks/listing_cache_identity.hpp"  // generated: a digest of the task reading code
+#include "tasks/record_file.hpp"
 #include "util/files.hpp"
 #include "util/text.hpp"
 
@@ -45,32 +43,12 @@ constexpr const char* k_file_name = ".sc-id-index";
 //     <key>\n<ids>                   sc created these ids in the folder; its stamps are now these
 //   X <key bytes>\n<key>\n           the folder is to be listed again
 //   C <records in this save>         commit; records after the last commit are not read
-struct Cursor {
-    std::string_view text;
-    size_t position = 0;
+using record_file::Cursor;
 
-    template <class Number>
-    bool number(Number& value, char after) {
-        const char* begin = text.data() + position;
-        const char* end = text.data() + text.size();
-        auto [next, error] = std::from_chars(begin, end, value);
-        if (error != std::errc() || next == end || *next != after)
-            return false;
-        position = static_cast<size_t>(next - text.data()) + 1;
-        return true;
-    }
-    bool bytes(size_t length, std::string_view& value) {
-        if (text.size() - position < length)
-            return false;
-        value = text.substr(position, length);
-        position += length;
-        return true;
-    }
-    bool stamp(FolderStamp& stamp) {
-        return number(stamp.mtime_nanos, ' ') && number(stamp.ctime_nanos, ' ') && number(stamp.inode, ' ') &&
-               number(stamp.links, ' ');
-    }
-};
+bool read_stamp(Cursor& cursor, FolderStamp& stamp) {
+    return cursor.number(stamp.mtime_nanos, ' ') && cursor.number(stamp.ctime_nanos, ' ') &&
+           cursor.number(stamp.inode, ' ') && cursor.number(stamp.links, ' ');
+}
 
 void append_stamp(std::string& out, const FolderStamp& stamp) {
     text::append_decimal(out, stamp.mtime_nanos, ' ');
@@ -91,26 +69,13 @@ std::string_view IdIndex::header() {
 
 void IdIndex::load() {
     m_rewrite = true;
-    int fd = ::open(m_path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0)
-        return;  // none yet: rebuilt
-    struct stat info {};
-    if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode) || info.st_size < static_cast<off_t>(k_header.size())) {
-        ::close(fd);
-        return;
-    }
-    void* map = ::mmap(nullptr, static_cast<size_t>(info.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
-    ::close(fd);
-    if (map == MAP_FAILED)
-        return;
-    m_map = static_cast<const char*>(map);
-    m_map_size = static_cast<size_t>(info.st_size);
-    m_inode = static_cast<uint64_t>(info.st_ino);
-    Cursor cursor {std::string_view(m_map, m_map_size), 0};
-    if (cursor.text.substr(0, k_header.size()) != k_header)
-        return;  // another format or another build of sc
-    cursor.position = k_header.size();
-    m_committed = cursor.position;
+    record_file::Mapping mapping = record_file::Mapping::open(m_path, k_header.size(), false);
+    if (mapping.size() == 0)
+        return;  // none yet (or torn to nothing): rebuilt
+    m_map_size = mapping.size();
+    m_inode = mapping.inode();
+    m_map = mapping.release();
+    std::string_view text(m_map, m_map_size);
     // A save's records take effect at its commit: what follows the last commit (a save cut
     // short, or damage) is not read, and the next save writes the file whole.
     struct Pending {
@@ -122,28 +87,7 @@ void IdIndex::load() {
     // About one record per 2 KB at 10,000 tasks: room for them at once, not a rehash per doubling.
     pending.reserve(m_map_size / 2048 + 16);
     m_stored.reserve(m_map_size / 2048 + 16);
-    while (cursor.position + 2 <= m_map_size && cursor.text[cursor.position + 1] == ' ') {
-        char kind = cursor.text[cursor.position];
-        cursor.position += 2;
-        if (kind == 'C') {
-            size_t count = 0;
-            if (!cursor.number(count, '\n') || count != pending.size())
-                break;
-            for (Pending& record : pending) {
-                if (record.kind == 'F') {
-                    m_stored.insert_or_assign(record.key, std::move(record.record));
-                } else if (record.kind == 'X') {
-                    m_stored.erase(record.key);
-                } else if (auto found = m_stored.find(record.key); found != m_stored.end()) {
-                    found->second.stamp = record.record.stamp;
-                    found->second.added.push_back(record.record.ids);
-                }
-            }
-            m_records_on_disk += count;
-            pending.clear();
-            m_committed = cursor.position;
-            continue;
-        }
+    auto on_record = [&pending](char kind, Cursor& cursor) {
         Pending record {kind, {}, {}};
         size_t key_length = 0;
         size_t ids_length = 0;
@@ -151,22 +95,40 @@ void IdIndex::load() {
         int flags = 0;
         bool ok = false;
         if (kind == 'F')
-            ok = cursor.number(key_length, ' ') && cursor.stamp(record.record.stamp) && cursor.number(flags, ' ') &&
-                 cursor.number(ids_length, ' ') && cursor.number(folders_length, '\n');
+            ok = cursor.number(key_length, ' ') && read_stamp(cursor, record.record.stamp) &&
+                 cursor.number(flags, ' ') && cursor.number(ids_length, ' ') && cursor.number(folders_length, '\n');
         else if (kind == 'A')
-            ok = cursor.number(key_length, ' ') && cursor.stamp(record.record.stamp) && cursor.number(ids_length, '\n');
+            ok = cursor.number(key_length, ' ') && read_stamp(cursor, record.record.stamp) &&
+                 cursor.number(ids_length, '\n');
         else if (kind == 'X')
             ok = cursor.number(key_length, '\n');
-        std::string_view newline;
-        ok = ok && cursor.bytes(key_length, record.key) && cursor.bytes(1, newline) && newline == "\n" &&
-             cursor.bytes(ids_length, record.record.ids) && cursor.bytes(folders_length, record.record.folders) &&
-             well_formed(record.record.ids) && well_formed(record.record.folders) && flags >= 0 && flags <= 3;
+        ok = ok && cursor.line(key_length, record.key) && cursor.bytes(ids_length, record.record.ids) &&
+             cursor.bytes(folders_length, record.record.folders) && well_formed(record.record.ids) &&
+             well_formed(record.record.folders) && flags >= 0 && flags <= 3;
         if (!ok)
-            break;
+            return false;
         record.record.parent = (flags & 1) != 0;
         record.record.temporaries = (flags & 2) != 0;
         pending.push_back(std::move(record));
-    }
+        return true;
+    };
+    auto on_commit = [this, &pending](std::string_view) {
+        for (Pending& record : pending) {
+            if (record.kind == 'F') {
+                m_stored.insert_or_assign(record.key, std::move(record.record));
+            } else if (record.kind == 'X') {
+                m_stored.erase(record.key);
+            } else if (auto found = m_stored.find(record.key); found != m_stored.end()) {
+                found->second.stamp = record.record.stamp;
+                found->second.added.push_back(record.record.ids);
+            }
+        }
+        m_records_on_disk += pending.size();
+        pending.clear();
+    };
+    m_committed = record_file::read_committed(text, k_header, on_record, on_commit);
+    if (m_committed == 0)
+        return;  // another format or another build of sc
     m_rewrite = m_committed != m_map_size;
 }
 
@@ -209,9 +171,7 @@ Status IdIndex::save() {
     bool append = !m_rewrite && m_records_on_disk + new_records <= 2 * live + 64;
     if (append) {
         // Only after the save this index loaded, with nothing after it: otherwise whole.
-        struct stat info {};
-        append = ::stat(m_path.c_str(), &info) == 0 && static_cast<uint64_t>(info.st_ino) == m_inode &&
-                 static_cast<size_t>(info.st_size) == m_committed;
+        append = record_file::can_append(m_path, m_inode, m_committed);
     }
     if (!append)
         return rewrite();
@@ -242,8 +202,7 @@ Status IdIndex::save() {
         out += key;
         out += '\n';
     }
-    out += "C ";
-    text::append_decimal(out, static_cast<int64_t>(new_records), '\n');
+    record_file::append_commit(out, new_records);
     if (!files::append_existing(m_path, out).ok())
         return rewrite();  // part of it may be on disk: written whole
     m_records_on_disk += new_records;
@@ -260,46 +219,22 @@ void IdIndex::remove_stale_temporaries() const {
     // A rewrite killed before its rename leaves its temporary; hidden, so no walk of the tree
     // meets it: the next create removes those whose owner has ended (the tree's root holds a
     // handful of names, so this is one short read).
-    if (DIR* directory = ::opendir(m_root.c_str())) {
-        std::string prefix = std::string(k_file_name) + ".tmp-";
-        while (dirent* entry = ::readdir(directory))
-            if (std::string_view(entry->d_name).substr(0, prefix.size()) == prefix)
-                (void)files::remove_if_stale_temporary(m_root, entry->d_name);
-        ::closedir(directory);
-    }
+    record_file::remove_stale_temporaries(m_root, k_file_name);
 }
 
 Status IdIndex::rewrite() {
-    std::string temporary = m_path + ".tmp-" + std::to_string(::getpid()) + "-0";
-    int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0)
-        return files::from_errno(errno, "writing the id index", temporary);
-    Status status;
-    std::string out(k_header);
+    record_file::Rewrite whole(m_path, "the id index");
+    whole.out += k_header;
     size_t records = 0;
     for (const Folder& folder : m_folders) {
         if (!folder.storable)
             continue;
-        append_folder_record(out, folder.key, folder.stamp, folder.flags(), folder.ids, folder.added, folder.folders);
+        append_folder_record(whole.out, folder.key, folder.stamp, folder.flags(), folder.ids, folder.added,
+                             folder.folders);
         ++records;
-        if (out.size() >= (size_t {1} << 20)) {
-            if (status.ok())
-                status = files::write_all(fd, out, temporary);
-            out.clear();
-        }
+        whole.flush();
     }
-    out += "C ";
-    text::append_decimal(out, static_cast<int64_t>(records), '\n');
-    if (status.ok())
-        status = files::write_all(fd, out, temporary);
-    if (::close(fd) != 0 && status.ok())
-        status = files::from_errno(errno, "writing the id index", temporary);
-    if (status.ok() && ::rename(temporary.c_str(), m_path.c_str()) != 0)
-        status = files::from_errno(errno, "replacing the id index", m_path);
-    if (!status.ok()) {
-        ::unlink(temporary.c_str());
-        return status;
-    }
+    SC_TRY(whole.commit(records));
     // The views still point into the old mapping, valid until this index goes; a second save
     // in the same process writes whole again.
     m_rewrite = true;

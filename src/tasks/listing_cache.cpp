@@ -1,6 +1,5 @@
 #include "tasks/listing_cache.hpp"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/mman.h>
@@ -9,12 +8,12 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <charconv>
 #include <cstdint>
 #include <cstring>
 
 #include "tasks/layout.hpp"
 #include "tasks/listing_cache_identity.hpp"  // generated: a digest of the task reading code
+#include "tasks/record_file.hpp"
 #include "util/files.hpp"
 #include "util/text.hpp"
 
@@ -35,36 +34,10 @@ constexpr const char* k_file_name = ".sc-listing-cache";
 
 // Records: "E <key bytes> <entry bytes> <size> <inode> <mtime ns> <ctime ns>\n<key>\n<entry>\n",
 // "X <key bytes>\n<key>\n" (the file is gone) and "C <records>\n" or "C <records> <watch token>\n",
-// the commit that ends each save (docs/layout.md, "The watch service"). Lengths, not separators, frame keys and
-// entries, so any bytes round-trip; records after the last commit are a save that did not finish and are not read.
-struct Cursor {
-    std::string_view text;
-    size_t position = 0;
-
-    template <class Number>
-    bool number(Number& value, char after) {
-        const char* begin = text.data() + position;
-        const char* end = text.data() + text.size();
-        auto [next, error] = std::from_chars(begin, end, value);
-        if (error != std::errc() || next == end || *next != after)
-            return false;
-        position = static_cast<size_t>(next - text.data()) + 1;
-        return true;
-    }
-    bool bytes(size_t length, std::string_view& value) {
-        if (text.size() - position < length + 1 || text[position + length] != '\n')
-            return false;
-        value = text.substr(position, length);
-        position += length + 1;
-        return true;
-    }
-    bool literal(std::string_view expected) {
-        if (text.substr(position, expected.size()) != expected)
-            return false;
-        position += expected.size();
-        return true;
-    }
-};
+// the commit that ends each save (docs/layout.md, "The watch service"). Lengths, not separators,
+// frame keys and entries, so any bytes round-trip; records after the last commit are a save that
+// did not finish and are not read.
+using record_file::Cursor;
 
 /// Writes `value` in decimal as std::to_chars does, ending at `end`, two digits a step (a
 /// fifth of to_chars's instructions here: it is not inlined and counts the digits first).
@@ -95,37 +68,6 @@ char* put_decimal_backwards(char* end, int64_t value) {
     return at;
 }
 
-/// A commit line after its "C ": the records it commits, then its watch token, if any.
-bool commit_line(Cursor& cursor, size_t& count, std::string_view& token) {
-    const char* begin = cursor.text.data() + cursor.position;
-    const char* end = cursor.text.data() + cursor.text.size();
-    auto [next, error] = std::from_chars(begin, end, count);
-    if (error != std::errc() || next == end)
-        return false;
-    token = {};
-    if (*next == ' ') {
-        const char* token_end = static_cast<const char*>(std::memchr(next, '\n', static_cast<size_t>(end - next)));
-        if (token_end == nullptr || token_end == next + 1)
-            return false;
-        token = std::string_view(next + 1, static_cast<size_t>(token_end - next - 1));
-        next = token_end;
-    }
-    if (*next != '\n')
-        return false;
-    cursor.position = static_cast<size_t>(next - cursor.text.data()) + 1;
-    return true;
-}
-
-/// Appends a commit line for `records` with `token` (none when empty).
-void append_commit(std::string& out, size_t records, const std::string& token) {
-    out += "C ";
-    text::append_decimal(out, static_cast<int64_t>(records), token.empty() ? '\n' : ' ');
-    if (!token.empty()) {
-        out += token;
-        out += '\n';
-    }
-}
-
 }  // namespace
 
 std::string ListingCache::read_watch_token(const std::string& tree_root) {
@@ -151,7 +93,7 @@ std::string ListingCache::read_watch_token(const std::string& tree_root) {
     Cursor cursor {std::string_view(tail, static_cast<size_t>(got)), line + 1};
     size_t count = 0;
     std::string_view token;
-    if (!cursor.literal("C ") || !commit_line(cursor, count, token))
+    if (!cursor.literal("C ") || !record_file::commit_line(cursor, count, token))
         return {};
     return std::string(token);
 }
@@ -234,63 +176,29 @@ ListingCache& ListingCache::operator=(ListingCache&& other) noexcept {
 
 void ListingCache::load() {
     m_rewrite = true;
-    int fd = ::open(m_path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0)
+    // Mapped, not read (record_file::Mapping). The load below touches every page, so they are
+    // mapped at once (Linux's MAP_POPULATE: one call instead of a fault per 64 KiB window); the
+    // POSIX build (-DSC_MAP_POPULATE=OFF) asks for them to be read ahead instead.
+    record_file::Mapping mapping = record_file::Mapping::open(m_path, k_header.size(), true);
+    if (mapping.size() == 0)
         return;  // none yet (or unreadable): rebuilt
-    struct stat info {};
-    if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode) || info.st_size < static_cast<off_t>(k_header.size())) {
-        ::close(fd);
-        return;
-    }
-    // Mapped, not read: the pages of a large cache come from the page cache, where reading it
-    // into fresh memory would fault every 4 KiB page (docs/performance.md). The load below
-    // touches every page, so they are mapped at once (Linux's MAP_POPULATE: one call instead of
-    // a fault per 64 KiB window); the POSIX build (-DSC_MAP_POPULATE=OFF) asks for them to be
-    // read ahead instead.
-#if SC_MAP_POPULATE
-    void* map = ::mmap(nullptr, static_cast<size_t>(info.st_size), PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-#else
-    void* map = ::mmap(nullptr, static_cast<size_t>(info.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
-    if (map != MAP_FAILED)
-        (void)::posix_madvise(map, static_cast<size_t>(info.st_size), POSIX_MADV_WILLNEED);
-#endif
-    ::close(fd);
-    if (map == MAP_FAILED)
-        return;
-    m_map = static_cast<const char*>(map);
-    m_map_size = static_cast<size_t>(info.st_size);
-    m_inode = static_cast<uint64_t>(info.st_ino);
-    Cursor cursor {std::string_view(m_map, m_map_size), 0};
-    if (!cursor.literal(k_header))
-        return;  // older format or another version of sc
-    m_committed = cursor.position;
+    m_map_size = mapping.size();
+    m_inode = mapping.inode();
+    m_map = mapping.release();
     // Every record in file order (an `X` one as a dropped slot); those after the last commit
     // are a save cut short (or damage) and are cut off below.
     m_slots.reserve(m_map_size / 512 + 16);
     size_t committed_slots = 0;
     size_t records = 0;
-    while (cursor.position + 2 <= m_map_size && cursor.text[cursor.position + 1] == ' ') {
-        char kind = cursor.text[cursor.position];
-        size_t start = cursor.position;
-        cursor.position += 2;
-        if (kind == 'C') {
-            size_t count = 0;
-            std::string_view token;
-            if (!commit_line(cursor, count, token) || count != m_slots.size() - committed_slots)
-                break;
-            committed_slots = m_slots.size();
-            records += count;
-            m_committed = cursor.position;
-            m_token = std::string(token);
-            continue;
-        }
+    auto on_record = [this](char kind, Cursor& cursor) {
+        size_t start = cursor.position - 2;
         size_t key_length = 0;
         std::string_view key;
         if (kind == 'X') {
-            if (!cursor.number(key_length, '\n') || !cursor.bytes(key_length, key))
-                break;
+            if (!cursor.number(key_length, '\n') || !cursor.line(key_length, key))
+                return false;
             m_slots.push_back({key, start, 0, false, true});
-            continue;
+            return true;
         }
         // Framed here, the stat's numbers skipped to the end of their line: they are parsed
         // (and checked) by read_record() when the key is looked up, once, not twice.
@@ -298,16 +206,25 @@ void ListingCache::load() {
         std::string_view entry;
         if (kind != 'E' || !cursor.number(key_length, ' ') || !cursor.number(entry_length, ' ') ||
             entry_length > UINT32_MAX)
-            break;
+            return false;
         size_t stat_at = cursor.position;
         const void* line_end = std::memchr(m_map + stat_at, '\n', m_map_size - stat_at);
         if (line_end == nullptr)
-            break;
+            return false;
         cursor.position = static_cast<size_t>(static_cast<const char*>(line_end) - m_map) + 1;
-        if (!cursor.bytes(key_length, key) || !cursor.bytes(entry_length, entry))
-            break;
+        if (!cursor.line(key_length, key) || !cursor.line(entry_length, entry))
+            return false;
         m_slots.push_back({key, stat_at, static_cast<uint32_t>(entry_length), false, false});
-    }
+        return true;
+    };
+    auto on_commit = [&](std::string_view token) {
+        records += m_slots.size() - committed_slots;
+        committed_slots = m_slots.size();
+        m_token = std::string(token);
+    };
+    m_committed = record_file::read_committed(std::string_view(m_map, m_map_size), k_header, on_record, on_commit);
+    if (m_committed == 0)
+        return;  // older format or another version of sc
     m_slots.resize(committed_slots);
     m_records_on_disk = records;
     // Whatever follows the last commit is not read, and the next save writes the file whole
@@ -335,13 +252,9 @@ bool ListingCache::read_record(const Slot& slot, FileStat& stat, std::string_vie
     // The stat's line ends right before the key (load() framed the record around it).
     Cursor cursor {std::string_view(m_map, static_cast<size_t>(slot.key.data() - m_map)), slot.stat_at};
     stat.known = true;
-    if (!cursor.number(stat.size, ' ') || !cursor.number(stat.inode, ' ') || !cursor.number(stat.mtime_nanos, ' '))
-        return false;
-    // The last number ends at the line's end, the cursor's text's last byte.
-    const char* begin = m_map + cursor.position;
-    const char* end = slot.key.data() - 1;
-    auto [next, error] = std::from_chars(begin, end, stat.ctime_nanos);
-    if (error != std::errc() || next != end)
+    // The last number ends the line, the cursor's text's last byte.
+    if (!cursor.number(stat.size, ' ') || !cursor.number(stat.inode, ' ') || !cursor.number(stat.mtime_nanos, ' ') ||
+        !cursor.number(stat.ctime_nanos, '\n') || cursor.position != cursor.text.size())
         return false;
     entry = std::string_view(slot.key.data() + slot.key.size() + 1, slot.entry_length);
     return true;
@@ -471,14 +384,7 @@ void append_record(std::string& out, std::string_view key, const FileStat& stat,
 void ListingCache::remove_stale_temporaries() const {
     // A rewrite killed before its rename leaves its temporary; hidden, so no walk of the tree
     // meets it: the next rewrite removes those whose owner has ended.
-    DIR* directory = ::opendir(m_root.c_str());
-    if (directory == nullptr)
-        return;
-    std::string prefix = std::string(k_file_name) + ".tmp-";
-    while (dirent* entry = ::readdir(directory))
-        if (std::string_view(entry->d_name).substr(0, prefix.size()) == prefix)
-            (void)files::remove_if_stale_temporary(m_root, entry->d_name);
-    ::closedir(directory);
+    record_file::remove_stale_temporaries(m_root, k_file_name);
 }
 
 Status ListingCache::save() {
@@ -530,9 +436,7 @@ Status ListingCache::save_locked() {
     if (append) {
         // Only after the save that this cache loaded, with nothing after it: another listing's
         // save since, or one cut short, and the file is written whole instead.
-        struct stat info {};
-        append = ::stat(m_path.c_str(), &info) == 0 && static_cast<uint64_t>(info.st_ino) == m_inode &&
-                 static_cast<size_t>(info.st_size) == m_committed;
+        append = record_file::can_append(m_path, m_inode, m_committed);
     }
     std::string out;
     if (append) {
@@ -544,7 +448,7 @@ Status ListingCache::save_locked() {
             out += key;
             out += '\n';
         }
-        append_commit(out, new_records, m_new_token.empty() ? m_token : m_new_token);
+        record_file::append_commit(out, new_records, m_new_token.empty() ? m_token : m_new_token);
         if (files::append_existing(m_path, out).ok()) {
             m_records_on_disk += new_records;
             m_committed += out.size();
@@ -561,24 +465,14 @@ Status ListingCache::save_locked() {
     // beside the file renamed over it. Written in pieces of 1 MiB, each new entry freed once
     // written: a rebuild of a large tree holds its entries once, not a second time as one string.
     remove_stale_temporaries();
-    std::string temporary = m_path + ".tmp-" + std::to_string(::getpid()) + "-0";
-    int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0)
-        return files::from_errno(errno, "writing the listing cache", temporary);
-    Status status;
-    auto flush = [&](bool last) {
-        if (status.ok() && (last || out.size() >= (size_t {1} << 20)))
-            status = files::write_all(fd, out, temporary);
-        if (last || out.size() >= (size_t {1} << 20))
-            out.clear();
-    };
-    out += k_header;
+    record_file::Rewrite whole(m_path, "the listing cache");
+    whole.out += k_header;
     auto next_added = unsaved.begin();
     auto write_added_before = [&](std::string_view key, bool all) {
         for (; next_added != unsaved.end() && (all || (*next_added)->key < key); ++next_added) {
-            append_record(out, (*next_added)->key, (*next_added)->stat, (*next_added)->entry);
+            append_record(whole.out, (*next_added)->key, (*next_added)->stat, (*next_added)->entry);
             std::string().swap((*next_added)->entry);
-            flush(false);
+            whole.flush();
         }
     };
     for (const Slot& slot : m_slots) {
@@ -589,20 +483,11 @@ Status ListingCache::save_locked() {
         if (!read_record(slot, stat, entry))
             continue;
         write_added_before(slot.key, false);
-        append_record(out, slot.key, stat, entry);
-        flush(false);
+        append_record(whole.out, slot.key, stat, entry);
+        whole.flush();
     }
     write_added_before({}, true);
-    append_commit(out, live, m_new_token.empty() ? m_token : m_new_token);
-    flush(true);
-    if (::close(fd) != 0 && status.ok())
-        status = files::from_errno(errno, "writing the listing cache", temporary);
-    if (status.ok() && ::rename(temporary.c_str(), m_path.c_str()) != 0)
-        status = files::from_errno(errno, "replacing the listing cache", m_path);
-    if (!status.ok()) {
-        ::unlink(temporary.c_str());
-        return status;
-    }
+    SC_TRY(whole.commit(live, m_new_token.empty() ? m_token : m_new_token));
     // The slots still point into the old mapping, which stays valid until this cache goes;
     // a second save in the same process writes whole again.
     m_rewrite = true;

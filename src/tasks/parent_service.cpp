@@ -156,8 +156,8 @@ Result<Changed<ParentView>> TaskService::create_parent(const CreateRequest& requ
     ChangeRecord change;
     {
         files::FileLock lock = SC_TRY(lock_tree(m_tree.store().path));
-        std::set<std::string> taken = ids_in_use(m_tree);
-        IdCandidates candidates(request.title, local_month_digits(m_clock.now_unix_nanos()), taken, m_random);
+        support::KeptIdIndex kept(m_tree);
+        IdCandidates candidates(request.title, local_month_digits(m_clock.now_unix_nanos()), kept.ids(), m_random);
         for (int attempt = 0; attempt < k_create_attempts && parent_id.empty(); ++attempt) {
             std::string id = candidates.next();
             std::string folder = container + "/" + id;
@@ -168,7 +168,7 @@ Result<Changed<ParentView>> TaskService::create_parent(const CreateRequest& requ
                              {},
                              overview.text(),
                              TreeKind::store});
-            Status applied = apply_file_changes(roots_of(m_tree), files);
+            Status applied = kept.apply(roots_of(m_tree), files);
             if (!applied.ok() && support::is_name_taken(applied.error()))
                 continue;
             SC_TRY(applied);
@@ -223,8 +223,8 @@ Result<Changed<TaskRecord>> TaskService::add_subtask(std::string_view parent_id,
     std::string sequence = two_digits(highest + 1);
     // Checked against the whole tree, under its lock: the id without `NN_` must find this
     // subtask alone, whichever parent the other claimants are in.
-    std::set<std::string> taken = ids_in_use(m_tree);
-    IdCandidates candidates(request.title, local_month_digits(m_clock.now_unix_nanos()), taken, m_random,
+    support::KeptIdIndex kept(m_tree);
+    IdCandidates candidates(request.title, local_month_digits(m_clock.now_unix_nanos()), kept.ids(), m_random,
                             LetterOrder::random);
     for (int attempt = 0; attempt < k_create_attempts; ++attempt) {
         std::string id = sequence + "_" + candidates.next();
@@ -236,7 +236,7 @@ Result<Changed<TaskRecord>> TaskService::add_subtask(std::string_view parent_id,
         change.files.push_back({FileChangeKind::file_created, relative, {}, document.text(), parent.tree});
         for (const auto& [key, value] : frontmatter.items())
             change.fields.push_back({key, nullptr, value});
-        Status applied = apply_file_changes(roots_of(m_tree), change.files);
+        Status applied = kept.apply(roots_of(m_tree), change.files);
         if (!applied.ok() && support::is_name_taken(applied.error()))
             continue;
         SC_TRY(applied);
@@ -261,7 +261,8 @@ Result<Changed<ParentView>> TaskService::resequence(std::string_view parent_id,
                               Location {{}, 0, "sequence"}, "give each subtask once");
     }
     ChangeRecord change = SC_TRY(plan_renames(subtasks, sequences, "parent.resequence", parent));
-    SC_TRY(apply_file_changes(roots_of(m_tree), change.files));
+    support::KeptIdIndex kept(m_tree);
+    SC_TRY(kept.apply(roots_of(m_tree), change.files));
     ParentView view = SC_TRY(show_parent(parent.id));
     return Changed<ParentView> {std::move(view), std::move(change)};
 }
@@ -307,7 +308,8 @@ Result<Changed<ParentView>> TaskService::parallelize(std::string_view parent_id,
         sequences[&subtask] = two_digits(next++);
     }
     ChangeRecord change = SC_TRY(plan_renames(subtasks, sequences, "parent.parallelize", parent));
-    SC_TRY(apply_file_changes(roots_of(m_tree), change.files));
+    support::KeptIdIndex kept(m_tree);
+    SC_TRY(kept.apply(roots_of(m_tree), change.files));
     ParentView view = SC_TRY(show_parent(parent.id));
     return Changed<ParentView> {std::move(view), std::move(change)};
 }
@@ -338,9 +340,9 @@ Result<Changed<ParentView>> TaskService::promote(std::string_view id, const std:
         TaskRecord record = SC_TRY(load_record(location));
         // The new id is chosen while the old file still exists, so its letter usually moves
         // on (export-reports-11A -> export-reports-11B), as in Scopecraft.
-        std::set<std::string> taken = ids_in_use(m_tree);
-        IdCandidates candidates(record.document.title(), local_month_digits(m_clock.now_unix_nanos()), taken, m_random);
-        TreeRoot root {location.tree, m_tree.root_path(location.tree)};
+        support::KeptIdIndex kept(m_tree);
+        IdCandidates candidates(record.document.title(), local_month_digits(m_clock.now_unix_nanos()), kept.ids(),
+                                m_random);
         for (int attempt = 0; attempt < k_create_attempts && parent_id.empty(); ++attempt) {
             std::string candidate = candidates.next();
             std::string folder = location.folder() + "/" + candidate;
@@ -352,7 +354,7 @@ Result<Changed<ParentView>> TaskService::promote(std::string_view id, const std:
                              record.document.text(),
                              location.tree});
             files.push_back({FileChangeKind::file_removed, location.relative_path, {}, {}, location.tree});
-            Status applied = apply_file_changes(roots_of(m_tree), files);
+            Status applied = kept.apply(roots_of(m_tree), files);
             if (!applied.ok() && support::is_name_taken(applied.error()))
                 continue;
             SC_TRY(applied);
@@ -394,21 +396,24 @@ Result<Changed<TaskRecord>> TaskService::extract(std::string_view subtask_id) {
     std::string container = parent_folder.substr(0, parent_folder.rfind('/'));
     std::optional<TaskFileName> name = parse_task_filename(location.filename);
     std::string base = name ? name->base_id : location.id;
-    std::set<std::string> taken = ids_in_use(m_tree);
-    taken.erase(location.id);
-    taken.erase(base);  // its own: free once it leaves
+    support::KeptIdIndex kept(m_tree);
+    // Its own claims (its id, and its id without `NN_`) are free once it leaves.
+    IdVisitor others =
+        kept.ids(base == location.id ? std::vector<std::string> {base} : std::vector<std::string> {location.id, base});
+    bool base_taken = false;
+    others(base, [&](std::string_view id) { base_taken = base_taken || id == base; });
     // Its own id when no other task has it, else the next letter free, as create chooses.
     IdCandidates candidates(
         record.document.title(),
-        base.size() > 3 ? base.substr(base.size() - 3, 2) : local_month_digits(m_clock.now_unix_nanos()), taken,
-        m_random);
+        base.size() > 3 ? base.substr(base.size() - 3, 2) : local_month_digits(m_clock.now_unix_nanos()),
+        std::move(others), m_random);
     for (int attempt = 0; attempt < k_create_attempts; ++attempt) {
-        std::string id = attempt == 0 && taken.count(base) == 0 ? base : candidates.next();
+        std::string id = attempt == 0 && !base_taken ? base : candidates.next();
         std::string relative = container + "/" + id + std::string(k_task_file_suffix);
         std::vector<FileChange> files = {
             {FileChangeKind::file_created, relative, {}, record.document.text(), location.tree},
             {FileChangeKind::file_removed, location.relative_path, {}, {}, location.tree}};
-        Status applied = apply_file_changes(roots_of(m_tree), files);
+        Status applied = kept.apply(roots_of(m_tree), files);
         if (!applied.ok() && support::is_name_taken(applied.error()))
             continue;
         SC_TRY(applied);
@@ -447,7 +452,8 @@ Result<Changed<TaskRecord>> TaskService::adopt(std::string_view id, std::string_
     std::string relative = parent.folder() + "/" + subtask_id + std::string(k_task_file_suffix);
     std::vector<FileChange> files = {{FileChangeKind::file_created, relative, {}, record.document.text(), parent.tree},
                                      {FileChangeKind::file_removed, location.relative_path, {}, {}, location.tree}};
-    SC_TRY(apply_file_changes(roots_of(m_tree), files));
+    support::KeptIdIndex kept(m_tree);
+    SC_TRY(kept.apply(roots_of(m_tree), files));
     ChangeRecord change;
     change.operation = "task.adopt";
     change.task_id = subtask_id;

@@ -314,4 +314,26 @@ bool is_name_taken(const Error& error) {
     return error.code == ErrorCode::already_exists;
 }
 
+Status KeptIdIndex::apply(const TreeRoots& roots, const std::vector<FileChange>& changes) {
+    SC_TRY(apply_file_changes(roots, changes));
+    index.applied(changes);
+    return {};
+}
+
+IdVisitor KeptIdIndex::ids(std::vector<std::string> except) const {
+    return [this, except = std::move(except)](std::string_view prefix,
+                                              const std::function<void(std::string_view)>& on_id) {
+        // One claim of each excepted id is the operation's own: another claim of it still counts.
+        std::vector<bool> skipped(except.size(), false);
+        index.visit(prefix, [&](std::string_view id) {
+            for (size_t i = 0; i < except.size(); ++i)
+                if (!skipped[i] && except[i] == id) {
+                    skipped[i] = true;
+                    return;
+                }
+            on_id(id);
+        });
+    };
+}
+
 }  // namespace sc::tasks::support

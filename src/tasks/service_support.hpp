@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "tasks/change.hpp"
+#include "tasks/id_index.hpp"
 #include "tasks/task_service.hpp"
 
 namespace sc::tasks::support {
@@ -78,5 +79,23 @@ std::string log_stamp(int64_t unix_nanos, LogStyle style);
 /// Whether an error is the "somebody else created this name first" kind, worth retrying
 /// with the next candidate id.
 bool is_name_taken(const Error& error);
+
+/// The tree's id index for an operation that creates, moves or removes task files, opened under
+/// the writers' lock the operation holds and saved when it goes (derived data: a save that
+/// fails changes nothing). Changes applied through it are recorded in it, so the next create
+/// lists none of the folders they touched (docs/layout.md, "The id index").
+struct KeptIdIndex {
+    explicit KeptIdIndex(const TaskTree& tree) : index(IdIndex::open(tree)) {}
+    ~KeptIdIndex() { (void)index.save(); }
+    KeptIdIndex(const KeptIdIndex&) = delete;
+    KeptIdIndex& operator=(const KeptIdIndex&) = delete;
+    /// apply_file_changes(), then the changes it applied recorded in the index.
+    Status apply(const TreeRoots& roots, const std::vector<FileChange>& changes);
+    /// The ids in use, for IdCandidates, leaving out `except` (ids that are free once the
+    /// operation is done: an extracted subtask's own).
+    IdVisitor ids(std::vector<std::string> except = {}) const;
+
+    IdIndex index;
+};
 
 }  // namespace sc::tasks::support

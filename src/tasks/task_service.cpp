@@ -471,7 +471,12 @@ Result<Changed<TaskRecord>> TaskService::update(std::string_view id, const Updat
         std::move(plan.changes.begin(), plan.changes.end(), std::back_inserter(change.files));
         relative = plan.new_relative_path;
     }
-    SC_TRY(apply_file_changes(roots_of(m_tree), change.files));
+    if (request.move_to) {
+        support::KeptIdIndex kept(m_tree);  // names move: kept in the id index
+        SC_TRY(kept.apply(roots_of(m_tree), change.files));
+    } else {
+        SC_TRY(apply_file_changes(roots_of(m_tree), change.files));
+    }
     return Changed<TaskRecord> {record_at(root_of(m_tree, location.tree), relative, std::move(document)),
                                 std::move(change)};
 }
@@ -497,7 +502,8 @@ Result<ChangeRecord> TaskService::remove(std::string_view id, DeleteMode mode) {
         std::vector<FileChange> removals = SC_TRY(support::remove_folder(root, location.folder()));
         std::move(removals.begin(), removals.end(), std::back_inserter(change.files));
     }
-    SC_TRY(apply_file_changes(roots_of(m_tree), change.files));
+    support::KeptIdIndex kept(m_tree);
+    SC_TRY(kept.apply(roots_of(m_tree), change.files));
     return change;
 }
 

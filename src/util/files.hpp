@@ -98,6 +98,9 @@ class KeptLockFile;
 class FileLock {
 public:
     static Result<FileLock> acquire(const std::string& path);
+    /// Holds nothing: what a caller gets for a lock its thread holds already
+    /// (tasks::FolderPass holds the tree's while an operation runs).
+    FileLock() = default;
     FileLock(FileLock&& other) noexcept;
     FileLock& operator=(FileLock&& other) noexcept;
     FileLock(const FileLock&) = delete;

@@ -98,10 +98,10 @@ namespace {
 template <typename Number>
 void append_number(std::string& out, Number value, char after) {
     char buffer[24];
-    auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, value);
-    (void)error;  // 24 bytes hold any 64-bit number
-    out.append(buffer, end);
-    out += after;
+    auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer - 1, value);
+    (void)error;  // 23 bytes hold any 64-bit number
+    *end++ = after;
+    out.append(buffer, end);  // one append, not two
 }
 }  // namespace
 

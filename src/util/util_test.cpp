@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -60,6 +61,67 @@ TEST(Text, Base64EncodesTheRfc4648VectorsAndDecodesThemBack) {
     EXPECT_FALSE(text::base64_decode("Zm9", decoded)) << "not a multiple of four";
     EXPECT_FALSE(text::base64_decode("Zm=v", decoded)) << "padding inside";
     EXPECT_FALSE(text::base64_decode("Zm9*", decoded)) << "not in the alphabet";
+}
+
+TEST(Text, ReadDecimalReadsWhatAppendDecimalWritesAtTheLimitsAndRefusesWhatDoesNotFit) {
+    std::vector<int64_t> signed_values {0, 7, -7, 1796613373136895016, INT64_MAX, INT64_MIN};
+    for (int64_t written : signed_values) {
+        std::string out;
+        text::append_decimal(out, written, ' ');
+        out += "rest";
+        std::string_view view = out;
+        int64_t read = 1;
+        ASSERT_TRUE(text::read_decimal(view, read, ' ')) << out;
+        EXPECT_EQ(read, written);
+        EXPECT_EQ(view, "rest");
+    }
+    std::string max = "18446744073709551615\n";
+    std::string_view view = max;
+    uint64_t unsigned_value = 0;
+    ASSERT_TRUE(text::read_decimal(view, unsigned_value, '\n'));
+    EXPECT_EQ(unsigned_value, UINT64_MAX);
+    EXPECT_TRUE(view.empty());
+    // Refused, and nothing consumed: one past the limits, a sign where none is read, no digits,
+    // the wrong separator, no separator, a number too large for a narrower type.
+    for (std::string bad : {"18446744073709551616 ", "-1 ", " 1 ", "- ", "12x", "12", "", "99999999999999999999999 "}) {
+        std::string_view rest = bad;
+        uint64_t value = 5;
+        EXPECT_FALSE(text::read_decimal(rest, value, ' ')) << bad;
+        EXPECT_EQ(value, 5U);
+        EXPECT_EQ(rest, bad);
+    }
+    for (std::string bad : {"9223372036854775808 ", "-9223372036854775809 "}) {
+        std::string_view rest = bad;
+        int64_t value = 5;
+        EXPECT_FALSE(text::read_decimal(rest, value, ' ')) << bad;
+    }
+    // Every length from 1 to 20 digits, leading zeros too, and a run of digits cut by another
+    // byte at each position of the eight-digit steps.
+    std::mt19937_64 random(19);
+    for (int round = 0; round < 2000; ++round) {
+        uint64_t written = random() >> (random() % 64);
+        std::string digits = std::to_string(written);
+        if (round % 7 == 0)
+            digits = "000" + digits;
+        std::string line = digits + " ";
+        std::string_view rest = line;
+        uint64_t read = 0;
+        ASSERT_TRUE(text::read_decimal(rest, read, ' ')) << line;
+        EXPECT_EQ(read, written);
+        std::string cut = line;
+        cut[round % digits.size()] = round % 2 == 0 ? ':' : '/';
+        rest = cut;
+        EXPECT_FALSE(text::read_decimal(rest, read, ' ')) << cut;
+    }
+    std::string small = "300 ";
+    std::string_view rest = small;
+    uint8_t narrow = 0;
+    EXPECT_FALSE(text::read_decimal(rest, narrow, ' '));
+    std::string negative = "-128 ";
+    rest = negative;
+    int8_t tiny = 0;
+    ASSERT_TRUE(text::read_decimal(rest, tiny, ' '));
+    EXPECT_EQ(tiny, -128);
 }
 
 TEST(Text, Utf8ValidationFindsTheFirstBadByte) {
