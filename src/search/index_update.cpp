@@ -73,58 +73,6 @@ std::vector<tasks::TreeRoot> roots_of(const tasks::TreeRoots& trees) {
     return roots;
 }
 
-/// Every task file of every tree, re-read when `stamps` says it changed (all when empty and
-/// `all`), and the documents of files that went removed.
-Status reconcile_tasks(SearchIndex& index, const IndexSources& sources, bool all, UpdateReport& report) {
-    // The watch service, when one runs, names the files that may have changed since the token
-    // kept with the stamps (docs/layout.md, "The watch service"); asked before any stat, and its
-    // new token kept in the same transaction. No answer: every file is stat-ed, the token kept.
-    std::string asked = all ? std::string() : SC_TRY(index.meta("watch.token"));
-    const char* runtime = std::getenv("XDG_RUNTIME_DIR");
-    std::optional<tasks::WatchAnswer> answer = tasks::ask_watch(
-        tasks::watch_socket_path(tasks::store_dir_of_tree(sources.trees.store), runtime != nullptr ? runtime : ""),
-        sources.trees, asked);
-    const bool vouched = answer && !answer->anything && !asked.empty();
-    std::set<std::string> named;
-    if (vouched)
-        for (const std::string& model_key : answer->files)
-            if (auto split = tasks::split_model_key(model_key))
-                named.insert(task_key(split->first, std::string(split->second)));
-    std::map<std::string, FileStamp> known;
-    if (!all)
-        for (auto& [key, stamp] : SC_TRY(index.stamps(DocKind::task)))
-            known.emplace(std::move(key), stamp);
-    for (const tasks::TreeRoot& root : roots_of(sources.trees)) {
-        tasks::TreeScan scan = tasks::scan_tree(root, tasks::LocationScope::all);
-        for (const tasks::TaskLocation& location : scan.tasks) {
-            std::string key = task_key(root.kind, location.relative_path);
-            auto found = known.find(key);
-            if (found != known.end() && vouched && named.count(key) == 0) {
-                known.erase(found);  // unchanged since the token, on the service's word
-                continue;
-            }
-            if (found != known.end()) {
-                Stat stat = stat_of(location.path);
-                bool same = stat.exists && stat.size == found->second.size && stat.mtime == found->second.mtime;
-                known.erase(found);
-                if (same)
-                    continue;
-            }
-            if (SC_TRY(index_task(index, location)))
-                ++report.tasks;
-            else
-                SC_TRY(index.remove(key));
-        }
-    }
-    for (const auto& [key, stamp] : known) {
-        SC_TRY(index.remove(key));
-        ++report.removed;
-    }
-    if (answer)
-        SC_TRY(index.set_meta("watch.token", answer->token));
-    return {};
-}
-
 /// What a batch of events changed in the trees: files to read again, folders to rescan.
 struct Touched {
     std::set<std::pair<tasks::TreeKind, std::string>> files;
@@ -195,6 +143,61 @@ Status apply_touched(SearchIndex& index, const IndexSources& sources, const Touc
                     break;
                 }
     }
+    return {};
+}
+
+/// Every task file of every tree, re-read when `stamps` says it changed (all when empty and
+/// `all`), and the documents of files that went removed.
+Status reconcile_tasks(SearchIndex& index, const IndexSources& sources, bool all, UpdateReport& report) {
+    // The watch service, when one runs, names the files that may have changed since the token
+    // kept with the stamps (docs/layout.md, "The watch service"); asked before any stat, and its
+    // new token kept in the same transaction. No answer: every file is stat-ed, the token kept.
+    std::string asked = all ? std::string() : SC_TRY(index.meta("watch.token"));
+    const char* runtime = std::getenv("XDG_RUNTIME_DIR");
+    std::optional<tasks::WatchAnswer> answer = tasks::ask_watch(
+        tasks::watch_socket_path(tasks::store_dir_of_tree(sources.trees.store), runtime != nullptr ? runtime : ""),
+        sources.trees, asked);
+    if (answer && !answer->anything && !asked.empty()) {
+        // On the service's word, only the files it names may have changed: those are read
+        // again (or removed), as a change record's files are; no walk, no stamp is loaded.
+        Touched touched;
+        for (const std::string& model_key : answer->files)
+            if (auto split = tasks::split_model_key(model_key))
+                note_change({split->first == tasks::TreeKind::project_local ? "project_local" : "store", "modified",
+                             std::string(split->second), ""},
+                            touched);
+        SC_TRY(apply_touched(index, sources, touched, report));
+        SC_TRY(index.set_meta("watch.token", answer->token));
+        return {};
+    }
+    std::map<std::string, FileStamp> known;
+    if (!all)
+        for (auto& [key, stamp] : SC_TRY(index.stamps(DocKind::task)))
+            known.emplace(std::move(key), stamp);
+    for (const tasks::TreeRoot& root : roots_of(sources.trees)) {
+        tasks::TreeScan scan = tasks::scan_tree(root, tasks::LocationScope::all);
+        for (const tasks::TaskLocation& location : scan.tasks) {
+            std::string key = task_key(root.kind, location.relative_path);
+            auto found = known.find(key);
+            if (found != known.end()) {
+                Stat stat = stat_of(location.path);
+                bool same = stat.exists && stat.size == found->second.size && stat.mtime == found->second.mtime;
+                known.erase(found);
+                if (same)
+                    continue;
+            }
+            if (SC_TRY(index_task(index, location)))
+                ++report.tasks;
+            else
+                SC_TRY(index.remove(key));
+        }
+    }
+    for (const auto& [key, stamp] : known) {
+        SC_TRY(index.remove(key));
+        ++report.removed;
+    }
+    if (answer)
+        SC_TRY(index.set_meta("watch.token", answer->token));
     return {};
 }
 

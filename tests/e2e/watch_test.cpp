@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -447,6 +448,16 @@ TEST_F(Watch, SearchWithTheServiceFindsAnEditMadeRightBeforeItAndStatsOnlyWhatIt
         m_sandbox.write(file, content);
         RunResult gone = m_sandbox.sc(search);
         EXPECT_EQ(gone.out.find("Zebra"), std::string::npos) << gone.out;
+        // A task file made and then removed outside sc, each right before a search.
+        std::string copy = file.substr(0, file.size() - std::string(".task.md").size()) + "-copy.task.md";
+        std::string copied = m_sandbox.read(file);
+        copied.replace(0, copied.find('\n'), "# Zebra copy");
+        m_sandbox.write(copy, copied);
+        RunResult made = m_sandbox.sc(search);
+        EXPECT_NE(made.out.find("Zebra copy"), std::string::npos) << made.out;
+        ASSERT_EQ(std::remove(copy.c_str()), 0);
+        RunResult removed = m_sandbox.sc(search);
+        EXPECT_EQ(removed.out.find("Zebra"), std::string::npos) << removed.out;
         // Nothing changed since: with an exact service, no task file is stat-ed.
         std::string trace = m_sandbox.root() + "/search.trace";
         std::vector<std::string> argv = strace_command();
