@@ -46,17 +46,21 @@ std::unique_ptr<observe::CommandObserver> start_observer(const RequestInfo& info
     // The OpenTelemetry MCP semantic conventions: span name "{mcp.method.name} {target}".
     observe::ObserverOptions::Request request;
     request.span_name = info.target.empty() ? info.method : info.method + " " + info.target;
-    request.attributes = {
-        {"mcp.method.name", info.method}, {"mcp.session.id", info.session_id}, {"network.transport", info.transport}};
+    // Views of the request's own strings, which outlive the span's start (it copies them).
+    std::array<telemetry::Attribute, 7> attributes {{{"mcp.method.name", std::string_view(info.method)},
+                                                     {"mcp.session.id", std::string_view(info.session_id)},
+                                                     {"network.transport", std::string_view(info.transport)}}};
+    size_t count = 3;
     // Not yet negotiated while initialize runs.
     if (!info.protocol_version.empty())
-        request.attributes.emplace_back("mcp.protocol.version", info.protocol_version);
+        attributes[count++] = {"mcp.protocol.version", std::string_view(info.protocol_version)};
     if (!info.request_id.empty())
-        request.attributes.emplace_back("jsonrpc.request.id", info.request_id);
+        attributes[count++] = {"jsonrpc.request.id", std::string_view(info.request_id)};
     if (info.method == "tools/call") {
-        request.attributes.emplace_back("gen_ai.tool.name", info.target);
-        request.attributes.emplace_back("gen_ai.operation.name", "execute_tool");
+        attributes[count++] = {"gen_ai.tool.name", std::string_view(info.target)};
+        attributes[count++] = {"gen_ai.operation.name", "execute_tool"};
     }
+    request.attributes = std::span<const telemetry::Attribute>(attributes.data(), count);
     request.actor = "mcp:" + (info.client_name.empty() ? std::string("unknown-client") : info.client_name);
     return cli::start_observer(context, "mcp " + info.method, std::move(request), &session);
 #else
@@ -157,14 +161,16 @@ CallOutcome run_request(HostSettings& host, const RequestInfo& info,
     Result<Json> result = work(call);
     if (observer) {
         double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        std::vector<telemetry::Attribute> attributes = {{"mcp.method.name", std::string_view(info.method)}};
+        // On the stack: a vector cost every request an allocation and its growth.
+        std::array<telemetry::Attribute, 4> attributes {{{"mcp.method.name", std::string_view(info.method)}}};
+        size_t count = 1;
         if (!info.protocol_version.empty())
-            attributes.push_back({"mcp.protocol.version", std::string_view(info.protocol_version)});
+            attributes[count++] = {"mcp.protocol.version", std::string_view(info.protocol_version)};
         if (!info.target.empty())
-            attributes.push_back({"gen_ai.tool.name", std::string_view(info.target)});
+            attributes[count++] = {"gen_ai.tool.name", std::string_view(info.target)};
         if (!result.ok())
-            attributes.push_back({"error.type", error_code_name(result.error().code)});
-        k_mcp_duration.record(seconds, std::span<const telemetry::Attribute>(attributes));
+            attributes[count++] = {"error.type", error_code_name(result.error().code)};
+        k_mcp_duration.record(seconds, std::span<const telemetry::Attribute>(attributes.data(), count));
         observer->finish(result.ok() ? 0 : 1, result.ok() ? nullptr : &result.error());
         context.set_observer(nullptr);
     }

@@ -229,11 +229,8 @@ std::unique_ptr<CommandObserver> CommandObserver::start(ObserverOptions options)
         // A server span per request; the TRACEPARENT the caller's environment gives (the
         // request's own `_meta.traceparent`) is still its parent. A session's pipeline was
         // started with the server's environment: the request's parent is given explicitly.
-        std::vector<telemetry::Attribute> request_attributes;
-        for (const auto& [key, value] : given.request->attributes)
-            request_attributes.push_back({key, std::string_view(value)});
         span_options.kind = telemetry::SpanKind::server;
-        span_options.attributes = std::span<const telemetry::Attribute>(request_attributes);
+        span_options.attributes = given.request->attributes;
         telemetry::SpanContext parent;
         if (session != nullptr && given.environment != nullptr) {
             std::vector<Error> ignored;  // reported by the request's own checks, if at all
@@ -242,6 +239,7 @@ std::unique_ptr<CommandObserver> CommandObserver::start(ObserverOptions options)
                 span_options.parent = &parent;
         }
         observer->m_root.emplace(k_cli_tracer.start_span(given.request->span_name, span_options));
+        observer->m_options.request->attributes = {};  // borrowed for the span's start only
     } else {
         // An AttributeList is a view: the array it points at must outlive start_span. (A
         // request's span carries no process.*: no getpid per request.)

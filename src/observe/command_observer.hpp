@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -63,7 +64,9 @@ struct ObserverOptions {
     /// takes this name, kind and attributes instead of the CLI's, and carries no process.*.
     struct Request {
         std::string span_name;  // "tools/call task_create"
-        std::vector<std::pair<std::string, std::string>> attributes;
+        /// The server span's attributes, borrowed: read only while start() runs (the span
+        /// copies them), so a request builds them as views of its own strings, without a copy.
+        std::span<const telemetry::Attribute> attributes;
         std::string actor;  // the domain events' actor ("mcp:claude-code"), instead of user:$USER
     };
     std::optional<Request> request;
@@ -96,6 +99,9 @@ public:
     ObserverSession(const ObserverSession&) = delete;
     ObserverSession& operator=(const ObserverSession&) = delete;
 
+    /// True once a request has resolved the session's settings, store and pipeline: later
+    /// requests' observers take them from here and need no project, config or flags.
+    [[nodiscard]] bool started() const { return m_started; }
     /// Exports what the pipeline holds and writes it to the store.
     void flush();
     /// Signals recorded since the last flush (requests answered, whose telemetry is not stored).
