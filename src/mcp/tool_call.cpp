@@ -147,10 +147,13 @@ CallOutcome run_request(HostSettings& host, const RequestInfo& info,
                          [&warnings](const Error& warning) { warnings.push_back(warning); });
     observe::ObserverSession& session = host.observer_session();  // a new one when init_root changed project
     if (host.session_root == host.globals.root_dir) {
+        // Lent to the request and taken back at its end: a copy cost every request an
+        // allocation per path and per config key. (Should the request throw, they are resolved
+        // again by the next one.)
         if (host.resolved_project)
-            context.preset_project(*host.resolved_project);
+            context.preset_project(*std::exchange(host.resolved_project, std::nullopt));
         if (host.resolved_config)
-            context.preset_config(*host.resolved_config);
+            context.preset_config(*std::exchange(host.resolved_config, std::nullopt));
     }
     std::unique_ptr<observe::CommandObserver> observer = start_observer(info, context, session);
     ToolCall call(host, context, info);
@@ -176,10 +179,10 @@ CallOutcome run_request(HostSettings& host, const RequestInfo& info,
     }
     std::string serialised = result.ok() ? call.take_serialised() : std::string();
     if (host.session_root == host.globals.root_dir) {
-        if (!host.resolved_project && context.project_resolved())
-            host.resolved_project.emplace(context.project().value());
-        if (!host.resolved_config && context.config_resolved())
-            host.resolved_config.emplace(context.config());
+        if (!host.resolved_project)
+            host.resolved_project = context.take_project();
+        if (!host.resolved_config)
+            host.resolved_config = context.take_config();
     }
     return {std::move(result), std::move(serialised), std::move(warnings)};
 }
