@@ -129,6 +129,8 @@ private:
     FileVersion m_state_version;
     std::unique_ptr<TreeWatch> m_watch;
     std::unique_ptr<files::KeptLockFile> m_tree_lock;  // the tree lock's file, open between requests
+    std::string m_state_file;                          // under m_store_root, built by the first request
+    std::string m_in_flight_file;
 };
 
 /// The task-tree roots a TaskTree covers (the project-local root only when it is configured).
@@ -246,8 +248,10 @@ private:
     /// True when no operation is left half done and the log's last event is `seq`: a state
     /// saved at `seq` is the tree as the log knows it.
     [[nodiscard]] bool saved_state_is_current(uint64_t seq) const;
-    /// The task-tree state file and its scope.
-    [[nodiscard]] std::string state_file() const { return m_store_root + "/projections/task-tree.state"; }
+    /// The task-tree state file (its scope is beside it) and the in-flight journal: built once
+    /// per session of a server (they are looked at on every request), once per command.
+    [[nodiscard]] const std::string& state_file() const;
+    [[nodiscard]] const std::string& in_flight_file() const;
     /// The session's tree state, when it is still what the state file says.
     bool take_session_state();
     /// The changes since the last check: the whole tree's, or the watched files' alone.
@@ -293,6 +297,8 @@ private:
     std::vector<std::string> m_reported;
     std::map<std::string, int64_t> m_status_counts;
     bool m_status_gauge_registered = false;
+    mutable std::string m_state_file;      // when there is no session (state_file())
+    mutable std::string m_in_flight_file;  // when there is no session (in_flight_file())
 };
 
 }  // namespace sc::observe
