@@ -53,6 +53,12 @@ public:
     /// asks for the config files (telemetry off, task_get) still keeps its project.
     void preset_project(tasks::ProjectPaths project) { m_project.emplace(std::move(project)); }
     void preset_config(config::Values config) { m_config.emplace(std::move(config)); }
+    /// Hands the resolved project and config files back to the server that preset them (moved:
+    /// the context is at its end), so the next request is given them without a copy.
+    std::optional<tasks::ProjectPaths> take_project() {
+        return project_resolved() ? std::optional<tasks::ProjectPaths>(std::move(*m_project).value()) : std::nullopt;
+    }
+    std::optional<config::Values> take_config() { return std::exchange(m_config, std::nullopt); }
     /// Whether project() resolved to a project, and whether config() was read (by a call or a preset).
     [[nodiscard]] bool project_resolved() const { return m_project && m_project->ok(); }
     [[nodiscard]] bool config_resolved() const { return m_config.has_value(); }

@@ -46,17 +46,21 @@ std::unique_ptr<observe::CommandObserver> start_observer(const RequestInfo& info
     // The OpenTelemetry MCP semantic conventions: span name "{mcp.method.name} {target}".
     observe::ObserverOptions::Request request;
     request.span_name = info.target.empty() ? info.method : info.method + " " + info.target;
-    request.attributes = {
-        {"mcp.method.name", info.method}, {"mcp.session.id", info.session_id}, {"network.transport", info.transport}};
+    // Views of the request's own strings, which outlive the span's start (it copies them).
+    std::array<telemetry::Attribute, 7> attributes {{{"mcp.method.name", std::string_view(info.method)},
+                                                     {"mcp.session.id", std::string_view(info.session_id)},
+                                                     {"network.transport", std::string_view(info.transport)}}};
+    size_t count = 3;
     // Not yet negotiated while initialize runs.
     if (!info.protocol_version.empty())
-        request.attributes.emplace_back("mcp.protocol.version", info.protocol_version);
+        attributes[count++] = {"mcp.protocol.version", std::string_view(info.protocol_version)};
     if (!info.request_id.empty())
-        request.attributes.emplace_back("jsonrpc.request.id", info.request_id);
+        attributes[count++] = {"jsonrpc.request.id", std::string_view(info.request_id)};
     if (info.method == "tools/call") {
-        request.attributes.emplace_back("gen_ai.tool.name", info.target);
-        request.attributes.emplace_back("gen_ai.operation.name", "execute_tool");
+        attributes[count++] = {"gen_ai.tool.name", std::string_view(info.target)};
+        attributes[count++] = {"gen_ai.operation.name", "execute_tool"};
     }
+    request.attributes = std::span<const telemetry::Attribute>(attributes.data(), count);
     request.actor = "mcp:" + (info.client_name.empty() ? std::string("unknown-client") : info.client_name);
     return cli::start_observer(context, "mcp " + info.method, std::move(request), &session);
 #else
@@ -143,10 +147,13 @@ CallOutcome run_request(HostSettings& host, const RequestInfo& info,
                          [&warnings](const Error& warning) { warnings.push_back(warning); });
     observe::ObserverSession& session = host.observer_session();  // a new one when init_root changed project
     if (host.session_root == host.globals.root_dir) {
+        // Lent to the request and taken back at its end: a copy cost every request an
+        // allocation per path and per config key. (Should the request throw, they are resolved
+        // again by the next one.)
         if (host.resolved_project)
-            context.preset_project(*host.resolved_project);
+            context.preset_project(*std::exchange(host.resolved_project, std::nullopt));
         if (host.resolved_config)
-            context.preset_config(*host.resolved_config);
+            context.preset_config(*std::exchange(host.resolved_config, std::nullopt));
     }
     std::unique_ptr<observe::CommandObserver> observer = start_observer(info, context, session);
     ToolCall call(host, context, info);
@@ -157,23 +164,25 @@ CallOutcome run_request(HostSettings& host, const RequestInfo& info,
     Result<Json> result = work(call);
     if (observer) {
         double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        std::vector<telemetry::Attribute> attributes = {{"mcp.method.name", std::string_view(info.method)}};
+        // On the stack: a vector cost every request an allocation and its growth.
+        std::array<telemetry::Attribute, 4> attributes {{{"mcp.method.name", std::string_view(info.method)}}};
+        size_t count = 1;
         if (!info.protocol_version.empty())
-            attributes.push_back({"mcp.protocol.version", std::string_view(info.protocol_version)});
+            attributes[count++] = {"mcp.protocol.version", std::string_view(info.protocol_version)};
         if (!info.target.empty())
-            attributes.push_back({"gen_ai.tool.name", std::string_view(info.target)});
+            attributes[count++] = {"gen_ai.tool.name", std::string_view(info.target)};
         if (!result.ok())
-            attributes.push_back({"error.type", error_code_name(result.error().code)});
-        k_mcp_duration.record(seconds, std::span<const telemetry::Attribute>(attributes));
+            attributes[count++] = {"error.type", error_code_name(result.error().code)};
+        k_mcp_duration.record(seconds, std::span<const telemetry::Attribute>(attributes.data(), count));
         observer->finish(result.ok() ? 0 : 1, result.ok() ? nullptr : &result.error());
         context.set_observer(nullptr);
     }
     std::string serialised = result.ok() ? call.take_serialised() : std::string();
     if (host.session_root == host.globals.root_dir) {
-        if (!host.resolved_project && context.project_resolved())
-            host.resolved_project.emplace(context.project().value());
-        if (!host.resolved_config && context.config_resolved())
-            host.resolved_config.emplace(context.config());
+        if (!host.resolved_project)
+            host.resolved_project = context.take_project();
+        if (!host.resolved_config)
+            host.resolved_config = context.take_config();
     }
     return {std::move(result), std::move(serialised), std::move(warnings)};
 }

@@ -21,10 +21,6 @@ namespace {
 constexpr telemetry::Tracer k_cli_tracer {"scopecraft.cli", "0.1.0"};
 constexpr const char* k_version = "0.1.0";
 
-std::string state_path(const std::string& store_root) {
-    return store_root + "/projections/task-tree.state";
-}
-
 /// What tells one version of a file from another: an append changes its size, a rewrite
 /// (a rename into place) its inode. Unknown when it cannot be stat-ed.
 FileVersion file_version(const std::string& path) {
@@ -33,10 +29,6 @@ FileVersion file_version(const std::string& path) {
         return {};
     return {static_cast<uint64_t>(info.st_dev), static_cast<uint64_t>(info.st_ino), static_cast<uint64_t>(info.st_size),
             static_cast<int64_t>(info.st_mtim.tv_sec), static_cast<int64_t>(info.st_mtim.tv_nsec)};
-}
-
-std::string in_flight_path(const std::string& store_root) {
-    return store_root + "/projections/in-flight";
 }
 
 // A task id from a path inside the tree: `x-11A.task.md` -> x-11A, `p-11A/_overview.md` -> p-11A,
@@ -229,11 +221,8 @@ std::unique_ptr<CommandObserver> CommandObserver::start(ObserverOptions options)
         // A server span per request; the TRACEPARENT the caller's environment gives (the
         // request's own `_meta.traceparent`) is still its parent. A session's pipeline was
         // started with the server's environment: the request's parent is given explicitly.
-        std::vector<telemetry::Attribute> request_attributes;
-        for (const auto& [key, value] : given.request->attributes)
-            request_attributes.push_back({key, std::string_view(value)});
         span_options.kind = telemetry::SpanKind::server;
-        span_options.attributes = std::span<const telemetry::Attribute>(request_attributes);
+        span_options.attributes = given.request->attributes;
         telemetry::SpanContext parent;
         if (session != nullptr && given.environment != nullptr) {
             std::vector<Error> ignored;  // reported by the request's own checks, if at all
@@ -242,6 +231,7 @@ std::unique_ptr<CommandObserver> CommandObserver::start(ObserverOptions options)
                 span_options.parent = &parent;
         }
         observer->m_root.emplace(k_cli_tracer.start_span(given.request->span_name, span_options));
+        observer->m_options.request->attributes = {};  // borrowed for the span's start only
     } else {
         // An AttributeList is a view: the array it points at must outlive start_span. (A
         // request's span carries no process.*: no getpid per request.)
@@ -276,6 +266,34 @@ void ObserverSession::flush() {
     if (m_store && m_store->opened())
         if (Result<store::Store*> store = m_store->get(); store.ok())
             (void)store.value()->flush();
+}
+
+namespace {
+
+// `store_root/projections/name`, built into `cache` the first time.
+const std::string& projection_file(std::string& cache, const std::string& store_root, std::string_view name) {
+    if (cache.empty()) {
+        cache.reserve(store_root.size() + 13 + name.size());
+        cache += store_root;
+        cache += "/projections/";
+        cache += name;
+    }
+    return cache;
+}
+
+}  // namespace
+
+const std::string& CommandObserver::state_file() const {
+    // A session's store root is the one its requests' observers copied.
+    ObserverSession* session = m_options.session;
+    return projection_file(session != nullptr && session->m_enabled ? session->m_state_file : m_state_file,
+                           m_store_root, "task-tree.state");
+}
+
+const std::string& CommandObserver::in_flight_file() const {
+    ObserverSession* session = m_options.session;
+    return projection_file(session != nullptr && session->m_enabled ? session->m_in_flight_file : m_in_flight_file,
+                           m_store_root, "in-flight");
 }
 
 bool CommandObserver::store_allowed() const {
@@ -330,19 +348,29 @@ void TreeLock::release() {
 TreeLock CommandObserver::lock_tree() {
     if (!m_enabled)
         return {};
-    std::string folder = m_store_root + "/projections";
     // A server's session keeps the lock file open between requests (a flock and an fstat per
-    // request instead of an open, a flock and a close).
+    // request instead of an open, a flock and a close); its path is compared in place, not
+    // built again for every request.
     ObserverSession* session = m_options.session;
-    std::string path = folder + "/tasks.lock";
-    if (session != nullptr && (!session->m_tree_lock || session->m_tree_lock->path() != path))
-        session->m_tree_lock = std::make_unique<files::KeptLockFile>(path);
+    constexpr std::string_view k_lock_under_root = "/projections/tasks.lock";
+    auto kept_here = [&] {
+        const std::string& kept = session->m_tree_lock->path();
+        return kept.size() == m_store_root.size() + k_lock_under_root.size() && kept.starts_with(m_store_root) &&
+               kept.ends_with(k_lock_under_root);
+    };
+    std::string path;
+    if (session == nullptr || !session->m_tree_lock || !kept_here()) {
+        path = m_store_root + std::string(k_lock_under_root);
+        if (session != nullptr)
+            session->m_tree_lock = std::make_unique<files::KeptLockFile>(path);
+    }
     auto acquire = [&] {
         return session != nullptr ? session->m_tree_lock->acquire() : files::FileLock::acquire(path);
     };
     // The folder exists after the first command: try the lock first, create only when missing
     // (a mkdir of every parent costs one failing system call each).
     Result<files::FileLock> lock = acquire();
+    const std::string folder = lock.ok() ? std::string() : m_store_root + "/projections";
     if (!lock.ok() && !files::is_directory(folder)) {
         Status made = files::make_directories(folder, 0700);
         if (!made.ok()) {
@@ -363,7 +391,7 @@ void CommandObserver::end_tree_session() {
     m_read_watch.reset();
     if (m_state) {
         const bool writes = m_state->unsaved();
-        Status saved = m_state->save(state_path(m_store_root));
+        Status saved = m_state->save(state_file());
         if (!saved.ok()) {
             report(saved.error());
             m_scope_broken = true;
@@ -379,7 +407,7 @@ void CommandObserver::end_tree_session() {
             // have saved it while the lock was held, so it is not stat-ed again.
             FileVersion version = !writes && m_state_from_session && m_state_version.known()
                                       ? m_state_version
-                                      : file_version(state_path(m_store_root));
+                                      : file_version(state_file());
             if (version.known()) {
                 session->m_state = std::move(m_state);
                 session->m_state_version = version;
@@ -423,8 +451,7 @@ void CommandObserver::begin_operation() {
     if (!m_state && !(m_scoped && m_summary))
         return;
     m_in_flight_installed.reset();
-    m_in_flight =
-        std::make_unique<InFlightJournal>(in_flight_path(m_store_root), m_state ? m_state->seq() : m_summary->seq);
+    m_in_flight = std::make_unique<InFlightJournal>(in_flight_file(), m_state ? m_state->seq() : m_summary->seq);
     if (m_scope)
         m_in_flight->set_before_change(
             [this](const std::string& root, const tasks::FileChange& change) { before_change(root, change); });
@@ -437,7 +464,7 @@ bool CommandObserver::take_session_state() {
         return false;
     std::optional<TreeState> kept = std::move(session->m_state);
     session->m_state.reset();
-    FileVersion version = file_version(state_path(m_store_root));
+    FileVersion version = file_version(state_file());
     if (!version.known() || version != session->m_state_version)
         return false;  // another process saved the state: load what it saved
     // Events other processes appended without saving the state (killed in between).
@@ -454,7 +481,7 @@ Status CommandObserver::load_state() {
     m_state_from_session = take_session_state();
     if (m_state_from_session)
         return {};
-    Result<TreeState> loaded = TreeState::load(state_path(m_store_root));
+    Result<TreeState> loaded = TreeState::load(state_file());
     if (loaded.ok()) {
         // Events recorded after the state was last saved (a command killed in between) are
         // folded in first, or the check below would take their changes for outside edits and
@@ -490,7 +517,7 @@ Result<uint64_t> CommandObserver::append_events(std::vector<store::NewEvent> eve
 
 bool CommandObserver::saved_state_is_current(uint64_t seq) const {
     struct stat info {};
-    if (::lstat(in_flight_path(m_store_root).c_str(), &info) == 0 || errno != ENOENT)
+    if (::lstat(in_flight_file().c_str(), &info) == 0 || errno != ENOENT)
         return false;  // an operation to keep or undo first (or a journal that cannot be looked at)
     uint64_t last_seq = 0;
     store::Reader reader(m_store_root);
@@ -502,7 +529,7 @@ bool CommandObserver::saved_state_is_current(uint64_t seq) const {
 bool CommandObserver::unchanged_since_save(const tasks::TreeRoots& roots, std::vector<std::string>* folders) {
     if (m_options.session != nullptr || m_state)
         return false;  // a server's session checks through its watch and keeps its state
-    std::optional<StateSummary> summary = TreeState::read_summary(state_path(m_store_root));
+    std::optional<StateSummary> summary = TreeState::read_summary(state_file());
     m_summary = summary;
     if (!summary || !summary->digest_known || !saved_state_is_current(summary->seq))
         return false;
@@ -533,7 +560,7 @@ void CommandObserver::check_external_changes(const tasks::TreeRoots& roots, Chec
         m_state_unloaded = true;
         // The saved scope stays when it still holds (it may know files `sc` wrote since the
         // last full check); otherwise this walk makes it.
-        std::optional<TreeScope> saved = TreeScope::load(TreeScope::path_for(state_path(m_store_root)));
+        std::optional<TreeScope> saved = TreeScope::load(TreeScope::path_for(state_file()));
         bool holds = saved && m_summary &&
                      saved->state() == StateIdentity {m_summary->inode, m_summary->size, m_summary->seq} &&
                      saved->folders().size() == folders.size() && saved->folders_unchanged(roots);
@@ -554,7 +581,7 @@ void CommandObserver::check_external_changes(const tasks::TreeRoots& roots, Chec
     }
     // A command killed mid-operation: kept if its event made it into the log (the state has
     // caught up with it), undone otherwise, before anything is taken for an outside edit.
-    Result<InFlightOutcome> recovered = recover_in_flight(in_flight_path(m_store_root), m_state->seq());
+    Result<InFlightOutcome> recovered = recover_in_flight(in_flight_file(), m_state->seq());
     if (!recovered.ok())
         report(recovered.error());
     else if (recovered.value() == InFlightOutcome::undone && m_options.warn)

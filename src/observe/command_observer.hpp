@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -63,7 +64,9 @@ struct ObserverOptions {
     /// takes this name, kind and attributes instead of the CLI's, and carries no process.*.
     struct Request {
         std::string span_name;  // "tools/call task_create"
-        std::vector<std::pair<std::string, std::string>> attributes;
+        /// The server span's attributes, borrowed: read only while start() runs (the span
+        /// copies them), so a request builds them as views of its own strings, without a copy.
+        std::span<const telemetry::Attribute> attributes;
         std::string actor;  // the domain events' actor ("mcp:claude-code"), instead of user:$USER
     };
     std::optional<Request> request;
@@ -96,6 +99,9 @@ public:
     ObserverSession(const ObserverSession&) = delete;
     ObserverSession& operator=(const ObserverSession&) = delete;
 
+    /// True once a request has resolved the session's settings, store and pipeline: later
+    /// requests' observers take them from here and need no project, config or flags.
+    [[nodiscard]] bool started() const { return m_started; }
     /// Exports what the pipeline holds and writes it to the store.
     void flush();
     /// Signals recorded since the last flush (requests answered, whose telemetry is not stored).
@@ -123,6 +129,8 @@ private:
     FileVersion m_state_version;
     std::unique_ptr<TreeWatch> m_watch;
     std::unique_ptr<files::KeptLockFile> m_tree_lock;  // the tree lock's file, open between requests
+    std::string m_state_file;                          // under m_store_root, built by the first request
+    std::string m_in_flight_file;
 };
 
 /// The task-tree roots a TaskTree covers (the project-local root only when it is configured).
@@ -246,8 +254,10 @@ private:
     /// True when no operation is left half done and the log's last event is `seq`: a state
     /// saved at `seq` is the tree as the log knows it.
     [[nodiscard]] bool saved_state_is_current(uint64_t seq) const;
-    /// The task-tree state file and its scope.
-    [[nodiscard]] std::string state_file() const { return m_store_root + "/projections/task-tree.state"; }
+    /// The task-tree state file (its scope is beside it) and the in-flight journal: built once
+    /// per session of a server (they are looked at on every request), once per command.
+    [[nodiscard]] const std::string& state_file() const;
+    [[nodiscard]] const std::string& in_flight_file() const;
     /// The session's tree state, when it is still what the state file says.
     bool take_session_state();
     /// The changes since the last check: the whole tree's, or the watched files' alone.
@@ -294,6 +304,8 @@ private:
     std::vector<std::string> m_reported;
     std::map<std::string, int64_t> m_status_counts;
     bool m_status_gauge_registered = false;
+    mutable std::string m_state_file;      // when there is no session (state_file())
+    mutable std::string m_in_flight_file;  // when there is no session (in_flight_file())
 };
 
 }  // namespace sc::observe

@@ -150,11 +150,14 @@ void InFlightJournal::finish() {
 }
 
 Result<InFlightOutcome> recover_in_flight(const std::string& path, uint64_t log_seq) {
-    Result<std::string> content = files::read(path);
+    // Missing on every request but after a kill: no error built for it (a server checks
+    // before each request).
+    Result<std::optional<std::string>> content = files::read_if_exists(path);
     if (!content.ok())
-        return content.error().code == ErrorCode::not_found ? Result<InFlightOutcome>(InFlightOutcome::none)
-                                                            : Result<InFlightOutcome>(content.error());
-    std::string_view text = content.value();
+        return content.error();
+    if (!content.value())
+        return InFlightOutcome::none;
+    std::string_view text = *content.value();
     uint64_t base_seq = 0;
     long owner = 0;  // the killed process: its temporaries are certainly left over
     std::vector<nlohmann::json> entries;

@@ -108,18 +108,41 @@ bool parse_day(std::string_view text, Day& day) {
     return format_day(day) == text;  // rejects 2026-02-31 and friends
 }
 
-std::string SegmentId::relative_path(bool compressed) const {
-    std::string name(signal_name(signal));
+namespace {
+
+// `events/2026-12-07/events-000001.jsonl` appended to `out` in place: a chain of `+` made a
+// temporary string per piece, and the store's reader builds this path before every request of
+// a server (the newest segment is stat-ed for appends).
+void append_segment_path(std::string& out, const SegmentId& id, bool compressed) {
+    std::string_view name = signal_name(id.signal);
     char number_text[16] = "000000";
-    if (number >= 1'000'000) {
-        std::snprintf(number_text, sizeof number_text, "%06u", number);
+    std::string_view number;
+    if (id.number >= 1'000'000) {
+        int written = std::snprintf(number_text, sizeof number_text, "%06u", id.number);
+        number = std::string_view(number_text, static_cast<size_t>(written));
     } else {
-        for (int i = 5, value = static_cast<int>(number); i >= 0; --i, value /= 10)
+        for (int i = 5, value = static_cast<int>(id.number); i >= 0; --i, value /= 10)
             number_text[i] = static_cast<char>('0' + value % 10);
+        number = std::string_view(number_text, 6);
     }
-    std::string result = name + "/" + format_day(day) + "/" + name + "-" + number_text + ".jsonl";
+    out.reserve(out.size() + 2 * name.size() + number.size() + 24);
+    out += name;
+    out += '/';
+    out += format_day(id.day);
+    out += '/';
+    out += name;
+    out += '-';
+    out += number;
+    out += ".jsonl";
     if (compressed)
-        result += ".zst";
+        out += ".zst";
+}
+
+}  // namespace
+
+std::string SegmentId::relative_path(bool compressed) const {
+    std::string result;
+    append_segment_path(result, *this, compressed);
     return result;
 }
 
@@ -159,7 +182,12 @@ std::string Layout::path(std::string_view relative) const {
 }
 
 std::string Layout::segment_path(const SegmentId& id, bool compressed) const {
-    return path(id.relative_path(compressed));
+    std::string result;
+    result.reserve(m_root.size() + 48);
+    result += m_root;
+    result += '/';
+    append_segment_path(result, id, compressed);
+    return result;
 }
 
 std::string Layout::day_folder(Signal signal, Day day) const {

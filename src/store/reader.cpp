@@ -121,18 +121,20 @@ Result<ReadStats> Reader::read_events_after(uint64_t after_seq, EventQuery query
         *last_seq = head.seq;
     if (active.number == 0)
         return head.seq <= after_seq ? Result<ReadStats>(ReadStats {}) : scan();
-    std::string relative = active.id(Signal::events).relative_path();
+    // The full path built once, in place: this runs before every request of a server.
+    const std::string segment = m_layout.segment_path(active.id(Signal::events));
     struct stat info {};
-    if (::stat(m_layout.path(relative).c_str(), &info) != 0)
+    if (::stat(segment.c_str(), &info) != 0)
         return scan();  // compressed or pruned under us: rare, read it all
     if (head.seq <= after_seq && static_cast<uint64_t>(info.st_size) <= active.size)
         return ReadStats {};
     // Something newer: read the newest segment; when its first event is not the one after
     // after_seq, older segments hold some of them too.
     ReadStats stats;
-    Result<SegmentLineReader> opened = SegmentLineReader::open(m_layout.path(relative), false);
+    Result<SegmentLineReader> opened = SegmentLineReader::open(segment, false);
     if (!opened.ok())
         return scan();
+    const std::string relative = active.id(Signal::events).relative_path();  // for problems found
     SegmentLineReader& reader = *opened;
     ++stats.segments_read;
     bool first = true;

@@ -26,6 +26,24 @@ StoreOptions fixed_clock(const FixedClock& clock) {
     return options;
 }
 
+TEST(Layout, ASegmentPathIsItsSignalItsDayAndItsNumberOfAtLeastSixDigits) {
+    SegmentId id;
+    id.day = days_from_civil(2026, 12, 7);
+    EXPECT_EQ(id.relative_path(), "events/2026-12-07/events-000001.jsonl");
+    EXPECT_EQ(Layout("/s").segment_path(id), "/s/events/2026-12-07/events-000001.jsonl");
+    id.signal = Signal::metrics;
+    id.number = 999999;
+    EXPECT_EQ(id.relative_path(true), "metrics/2026-12-07/metrics-999999.jsonl.zst");
+    SegmentId parsed;
+    bool compressed = false;
+    ASSERT_TRUE(parse_segment_path(id.relative_path(true), parsed, compressed));
+    EXPECT_EQ(parsed, id);
+    EXPECT_TRUE(compressed);
+    id.signal = Signal::traces;
+    id.number = 1234567;
+    EXPECT_EQ(Layout("/s").segment_path(id, true), "/s/traces/2026-12-07/traces-1234567.jsonl.zst");
+}
+
 TEST(Store, AppendAssignsSeqAndStreamVersions) {
     TempDir dir;
     auto store = Store::open(dir.path());

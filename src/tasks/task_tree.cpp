@@ -466,16 +466,35 @@ Result<TaskLocation> TaskTree::find(std::string_view id) const {
     if (id.find('/') == std::string_view::npos)
         SC_TRY(validate_id_for_path(id));
     // The first two places in the lookup order are plain paths: probing them answers most
-    // lookups with two lstat calls instead of a scan of every folder.
-    for (const std::string& relative : {"current/" + std::string(id) + std::string(k_task_file_suffix),
-                                        "current/" + std::string(id) + "/" + std::string(k_overview_file_name)}) {
-        if (id.find('/') != std::string_view::npos)
-            break;
-        struct stat info {};
-        if (::lstat((m_store.path + "/" + relative).c_str(), &info) == 0 && S_ISREG(info.st_mode) &&
-            ::lstat((m_store.path + "/" + relative.substr(0, relative.rfind('/'))).c_str(), &info) == 0 &&
-            S_ISDIR(info.st_mode))
-            return locate(m_store, relative);
+    // lookups with two lstat calls instead of a scan of every folder. Both are written in one
+    // buffer (a server looks a task up on every task_get): the file's path, then its folder's,
+    // by cutting the buffer at the folder's end for the second lstat.
+    if (id.find('/') == std::string_view::npos) {
+        std::string path;
+        path.reserve(m_store.path.size() + 2 * id.size() + 32);
+        path += m_store.path;
+        path += "/current/";
+        const size_t relative_start = m_store.path.size() + 1;
+        const size_t name_start = path.size();
+        for (bool overview : {false, true}) {
+            path.resize(name_start);
+            path += id;
+            if (overview) {
+                path += '/';
+                path += k_overview_file_name;
+            } else {
+                path += k_task_file_suffix;
+            }
+            const size_t folder_end = path.rfind('/');
+            struct stat info {};
+            if (::lstat(path.c_str(), &info) != 0 || !S_ISREG(info.st_mode))
+                continue;
+            path[folder_end] = '\0';
+            const bool folder = ::lstat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode);
+            path[folder_end] = '/';
+            if (folder)
+                return locate(m_store, std::string_view(path).substr(relative_start));
+        }
     }
     std::vector<TaskLocation> found = SC_TRY(find_all(id));
     if (found.empty())

@@ -237,6 +237,19 @@ TEST_F(TreeTest, SymlinksAreSkippedSoNothingOutsideTheTreeIsRead) {
     EXPECT_EQ(tree.find("secret-11A").error().code, ErrorCode::not_found);
 }
 
+TEST_F(TreeTest, FindTakesAParentsOverviewInItsOwnFolderButNotThroughASymlinkedOne) {
+    write_file(root() + "/current/real-12A/_overview.md", task_text("Real parent"));
+    write_file(m_temp.path() + "/elsewhere/_overview.md", task_text("Elsewhere"));
+    fs::create_directory_symlink(m_temp.path() + "/elsewhere", root() + "/current/linked-12A");
+    TaskTree tree({TreeKind::store, root()});
+    Result<TaskLocation> found = tree.find("real-12A");
+    ASSERT_TRUE(found.ok()) << found.error().describe();
+    EXPECT_EQ(found->relative_path, "current/real-12A/_overview.md");
+    EXPECT_EQ(found->path, root() + "/current/real-12A/_overview.md");
+    EXPECT_TRUE(found->is_parent);
+    EXPECT_EQ(tree.find("linked-12A").error().code, ErrorCode::not_found);
+}
+
 TEST_F(TreeTest, LegacyBacklogAndProjectLocalTreesAreRead) {
     write_file(root() + "/backlog/old-idea-01A.task.md", task_text("Old idea"));
     std::string local = m_temp.path() + "/repo/.tasks";

@@ -22,6 +22,8 @@ enum class ValueKind : uint8_t { boolean, integer, floating, string, string_arra
 /// INT64_MAX wrap, as OTLP has no unsigned attribute type).
 class ValueView {
 public:
+    /// false: lets a caller keep attributes in a fixed array filled as it goes.
+    ValueView() : m_kind(ValueKind::boolean) {}
     ValueView(bool value) : m_kind(ValueKind::boolean) { m_scalar.boolean = value; }  // NOLINT
     template <std::integral T>
     requires(!std::same_as<T, bool> && !std::same_as<T, char>) ValueView(T value)
