@@ -20,9 +20,11 @@ bool plain_word(std::uint64_t word) {
             swar::has_byte(word, '\\')) == 0;
 }
 
+}  // namespace
+
 /// Whether `text` needs neither an escape nor a UTF-8 check: one pass over ids, file names and
 /// paths, which are nearly always so, instead of a check then an escaping pass.
-bool plain_ascii(std::string_view text) {
+bool plain_json_ascii(std::string_view text) {
     size_t at = 0;
     for (; at + 8 <= text.size(); at += 8)
         if (!plain_word(swar::load(text.data() + at)))
@@ -35,10 +37,8 @@ bool plain_ascii(std::string_view text) {
     return true;
 }
 
-}  // namespace
-
 void append_json_string(std::string& out, std::string_view text) {
-    if (plain_ascii(text)) {
+    if (plain_json_ascii(text)) {
         out += '"';
         out += text;
         out += '"';
