@@ -1,7 +1,5 @@
 #include "tasks/listed_task.hpp"
 
-#include <charconv>
-
 #include "tasks/document_json.hpp"
 #include "tasks/service_support.hpp"
 
@@ -10,7 +8,7 @@ namespace sc::tasks {
 namespace {
 
 // Strings are `<length>:<bytes>`, an absent optional `-`, a count or number `<digits>;`: no
-// escaping, so any bytes round-trip and decoding is a few from_chars per field.
+// escaping, so any bytes round-trip and decoding reads a few digits per field.
 void put_string(std::string& out, std::string_view text) {
     out += std::to_string(text.size());
     out += ':';
