@@ -42,6 +42,7 @@ public:
 
 private:
     void append_metadata(const tasks::TaskLocation& task);
+    bool append_plain_metadata(const tasks::TaskLocation& task);
     void append_path(const tasks::TaskLocation& task);
 
     std::function<void(std::string_view)> m_out;

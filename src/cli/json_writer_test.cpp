@@ -60,6 +60,53 @@ TEST(JsonWriter, PathsAreEscapedWholeWhateverTheirRoot) {
     EXPECT_EQ(task_list_json(records), to_json_text(data) + "\n");
 }
 
+// Metadata whose names need no escape is written in one piece, the rest member by member: a
+// byte needing care in any one name (id, file name, path, archive month, parent, sequence)
+// between plain tasks under one root must come out as the generic renderer writes it.
+TEST(JsonWriter, MetadataNeedingAnEscapeInAnyNameIsWrittenLikeTheRenderer) {
+    std::vector<tasks::TaskRecord> corpus = corpus_records();
+    ASSERT_GT(corpus.size(), 4U);
+    std::vector<tasks::TaskRecord> records;
+    for (size_t i = 0; i < 14; ++i) {
+        tasks::TaskRecord record = corpus[i % corpus.size()];
+        record.path = "/tmp/root/" + record.relative_path;
+        record.parent_id = "parent";  // a subtask, so parentTask and sequenceNumber are written
+        record.is_parent = false;
+        record.sequence = "07";
+        record.archive_month = "2026-11";
+        std::string special = i % 2 == 0 ? "q\"" : "\xc3\xa9";
+        switch (i / 2) {
+            case 1:
+                record.id += special;
+                break;
+            case 2:
+                record.filename += special;
+                break;
+            case 3:
+                record.relative_path += special, record.path += special;
+                break;
+            case 4:
+                record.archive_month += special;
+                break;
+            case 5:
+                record.parent_id += special;
+                break;
+            case 6:
+                record.sequence += special;
+                break;
+            default:
+                break;
+        }
+        records.push_back(std::move(record));
+        records.push_back(corpus[i % corpus.size()]);  // plain, under the corpus's own root
+        records.back().path = "/tmp/root/" + records.back().relative_path;
+    }
+    nlohmann::ordered_json data = nlohmann::ordered_json::array();
+    for (const tasks::TaskRecord& record : records)
+        data.push_back(record.to_json());
+    EXPECT_EQ(task_list_json(records), to_json_text(data) + "\n");
+}
+
 TEST(JsonWriter, EscapesLikeNlohmannIncludingControlsAndBadUtf8) {
     nlohmann::ordered_json value = {{"text", std::string("q\"b\\s\x01\t\n\r\b\f é 🎉")},
                                     {"bad", std::string("x\xff y")},

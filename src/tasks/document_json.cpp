@@ -14,31 +14,37 @@ void indent_to(std::string& out, int spaces) {
     out.append(static_cast<size_t>(spaces), ' ');
 }
 
-/// Whether eight bytes are all printable ASCII other than a quote or a backslash.
-bool plain_word(std::uint64_t word) {
-    return ((word & swar::k_highs) | swar::has_byte_below(word, 0x20) | swar::has_byte(word, '"') |
-            swar::has_byte(word, '\\')) == 0;
-}
-
-/// Whether `text` needs neither an escape nor a UTF-8 check: one pass over ids, file names and
-/// paths, which are nearly always so, instead of a check then an escaping pass.
-bool plain_ascii(std::string_view text) {
-    size_t at = 0;
-    for (; at + 8 <= text.size(); at += 8)
-        if (!plain_word(swar::load(text.data() + at)))
-            return false;
-    for (; at < text.size(); ++at) {
-        auto c = static_cast<unsigned char>(text[at]);
-        if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\')
-            return false;
-    }
-    return true;
+/// Non-zero when some byte of `word` is not printable ASCII, or is a quote or a backslash.
+std::uint64_t unplain_bytes(std::uint64_t word) {
+    return (word & swar::k_highs) | swar::has_byte_below(word, 0x20) | swar::has_byte(word, '"') |
+           swar::has_byte(word, '\\');
 }
 
 }  // namespace
 
+/// Whether `text` needs neither an escape nor a UTF-8 check: one pass over ids, file names and
+/// paths, which are nearly always so, instead of a check then an escaping pass. Those are
+/// short: every word is checked without a branch, and the last bytes as the word that ends
+/// the text (overlapping the one before), not one at a time.
+bool plain_json_ascii(std::string_view text) {
+    const char* bytes = text.data();
+    size_t size = text.size();
+    if (size < 8) {
+        for (size_t at = 0; at < size; ++at) {
+            auto c = static_cast<unsigned char>(bytes[at]);
+            if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\')
+                return false;
+        }
+        return true;
+    }
+    std::uint64_t unplain = unplain_bytes(swar::load(bytes + size - 8));
+    for (size_t at = 0; at + 8 <= size; at += 8)
+        unplain |= unplain_bytes(swar::load(bytes + at));
+    return unplain == 0;
+}
+
 void append_json_string(std::string& out, std::string_view text) {
-    if (plain_ascii(text)) {
+    if (plain_json_ascii(text)) {
         out += '"';
         out += text;
         out += '"';

@@ -16,6 +16,9 @@ namespace sc::tasks {
 /// Appends `text` as a JSON string: the escapes nlohmann uses, UTF-8 kept as is, invalid
 /// UTF-8 replaced by U+FFFD.
 void append_json_string(std::string& out, std::string_view text);
+/// Whether append_json_string() writes `text` as it is between two quotes: printable ASCII
+/// without a quote or a backslash.
+bool plain_json_ascii(std::string_view text);
 
 /// Appends `value` pretty-printed with two-space indentation, starting at `indent` spaces.
 void append_pretty_json(std::string& out, const nlohmann::ordered_json& value, int indent = 0);
