@@ -110,6 +110,13 @@ mcp_post -H "Mcp-Session-Id: $mcp_session" -H 'MCP-Protocol-Version: 2025-11-25'
   "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"task_get\",\"arguments\":{\"id\":\"add-login-page-$(date +%m)A\",\"format\":\"summary\"}}}" |
   cut -c1-240
 echo
+# The server also runs the watch service (`sc watch` runs it alone): a listing asks it what
+# changed instead of stat-ing every task file, and still sees an edit made outside sc.
+task_file=$(ls "$HOME"/.scopecraft/projects/*/tasks/current/write-user-guide-*.task.md)
+printf '\n\033[1m$ sed -i "s/^area: general/area: docs/" ~/%s   # an edit outside sc\033[0m\n' "${task_file#"$HOME"/}"
+sed -i 's/^area: general/area: docs/' "$task_file"
+show task list --area docs
+show events list --last 1 --format json
 printf '\nThe web viewer: http://127.0.0.1:%s/ui/ (docs/viewer.md)\n' "$port"
 kill -TERM "$server"
 wait "$server" || true
