@@ -163,10 +163,15 @@ bool parse_segment_path(std::string_view relative, SegmentId& id, bool& compress
         compressed = true;
         file.remove_suffix(4);
     }
-    if (file.size() != 12 || file.substr(6) != ".jsonl")
+    // Six digits, or more without a leading zero as relative_path() writes from 1,000,000 on
+    // (nine at most: a number fits 32 bits).
+    if (file.size() < 12 || file.size() > 15 || file.substr(file.size() - 6) != ".jsonl")
+        return false;
+    std::string_view digits = file.substr(0, file.size() - 6);
+    if (digits.size() > 6 && digits[0] == '0')
         return false;
     int number = 0;
-    if (!parse_digits(file.substr(0, 6), number) || number == 0)
+    if (!parse_digits(digits, number) || number == 0)
         return false;
     id.number = static_cast<uint32_t>(number);
     return true;

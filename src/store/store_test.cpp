@@ -44,6 +44,25 @@ TEST(Layout, ASegmentPathIsItsSignalItsDayAndItsNumberOfAtLeastSixDigits) {
     EXPECT_EQ(Layout("/s").segment_path(id, true), "/s/traces/2026-12-07/traces-1234567.jsonl.zst");
 }
 
+TEST(Layout, ASegmentNumberOfMoreThanSixDigitsIsReadBackAndANonCanonicalOneIsNot) {
+    SegmentId id;
+    id.day = days_from_civil(2026, 12, 7);
+    id.signal = Signal::logs;
+    for (uint32_t number : {1'000'000U, 1'234'567U, 999'999'999U}) {
+        id.number = number;
+        SegmentId parsed;
+        bool compressed = true;
+        ASSERT_TRUE(parse_segment_path(id.relative_path(), parsed, compressed)) << id.relative_path();
+        EXPECT_EQ(parsed, id);
+        EXPECT_FALSE(compressed);
+    }
+    SegmentId parsed;
+    bool compressed = false;
+    for (const char* path : {"logs/2026-12-07/logs-0000001.jsonl", "logs/2026-12-07/logs-00001.jsonl",
+                             "logs/2026-12-07/logs-1000000000.jsonl", "logs/2026-12-07/logs-000000.jsonl"})
+        EXPECT_FALSE(parse_segment_path(path, parsed, compressed)) << path;
+}
+
 TEST(Store, AppendAssignsSeqAndStreamVersions) {
     TempDir dir;
     auto store = Store::open(dir.path());
