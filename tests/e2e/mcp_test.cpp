@@ -262,14 +262,24 @@ TEST(Mcp, ACallWaitsForTheTreeLockHeldByAnotherProcessAfterItsFileWasRemovedAndM
     std::string answers = sandbox.root() + "/answers";
     std::map<std::string, std::string> requests = {
         {"init", initialize_request()}, {"first", update(1, "high")}, {"second", update(2, "low")}};
-    // The holder keeps the lock for a second, then counts the answers given so far.
+    // Each step waits for what it needs instead of sleeping a guess (a slow build, ASan, a
+    // loaded machine): the holder starts once the first update is answered, and the second
+    // update is sent once the holder has the lock, which it keeps for a second before counting
+    // the answers given so far.
+    std::string held = sandbox.root() + "/held";
     std::string hold =
-        "lock=$(find \"$HOME\" -name tasks.lock); rm \"$lock\"; flock \"$lock\" sh -c 'sleep 1; wc -l < \"" + answers +
-        "\" > \"" + sandbox.root() + "/answered-while-held\"' &\nsleep 0.2";
-    std::string script = "send() { cat \"" + sandbox.root() + "/request-$1\"; sleep 0.3; }\n";
+        "wait_for() { i=0; while [ ! -e \"$1\" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done; }\n"
+        "answered() { i=0; while [ $i -lt 600 ]; do n=$(wc -l < \"" +
+        answers +
+        "\" 2>/dev/null); [ \"${n:-0}\" -ge \"$1\" ] && return; sleep 0.05; i=$((i+1)); done; }\n"
+        "answered 2; lock=$(find \"$HOME\" -name tasks.lock); rm \"$lock\"; flock \"$lock\" sh -c "
+        "'touch \"" +
+        held + "\"; sleep 1; wc -l < \"" + answers + "\" > \"" + sandbox.root() +
+        "/answered-while-held\"' &\nwait_for \"" + held + "\"";
+    std::string script = "send() { cat \"" + sandbox.root() + "/request-$1\"; }\n";
     for (const auto& [name, text] : requests)
         sandbox.write(sandbox.root() + "/request-" + name, text);
-    script += "{ send init; send first; " + hold + "; send second; sleep 1.5; } | '" + std::string(SC_BINARY) +
+    script += "{ send init; send first; " + hold + "; send second; answered 3; } | '" + std::string(SC_BINARY) +
               "' mcp > \"" + answers + "\"\n";
     RunResult result = sandbox.run({"sh", "-c", script});
     ASSERT_EQ(result.exit_code, 0) << result.err;
