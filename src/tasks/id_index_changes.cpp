@@ -220,9 +220,10 @@ void IdIndex::applied(const std::vector<FileChange>& changes) {
         for (const std::string& name : delta.removed_files)
             parent = parent && name != k_overview_file_name;
         std::string folders;
-        scan_unsorted(before->folders, {}, [&](std::string_view name) {
-            if (std::find(delta.removed_folders.begin(), delta.removed_folders.end(), name) ==
-                delta.removed_folders.end())
+        // Named, not the structured binding itself: clang before 16 cannot capture one.
+        const auto& removed_folders = delta.removed_folders;
+        scan_unsorted(before->folders, {}, [&folders, &removed_folders](std::string_view name) {
+            if (std::find(removed_folders.begin(), removed_folders.end(), name) == removed_folders.end())
                 folders.append(name).append(1, k_end);
         });
         for (const std::string& name : delta.added_folders)
