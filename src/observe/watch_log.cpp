@@ -7,18 +7,6 @@
 
 namespace sc::observe {
 
-namespace {
-
-std::string hex16(uint64_t value) {
-    static constexpr char k_digits[] = "0123456789abcdef";
-    std::string out(16, '0');
-    for (int i = 15; i >= 0; --i, value >>= 4)
-        out[static_cast<size_t>(i)] = k_digits[value & 0xf];
-    return out;
-}
-
-}  // namespace
-
 WatchLog::WatchLog(uint64_t instance, size_t bound) : m_instance(instance), m_bound(bound == 0 ? 1 : bound) {}
 
 void WatchLog::record(const TreeChanges& changes) {
@@ -41,11 +29,11 @@ void WatchLog::record(const TreeChanges& changes) {
 }
 
 std::string WatchLog::token() const {
-    return hex16(m_instance) + "-" + std::to_string(m_seq);
+    return tasks::hex16(m_instance) + "-" + std::to_string(m_seq);
 }
 
 std::optional<uint64_t> WatchLog::seq_of(std::string_view token) const {
-    std::string instance = hex16(m_instance);
+    std::string instance = tasks::hex16(m_instance);
     if (token.size() <= instance.size() + 1 || !token.starts_with(instance) || token[instance.size()] != '-')
         return std::nullopt;
     std::string_view number = token.substr(instance.size() + 1);

@@ -40,14 +40,6 @@ std::string parent_of(const std::string& path) {
     return slash == std::string::npos ? "." : path.substr(0, slash);
 }
 
-std::string hex16(uint64_t value) {
-    static constexpr char k_digits[] = "0123456789abcdef";
-    std::string out(16, '0');
-    for (int i = 15; i >= 0; --i, value >>= 4)
-        out[static_cast<size_t>(i)] = k_digits[value & 0xf];
-    return out;
-}
-
 uint64_t random_instance() {
     std::random_device device;
     return (static_cast<uint64_t>(device()) << 32) ^ device() ^
@@ -214,7 +206,7 @@ void WatchService::handle(int connection) {
     // Drained now, after the request came: every change that finished before the client asked
     // was queued by the kernel inside the call that made it.
     drain();
-    std::string answer = roots == hex16(m_roots_digest) ? m_log->answer(token) : m_log->answer("");
+    std::string answer = roots == tasks::hex16(m_roots_digest) ? m_log->answer(token) : m_log->answer("");
     ++m_answered;
     size_t sent = 0;
     while (sent < answer.size()) {

@@ -39,14 +39,6 @@ uint64_t fnv1a(std::string_view bytes, uint64_t hash = k_fnv_offset) {
     return hash;
 }
 
-std::string hex16(uint64_t value) {
-    static constexpr char k_digits[] = "0123456789abcdef";
-    std::string out(16, '0');
-    for (int i = 15; i >= 0; --i, value >>= 4)
-        out[static_cast<size_t>(i)] = k_digits[value & 0xf];
-    return out;
-}
-
 /// Milliseconds left before `deadline` (0 when it has passed).
 int left_ms(std::chrono::steady_clock::time_point deadline) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
@@ -77,6 +69,14 @@ std::string_view word(std::string_view text, size_t& at) {
 }
 
 }  // namespace
+
+std::string hex16(uint64_t value) {
+    static constexpr char k_digits[] = "0123456789abcdef";
+    std::string out(16, '0');
+    for (int i = 15; i >= 0; --i, value >>= 4)
+        out[static_cast<size_t>(i)] = k_digits[value & 0xf];
+    return out;
+}
 
 std::string store_dir_of_tree(const std::string& tree_root) {
     size_t slash = tree_root.find_last_of('/');

@@ -44,6 +44,9 @@ inline constexpr int k_watch_timeout_ms = 10;
 /// (~/.scopecraft/projects/<encoded>): `<store_dir>/watch.sock` when that fits in sun_path;
 /// otherwise `<runtime>/sc-<uid>/watch-<16 hex digits of a hash of store_dir>.sock`, where
 /// runtime is $XDG_RUNTIME_DIR, or /tmp. `runtime_dir` empty: /tmp.
+/// `value` as 16 lowercase hex digits: the protocol's form of instance ids and roots digests.
+std::string hex16(uint64_t value);
+
 std::string watch_socket_path(const std::string& store_dir, const std::string& runtime_dir = "");
 /// The store folder of a tree rooted at `tree_root` (its parent).
 std::string store_dir_of_tree(const std::string& tree_root);
