@@ -72,6 +72,12 @@ public:
             for (char* at = buffer; at < buffer + got;) {
                 const auto* event = reinterpret_cast<const struct inotify_event*>(at);
                 at += sizeof(struct inotify_event) + event->len;
+                // A hidden entry (a tool's cache folder, the lock file) or a temporary of an
+                // atomic write is no part of the tree (tree_model.cpp lists nothing under it, and
+                // no folder under it is watched): not even a hidden folder made or removed is a
+                // change. An overflow names nothing, so it is never skipped here.
+                if (event->len > 0 && (event->mask & IN_Q_OVERFLOW) == 0 && is_ignored_name(event->name))
+                    continue;
                 if ((event->mask &
                      (IN_Q_OVERFLOW | IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF | IN_UNMOUNT | IN_ISDIR)) != 0) {
                     changes.anything = true;  // a folder came or went, or events were lost
@@ -85,8 +91,6 @@ public:
                     changes.anything = true;
                     break;
                 }
-                if (is_ignored_name(name))
-                    continue;  // the lock file, temporaries of atomic writes
                 const auto& [kind, relative] = folder->second;
                 changes.files.insert(model_key(kind, relative.empty() ? name : relative + "/" + name));
             }

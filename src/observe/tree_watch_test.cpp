@@ -75,6 +75,26 @@ TEST_F(TreeWatchTest, InotifyAnswersAnythingForAFolderAndThenWatchesTheNewFolder
     EXPECT_EQ(inside.files, std::set<std::string> {key("archive/2026-12/d-12D.task.md")});
 }
 
+TEST_F(TreeWatchTest, InotifyIgnoresHiddenFoldersMadeRenamedOrRemovedAnywhereInTheTree) {
+    std::unique_ptr<TreeWatch> watch = TreeWatch::start_inotify(m_roots);
+    ASSERT_NE(watch, nullptr);
+    ASSERT_FALSE(watch->drain().anything);
+    // A hidden folder is no part of the tree (tree_model.cpp lists nothing under it): an
+    // editor's or a tool's cache at the root or in a month folder is not a change to walk for.
+    fs::create_directories(m_root / ".cache/deep");
+    write(".cache/deep/entry", "cached");
+    fs::create_directories(m_root / "current/.obsidian");
+    fs::rename(m_root / "current/.obsidian", m_root / "current/.obsidian-old");
+    fs::remove_all(m_root / ".cache");
+    write("current/a-11A.task.md", "# A, edited\n");
+    TreeChanges changed = watch->drain();
+    EXPECT_FALSE(changed.anything);
+    EXPECT_EQ(changed.files, std::set<std::string> {key("current/a-11A.task.md")});
+    // A hidden folder renamed to a visible name is a folder that came: anything.
+    fs::rename(m_root / "current/.obsidian-old", m_root / "current/visible-11V");
+    EXPECT_TRUE(watch->drain().anything);
+}
+
 TEST_F(TreeWatchTest, InotifyWithoutATreeYetAnswersAnythingUntilTheTreeExists) {
     tasks::TreeRoots missing;
     missing.store = (m_root / "not-yet").string();

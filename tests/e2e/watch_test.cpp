@@ -283,6 +283,28 @@ TEST_F(Watch, AFileInANewFolderARenameOverAFileAndAFileReplacedByAFolderAreListe
     }
 }
 
+TEST_F(Watch, AHiddenFolderMadeOrFilledInTheTreeDoesNotMakeTheNextListingWalkTheTree) {
+    WatchProcess watch(m_sandbox);
+    ASSERT_TRUE(watch.started()) << watch.err();
+    if (!watch.exact())
+        GTEST_SKIP() << "the polling watch answers anything";
+    for (bool telemetry : {false, true}) {
+        SCOPED_TRACE(telemetry ? "telemetry on" : "telemetry off");
+        std::string expected = truth(telemetry);
+        ASSERT_EQ(list(telemetry).exit_code, 0);
+        ASSERT_EQ(stats_of_list(telemetry), 0u);
+        // A tool's cache at the tree's root and an editor's folder in current/: not task files.
+        std::string suffix = telemetry ? "-on" : "-off";
+        fs::create_directories(tasks() + "/.cache" + suffix + "/objects");
+        m_sandbox.write(tasks() + "/.cache" + suffix + "/objects/entry", "cached");
+        fs::create_directories(tasks() + "/current/.obsidian" + suffix);
+        fs::remove_all(tasks() + "/current/.obsidian" + suffix);
+        std::string out;
+        EXPECT_EQ(stats_of_list(telemetry, &out), 0u) << "a hidden folder is no part of the tree";
+        EXPECT_EQ(out, expected);
+    }
+}
+
 TEST_F(Watch, AGitCheckoutOfAnotherBranchOfTheTreeIsListedAsCheckedOut) {
     auto git = [&](std::vector<std::string> arguments) {
         arguments.insert(arguments.begin(),
