@@ -15,19 +15,11 @@
 
 #include "tasks/watch_client.hpp"
 #include "util/peer_uid.hpp"
+#include "util/socket_io.hpp"
 
 namespace sc::observe {
 
 namespace {
-
-/// EAGAIN, or EWOULDBLOCK where that is another number.
-bool would_block(int error) {
-#if EAGAIN != EWOULDBLOCK
-    if (error == EWOULDBLOCK)
-        return true;
-#endif
-    return error == EAGAIN;
-}
 
 // The longest request the protocol has ("sc-watch 1 <16 hex> <16 hex>-<20 digits>\n" and
 // room): anything longer is not one.
@@ -174,24 +166,8 @@ void WatchService::handle(int connection) {
     ::fcntl(connection, F_SETFL, ::fcntl(connection, F_GETFL) | O_NONBLOCK);
     auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(k_request_timeout_ms);
     std::string request;
-    char buffer[k_max_request];
-    while (request.find('\n') == std::string::npos) {
-        ssize_t got = ::read(connection, buffer, sizeof buffer);
-        if (got > 0) {
-            request.append(buffer, static_cast<size_t>(got));
-            if (request.size() > k_max_request)
-                return;  // not a request of this protocol
-            continue;
-        }
-        if (got == 0 || (!would_block(errno) && errno != EINTR))
-            return;
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-        struct pollfd waiting {
-            connection, POLLIN, 0
-        };
-        if (left.count() <= 0 || ::poll(&waiting, 1, static_cast<int>(left.count())) <= 0)
-            return;
-    }
+    if (!socket_io::receive_line(connection, request, k_max_request, deadline))
+        return;  // silent, cut short, or not a request of this protocol
     // "sc-watch 1 <roots> <token>\n"
     std::string_view line(request.data(), request.find('\n'));
     std::string prefix = std::string(tasks::k_watch_protocol) + " ";
@@ -208,28 +184,8 @@ void WatchService::handle(int connection) {
     drain();
     std::string answer = roots == tasks::hex16(m_roots_digest) ? m_log->answer(token) : m_log->answer("");
     ++m_answered;
-    size_t sent = 0;
-    while (sent < answer.size()) {
-#ifdef MSG_NOSIGNAL
-        ssize_t wrote = ::send(connection, answer.data() + sent, answer.size() - sent, MSG_NOSIGNAL);
-#else
-        ssize_t wrote = ::send(connection, answer.data() + sent, answer.size() - sent, 0);
-#endif
-        if (wrote > 0) {
-            sent += static_cast<size_t>(wrote);
-            continue;
-        }
-        if (wrote < 0 && errno == EINTR)
-            continue;
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-        struct pollfd waiting {
-            connection, POLLOUT, 0
-        };
-        if (wrote < 0 && would_block(errno) && left.count() > 0 &&
-            ::poll(&waiting, 1, static_cast<int>(left.count())) > 0)
-            continue;
-        return;  // the client went away or stopped reading: it walks the tree itself
-    }
+    // A client that went away or stopped reading walks the tree itself.
+    socket_io::send_all(connection, answer, deadline);
 }
 
 }  // namespace sc::observe

@@ -14,19 +14,11 @@
 
 #include "tasks/task_record.hpp"
 #include "util/peer_uid.hpp"
+#include "util/socket_io.hpp"
 
 namespace sc::tasks {
 
 namespace {
-
-/// EAGAIN, or EWOULDBLOCK where that is another number.
-bool would_block(int error) {
-#if EAGAIN != EWOULDBLOCK
-    if (error == EWOULDBLOCK)
-        return true;
-#endif
-    return error == EAGAIN;
-}
 
 constexpr uint64_t k_fnv_offset = 14695981039346656037ULL;
 constexpr uint64_t k_fnv_prime = 1099511628211ULL;
@@ -37,25 +29,6 @@ uint64_t fnv1a(std::string_view bytes, uint64_t hash = k_fnv_offset) {
         hash *= k_fnv_prime;
     }
     return hash;
-}
-
-/// Milliseconds left before `deadline` (0 when it has passed).
-int left_ms(std::chrono::steady_clock::time_point deadline) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    return left.count() > 0 ? static_cast<int>(left.count()) : 0;
-}
-
-bool wait_for(int fd, short events, std::chrono::steady_clock::time_point deadline) {
-    while (true) {
-        struct pollfd waiting {
-            fd, events, 0
-        };
-        int ready = ::poll(&waiting, 1, left_ms(deadline));
-        if (ready > 0)
-            return true;
-        if (ready == 0 || errno != EINTR)
-            return false;
-    }
 }
 
 /// Takes the next space- or newline-ended word of `text` from `at`.
@@ -172,7 +145,7 @@ std::optional<WatchAnswer> ask_watch(const std::string& socket_path, const TreeR
     if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
         // ENOENT (no service ever ran), ECONNREFUSED (it died: a stale socket), EAGAIN (its
         // backlog is full): the caller walks the tree.
-        if (errno != EINPROGRESS || !wait_for(fd, POLLOUT, deadline))
+        if (errno != EINPROGRESS || !socket_io::wait_for(fd, POLLOUT, deadline))
             return std::nullopt;
         int failure = 0;
         socklen_t length = sizeof failure;
@@ -182,39 +155,9 @@ std::optional<WatchAnswer> ask_watch(const std::string& socket_path, const TreeR
     if (!peer::is_own_user(fd))
         return std::nullopt;  // another user's socket: its answer would be theirs to make up
     std::string request = watch_request(roots_digest(roots), token);
-    size_t sent = 0;
-    while (sent < request.size()) {
-#ifdef MSG_NOSIGNAL
-        ssize_t wrote = ::send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
-#else
-        ssize_t wrote = ::send(fd, request.data() + sent, request.size() - sent, 0);
-#endif
-        if (wrote > 0) {
-            sent += static_cast<size_t>(wrote);
-            continue;
-        }
-        if (wrote < 0 && errno == EINTR)
-            continue;
-        if (wrote < 0 && would_block(errno) && wait_for(fd, POLLOUT, deadline))
-            continue;
-        return std::nullopt;
-    }
     std::string answer;
-    char buffer[16384];
-    while (true) {
-        ssize_t got = ::read(fd, buffer, sizeof buffer);
-        if (got > 0) {
-            answer.append(buffer, static_cast<size_t>(got));
-            continue;
-        }
-        if (got == 0)
-            break;  // the service closes after its answer
-        if (errno == EINTR)
-            continue;
-        if (would_block(errno) && wait_for(fd, POLLIN, deadline))
-            continue;
-        return std::nullopt;
-    }
+    if (!socket_io::send_all(fd, request, deadline) || !socket_io::receive_to_end(fd, answer, deadline))
+        return std::nullopt;  // the service closes after its answer; a slow one is no answer
     return parse_watch_answer(answer);
 }
 
