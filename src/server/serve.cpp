@@ -1,8 +1,6 @@
 #include "server/serve.hpp"
 
-#include <pthread.h>
 #include <signal.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -16,9 +14,11 @@
 #include "config/config_file.hpp"
 #include "observe/telemetry_location.hpp"
 #include "observe/trace_summaries.hpp"
+#include "server/console.hpp"
 #include "server/http_server.hpp"
 #include "server/routes.hpp"
 #include "server/security.hpp"
+#include "server/stop_signals.hpp"
 #include "server/watch_run.hpp"
 #include "ship/background.hpp"
 #include "telemetry/pipeline.hpp"
@@ -32,20 +32,6 @@ constexpr const char* k_usage =
     "sc-server serve [--host HOST] [--port PORT] [--token TOKEN] [--root-dir DIR] [--telemetry-dir DIR] "
     "[--no-telemetry] [--quiet] [--open FILE]...";
 constexpr const char* k_version = "0.1.0";
-
-void say(const std::string& text) {
-    std::string line = "sc-server: " + text + "\n";
-    [[maybe_unused]] ssize_t written = ::write(STDERR_FILENO, line.data(), line.size());
-}
-
-void say_error(const Error& error) {
-    say("error: " + error.message + (error.hint.empty() ? "" : "\n  hint: " + error.hint));
-}
-
-std::string current_directory() {
-    char buffer[4096];
-    return ::getcwd(buffer, sizeof buffer) == nullptr ? "." : buffer;
-}
 
 struct Arguments {
     cli::GlobalOptions globals;
@@ -83,17 +69,6 @@ Result<Arguments> parse_arguments(const std::vector<std::string>& arguments) {
     return parsed;
 }
 
-// SIGINT and SIGTERM are taken by one thread with sigwait, so the server stops from an
-// ordinary thread (cpp-httplib's stop() is not async-signal-safe). They are blocked before any
-// other thread starts, so every thread inherits the mask.
-sigset_t stop_signals() {
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGINT);
-    sigaddset(&signals, SIGTERM);
-    return signals;
-}
-
 }  // namespace
 
 int run_serve(const std::vector<std::string>& arguments) {
@@ -102,11 +77,10 @@ int run_serve(const std::vector<std::string>& arguments) {
         say_error(parsed.error());
         return 2;
     }
-    ::signal(SIGPIPE, SIG_IGN);  // a client that hangs up makes a write fail, not the process die
     // A file-size limit makes the store's write fail (and be undone) rather than kill the server.
     ::signal(SIGXFSZ, SIG_IGN);
-    sigset_t signals = stop_signals();
-    ::pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    // Before any thread starts: the server stops from the thread that takes SIGINT or SIGTERM.
+    sigset_t signals = block_stop_signals();
 
     try {
         ProcessEnvironment environment;
@@ -222,11 +196,8 @@ int run_serve(const std::vector<std::string>& arguments) {
         std::unique_ptr<WatchThread> watch = WatchThread::start(context, [](const std::string& line) { say(line); });
 
         std::atomic<bool> finished {false};
-        std::thread stopper([&server, &finished, signals] {
-            int received = 0;
-            ::sigwait(&signals, &received);
-            if (finished.load())
-                return;
+        std::optional<StopSignalThread> stopper;
+        stopper.emplace(signals, [&server, &finished](int received) {
             say(std::string("stopping (") + (received == SIGINT ? "SIGINT" : "SIGTERM") +
                 "): finishing the requests in flight");
             // stop() is a no-op until run() has started listening: repeat until it has ended.
@@ -242,9 +213,7 @@ int run_serve(const std::vector<std::string>& arguments) {
             (settings.server_token.empty() ? "" : ", bearer token required") + ")");
         Status served = server.run();
         finished.store(true);
-        // Wake the stopper if no signal came (the listener failed on its own).
-        ::pthread_kill(stopper.native_handle(), SIGTERM);
-        stopper.join();
+        stopper.reset();  // woken if no signal came (the listener failed on its own)
         if (shipper)
             shipper->stop();
         trace_summaries.reset();

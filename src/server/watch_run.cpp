@@ -1,12 +1,10 @@
 #include "server/watch_run.hpp"
 
-#include <pthread.h>
-#include <signal.h>
-#include <unistd.h>
-
 #include <cstdlib>
 #include <exception>
 
+#include "server/console.hpp"
+#include "server/stop_signals.hpp"
 #include "tasks/watch_client.hpp"
 #include "util/files.hpp"
 
@@ -15,20 +13,6 @@ namespace sc::server {
 namespace {
 
 constexpr const char* k_usage = "sc-server watch [--root-dir DIR] [--quiet]";
-
-void say(const std::string& text) {
-    std::string line = "sc-server: " + text + "\n";
-    [[maybe_unused]] ssize_t written = ::write(STDERR_FILENO, line.data(), line.size());
-}
-
-void say_error(const Error& error) {
-    say("error: " + error.message + (error.hint.empty() ? "" : "\n  hint: " + error.hint));
-}
-
-std::string current_directory() {
-    char buffer[4096];
-    return ::getcwd(buffer, sizeof buffer) == nullptr ? "." : buffer;
-}
 
 }  // namespace
 
@@ -89,13 +73,8 @@ int run_watch(const std::vector<std::string>& arguments) {
             return 2;
         }
     }
-    // SIGINT and SIGTERM end the loop through a flag a thread sets after sigwait.
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGINT);
-    sigaddset(&signals, SIGTERM);
-    ::pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-    ::signal(SIGPIPE, SIG_IGN);
+    // SIGINT and SIGTERM end the loop through a flag the thread that takes them sets.
+    sigset_t signals = block_stop_signals();
     try {
         ProcessEnvironment environment;
         SystemClock clock;
@@ -119,13 +98,10 @@ int run_watch(const std::vector<std::string>& arguments) {
             " on " + service.value()->socket_path() +
             (service.value()->exact() ? "" : " (no inotify here: every answer is \"anything\")"));
         std::atomic<bool> stop {false};
-        std::thread stopper([&stop, signals] {
-            int received = 0;
-            ::sigwait(&signals, &received);
-            stop.store(true);
-        });
-        service.value()->run(stop);
-        stopper.join();
+        {
+            StopSignalThread stopper(signals, [&stop](int) { stop.store(true); });
+            service.value()->run(stop);
+        }
         service.value().reset();  // removes the socket
         say("stopped");
         return 0;
