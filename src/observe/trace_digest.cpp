@@ -59,9 +59,12 @@ bool has(const std::vector<uint64_t>& sorted, uint64_t value) {
 // nlohmann reading of signal_query.cpp reads them, giving up (false) where it cannot.
 
 namespace od = otlp_ondemand::od;
+using otlp_ondemand::each_object;
+using otlp_ondemand::each_trace_span;
 using otlp_ondemand::fields;
 using otlp_ondemand::int_value;
 using otlp_ondemand::is;
+using otlp_ondemand::read_attribute_list;
 using otlp_ondemand::string_value;
 using simdjson::SUCCESS;
 
@@ -105,7 +108,7 @@ bool attribute_text(od::value value, std::string& text) {
 }
 
 bool read_span(od::object object, DigestSpan& span) {
-    std::vector<std::pair<std::string, uint64_t>> attributes;  // last value of a key wins
+    std::vector<std::pair<std::string, std::string>> attributes;  // as text; last value of a key wins
     bool ok = fields(
         object,
         {"traceId", "spanId", "parentSpanId", "name", "startTimeUnixNano", "endTimeUnixNano", "status", "attributes"},
@@ -140,44 +143,12 @@ bool read_span(od::object object, DigestSpan& span) {
             }
             if (key != "attributes")
                 return true;
-            attributes.clear();
-            if (!is(value, od::json_type::array))
-                return true;
-            od::array list;
-            if (value.get_array().get(list) != SUCCESS)
-                return false;
-            for (auto item_result : list) {
-                od::value item;
-                if (std::move(item_result).get(item) != SUCCESS)
-                    return false;
-                if (!is(item, od::json_type::object))
-                    continue;
-                od::object pair;
-                std::string name;
-                std::string text = "null";
-                if (item.get_object().get(pair) != SUCCESS ||
-                    !fields(pair, {"key", "value"}, [&](std::string_view part, od::value inner) {
-                        if (part == "key")
-                            return string_value(inner, name);
-                        if (part == "value")
-                            return attribute_text(inner, text);
-                        return true;
-                    }))
-                    return false;
-                uint64_t hash = hash_attribute_text(name, text);
-                auto same = std::find_if(attributes.begin(), attributes.end(),
-                                         [&](const auto& kept) { return kept.first == name; });
-                if (same != attributes.end())
-                    same->second = hash;
-                else
-                    attributes.emplace_back(std::move(name), hash);
-            }
-            return true;
+            return read_attribute_list(value, std::string("null"), attribute_text, attributes);
         });
     for (std::string* id : {&span.trace_id, &span.span_id, &span.parent_span_id})
         std::transform(id->begin(), id->end(), id->begin(), [](unsigned char c) { return std::tolower(c); });
-    for (const auto& [name, hash] : attributes)
-        span.attributes.push_back(hash);
+    for (const auto& [name, text] : attributes)
+        span.attributes.push_back(hash_attribute_text(name, text));
     return ok;
 }
 
@@ -192,22 +163,14 @@ bool read_service(od::value resource, std::string& service) {
     return fields(object, {"attributes"}, [&](std::string_view key, od::value value) {
         if (key != "attributes" || !is(value, od::json_type::array))
             return true;
-        od::array list;
-        if (value.get_array().get(list) != SUCCESS)
-            return false;
         bool found = false;
-        for (auto item_result : list) {
-            od::value item;
-            if (std::move(item_result).get(item) != SUCCESS)
-                return false;
-            if (found || !is(item, od::json_type::object))
-                continue;
-            od::object pair;
+        return each_object(value, [&](od::object pair) {
+            if (found)
+                return true;
             std::string name;
             std::string text;
             bool has_value = false;
-            if (item.get_object().get(pair) != SUCCESS ||
-                !fields(pair, {"key", "value"}, [&](std::string_view part, od::value inner) {
+            if (!fields(pair, {"key", "value"}, [&](std::string_view part, od::value inner) {
                     if (part == "key")
                         return string_value(inner, name);
                     if (part != "value")
@@ -227,8 +190,8 @@ bool read_service(od::value resource, std::string& service) {
                 service = text;
                 found = true;
             }
-        }
-        return true;
+            return true;
+        });
     });
 }
 
@@ -244,72 +207,27 @@ bool read_digest_spans(std::string_view line, size_t capacity, std::vector<Diges
         document.get_object().get(top) != SUCCESS)
         return false;
     size_t first = out.size();
+    size_t from = first;  // the first span of the resourceSpans element being read
+    std::string service;
     bool listed = false;
-    bool ok = fields(top, {"resourceSpans"}, [&](std::string_view key, od::value value) {
-        if (key != "resourceSpans")
+    bool ok = each_trace_span(
+        top, listed, [&](od::value resource) { return read_service(resource, service); },
+        [&](od::object object) {
+            DigestSpan reduced;
+            if (!read_span(object, reduced))
+                return false;
+            if (!reduced.trace_id.empty() && !reduced.span_id.empty())
+                out.push_back(std::move(reduced));
             return true;
-        od::array resources;
-        if (value.get_array().get(resources) != SUCCESS)
-            return false;
-        listed = true;
-        for (auto resource_result : resources) {
-            od::value resource;
-            if (std::move(resource_result).get(resource) != SUCCESS)
-                return false;
-            if (!is(resource, od::json_type::object))
-                continue;
-            od::object object;
-            std::string service;
-            size_t from = out.size();
-            if (resource.get_object().get(object) != SUCCESS ||
-                !fields(object, {"resource", "scopeSpans"}, [&](std::string_view part, od::value inner) {
-                    if (part == "resource")
-                        return read_service(inner, service);
-                    if (part != "scopeSpans" || !is(inner, od::json_type::array))
-                        return true;
-                    od::array scopes;
-                    if (inner.get_array().get(scopes) != SUCCESS)
-                        return false;
-                    for (auto scope_result : scopes) {
-                        od::value scope;
-                        if (std::move(scope_result).get(scope) != SUCCESS)
-                            return false;
-                        if (!is(scope, od::json_type::object))
-                            continue;
-                        od::object scope_object;
-                        if (scope.get_object().get(scope_object) != SUCCESS ||
-                            !fields(scope_object, {"spans"}, [&](std::string_view name, od::value spans) {
-                                if (name != "spans" || !is(spans, od::json_type::array))
-                                    return true;
-                                od::array list;
-                                if (spans.get_array().get(list) != SUCCESS)
-                                    return false;
-                                for (auto span_result : list) {
-                                    od::value span;
-                                    if (std::move(span_result).get(span) != SUCCESS)
-                                        return false;
-                                    if (!is(span, od::json_type::object))
-                                        continue;
-                                    od::object span_object;
-                                    DigestSpan reduced;
-                                    if (span.get_object().get(span_object) != SUCCESS ||
-                                        !read_span(span_object, reduced))
-                                        return false;
-                                    if (!reduced.trace_id.empty() && !reduced.span_id.empty())
-                                        out.push_back(std::move(reduced));
-                                }
-                                return true;
-                            }))
-                            return false;
-                    }
-                    return true;
-                }))
-                return false;
+        },
+        [&] {
+            // The resource may come after its spans in the line.
             for (size_t i = from; i < out.size(); ++i)
                 out[i].service = service;
-        }
-        return true;
-    });
+            from = out.size();
+            service.clear();
+            return true;
+        });
     const char* trailing = nullptr;
     if (!ok || !listed || document.current_location().get(trailing) == SUCCESS) {
         out.resize(first);

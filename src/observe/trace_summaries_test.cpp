@@ -466,6 +466,24 @@ TEST(TraceDigestReader, ReadsWhatTheFullParserReadsOrDeclines) {
         same(
             R"({"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0af7651916cd43dd8448eb211c80319c","traceId":"4bf92f3577b34da6a3ce929d0e0e4736","spanId":"b7ad6b7169203331"}]}]}]})"),
         "declined");
+    // Each resourceSpans element's service goes to its own spans only, its resource before or
+    // after them, or none.
+    const std::string span1 = R"({"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"b7ad6b7169203331"})";
+    const std::string span2 = R"({"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"b7ad6b7169203332"})";
+    const std::string span3 = R"({"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"b7ad6b7169203333"})";
+    const std::string services =
+        R"({"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"one"}}]},)"
+        R"("scopeSpans":[{"spans":[)" +
+        span1 + R"(]}]},{"scopeSpans":[{"spans":[)" + span2 + R"(]}]},{"scopeSpans":[{"spans":[)" + span3 +
+        R"(]}],"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"three"}}]}}]})";
+    EXPECT_EQ(same(services), "same");
+    std::string bytes = padded(services);
+    std::vector<DigestSpan> three;
+    ASSERT_TRUE(read_digest_spans(std::string_view(bytes.data(), services.size()), bytes.size(), three));
+    ASSERT_EQ(three.size(), 3u);
+    EXPECT_EQ(three[0].service, "one");
+    EXPECT_EQ(three[1].service, "");
+    EXPECT_EQ(three[2].service, "three");
     EXPECT_EQ(same(R"({"resourceSpans":[]} trailing)"), "declined");
     EXPECT_EQ(same(R"({"resourceLogs":[]})"), "declined");
 }

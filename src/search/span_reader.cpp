@@ -13,9 +13,12 @@ namespace sc::search {
 namespace {
 
 namespace od = observe::otlp_ondemand::od;
+using observe::otlp_ondemand::each_object;
+using observe::otlp_ondemand::each_trace_span;
 using observe::otlp_ondemand::fields;
 using observe::otlp_ondemand::int_value;
 using observe::otlp_ondemand::is;
+using observe::otlp_ondemand::read_attribute_list;
 using observe::otlp_ondemand::string_value;
 using simdjson::SUCCESS;
 
@@ -54,62 +57,21 @@ bool attribute_string(od::value value, std::optional<std::string>& out) {
 }
 
 bool read_attributes(od::value value, SpanText& span) {
-    span.attributes.clear();
-    if (!is(value, od::json_type::array))
-        return true;
-    od::array list;
-    if (value.get_array().get(list) != SUCCESS)
-        return false;
-    for (auto item_result : list) {
-        od::value item;
-        if (std::move(item_result).get(item) != SUCCESS)
-            return false;
-        if (!is(item, od::json_type::object))
-            continue;
-        od::object pair;
-        std::string name;
-        std::optional<std::string> text;
-        if (item.get_object().get(pair) != SUCCESS ||
-            !fields(pair, {"key", "value"}, [&](std::string_view part, od::value inner) {
-                if (part == "key")
-                    return string_value(inner, name);
-                if (part == "value")
-                    return attribute_string(inner, text);
-                return true;
-            }))
-            return false;
-        auto same = std::find_if(span.attributes.begin(), span.attributes.end(),
-                                 [&](const auto& kept) { return kept.first == name; });
-        if (same != span.attributes.end())
-            same->second = std::move(text);
-        else
-            span.attributes.emplace_back(std::move(name), std::move(text));
-    }
-    return true;
+    return read_attribute_list(value, std::optional<std::string>(), attribute_string, span.attributes);
 }
 
 bool read_events(od::value value, SpanText& span) {
     span.events.clear();
     if (!is(value, od::json_type::array))
         return true;
-    od::array list;
-    if (value.get_array().get(list) != SUCCESS)
-        return false;
-    for (auto item_result : list) {
-        od::value item;
-        if (std::move(item_result).get(item) != SUCCESS)
-            return false;
-        if (!is(item, od::json_type::object))
-            continue;
-        od::object event;
+    return each_object(value, [&](od::object event) {
         std::string name;
-        if (item.get_object().get(event) != SUCCESS ||
-            !fields(event, {"name"},
+        if (!fields(event, {"name"},
                     [&](std::string_view key, od::value inner) { return key != "name" || string_value(inner, name); }))
             return false;
         span.events.push_back(std::move(name));
-    }
-    return true;
+        return true;
+    });
 }
 
 bool read_status(od::value value, SpanText& span) {
@@ -177,26 +139,6 @@ IndexedDoc doc_of(SpanText& span) {
     return doc;
 }
 
-// Calls `each(element)` for each object in the array `value` (other elements are skipped, as
-// array_field's readers skip them); false when the value is not an array or is malformed.
-template <class Each>
-bool each_object(od::value value, Each each) {
-    od::array list;
-    if (value.get_array().get(list) != SUCCESS)
-        return false;
-    for (auto item_result : list) {
-        od::value item;
-        if (std::move(item_result).get(item) != SUCCESS)
-            return false;
-        if (!is(item, od::json_type::object))
-            continue;
-        od::object object;
-        if (item.get_object().get(object) != SUCCESS || !each(object))
-            return false;
-    }
-    return true;
-}
-
 }  // namespace
 
 bool read_span_docs_fast(std::string_view line, size_t capacity, std::vector<IndexedDoc>& out) {
@@ -215,32 +157,18 @@ bool read_span_docs_fast(std::string_view line, size_t capacity, std::vector<Ind
     std::vector<IndexedDoc> docs;
     bool listed = false;
     SpanText span;
-    bool ok = fields(top, {"resourceSpans"}, [&](std::string_view key, od::value resources) {
-        if (key != "resourceSpans")
+    bool ok = each_trace_span(
+        top, listed, [](od::value) { return true; },
+        [&](od::object object) {
+            span = SpanText {};
+            if (!read_span(object, span))
+                return false;
+            // A span without ids cannot be placed in any trace.
+            if (!span.trace_id.empty() && !span.span_id.empty())
+                docs.push_back(doc_of(span));
             return true;
-        listed = true;
-        return each_object(resources, [&](od::object resource) {
-            return fields(resource, {"scopeSpans"}, [&](std::string_view part, od::value scopes) {
-                if (part != "scopeSpans" || !is(scopes, od::json_type::array))
-                    return true;
-                return each_object(scopes, [&](od::object scope) {
-                    return fields(scope, {"spans"}, [&](std::string_view name, od::value spans) {
-                        if (name != "spans" || !is(spans, od::json_type::array))
-                            return true;
-                        return each_object(spans, [&](od::object object) {
-                            span = SpanText {};
-                            if (!read_span(object, span))
-                                return false;
-                            // A span without ids cannot be placed in any trace.
-                            if (!span.trace_id.empty() && !span.span_id.empty())
-                                docs.push_back(doc_of(span));
-                            return true;
-                        });
-                    });
-                });
-            });
-        });
-    });
+        },
+        [] { return true; });
     if (!ok || !listed)
         return false;
     out.insert(out.end(), std::make_move_iterator(docs.begin()), std::make_move_iterator(docs.end()));
