@@ -6,6 +6,11 @@
 // Telemetry never breaks the job: every failure here is reported once through the warning
 // sink and counted, and the command carries on. With telemetry disabled, start() resolves the
 // settings and does nothing else: no file is opened, no thread started, no clock read.
+//
+// Its code: command_observer.cpp (start, the session, events appended, finish); its hold on the
+// tree, tree_session.cpp (the tree lock, the state, the outside-edit check, the operation's
+// event), with watched_check.cpp (the watch service's answer) and own_files_check.cpp (an
+// operation on a few files).
 
 #include <cstdint>
 #include <functional>
