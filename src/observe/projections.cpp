@@ -32,6 +32,11 @@ std::string status_in_content(const std::string& content) {
     return value;
 }
 
+// A task's own file (not another file of its folder): its frontmatter holds its status.
+bool is_task_document(const std::string& path) {
+    return path.ends_with(".task.md") || path == "_overview.md" || path.ends_with("/_overview.md");
+}
+
 }  // namespace
 
 void TaskProjection::set_status(const std::string& id, const std::string& status, int64_t time) {
@@ -39,6 +44,17 @@ void TaskProjection::set_status(const std::string& id, const std::string& status
     facts.status = status;
     if (status == "done" && !facts.done) {
         facts.done = time;
+    }
+}
+
+void TaskProjection::change_status(const std::string& id, const std::string& status, int64_t time,
+                                   const std::string& hour) {
+    bool was_done = m_tasks.count(id) > 0 && m_tasks[id].done.has_value();
+    set_status(id, status, time);
+    if (!was_done && m_tasks[id].done) {
+        ++m_per_hour[hour].completed;
+        if (m_tasks[id].created > 0)
+            m_completion_cycle_times.push_back(static_cast<double>(*m_tasks[id].done - m_tasks[id].created) / 1e9);
     }
 }
 
@@ -62,12 +78,21 @@ void TaskProjection::apply(const store::EventView& event) {
         facts.status = "todo";
         ++m_per_hour[hour].created;
     }
-    for (const auto& file : data.value("files", nlohmann::json::array()))
-        if (file.value("kind", "") == "file_created" && event.type == event_types::task_changed_externally) {
+    // An edit outside `sc` carries no `fields` (docs/events.md, "The `data` of every task event"): a
+    // task's status is read from the new content of its own file.
+    if (event.type == event_types::task_changed_externally)
+        for (const auto& file : data.value("files", nlohmann::json::array())) {
+            std::string kind = file.value("kind", "");
             std::string id = data.value("taskId", "");
-            if (!id.empty() && m_tasks.count(key_of(id)) == 0) {
-                m_tasks[key_of(id)] = TaskFacts {status_in_content(file.value("content", "")), time, {}, true};
+            if ((kind != "file_created" && kind != "file_modified") || id.empty())
+                continue;
+            std::string status = status_in_content(file.value("content", ""));
+            if (kind == "file_created" && m_tasks.count(key_of(id)) == 0) {
+                m_tasks[key_of(id)] = TaskFacts {status, time, {}, true};
                 ++m_per_hour[hour].created;
+            } else if (is_task_document(file.value("path", "")) && !status.empty() &&
+                       (m_tasks.count(key_of(id)) == 0 || m_tasks[key_of(id)].status != status)) {
+                change_status(key_of(id), status, time, hour);
             }
         }
     for (const auto& renamed : data.value("renamedIds", nlohmann::json::array())) {
@@ -80,16 +105,8 @@ void TaskProjection::apply(const store::EventView& event) {
     }
     std::string id = key_of(data.value("taskId", ""));
     for (const auto& field : data.value("fields", nlohmann::json::array()))
-        if (field.value("field", "") == "status" && field["new"].is_string()) {
-            bool was_done = m_tasks.count(id) > 0 && m_tasks[id].done.has_value();
-            set_status(id, field["new"].get<std::string>(), time);
-            if (!was_done && m_tasks[id].done) {
-                ++m_per_hour[hour].completed;
-                if (m_tasks[id].created > 0)
-                    m_completion_cycle_times.push_back(static_cast<double>(*m_tasks[id].done - m_tasks[id].created) /
-                                                       1e9);
-            }
-        }
+        if (field.value("field", "") == "status" && field["new"].is_string())
+            change_status(id, field["new"].get<std::string>(), time, hour);
     for (const auto& removed : data.value("removed", nlohmann::json::array()))
         if (removed.is_string())
             m_tasks.erase(key_of(removed.get<std::string>()));

@@ -51,6 +51,8 @@ private:
         bool exists = true;
     };
     void set_status(const std::string& id, const std::string& status, int64_t time);
+    /// set_status, and the task's first completion counted in `hour` with its cycle time.
+    void change_status(const std::string& id, const std::string& status, int64_t time, const std::string& hour);
 
     std::map<std::string, TaskFacts> m_tasks;
     std::map<std::string, HourCounts> m_per_hour;

@@ -148,5 +148,36 @@ TEST_F(EventCommands, StatsCountOnlyTheFilteredEvents) {
     EXPECT_NE(text.out.find("  TaskCreated"), std::string::npos) << text.out;
 }
 
+// An edit outside `sc` is recorded with the file's new content and no `fields` or `sections`
+// (docs/events.md, "The `data` of every task event": the old content is not kept to diff against), so
+// the stats read a hand-set status from that content.
+TEST_F(EventCommands, AStatusSetByHandIsRecordedWithTheFilesContentAndCountedByTheStats) {
+    std::string a = create("Alpha");
+    create("Beta");
+    std::string file = tree() + "/current/" + a + ".task.md";
+    std::string content = m_sandbox.read(file);
+    size_t status = content.find("status: todo");
+    ASSERT_NE(status, std::string::npos) << content;
+    content.replace(status, 12, "status: done");
+    m_sandbox.write(file, content);
+    ok({"task", "list"});
+
+    auto external = ok({"events", "list", "--type", "TaskChangedExternally", "--format", "json"}).json();
+    ASSERT_EQ(external.size(), 1U) << external.dump();
+    const auto& data = external[0]["data"];
+    EXPECT_EQ(data["operation"], "external");
+    EXPECT_EQ(data["taskId"], a);
+    EXPECT_EQ(data["fields"], nlohmann::json::array());
+    EXPECT_EQ(data["sections"], nlohmann::json::array());
+    ASSERT_EQ(data["files"].size(), 1U);
+    EXPECT_EQ(data["files"][0]["kind"], "file_modified");
+    EXPECT_EQ(data["files"][0]["content"], content);
+
+    auto stats = ok({"events", "stats", "--format", "json"}).json();
+    EXPECT_EQ(stats["tasksByStatus"]["done"], 1) << stats.dump();
+    EXPECT_EQ(stats["tasksByStatus"]["todo"], 1) << stats.dump();
+    EXPECT_EQ(stats["cycleTimeSeconds"]["count"], 1) << stats.dump();
+}
+
 }  // namespace
 }  // namespace sc::e2e
