@@ -112,6 +112,24 @@ Result<Json> parse_request(std::string_view line, const char* top_key) {
     return request;
 }
 
+// Calls `each(item, service)` for each object of an OTLP JSON request's items
+// (resourceSpans[].scopeSpans[].spans[], and the like for metrics and logs), with the service
+// of the resource it is under; a line that is not such a request is an error.
+template <class Each>
+Status each_item(std::string_view line, const char* resources, const char* scopes, const char* items, Each each) {
+    Json request = SC_TRY(parse_request(line, resources));
+    for (const Json& resource : request[resources]) {
+        if (!resource.is_object())
+            continue;
+        std::string service = service_of(resource);
+        for (const Json& scope : array_field(resource, scopes))
+            for (const Json& item : array_field(scope, items))
+                if (item.is_object())
+                    each(item, service);
+    }
+    return {};
+}
+
 template <class Record>
 Result<Loaded<Record>> load(store::Reader& reader, store::Signal signal, const store::SignalQuery& query,
                             Status (*parse)(std::string_view, std::vector<Record>&)) {
@@ -137,60 +155,56 @@ bool is_hex(std::string_view text) {
 // ---- Parsing
 
 Status parse_trace_line(std::string_view line, std::vector<SpanRecord>& out) {
-    Json request = SC_TRY(parse_request(line, "resourceSpans"));
-    for (const Json& resource_spans : request["resourceSpans"]) {
-        if (!resource_spans.is_object())
-            continue;
-        std::string service = service_of(resource_spans);
-        for (const Json& scope_spans : array_field(resource_spans, "scopeSpans"))
-            for (const Json& span : array_field(scope_spans, "spans")) {
-                if (!span.is_object())
-                    continue;
-                SpanRecord record;
-                record.trace_id = id_field(span, "traceId");
-                record.span_id = id_field(span, "spanId");
-                record.parent_span_id = id_field(span, "parentSpanId");
-                record.name = string_field(span, "name");
-                record.kind = static_cast<int>(int_field(span, "kind"));
-                record.start = int_field(span, "startTimeUnixNano");
-                record.end = int_field(span, "endTimeUnixNano");
-                if (auto status = span.find("status"); status != span.end() && status->is_object()) {
-                    int64_t code = int_field(*status, "code");
-                    record.status = code == 2 ? SpanStatus::error : code == 1 ? SpanStatus::ok : SpanStatus::unset;
-                    record.status_message = string_field(*status, "message");
-                }
-                if (auto attributes = span.find("attributes"); attributes != span.end())
-                    record.attributes = attributes_of(*attributes);
-                for (const Json& event : array_field(span, "events")) {
-                    if (!event.is_object())
-                        continue;
-                    SpanEventRecord event_record;
-                    event_record.time = int_field(event, "timeUnixNano");
-                    event_record.name = string_field(event, "name");
-                    if (auto attributes = event.find("attributes"); attributes != event.end())
-                        event_record.attributes = attributes_of(*attributes);
-                    record.events.push_back(std::move(event_record));
-                }
-                record.service = service;
-                // A span without ids cannot be placed in any trace.
-                if (!record.trace_id.empty() && !record.span_id.empty())
-                    out.push_back(std::move(record));
-            }
-    }
-    return {};
+    return each_item(line, "resourceSpans", "scopeSpans", "spans", [&](const Json& span, const std::string& service) {
+        SpanRecord record;
+        record.trace_id = id_field(span, "traceId");
+        record.span_id = id_field(span, "spanId");
+        record.parent_span_id = id_field(span, "parentSpanId");
+        record.name = string_field(span, "name");
+        record.kind = static_cast<int>(int_field(span, "kind"));
+        record.start = int_field(span, "startTimeUnixNano");
+        record.end = int_field(span, "endTimeUnixNano");
+        if (auto status = span.find("status"); status != span.end() && status->is_object()) {
+            int64_t code = int_field(*status, "code");
+            record.status = code == 2 ? SpanStatus::error : code == 1 ? SpanStatus::ok : SpanStatus::unset;
+            record.status_message = string_field(*status, "message");
+        }
+        if (auto attributes = span.find("attributes"); attributes != span.end())
+            record.attributes = attributes_of(*attributes);
+        for (const Json& event : array_field(span, "events")) {
+            if (!event.is_object())
+                continue;
+            SpanEventRecord event_record;
+            event_record.time = int_field(event, "timeUnixNano");
+            event_record.name = string_field(event, "name");
+            if (auto attributes = event.find("attributes"); attributes != event.end())
+                event_record.attributes = attributes_of(*attributes);
+            record.events.push_back(std::move(event_record));
+        }
+        record.service = service;
+        // A span without ids cannot be placed in any trace.
+        if (!record.trace_id.empty() && !record.span_id.empty())
+            out.push_back(std::move(record));
+    });
 }
 
 namespace {
+
+// The metric's shape with what every kind of data point has: attributes and times.
+MetricPoint point_of(const Json& point, const MetricPoint& shape) {
+    MetricPoint record = shape;
+    if (auto attributes = point.find("attributes"); attributes != point.end())
+        record.attributes = attributes_of(*attributes);
+    record.start_time = int_field(point, "startTimeUnixNano");
+    record.time = int_field(point, "timeUnixNano");
+    return record;
+}
 
 void add_number_points(const Json& data, MetricPoint& shape, std::vector<MetricPoint>& out) {
     for (const Json& point : array_field(data, "dataPoints")) {
         if (!point.is_object())
             continue;
-        MetricPoint record = shape;
-        if (auto attributes = point.find("attributes"); attributes != point.end())
-            record.attributes = attributes_of(*attributes);
-        record.start_time = int_field(point, "startTimeUnixNano");
-        record.time = int_field(point, "timeUnixNano");
+        MetricPoint record = point_of(point, shape);
         if (auto as_int = point.find("asInt"); as_int != point.end())
             record.value = static_cast<double>(int_of(*as_int));
         else if (auto as_double = point.find("asDouble"); as_double != point.end())
@@ -203,11 +217,7 @@ void add_histogram_points(const Json& data, MetricPoint& shape, std::vector<Metr
     for (const Json& point : array_field(data, "dataPoints")) {
         if (!point.is_object())
             continue;
-        MetricPoint record = shape;
-        if (auto attributes = point.find("attributes"); attributes != point.end())
-            record.attributes = attributes_of(*attributes);
-        record.start_time = int_field(point, "startTimeUnixNano");
-        record.time = int_field(point, "timeUnixNano");
+        MetricPoint record = point_of(point, shape);
         record.count = static_cast<uint64_t>(std::max<int64_t>(0, int_field(point, "count")));
         if (auto sum = point.find("sum"); sum != point.end())
             record.sum = double_of(*sum);
@@ -226,73 +236,53 @@ void add_histogram_points(const Json& data, MetricPoint& shape, std::vector<Metr
 }  // namespace
 
 Status parse_metric_line(std::string_view line, std::vector<MetricPoint>& out) {
-    Json request = SC_TRY(parse_request(line, "resourceMetrics"));
-    for (const Json& resource_metrics : request["resourceMetrics"]) {
-        if (!resource_metrics.is_object())
-            continue;
-        std::string service = service_of(resource_metrics);
-        for (const Json& scope_metrics : array_field(resource_metrics, "scopeMetrics"))
-            for (const Json& metric : array_field(scope_metrics, "metrics")) {
-                if (!metric.is_object())
-                    continue;
-                MetricPoint shape;
-                shape.name = string_field(metric, "name");
-                shape.description = string_field(metric, "description");
-                shape.unit = string_field(metric, "unit");
-                shape.service = service;
-                // Exponential histograms and summaries are not written by our SDK; they are
-                // skipped rather than misread.
-                if (auto sum = metric.find("sum"); sum != metric.end() && sum->is_object()) {
-                    shape.type = MetricType::sum;
-                    shape.temporality = static_cast<Temporality>(int_field(*sum, "aggregationTemporality") % 3);
-                    shape.monotonic = sum->value("isMonotonic", false);
-                    add_number_points(*sum, shape, out);
-                } else if (auto gauge = metric.find("gauge"); gauge != metric.end() && gauge->is_object()) {
-                    shape.type = MetricType::gauge;
-                    add_number_points(*gauge, shape, out);
-                } else if (auto histogram = metric.find("histogram");
-                           histogram != metric.end() && histogram->is_object()) {
-                    shape.type = MetricType::histogram;
-                    shape.temporality = static_cast<Temporality>(int_field(*histogram, "aggregationTemporality") % 3);
-                    add_histogram_points(*histogram, shape, out);
-                }
+    return each_item(
+        line, "resourceMetrics", "scopeMetrics", "metrics", [&](const Json& metric, const std::string& service) {
+            MetricPoint shape;
+            shape.name = string_field(metric, "name");
+            shape.description = string_field(metric, "description");
+            shape.unit = string_field(metric, "unit");
+            shape.service = service;
+            // Exponential histograms and summaries are not written by our SDK; they are
+            // skipped rather than misread.
+            if (auto sum = metric.find("sum"); sum != metric.end() && sum->is_object()) {
+                shape.type = MetricType::sum;
+                shape.temporality = static_cast<Temporality>(int_field(*sum, "aggregationTemporality") % 3);
+                shape.monotonic = sum->value("isMonotonic", false);
+                add_number_points(*sum, shape, out);
+            } else if (auto gauge = metric.find("gauge"); gauge != metric.end() && gauge->is_object()) {
+                shape.type = MetricType::gauge;
+                add_number_points(*gauge, shape, out);
+            } else if (auto histogram = metric.find("histogram"); histogram != metric.end() && histogram->is_object()) {
+                shape.type = MetricType::histogram;
+                shape.temporality = static_cast<Temporality>(int_field(*histogram, "aggregationTemporality") % 3);
+                add_histogram_points(*histogram, shape, out);
             }
-    }
-    return {};
+        });
 }
 
 Status parse_log_line(std::string_view line, std::vector<LogRecord>& out) {
-    Json request = SC_TRY(parse_request(line, "resourceLogs"));
-    for (const Json& resource_logs : request["resourceLogs"]) {
-        if (!resource_logs.is_object())
-            continue;
-        std::string service = service_of(resource_logs);
-        for (const Json& scope_logs : array_field(resource_logs, "scopeLogs"))
-            for (const Json& log : array_field(scope_logs, "logRecords")) {
-                if (!log.is_object())
-                    continue;
-                LogRecord record;
-                record.time = int_field(log, "timeUnixNano");
-                if (record.time == 0)
-                    record.time = int_field(log, "observedTimeUnixNano");
-                record.severity_number = static_cast<int>(int_field(log, "severityNumber"));
-                record.severity_text = string_field(log, "severityText");
-                if (auto body = log.find("body"); body != log.end()) {
-                    OrderedJson value = any_value(*body);
-                    record.body = value.is_string() ? value.get<std::string>()
-                                  : value.is_null() ? std::string()
-                                                    : value.dump(-1, ' ', false, OrderedJson::error_handler_t::replace);
-                }
-                if (auto attributes = log.find("attributes"); attributes != log.end())
-                    record.attributes = attributes_of(*attributes);
-                record.trace_id = id_field(log, "traceId");
-                record.span_id = id_field(log, "spanId");
-                record.event_name = string_field(log, "eventName");
-                record.service = service;
-                out.push_back(std::move(record));
-            }
-    }
-    return {};
+    return each_item(line, "resourceLogs", "scopeLogs", "logRecords", [&](const Json& log, const std::string& service) {
+        LogRecord record;
+        record.time = int_field(log, "timeUnixNano");
+        if (record.time == 0)
+            record.time = int_field(log, "observedTimeUnixNano");
+        record.severity_number = static_cast<int>(int_field(log, "severityNumber"));
+        record.severity_text = string_field(log, "severityText");
+        if (auto body = log.find("body"); body != log.end()) {
+            OrderedJson value = any_value(*body);
+            record.body = value.is_string() ? value.get<std::string>()
+                          : value.is_null() ? std::string()
+                                            : value.dump(-1, ' ', false, OrderedJson::error_handler_t::replace);
+        }
+        if (auto attributes = log.find("attributes"); attributes != log.end())
+            record.attributes = attributes_of(*attributes);
+        record.trace_id = id_field(log, "traceId");
+        record.span_id = id_field(log, "spanId");
+        record.event_name = string_field(log, "eventName");
+        record.service = service;
+        out.push_back(std::move(record));
+    });
 }
 
 Result<Loaded<SpanRecord>> load_spans(store::Reader& reader, const store::SignalQuery& query) {
