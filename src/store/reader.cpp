@@ -186,15 +186,22 @@ static bool day_in_range(Day day, const std::optional<int64_t>& from, const std:
     return true;
 }
 
-Result<ReadStats> Reader::scan_events(const EventQuery& query, const EventVisitor& visit) {
-    ReadStats stats;
-    std::vector<SegmentFile> segments = SC_TRY(m_layout.list_all_segments(Signal::events));
+namespace {
+
+// Reads `segments` in order, line by line, skipping those `wanted(segment)` refuses and those
+// pruned or compressed since they were listed: `each(line, position, relative, reader)` for
+// each whole line (`position` within reader.lines()), false to stop. What is left after the
+// last line break is counted: in the newest segment an incomplete tail (being written, or torn:
+// a problem too when `tail_problem`), in an older one a torn line.
+template <class Wanted, class Each>
+Status scan_segment_lines(const Layout& layout, const std::vector<SegmentFile>& segments, bool tail_problem,
+                          ReadStats& stats, Wanted wanted, Each each) {
     for (size_t i = 0; i < segments.size(); ++i) {
         const SegmentFile& segment = segments[i];
-        if (!day_in_range(segment.id.day, query.from_time, query.until_time))
+        if (!wanted(segment))
             continue;
         std::string relative = segment.relative_path();
-        Result<SegmentLineReader> opened = SegmentLineReader::open(m_layout.path(relative), segment.compressed);
+        Result<SegmentLineReader> opened = SegmentLineReader::open(layout.path(relative), segment.compressed);
         if (!opened.ok()) {
             if (opened.error().code == ErrorCode::not_found)
                 continue;  // pruned or compressed while we listed
@@ -211,20 +218,12 @@ Result<ReadStats> Reader::scan_events(const EventQuery& query, const EventVisito
             size_t position = 0;
             while (position < content.size()) {
                 const void* found = std::memchr(content.data() + position, '\n', content.size() - position);
+                if (found == nullptr)
+                    break;
                 size_t end = static_cast<size_t>(static_cast<const char*>(found) - content.data());
-                std::string_view line = content.substr(position, end - position);
-                ++stats.lines_read;
-                EventView event;
-                if (!m_parser.parse(line, reader.capacity_from(position), event)) {
-                    ++stats.corrupt;
-                    stats.add_problem(relative, reader.base_offset() + position, m_parser.error());
-                } else if ((!query.stream || event.stream == *query.stream) && event.version >= query.from_version &&
-                           event_matches(query, event)) {
-                    ++stats.matched;
-                    if (!visit(event)) {
-                        stop = true;
-                        break;
-                    }
+                if (!each(content.substr(position, end - position), position, relative, reader)) {
+                    stop = true;
+                    break;
                 }
                 position = end + 1;
             }
@@ -232,16 +231,40 @@ Result<ReadStats> Reader::scan_events(const EventQuery& query, const EventVisito
         if (stop)
             break;
         if (!reader.tail().empty()) {
-            // The newest segment may be mid-append right now; an older one was torn.
             if (i + 1 == segments.size()) {
                 ++stats.incomplete_tail;
-                stats.add_problem(relative, reader.base_offset(), "incomplete last line (being written, or torn)");
+                if (tail_problem)
+                    stats.add_problem(relative, reader.base_offset(), "incomplete last line (being written, or torn)");
             } else {
                 ++stats.corrupt;
                 stats.add_problem(relative, reader.base_offset(), "torn line at the end of a finished segment");
             }
         }
     }
+    return {};
+}
+
+}  // namespace
+
+Result<ReadStats> Reader::scan_events(const EventQuery& query, const EventVisitor& visit) {
+    ReadStats stats;
+    std::vector<SegmentFile> segments = SC_TRY(m_layout.list_all_segments(Signal::events));
+    SC_TRY(scan_segment_lines(
+        m_layout, segments, true, stats,
+        [&](const SegmentFile& segment) { return day_in_range(segment.id.day, query.from_time, query.until_time); },
+        [&](std::string_view line, size_t position, const std::string& relative, const SegmentLineReader& reader) {
+            ++stats.lines_read;
+            EventView event;
+            if (!m_parser.parse(line, reader.capacity_from(position), event)) {
+                ++stats.corrupt;
+                stats.add_problem(relative, reader.base_offset() + position, m_parser.error());
+            } else if ((!query.stream || event.stream == *query.stream) && event.version >= query.from_version &&
+                       event_matches(query, event)) {
+                ++stats.matched;
+                return visit(event);
+            }
+            return true;
+        }));
     return stats;
 }
 
@@ -378,59 +401,33 @@ bool otlp_time_bounds(std::string_view line, int64_t& earliest, int64_t& latest)
 Result<ReadStats> Reader::read_signals(Signal signal, const SignalQuery& query, const LineVisitor& visit) {
     ReadStats stats;
     std::vector<SegmentFile> segments = SC_TRY(m_layout.list_all_segments(signal));
-    for (size_t i = 0; i < segments.size(); ++i) {
-        const SegmentFile& segment = segments[i];
-        // A signal is appended at or after its own time, so folders of days before the range
-        // cannot hold a match (a day of slack covers clocks that disagree a little).
-        if (query.from_time && segment.id.day + 1 < day_of_unix_nanos(*query.from_time))
-            continue;
-        std::string relative = segment.relative_path();
-        Result<SegmentLineReader> opened = SegmentLineReader::open(m_layout.path(relative), segment.compressed);
-        if (!opened.ok()) {
-            if (opened.error().code == ErrorCode::not_found)
-                continue;
-            return std::move(opened).error();
-        }
-        SegmentLineReader& reader = *opened;
-        ++stats.segments_read;
-        bool stop = false;
-        while (!stop) {
-            bool more = SC_TRY(reader.next());
-            if (!more)
-                break;
-            for_each_line(reader.lines(), [&](std::string_view line, size_t offset) {
-                ++stats.lines_read;
-                if (line.size() < 2 || line.front() != '{' || line.back() != '}') {
-                    ++stats.corrupt;
-                    stats.add_problem(relative, reader.base_offset() + offset, "not a JSON object");
-                    return true;
-                }
-                if (!query.trace_id.empty() && line.find(query.trace_id) == std::string_view::npos)
-                    return true;
-                if (query.from_time || query.until_time) {
-                    int64_t earliest = 0, latest = 0;
-                    if (!otlp_time_bounds(line, earliest, latest))
-                        return true;
-                    if ((query.until_time && earliest >= *query.until_time) ||
-                        (query.from_time && latest < *query.from_time))
-                        return true;
-                }
-                ++stats.matched;
-                stop = !visit(line);
-                return !stop;
-            });
-        }
-        if (stop)
-            break;
-        if (!reader.tail().empty()) {
-            if (i + 1 == segments.size()) {
-                ++stats.incomplete_tail;
-            } else {
+    SC_TRY(scan_segment_lines(
+        m_layout, segments, false, stats,
+        [&](const SegmentFile& segment) {
+            // A signal is appended at or after its own time, so folders of days before the range
+            // cannot hold a match (a day of slack covers clocks that disagree a little).
+            return !query.from_time || segment.id.day + 1 >= day_of_unix_nanos(*query.from_time);
+        },
+        [&](std::string_view line, size_t offset, const std::string& relative, const SegmentLineReader& reader) {
+            ++stats.lines_read;
+            if (line.size() < 2 || line.front() != '{' || line.back() != '}') {
                 ++stats.corrupt;
-                stats.add_problem(relative, reader.base_offset(), "torn line at the end of a finished segment");
+                stats.add_problem(relative, reader.base_offset() + offset, "not a JSON object");
+                return true;
             }
-        }
-    }
+            if (!query.trace_id.empty() && line.find(query.trace_id) == std::string_view::npos)
+                return true;
+            if (query.from_time || query.until_time) {
+                int64_t earliest = 0, latest = 0;
+                if (!otlp_time_bounds(line, earliest, latest))
+                    return true;
+                if ((query.until_time && earliest >= *query.until_time) ||
+                    (query.from_time && latest < *query.from_time))
+                    return true;
+            }
+            ++stats.matched;
+            return visit(line);
+        }));
     return stats;
 }
 
