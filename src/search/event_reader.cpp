@@ -21,9 +21,12 @@ bool left_out(std::string_view key) {
 // files entry when the value is one.
 bool value_text(od::value value, std::string& out, EventData::File* file = nullptr);
 
-bool object_text(od::object object, std::string& out, EventData::File* file) {
-    // nlohmann::json keeps an object's keys sorted: each member's text is gathered, then joined
-    // in key order.
+// An object's text as nlohmann::json gives it: it keeps an object's keys sorted, so each
+// member's text (`member(key, value, text)`) is gathered, then joined in key order onto `out`.
+// False when a member says so or a key is given twice (nlohmann keeps the last: its own reader
+// decides).
+template <class Member>
+bool sorted_members_text(od::object object, std::string& out, Member member) {
     std::vector<std::pair<std::string, std::string>> members;
     for (auto field_result : object) {
         od::field field;
@@ -31,7 +34,21 @@ bool object_text(od::object object, std::string& out, EventData::File* file) {
         if (std::move(field_result).get(field) != SUCCESS || field.unescaped_key().get(key) != SUCCESS)
             return false;
         std::string text;
-        od::value inner = field.value();
+        if (!member(key, field.value(), text))
+            return false;
+        members.emplace_back(std::string(key), std::move(text));
+    }
+    std::sort(members.begin(), members.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (size_t i = 0; i < members.size(); ++i) {
+        if (i > 0 && members[i].first == members[i - 1].first)
+            return false;
+        out += members[i].second;
+    }
+    return true;
+}
+
+bool object_text(od::object object, std::string& out, EventData::File* file) {
+    return sorted_members_text(object, out, [&](std::string_view key, od::value inner, std::string& text) {
         if (file != nullptr && (key == "tree" || key == "kind" || key == "path" || key == "oldPath")) {
             std::string_view string;
             if (inner.get_string().get(string) != SUCCESS)
@@ -42,18 +59,10 @@ bool object_text(od::object object, std::string& out, EventData::File* file) {
                                                 : file->old_path;
             slot = string;
             text = std::string(string) + ' ';
-        } else if (!left_out(key) && !value_text(inner, text)) {
-            return false;
+            return true;
         }
-        members.emplace_back(std::string(key), std::move(text));
-    }
-    std::sort(members.begin(), members.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    for (size_t i = 0; i < members.size(); ++i) {
-        if (i > 0 && members[i].first == members[i - 1].first)
-            return false;  // a key given twice: nlohmann keeps the last
-        out += members[i].second;
-    }
-    return true;
+        return left_out(key) || value_text(inner, text);
+    });
 }
 
 bool value_text(od::value value, std::string& out, EventData::File* file) {
@@ -102,14 +111,7 @@ bool value_text(od::value value, std::string& out, EventData::File* file) {
 
 // The top object: its text, and taskId and files as note_changes and event_doc read them.
 bool top_object(od::object object, EventData& out) {
-    std::vector<std::pair<std::string, std::string>> members;
-    for (auto field_result : object) {
-        od::field field;
-        std::string_view key;
-        if (std::move(field_result).get(field) != SUCCESS || field.unescaped_key().get(key) != SUCCESS)
-            return false;
-        std::string text;
-        od::value inner = field.value();
+    return sorted_members_text(object, out.text, [&](std::string_view key, od::value inner, std::string& text) {
         od::json_type type;
         if (inner.type().get(type) != SUCCESS)
             return false;
@@ -119,7 +121,9 @@ bool top_object(od::object object, EventData& out) {
                 return false;
             out.task_id = id;
             text = std::string(id) + ' ';
-        } else if (key == "files" && type == od::json_type::array) {
+            return true;
+        }
+        if (key == "files" && type == od::json_type::array) {
             od::array array;
             if (inner.get_array().get(array) != SUCCESS)
                 return false;
@@ -139,18 +143,10 @@ bool top_object(od::object object, EventData& out) {
                     return false;
                 out.files.push_back(std::move(file));
             }
-        } else if (!left_out(key) && !value_text(inner, text)) {
-            return false;
+            return true;
         }
-        members.emplace_back(std::string(key), std::move(text));
-    }
-    std::sort(members.begin(), members.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    for (size_t i = 0; i < members.size(); ++i) {
-        if (i > 0 && members[i].first == members[i - 1].first)
-            return false;
-        out.text += members[i].second;
-    }
-    return true;
+        return left_out(key) || value_text(inner, text);
+    });
 }
 
 }  // namespace
