@@ -286,13 +286,13 @@ TEST_F(Watch, AFileInANewFolderARenameOverAFileAndAFileReplacedByAFolderAreListe
 TEST_F(Watch, AHiddenFolderMadeOrFilledInTheTreeDoesNotMakeTheNextListingWalkTheTree) {
     WatchProcess watch(m_sandbox);
     ASSERT_TRUE(watch.started()) << watch.err();
-    if (!watch.exact())
-        GTEST_SKIP() << "the polling watch answers anything";
     for (bool telemetry : {false, true}) {
         SCOPED_TRACE(telemetry ? "telemetry on" : "telemetry off");
         std::string expected = truth(telemetry);
         ASSERT_EQ(list(telemetry).exit_code, 0);
-        ASSERT_EQ(stats_of_list(telemetry), 0u);
+        if (watch.exact()) {
+            ASSERT_EQ(stats_of_list(telemetry), 0u);
+        }
         // A tool's cache at the tree's root and an editor's folder in current/: not task files.
         std::string suffix = telemetry ? "-on" : "-off";
         fs::create_directories(tasks() + "/.cache" + suffix + "/objects");
@@ -300,8 +300,13 @@ TEST_F(Watch, AHiddenFolderMadeOrFilledInTheTreeDoesNotMakeTheNextListingWalkThe
         fs::create_directories(tasks() + "/current/.obsidian" + suffix);
         fs::remove_all(tasks() + "/current/.obsidian" + suffix);
         std::string out;
-        EXPECT_EQ(stats_of_list(telemetry, &out), 0u) << "a hidden folder is no part of the tree";
+        size_t stats = stats_of_list(telemetry, &out);
         EXPECT_EQ(out, expected);
+        if (watch.exact()) {
+            EXPECT_EQ(stats, 0u) << "a hidden folder is no part of the tree";
+        } else {
+            EXPECT_GE(stats, size_t {k_tasks}) << "the polling watch answers anything";
+        }
     }
 }
 
