@@ -166,8 +166,14 @@ TreeScope TreeScope::after_full_check(const tasks::TreeRoots& roots, const std::
         }
         FolderStamp stamp = FolderStamp::at(path_of(roots, key));
         stamp.confirmed = older_than(stamp.mtime_nanos, stamp.ctime_nanos, reference, margin_of(key));
-        scope.m_folders[scope.own_key(key)] = Folder {stamp, {}};
+        scope.m_folders.emplace_back(scope.own_key(key), Folder {stamp, {}});
     }
+    // In walk order: sorted once, a key given twice kept once (its first stamps).
+    std::stable_sort(scope.m_folders.begin(), scope.m_folders.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    scope.m_folders.erase(std::unique(scope.m_folders.begin(), scope.m_folders.end(),
+                                      [](const auto& a, const auto& b) { return a.first == b.first; }),
+                          scope.m_folders.end());
     return scope;
 }
 
@@ -228,8 +234,23 @@ bool TreeScope::file_unchanged(const std::string& key, const tasks::FileStat& st
 }
 
 const FolderStamp* TreeScope::folder(const std::string& key) const {
-    auto found = m_folders.find(std::string_view(key));
-    return found == m_folders.end() ? nullptr : &found->second.stamp;
+    const Folder* found = find_folder(key);
+    return found == nullptr ? nullptr : &found->stamp;
+}
+
+const TreeScope::Folder* TreeScope::find_folder(std::string_view key) const {
+    auto found = std::lower_bound(m_folders.begin(), m_folders.end(), key,
+                                  [](const auto& entry, std::string_view wanted) { return entry.first < wanted; });
+    return found == m_folders.end() || found->first != key ? nullptr : &found->second;
+}
+
+void TreeScope::set_folder(std::string_view key, const FolderStamp& stamp) {
+    auto found = std::lower_bound(m_folders.begin(), m_folders.end(), key,
+                                  [](const auto& entry, std::string_view wanted) { return entry.first < wanted; });
+    if (found != m_folders.end() && found->first == key)
+        found->second = Folder {stamp, {}};  // formatted again by save()
+    else
+        m_folders.emplace(found, own_key(key), Folder {stamp, {}});
 }
 
 std::string_view TreeScope::own_key(std::string_view key) {
@@ -246,18 +267,13 @@ void TreeScope::note_file(const std::string& key, const tasks::FileStat& stat, i
 void TreeScope::note_folder(const std::string& key, const FolderStamp& stamp, bool clean) {
     FolderStamp kept = stamp;
     kept.confirmed = clean && stamp.inode != 0;
-    auto found = m_folders.find(std::string_view(key));
-    if (found != m_folders.end())
-        found->second = Folder {kept, {}};  // formatted again by save()
-    else
-        m_folders.emplace(own_key(key), Folder {kept, {}});
+    set_folder(key, kept);
 }
 
 void TreeScope::forget(const std::string& key) {
     m_files.erase(key);
-    m_folders.erase(key);
     std::erase_if(m_files, [&](const auto& entry) { return under(entry.first, key); });
-    std::erase_if(m_folders, [&](const auto& entry) { return under(entry.first, key); });
+    std::erase_if(m_folders, [&](const auto& entry) { return entry.first == key || under(entry.first, key); });
 }
 
 void TreeScope::rename(const std::string& old_key, const std::string& new_key) {
@@ -273,21 +289,13 @@ void TreeScope::rename(const std::string& old_key, const std::string& new_key) {
     for (auto& [key, stat] : files)
         m_files[key] = stat;
     std::vector<std::pair<std::string, FolderStamp>> folders;
-    for (auto it = m_folders.begin(); it != m_folders.end();) {
-        if (it->first == old_key || under(it->first, old_key)) {
-            folders.emplace_back(new_key + std::string(it->first.substr(old_key.size())), it->second.stamp);
-            it = m_folders.erase(it);
-        } else {
-            ++it;
-        }
-    }
-    for (auto& [key, stamp] : folders) {
-        auto found = m_folders.find(std::string_view(key));
-        if (found != m_folders.end())
-            found->second = Folder {stamp, {}};
-        else
-            m_folders.emplace(own_key(key), Folder {stamp, {}});
-    }
+    auto moving = [&](const auto& entry) { return entry.first == old_key || under(entry.first, old_key); };
+    for (const auto& entry : m_folders)
+        if (moving(entry))
+            folders.emplace_back(new_key + std::string(entry.first.substr(old_key.size())), entry.second.stamp);
+    std::erase_if(m_folders, moving);
+    for (auto& [key, stamp] : folders)
+        set_folder(key, stamp);
 }
 
 std::optional<TreeScope> TreeScope::load(const std::string& path) {
@@ -301,6 +309,7 @@ std::optional<TreeScope> TreeScope::load(const std::string& path) {
     if (!text::starts_with(text, k_header))
         return std::nullopt;
     text.remove_prefix(k_header.size());
+    scope.m_folders.reserve(text.size() / 64);  // a folder's line is 60-120 bytes: one allocation
     size_t lines = 0;
     bool ended = false;
     bool tied = false;
@@ -346,9 +355,16 @@ std::optional<TreeScope> TreeScope::load(const std::string& path) {
                     !fields.next(stamp.ctime_nanos) || fields.rest.empty())
                     return std::nullopt;
                 stamp.confirmed = confirmed == 1;
-                // Written in key order: each goes at the end (no search of the map). A key out of
-                // order (a file written by hand) still lands in its place.
-                scope.m_folders.emplace_hint(scope.m_folders.end(), fields.rest, Folder {stamp, whole_line});
+                // Written in key order: each goes at the end (no search). A key out of order (a
+                // file written by hand) still lands in its place; a key given twice keeps its first.
+                if (scope.m_folders.empty() || scope.m_folders.back().first < fields.rest)
+                    scope.m_folders.emplace_back(fields.rest, Folder {stamp, whole_line});
+                else if (scope.find_folder(fields.rest) == nullptr)
+                    scope.m_folders.emplace(
+                        std::lower_bound(
+                            scope.m_folders.begin(), scope.m_folders.end(), fields.rest,
+                            [](const auto& entry, std::string_view wanted) { return entry.first < wanted; }),
+                        fields.rest, Folder {stamp, whole_line});
                 break;
             }
             case 'N': {

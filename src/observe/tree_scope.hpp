@@ -153,6 +153,10 @@ private:
     };
     /// `key` as a view that lives as long as this scope (a copy kept in m_keys).
     std::string_view own_key(std::string_view key);
+    /// The folder `key`, or nullptr (a binary search of m_folders).
+    [[nodiscard]] const Folder* find_folder(std::string_view key) const;
+    /// Sets folder `key`'s stamps (its line is formatted again by save()), adding it in its place.
+    void set_folder(std::string_view key, const FolderStamp& stamp);
 
     std::shared_ptr<const std::string> m_text;  // the file load() read: folder keys and lines point here
     std::deque<std::string> m_keys;             // the other folder keys (a deque: they never move)
@@ -161,9 +165,11 @@ private:
     int64_t m_reference = 0;
     std::string m_watch_token;
     StateIdentity m_state;
-    std::map<std::string, uint64_t> m_root_names;               // each tree's root: names_of() it
-    std::map<std::string_view, Folder, std::less<>> m_folders;  // model key -> stamps, below the roots
-    std::map<std::string, tasks::FileStat> m_files;             // files sc wrote since the full check
+    std::map<std::string, uint64_t> m_root_names;  // each tree's root: names_of() it
+    // Model key -> stamps, below the roots, sorted by key: a vector, not a map (a node and a
+    // rebalance a folder were a sixth of loading 150 folders). Changed a few folders at a time.
+    std::vector<std::pair<std::string_view, Folder>> m_folders;
+    std::map<std::string, tasks::FileStat> m_files;  // files sc wrote since the full check
 };
 
 }  // namespace sc::observe
