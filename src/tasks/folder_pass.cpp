@@ -78,10 +78,13 @@ const struct stat* FolderPass::find(std::string_view root, std::string_view rela
                 return &kept->info;
         return nullptr;
     }
+    if (m_next < m_stats.size() && path_of(m_stats[m_next]) == key)
+        return &m_stats[m_next++].info;
     auto found = std::lower_bound(m_stats.begin(), m_stats.end(), key,
                                   [this](const Kept& kept, std::string_view wanted) { return path_of(kept) < wanted; });
     if (found == m_stats.end() || path_of(*found) != key)
         return nullptr;
+    m_next = static_cast<size_t>(found - m_stats.begin()) + 1;
     return &found->info;
 }
 

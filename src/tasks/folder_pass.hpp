@@ -49,6 +49,7 @@ public:
         m_stats.clear();
         m_paths.clear();
         m_sorted = true;
+        m_next = 0;
     }
     [[nodiscard]] size_t size() const { return m_stats.size(); }
 
@@ -70,6 +71,9 @@ private:
     std::string m_paths;
     std::vector<Kept> m_stats;
     bool m_sorted = true;
+    // The one after the last found: the id index asks in its walk's order, which is the kept
+    // order within a workflow folder (both sorted), so most finds are one compare, not a search.
+    mutable size_t m_next = 0;
     FolderPass* m_previous = nullptr;
     bool m_installed = false;
 };
