@@ -200,6 +200,8 @@ bool TreeScope::folders_unchanged(const tasks::TreeRoots& roots) const {
     // the tree's writers' lock): the id index takes it instead of a stat of its own. Kept only
     // when every folder is unchanged; otherwise a full check follows and its walk decides.
     tasks::FolderPass* pass = tasks::FolderPass::current();
+    if (pass != nullptr)
+        pass->reserve(m_folders.size());
     auto changed = [pass] {
         if (pass != nullptr)
             pass->forget();

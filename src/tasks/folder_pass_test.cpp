@@ -118,16 +118,18 @@ TEST_F(FolderPassTest, AKeptStatIsFoundWhateverOrderItIsAskedFor) {
                                     "current", "current",       "current/p-11A", "archive/2026-01",
                                     "archive", "backlog",       "current/p-11A", "current/q-11A"};
     for (const std::string& relative : asked) {
-        const struct stat* found = pass.find(root(), relative);
+        struct stat found {};
         if (inodes.count(relative) == 0) {
-            EXPECT_EQ(found, nullptr) << relative;
+            EXPECT_FALSE(pass.find(root(), relative, found)) << relative;
             continue;
         }
-        ASSERT_NE(found, nullptr) << relative;
-        EXPECT_EQ(found->st_ino, inodes[relative]) << relative;
+        ASSERT_TRUE(pass.find(root(), relative, found)) << relative;
+        EXPECT_EQ(found.st_ino, inodes[relative]) << relative;
+        EXPECT_TRUE(S_ISDIR(found.st_mode));
     }
     pass.forget();
-    EXPECT_EQ(pass.find(root(), "current"), nullptr);
+    struct stat none {};
+    EXPECT_FALSE(pass.find(root(), "current", none));
 }
 
 TEST_F(FolderPassTest, FoldersThePassDoesNotHoldAreStatedByTheIndexItself) {

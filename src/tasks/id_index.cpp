@@ -206,14 +206,11 @@ IdIndex::Folder* IdIndex::visit_folder(int root_fd, char letter, const std::stri
     // Stat-ed already by this operation's folder pass (the outside-edit check's scope), under
     // the lock this index is used under: taken from there, not stat-ed twice.
     struct stat info {};
-    const struct stat* passed = nullptr;
-    if (FolderPass* pass = FolderPass::current())
-        passed = pass->find(m_walk_root, relative);
-    if (passed != nullptr)
-        info = *passed;
-    else if (::fstatat(root_fd, relative.c_str(), &info, 0) != 0 || !S_ISDIR(info.st_mode))
+    FolderPass* pass = FolderPass::current();
+    bool passed = pass != nullptr && pass->find(m_walk_root, relative, info);
+    if (!passed && (::fstatat(root_fd, relative.c_str(), &info, 0) != 0 || !S_ISDIR(info.st_mode)))
         return nullptr;
-    m_stats_passed += passed != nullptr ? 1 : 0;
+    m_stats_passed += passed ? 1 : 0;
     FolderStamp stamp = FolderStamp::of(info);
     Folder& folder = m_folders.emplace_back();
     folder.key.reserve(2 + relative.size());
