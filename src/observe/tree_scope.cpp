@@ -43,7 +43,7 @@ struct Fields {
     }
 };
 
-bool under(const std::string& key, const std::string& prefix) {
+bool under(std::string_view key, std::string_view prefix) {
     return key.size() > prefix.size() && key.compare(0, prefix.size(), prefix) == 0 && key[prefix.size()] == '/';
 }
 
@@ -166,8 +166,14 @@ TreeScope TreeScope::after_full_check(const tasks::TreeRoots& roots, const std::
         }
         FolderStamp stamp = FolderStamp::at(path_of(roots, key));
         stamp.confirmed = older_than(stamp.mtime_nanos, stamp.ctime_nanos, reference, margin_of(key));
-        scope.m_folders[key] = stamp;
+        scope.m_folders.emplace_back(scope.own_key(key), Folder {stamp, {}});
     }
+    // In walk order: sorted once, a key given twice kept once (its first stamps).
+    std::stable_sort(scope.m_folders.begin(), scope.m_folders.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    scope.m_folders.erase(std::unique(scope.m_folders.begin(), scope.m_folders.end(),
+                                      [](const auto& a, const auto& b) { return a.first == b.first; }),
+                          scope.m_folders.end());
     return scope;
 }
 
@@ -194,13 +200,16 @@ bool TreeScope::folders_unchanged(const tasks::TreeRoots& roots) const {
     // the tree's writers' lock): the id index takes it instead of a stat of its own. Kept only
     // when every folder is unchanged; otherwise a full check follows and its walk decides.
     tasks::FolderPass* pass = tasks::FolderPass::current();
+    if (pass != nullptr)
+        pass->reserve(m_folders.size());
     auto changed = [pass] {
         if (pass != nullptr)
             pass->forget();
         return false;
     };
     std::string path;
-    for (const auto& [key, saved] : m_folders) {
+    for (const auto& [key, kept] : m_folders) {
+        const FolderStamp& saved = kept.stamp;
         if (!saved.confirmed)
             return changed();
         size_t colon = key.find(':');
@@ -227,8 +236,27 @@ bool TreeScope::file_unchanged(const std::string& key, const tasks::FileStat& st
 }
 
 const FolderStamp* TreeScope::folder(const std::string& key) const {
-    auto found = m_folders.find(key);
-    return found == m_folders.end() ? nullptr : &found->second;
+    const Folder* found = find_folder(key);
+    return found == nullptr ? nullptr : &found->stamp;
+}
+
+const TreeScope::Folder* TreeScope::find_folder(std::string_view key) const {
+    auto found = std::lower_bound(m_folders.begin(), m_folders.end(), key,
+                                  [](const auto& entry, std::string_view wanted) { return entry.first < wanted; });
+    return found == m_folders.end() || found->first != key ? nullptr : &found->second;
+}
+
+void TreeScope::set_folder(std::string_view key, const FolderStamp& stamp) {
+    auto found = std::lower_bound(m_folders.begin(), m_folders.end(), key,
+                                  [](const auto& entry, std::string_view wanted) { return entry.first < wanted; });
+    if (found != m_folders.end() && found->first == key)
+        found->second = Folder {stamp, {}};  // formatted again by save()
+    else
+        m_folders.emplace(found, own_key(key), Folder {stamp, {}});
+}
+
+std::string_view TreeScope::own_key(std::string_view key) {
+    return m_keys.emplace_back(key);
 }
 
 void TreeScope::note_file(const std::string& key, const tasks::FileStat& stat, int64_t reference) {
@@ -241,43 +269,49 @@ void TreeScope::note_file(const std::string& key, const tasks::FileStat& stat, i
 void TreeScope::note_folder(const std::string& key, const FolderStamp& stamp, bool clean) {
     FolderStamp kept = stamp;
     kept.confirmed = clean && stamp.inode != 0;
-    m_folders[key] = kept;
+    set_folder(key, kept);
 }
 
 void TreeScope::forget(const std::string& key) {
     m_files.erase(key);
-    m_folders.erase(key);
     std::erase_if(m_files, [&](const auto& entry) { return under(entry.first, key); });
-    std::erase_if(m_folders, [&](const auto& entry) { return under(entry.first, key); });
+    std::erase_if(m_folders, [&](const auto& entry) { return entry.first == key || under(entry.first, key); });
 }
 
 void TreeScope::rename(const std::string& old_key, const std::string& new_key) {
-    auto moved = [&](auto& entries) {
-        std::vector<std::pair<std::string, typename std::decay_t<decltype(entries)>::mapped_type>> taken;
-        for (auto it = entries.begin(); it != entries.end();) {
-            if (it->first == old_key || under(it->first, old_key)) {
-                taken.emplace_back(new_key + it->first.substr(old_key.size()), it->second);
-                it = entries.erase(it);
-            } else {
-                ++it;
-            }
+    std::vector<std::pair<std::string, tasks::FileStat>> files;
+    for (auto it = m_files.begin(); it != m_files.end();) {
+        if (it->first == old_key || under(it->first, old_key)) {
+            files.emplace_back(new_key + it->first.substr(old_key.size()), it->second);
+            it = m_files.erase(it);
+        } else {
+            ++it;
         }
-        for (auto& [key, value] : taken)
-            entries[key] = value;
-    };
-    moved(m_files);
-    moved(m_folders);
+    }
+    for (auto& [key, stat] : files)
+        m_files[key] = stat;
+    std::vector<std::pair<std::string, FolderStamp>> folders;
+    auto moving = [&](const auto& entry) { return entry.first == old_key || under(entry.first, old_key); };
+    for (const auto& entry : m_folders)
+        if (moving(entry))
+            folders.emplace_back(new_key + std::string(entry.first.substr(old_key.size())), entry.second.stamp);
+    std::erase_if(m_folders, moving);
+    for (auto& [key, stamp] : folders)
+        set_folder(key, stamp);
 }
 
 std::optional<TreeScope> TreeScope::load(const std::string& path) {
     Result<std::string> read = files::read(path);
     if (!read.ok())
         return std::nullopt;
-    std::string_view text = read.value();
+    TreeScope scope;
+    // Kept: the folders' keys and lines are views into it (no string a folder).
+    scope.m_text = std::make_shared<const std::string>(std::move(read).value());
+    std::string_view text = *scope.m_text;
     if (!text::starts_with(text, k_header))
         return std::nullopt;
     text.remove_prefix(k_header.size());
-    TreeScope scope;
+    scope.m_folders.reserve(text.size() / 64);  // a folder's line is 60-120 bytes: one allocation
     size_t lines = 0;
     bool ended = false;
     bool tied = false;
@@ -286,6 +320,7 @@ std::optional<TreeScope> TreeScope::load(const std::string& path) {
         if (newline == std::string_view::npos)
             return std::nullopt;  // cut short
         std::string_view line = text.substr(0, newline);
+        std::string_view whole_line = text.substr(0, newline + 1);
         text.remove_prefix(newline + 1);
         if (line.size() < 2 || line[1] != ' ')
             return std::nullopt;
@@ -322,8 +357,16 @@ std::optional<TreeScope> TreeScope::load(const std::string& path) {
                     !fields.next(stamp.ctime_nanos) || fields.rest.empty())
                     return std::nullopt;
                 stamp.confirmed = confirmed == 1;
-                // Written in key order: each goes at the end (no search of the map).
-                scope.m_folders.emplace_hint(scope.m_folders.end(), std::string(fields.rest), stamp);
+                // Written in key order: each goes at the end (no search). A key out of order (a
+                // file written by hand) still lands in its place; a key given twice keeps its first.
+                if (scope.m_folders.empty() || scope.m_folders.back().first < fields.rest)
+                    scope.m_folders.emplace_back(fields.rest, Folder {stamp, whole_line});
+                else if (scope.find_folder(fields.rest) == nullptr)
+                    scope.m_folders.emplace(
+                        std::lower_bound(
+                            scope.m_folders.begin(), scope.m_folders.end(), fields.rest,
+                            [](const auto& entry, std::string_view wanted) { return entry.first < wanted; }),
+                        fields.rest, Folder {stamp, whole_line});
                 break;
             }
             case 'N': {
@@ -367,7 +410,7 @@ std::optional<TreeScope> TreeScope::load(const std::string& path) {
 
 Status TreeScope::save(const std::string& path, const StateIdentity& state) const {
     // A name with a line break cannot be written as a line: no scope, a full check next time.
-    auto writable = [](const std::string& key) { return key.find('\n') == std::string::npos; };
+    auto writable = [](std::string_view key) { return key.find('\n') == std::string::npos; };
     if (m_store_root.find('\n') != std::string::npos || m_local_root.find('\n') != std::string::npos ||
         !std::all_of(m_folders.begin(), m_folders.end(), [&](const auto& entry) { return writable(entry.first); }) ||
         !std::all_of(m_files.begin(), m_files.end(), [&](const auto& entry) { return writable(entry.first); })) {
@@ -403,13 +446,18 @@ Status TreeScope::save(const std::string& path, const StateIdentity& state) cons
         out.append(key).append("\n");
         ++lines;
     }
-    for (const auto& [key, stamp] : m_folders) {
+    for (const auto& [key, kept] : m_folders) {
+        ++lines;
+        if (!kept.line.empty()) {
+            out += kept.line;  // as loaded: the same bytes this loop would write
+            continue;
+        }
+        const FolderStamp& stamp = kept.stamp;
         out += stamp.confirmed ? "D 1 " : "D 0 ";
         text::append_decimal(out, stamp.inode, ' ');
         text::append_decimal(out, stamp.mtime_nanos, ' ');
         text::append_decimal(out, stamp.ctime_nanos, ' ');
         out.append(key).append("\n");
-        ++lines;
     }
     for (const auto& [key, stat] : m_files) {
         out += "F ";

@@ -155,7 +155,7 @@ TEST_F(TreeScopeTest, ASavedScopeLoadsBackAndATornOrForeignOneDoesNot) {
     EXPECT_EQ(loaded->state(), state);
     EXPECT_EQ(loaded->reference(), scope.reference());
     EXPECT_EQ(loaded->files().size(), 1U);
-    EXPECT_EQ(loaded->folders().size(), scope.folders().size());
+    EXPECT_EQ(loaded->folder_count(), scope.folder_count());
     EXPECT_NE(loaded->folder("store:archive/p-11A"), nullptr);
     EXPECT_EQ(loaded->folder("store:current/p-11A"), nullptr);
 
@@ -169,6 +169,54 @@ TEST_F(TreeScopeTest, ASavedScopeLoadsBackAndATornOrForeignOneDoesNot) {
     ASSERT_TRUE(files::write_atomic(path, "# scopecraft task-tree scope v0\n").ok());
     EXPECT_FALSE(TreeScope::load(path).has_value());
     EXPECT_FALSE(TreeScope::load(path + ".missing").has_value());
+}
+
+TEST_F(TreeScopeTest, ALoadedScopeSavedAgainKeepsItsUnchangedFoldersAndWritesTheChangedOnes) {
+    // save() copies a loaded folder's line instead of formatting it: the copies must say what
+    // the folders say, and a folder changed, added, renamed or forgotten after the load must not
+    // keep its old line.
+    let_the_clock_move();
+    fs::create_directories(m_root / "tasks/current/q-11A");
+    TreeScope scope = TreeScope::after_full_check(
+        m_roots, {"store:current", "store:current/p-11A", "store:current/q-11A", "store:archive"},
+        file_system_now(m_roots.store));
+    std::string path = (m_root / "task-tree.scope").string();
+    StateIdentity state {12, 345, 6};
+    ASSERT_TRUE(scope.save(path, state).ok());
+    std::string first = files::read(path).value();
+    {
+        std::optional<TreeScope> loaded = TreeScope::load(path);
+        ASSERT_TRUE(loaded.has_value());
+        ASSERT_TRUE(loaded->save(path, state).ok());
+    }
+    EXPECT_EQ(files::read(path).value(), first) << "unchanged: the same bytes";
+
+    std::optional<TreeScope> loaded = TreeScope::load(path);
+    ASSERT_TRUE(loaded.has_value());
+    FolderStamp archive = *loaded->folder("store:archive");
+    FolderStamp changed = *loaded->folder("store:current");
+    changed.mtime_nanos += 7;
+    loaded->note_folder("store:current", changed, false);
+    loaded->note_folder("store:backlog", archive, true);
+    loaded->rename("store:current/p-11A", "store:archive/p-11A");
+    loaded->forget("store:current/q-11A");
+    std::optional<TreeScope> moved = std::move(loaded);  // the views move with it
+    ASSERT_TRUE(moved->save(path, StateIdentity {12, 346, 7}).ok());
+    std::optional<TreeScope> again = TreeScope::load(path);
+    ASSERT_TRUE(again.has_value());
+    EXPECT_EQ(again->folder_count(), 4U);
+    ASSERT_NE(again->folder("store:current"), nullptr);
+    EXPECT_EQ(again->folder("store:current")->mtime_nanos, changed.mtime_nanos);
+    EXPECT_FALSE(again->folder("store:current")->confirmed);
+    ASSERT_NE(again->folder("store:backlog"), nullptr);
+    EXPECT_TRUE(again->folder("store:backlog")->same_as(archive));
+    EXPECT_TRUE(again->folder("store:backlog")->confirmed);
+    ASSERT_NE(again->folder("store:archive/p-11A"), nullptr);
+    EXPECT_EQ(again->folder("store:current/p-11A"), nullptr);
+    EXPECT_EQ(again->folder("store:current/q-11A"), nullptr);
+    ASSERT_NE(again->folder("store:archive"), nullptr);
+    EXPECT_TRUE(again->folder("store:archive")->same_as(archive));
+    EXPECT_TRUE(again->folder("store:archive")->confirmed);
 }
 
 TEST_F(TreeScopeTest, AFolderCheckThatFindsEveryFolderUnchangedHandsItsStatsToTheIdIndex) {

@@ -313,7 +313,7 @@ void CommandObserver::check_external_changes(const tasks::TreeRoots& roots, Chec
         std::optional<TreeScope> saved = TreeScope::load(TreeScope::path_for(state_file()));
         bool holds = saved && m_summary &&
                      saved->state() == StateIdentity {m_summary->inode, m_summary->size, m_summary->seq} &&
-                     saved->folders().size() == folders.size() && saved->folders_unchanged(roots);
+                     saved->folder_count() == folders.size() && saved->folders_unchanged(roots);
         if (!holds) {
             scope_after_full_check(folders, reference);
         } else if (!m_watch_token.empty() && saved->watch_token() != m_watch_token) {

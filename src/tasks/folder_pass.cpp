@@ -59,30 +59,46 @@ void FolderPass::keep(std::string_view path, const struct stat& info) {
     std::string_view key = inside(m_root, path);
     if (m_sorted && !m_stats.empty() && !(path_of(m_stats.back()) < key))
         m_sorted = false;
-    m_stats.push_back({m_paths.size(), key.size(), info});
+    m_stats.push_back({static_cast<uint32_t>(m_paths.size()), static_cast<uint32_t>(key.size()),
+                       static_cast<uint64_t>(info.st_ino), static_cast<uint64_t>(info.st_nlink), info.st_mtim,
+                       info.st_ctim});
     m_paths += key;
 }
 
-const struct stat* FolderPass::find(std::string_view root, std::string_view relative) const {
+bool FolderPass::find(std::string_view root, std::string_view relative, struct stat& info) const {
     std::string whole;
     std::string_view key = relative;
     if (root != m_root) {
         whole.assign(root).append(1, '/').append(relative);
         key = whole;
     }
+    const Kept* found = nullptr;
     if (!m_sorted) {
         // Kept out of order (a `.tasks/` tree beside the store's): looked through, the latest
         // stat of a folder first.
-        for (auto kept = m_stats.rbegin(); kept != m_stats.rend(); ++kept)
+        for (auto kept = m_stats.rbegin(); kept != m_stats.rend() && found == nullptr; ++kept)
             if (path_of(*kept) == key)
-                return &kept->info;
-        return nullptr;
+                found = &*kept;
+    } else if (m_next < m_stats.size() && path_of(m_stats[m_next]) == key) {
+        found = &m_stats[m_next++];
+    } else {
+        auto at =
+            std::lower_bound(m_stats.begin(), m_stats.end(), key,
+                             [this](const Kept& kept, std::string_view wanted) { return path_of(kept) < wanted; });
+        if (at != m_stats.end() && path_of(*at) == key) {
+            found = &*at;
+            m_next = static_cast<size_t>(at - m_stats.begin()) + 1;
+        }
     }
-    auto found = std::lower_bound(m_stats.begin(), m_stats.end(), key,
-                                  [this](const Kept& kept, std::string_view wanted) { return path_of(kept) < wanted; });
-    if (found == m_stats.end() || path_of(*found) != key)
-        return nullptr;
-    return &found->info;
+    if (found == nullptr)
+        return false;
+    info = {};
+    info.st_mode = S_IFDIR;  // only folders are kept
+    info.st_ino = static_cast<ino_t>(found->inode);
+    info.st_nlink = static_cast<nlink_t>(found->links);
+    info.st_mtim = found->mtime;
+    info.st_ctim = found->ctime;
+    return true;
 }
 
 }  // namespace sc::tasks

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <map>
 #include <set>
 
 #include "tasks/change.hpp"
@@ -99,6 +100,36 @@ TEST_F(FolderPassTest, TheIdIndexTakesEveryFolderStatFromThePassAndGivesTheIdsOf
     EXPECT_EQ(index.stats_passed(), 4U);
     EXPECT_EQ(index.listed(), 0U);
     EXPECT_EQ(ids_of(index), ids_in_use(tree()));
+}
+
+TEST_F(FolderPassTest, AKeptStatIsFoundWhateverOrderItIsAskedFor) {
+    // find() tries the one after the last found first (the index's walk order): asked in that
+    // order, out of it, twice or for a folder it does not hold, it gives each folder's own stat.
+    FolderPass pass(root());
+    std::vector<std::string> kept {"archive", "archive/2026-01", "current", "current/p-11A"};
+    std::map<std::string, ino_t> inodes;
+    for (const std::string& relative : kept) {
+        struct stat info {};
+        ASSERT_EQ(::lstat((root() + "/" + relative).c_str(), &info), 0);
+        pass.keep(root() + "/" + relative, info);
+        inodes[relative] = info.st_ino;
+    }
+    std::vector<std::string> asked {"current", "current/p-11A", "archive",       "archive/2026-01",
+                                    "current", "current",       "current/p-11A", "archive/2026-01",
+                                    "archive", "backlog",       "current/p-11A", "current/q-11A"};
+    for (const std::string& relative : asked) {
+        struct stat found {};
+        if (inodes.count(relative) == 0) {
+            EXPECT_FALSE(pass.find(root(), relative, found)) << relative;
+            continue;
+        }
+        ASSERT_TRUE(pass.find(root(), relative, found)) << relative;
+        EXPECT_EQ(found.st_ino, inodes[relative]) << relative;
+        EXPECT_TRUE(S_ISDIR(found.st_mode));
+    }
+    pass.forget();
+    struct stat none {};
+    EXPECT_FALSE(pass.find(root(), "current", none));
 }
 
 TEST_F(FolderPassTest, FoldersThePassDoesNotHoldAreStatedByTheIndexItself) {

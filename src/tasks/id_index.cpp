@@ -189,6 +189,9 @@ bool IdIndex::list_folder(int root_fd, const std::string& relative, Folder& fold
     }
     ::closedir(directory);
     folder.owned_ids = sorted_block({folder.owned_ids});
+    // Sorted too: the walk then visits a folder's subfolders in the order the folder pass keeps
+    // them (FolderPass::find's hint), whatever order the file system lists them in.
+    folder.owned_folders = sorted_block({folder.owned_folders});
     folder.ids = folder.owned_ids;
     folder.folders = folder.owned_folders;
     return true;
@@ -203,14 +206,11 @@ IdIndex::Folder* IdIndex::visit_folder(int root_fd, char letter, const std::stri
     // Stat-ed already by this operation's folder pass (the outside-edit check's scope), under
     // the lock this index is used under: taken from there, not stat-ed twice.
     struct stat info {};
-    const struct stat* passed = nullptr;
-    if (FolderPass* pass = FolderPass::current())
-        passed = pass->find(m_walk_root, relative);
-    if (passed != nullptr)
-        info = *passed;
-    else if (::fstatat(root_fd, relative.c_str(), &info, 0) != 0 || !S_ISDIR(info.st_mode))
+    FolderPass* pass = FolderPass::current();
+    bool passed = pass != nullptr && pass->find(m_walk_root, relative, info);
+    if (!passed && (::fstatat(root_fd, relative.c_str(), &info, 0) != 0 || !S_ISDIR(info.st_mode)))
         return nullptr;
-    m_stats_passed += passed != nullptr ? 1 : 0;
+    m_stats_passed += passed ? 1 : 0;
     FolderStamp stamp = FolderStamp::of(info);
     Folder& folder = m_folders.emplace_back();
     folder.key.reserve(2 + relative.size());
@@ -253,19 +253,21 @@ void IdIndex::walk(const TreeRoot& root, char letter, int64_t margin) {
             continue;
         bool archive = std::string_view(workflow) == "archive";
         std::string_view names = top->folders;
+        std::string relative;  // one buffer each for every folder's path (no string a folder)
+        std::string task_path;
         for (size_t at = 0; at < names.size();) {
             size_t end = names.find(k_end, at);
             std::string_view name = names.substr(at, end - at);
             at = end + 1;
-            std::string relative = std::string(workflow) + "/" + std::string(name);
+            relative.assign(workflow).append(1, '/').append(name);
             Folder* inner = visit_folder(root_fd, letter, relative, margin);
             if (inner == nullptr || !archive || !is_month_folder(name))
                 continue;
             std::string_view tasks = inner->folders;  // an archive month: its task folders
             for (size_t at_task = 0; at_task < tasks.size();) {
                 size_t end_task = tasks.find(k_end, at_task);
-                (void)visit_folder(root_fd, letter,
-                                   relative + "/" + std::string(tasks.substr(at_task, end_task - at_task)), margin);
+                task_path.assign(relative).append(1, '/').append(tasks.substr(at_task, end_task - at_task));
+                (void)visit_folder(root_fd, letter, task_path, margin);
                 at_task = end_task + 1;
             }
         }

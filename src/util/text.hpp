@@ -62,7 +62,7 @@ namespace detail {
 
 /// The value of eight ASCII digits at `p`, or -1 when any of them is not a digit: the digits
 /// combined pairwise in one 64-bit word (three multiplications instead of eight steps).
-inline int64_t eight_digits(const char* p) {
+[[gnu::always_inline]] inline int64_t eight_digits(const char* p) {
     uint64_t word = 0;
     std::memcpy(&word, p, 8);
     if constexpr (std::endian::native == std::endian::big)
@@ -82,7 +82,7 @@ inline int64_t eight_digits(const char* p) {
 }  // namespace detail
 
 template <class Number>
-bool read_decimal(std::string_view& text, Number& value, char after) {
+[[gnu::always_inline]] inline bool read_decimal(std::string_view& text, Number& value, char after) {
     static_assert(std::is_integral_v<Number> && sizeof(Number) <= 8);
     size_t at = 0;
     bool negative = std::is_signed_v<Number> && !text.empty() && text[0] == '-';

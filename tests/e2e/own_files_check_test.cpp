@@ -7,6 +7,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <thread>
 
 #include "e2e/sandbox.hpp"
@@ -131,6 +132,39 @@ TEST_F(OwnFilesCheck, AFileAddedRemovedOrRenamedOutsideScIsRecordedByTheNextComm
     fs::remove(path_of("alpha"));
     fs::create_directory(path_of("alpha"));
     ok({"task", "create", "--title", "Delta"});
+    expect_replays_to_the_tree();
+}
+
+TEST_F(OwnFilesCheck, AFolderMadeOutsideScBetweenCreatesIsRecordedAndItsIdIsNeverChosen) {
+    // Creates in a row keep the scope (its unchanged folders' lines copied as loaded) and the id
+    // index (its folders' stats taken from the scope's check): a parent folder made by hand in
+    // between, and a subtask added by hand to it, must still be seen by the next create, which
+    // records them first and picks another id.
+    auto made = [&](const std::string& title) {
+        return ok({"task", "create", "--title", title, "--format", "json"}).json()["metadata"]["id"].get<std::string>();
+    };
+    std::set<std::string> ids {made("Gamma"), made("Gamma")};
+    std::string by_hand;
+    for (char letter = 'A'; letter <= 'Z' && by_hand.empty(); ++letter)
+        if (ids.count("gamma-" + m_month + letter) == 0)
+            by_hand = "gamma-" + m_month + letter;
+    std::string folder = m_sandbox.tasks_root() + "/current/" + by_hand;
+    fs::create_directory(folder);
+    m_sandbox.write(folder + "/_overview.md", "# Gamma by hand\n\n---\ntype: feature\nstatus: todo\narea: x\n---\n");
+    size_t before = external().size();
+    for (int round = 0; round < 26 - 3; ++round) {
+        std::string id = made("Gamma");
+        EXPECT_NE(id, by_hand) << "the parent folder made by hand claims it";
+        EXPECT_TRUE(ids.insert(id).second) << id << " chosen twice";
+        if (round == 0) {
+            EXPECT_EQ(external().size(), before + 1) << "its overview recorded before the create";
+            m_sandbox.write(folder + "/01_step-by-hand-" + m_month + "A.task.md",
+                            "# Step\n\n---\ntype: chore\nstatus: todo\narea: x\n---\n");
+        }
+        if (round == 1) {
+            EXPECT_EQ(external().size(), before + 2) << "the subtask added by hand recorded";
+        }
+    }
     expect_replays_to_the_tree();
 }
 
