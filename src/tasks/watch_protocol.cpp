@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include "tasks/layout.hpp"
+
 namespace sc::tasks {
 
 namespace {
@@ -78,8 +80,8 @@ std::optional<WatchAnswer> parse_watch_answer(std::string_view text) {
     std::string_view kind = word(text, at);
     WatchAnswer answer;
     answer.token = std::string(word(text, at));
-    if (answer.token.empty())
-        return std::nullopt;
+    if (!parse_watch_token(answer.token))
+        return std::nullopt;  // it would be kept with the caches and sent back: only a real one
     if (kind == "anything")
         return at == text.size() && text.back() == '\n' ? std::optional<WatchAnswer>(std::move(answer)) : std::nullopt;
     if (kind != "files")
@@ -90,12 +92,16 @@ std::optional<WatchAnswer> parse_watch_answer(std::string_view text) {
     if (error != std::errc() || end != count_text.data() + count_text.size() || count_text.empty())
         return std::nullopt;
     answer.anything = false;
-    answer.files.reserve(std::min<size_t>(count, 100000));
+    // No more keys than the bytes left can hold ("store:x\n" is the shortest), whatever the count says.
+    answer.files.reserve(std::min(count, (text.size() - at) / 8));
     for (size_t i = 0; i < count; ++i) {
         size_t newline = text.find('\n', at);
         if (newline == std::string_view::npos)
             return std::nullopt;  // cut short
-        answer.files.emplace_back(text.substr(at, newline - at));
+        std::string_view key = text.substr(at, newline - at);
+        if (!split_model_key(key))
+            return std::nullopt;  // a key the caller would take for a path outside the trees
+        answer.files.emplace_back(key);
         at = newline + 1;
     }
     if (at != text.size())
@@ -106,8 +112,12 @@ std::optional<WatchAnswer> parse_watch_answer(std::string_view text) {
 std::optional<std::pair<TreeKind, std::string_view>> split_model_key(std::string_view key) {
     for (TreeKind kind : {TreeKind::store, TreeKind::project_local}) {
         std::string_view name = to_string(kind);
-        if (key.size() > name.size() && key.starts_with(name) && key[name.size()] == ':')
-            return std::pair<TreeKind, std::string_view> {kind, key.substr(name.size() + 1)};
+        if (key.size() > name.size() && key.starts_with(name) && key[name.size()] == ':') {
+            std::string_view path = key.substr(name.size() + 1);
+            if (!validate_relative_path(path).ok())
+                return std::nullopt;  // the callers stat and read root + "/" + path
+            return std::pair<TreeKind, std::string_view> {kind, path};
+        }
     }
     return std::nullopt;
 }

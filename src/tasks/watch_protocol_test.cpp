@@ -106,6 +106,29 @@ TEST(WatchProtocolTest, AModelKeySplitsIntoItsTreeAndPath) {
     EXPECT_EQ(local->second, "current/p/_overview.md");
     EXPECT_FALSE(split_model_key("other:current/a.task.md"));
     EXPECT_FALSE(split_model_key("store"));
+    EXPECT_FALSE(split_model_key("store:"));
+}
+
+// Found by watch_protocol_fuzz in its first minute (a key of no tree: "stouser-auth-11A/..."):
+// such a key was taken, and the outside-edit check (tree_state's split_key) reads a key of no
+// known tree as the store's; "store:../x" made it read root + "/../x" and record it as a task file.
+TEST(WatchProtocolTest, AnAnswerNamingAFileOutsideTheTreesDoesNotParse) {
+    for (const std::string& key :
+         {"store:../x.task.md"s, "store:current/../../x.task.md"s, "store:/etc/passwd"s, "store:current//a.task.md"s,
+          "store:./a.task.md"s, "store:current/."s, "store:.."s, "store:current/a\0b.task.md"s, "other:a.task.md"s,
+          "store:"s, "a.task.md"s, "project_local:../../.ssh/id_ed25519"s}) {
+        SCOPED_TRACE(key);
+        EXPECT_FALSE(split_model_key(key));
+        EXPECT_FALSE(
+            parse_watch_answer("sc-watch 1 files 00000000000012ab-3 2\nstore:current/a.task.md\n" + key + "\n"));
+    }
+}
+
+TEST(WatchProtocolTest, AnAnswerWhoseTokenIsNotOneDoesNotParse) {
+    EXPECT_FALSE(parse_watch_answer("sc-watch 1 anything x-1\n"));
+    EXPECT_FALSE(parse_watch_answer("sc-watch 1 files garbage 0\n"));
+    EXPECT_FALSE(parse_watch_answer("sc-watch 1 files 00000000000012ab-1\r 0\n"));
+    EXPECT_FALSE(parse_watch_answer("sc-watch 1 anything 00000000000012ab-99999999999999999999999\n"));
 }
 
 }  // namespace
