@@ -53,9 +53,10 @@ std::string hex16(uint64_t value);
 
 /// The request line: "sc-watch 1 <roots digest hex> <token or ->\n".
 std::string watch_request(uint64_t roots, std::string_view token);
-/// The request in `bytes` up to its first line break: "sc-watch 1 <roots> <token>" with both
-/// fields non-empty and the token the rest of the line. Nullopt without a line break or for
-/// another form (the service then gives no answer).
+/// The request in `bytes` up to its first line break: "sc-watch 1 <roots> <token>", the roots up
+/// to the next space and the token the rest of the line (either may be empty: the service answers
+/// such a request "anything"). Nullopt without a line break or for another form (the service then
+/// gives no answer).
 std::optional<WatchRequest> parse_watch_request(std::string_view bytes);
 
 /// The token's instance and seq; nullopt for any other form (not 16 lowercase hex digits, no

@@ -31,6 +31,9 @@ TEST(WatchProtocolTest, ARequestEndsAtItsFirstLineBreak) {
     EXPECT_EQ(parsed->token, "t");
     // The token is the rest of the line, spaces and all: the log answers such a token "anything".
     EXPECT_EQ(parse_watch_request("sc-watch 1 r a b\n")->token, "a b");
+    // Empty fields are the log's to answer "anything" (no such digest, no such token).
+    EXPECT_EQ(parse_watch_request("sc-watch 1 r \n")->token, "");
+    EXPECT_EQ(parse_watch_request("sc-watch 1  t\n")->roots, "");
 }
 
 TEST(WatchProtocolTest, AnEmptyCutOrForeignRequestDoesNotParse) {
