@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdio>
 #include <functional>
+#include <limits>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -38,9 +39,9 @@ double double_of(const Json& value) {
         if (text == "NaN")
             return std::nan("");
         if (text == "Infinity")
-            return INFINITY;
+            return std::numeric_limits<double>::infinity();
         if (text == "-Infinity")
-            return -INFINITY;
+            return -std::numeric_limits<double>::infinity();
         return static_cast<double>(int_of(value));
     }
     return 0;

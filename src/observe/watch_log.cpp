@@ -1,9 +1,8 @@
 #include "observe/watch_log.hpp"
 
-#include <charconv>
 #include <set>
 
-#include "tasks/watch_client.hpp"
+#include "tasks/watch_protocol.hpp"
 
 namespace sc::observe {
 
@@ -33,15 +32,10 @@ std::string WatchLog::token() const {
 }
 
 std::optional<uint64_t> WatchLog::seq_of(std::string_view token) const {
-    std::string instance = tasks::hex16(m_instance);
-    if (token.size() <= instance.size() + 1 || !token.starts_with(instance) || token[instance.size()] != '-')
+    std::optional<tasks::WatchToken> parsed = tasks::parse_watch_token(token);
+    if (!parsed || parsed->instance != m_instance)
         return std::nullopt;
-    std::string_view number = token.substr(instance.size() + 1);
-    uint64_t seq = 0;
-    auto [end, error] = std::from_chars(number.data(), number.data() + number.size(), seq);
-    if (error != std::errc() || end != number.data() + number.size())
-        return std::nullopt;
-    return seq;
+    return parsed->seq;
 }
 
 std::string WatchLog::answer(std::string_view held) const {

@@ -30,7 +30,7 @@ public:
 
     /// Takes in what a drain of the watch reported.
     void record(const TreeChanges& changes);
-    /// The answer's text to a client holding the token `held` (tasks/watch_client.hpp's form).
+    /// The answer's text to a client holding the token `held` (tasks/watch_protocol.hpp's form).
     [[nodiscard]] std::string answer(std::string_view held) const;
     /// The token of everything recorded so far.
     [[nodiscard]] std::string token() const;

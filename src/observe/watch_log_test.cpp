@@ -97,10 +97,10 @@ TEST(WatchLogTest, ANameWithANewlineIsAnsweredAnything) {
 TEST(WatchProtocolTest, AnAnswerCutShortOrOfAnotherProtocolDoesNotParse) {
     EXPECT_FALSE(tasks::parse_watch_answer(""));
     EXPECT_FALSE(tasks::parse_watch_answer("sc-watch 2 anything x-1\n"));
-    EXPECT_FALSE(tasks::parse_watch_answer("sc-watch 1 files x-1 2\nstore:a\n"));
-    EXPECT_FALSE(tasks::parse_watch_answer("sc-watch 1 files x-1 1\nstore:a\nmore"));
+    EXPECT_FALSE(tasks::parse_watch_answer("sc-watch 1 files 0000000000000001-1 2\nstore:a\n"));
+    EXPECT_FALSE(tasks::parse_watch_answer("sc-watch 1 files 0000000000000001-1 1\nstore:a\nmore"));
     EXPECT_FALSE(tasks::parse_watch_answer("sc-watch 1 anything \n"));
-    EXPECT_TRUE(tasks::parse_watch_answer("sc-watch 1 files x-1 0\n"));
+    EXPECT_TRUE(tasks::parse_watch_answer("sc-watch 1 files 0000000000000001-1 0\n"));
     EXPECT_EQ(tasks::watch_request(0xab, ""), "sc-watch 1 00000000000000ab -\n");
 }
 

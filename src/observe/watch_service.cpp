@@ -168,21 +168,13 @@ void WatchService::handle(int connection) {
     std::string request;
     if (!socket_io::receive_line(connection, request, k_max_request, deadline))
         return;  // silent, cut short, or not a request of this protocol
-    // "sc-watch 1 <roots> <token>\n"
-    std::string_view line(request.data(), request.find('\n'));
-    std::string prefix = std::string(tasks::k_watch_protocol) + " ";
-    if (!line.starts_with(prefix))
+    std::optional<tasks::WatchRequest> asked = tasks::parse_watch_request(request);
+    if (!asked)
         return;
-    line.remove_prefix(prefix.size());
-    size_t space = line.find(' ');
-    if (space == std::string_view::npos)
-        return;
-    std::string_view roots = line.substr(0, space);
-    std::string_view token = line.substr(space + 1);
     // Drained now, after the request came: every change that finished before the client asked
     // was queued by the kernel inside the call that made it.
     drain();
-    std::string answer = roots == tasks::hex16(m_roots_digest) ? m_log->answer(token) : m_log->answer("");
+    std::string answer = asked->roots == tasks::hex16(m_roots_digest) ? m_log->answer(asked->token) : m_log->answer("");
     ++m_answered;
     // A client that went away or stopped reading walks the tree itself.
     socket_io::send_all(connection, answer, deadline);

@@ -1,7 +1,7 @@
 #pragma once
 // The watch service: a TreeWatch of a project's task trees, and a Unix-domain socket on which
 // any of the user's processes asks what may have changed since its token (docs/layout.md, "The
-// watch service"; the protocol is tasks/watch_client.hpp's). Run by `sc watch` alone and by
+// watch service"; the protocol is tasks/watch_protocol.hpp's). Run by `sc watch` alone and by
 // `sc telemetry serve` on a thread of its own; after git's fsmonitor--daemon.
 //
 // The correctness hinge: the kernel queues an inotify event inside the system call that makes

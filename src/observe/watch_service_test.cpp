@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -128,6 +129,25 @@ TEST_F(WatchServiceTest, GarbageAndSilentClientsGetNoAnswerAndTheServiceGoesOn) 
     EXPECT_EQ(exchange(std::string("sc-watch 1 \0\xff\n", 15)), "");
     std::string answer = exchange("sc-watch 1 0 garbage\n");
     EXPECT_TRUE(answer.starts_with("sc-watch 1 anything ")) << answer;
+    // A line longer than any request (256 bytes) is not read to its end.
+    EXPECT_EQ(exchange("sc-watch 1 0 " + std::string(300, '1') + "\n"), "");
+    // A token with a NUL byte, a seq past 2^64-1 or its instance in capitals is none of the
+    // service's: "anything", where the token itself is answered exactly.
+    std::string token = ask("")->token;
+    std::string roots = tasks::hex16(tasks::roots_digest(m_options.roots));
+    if (m_service->exact()) {
+        EXPECT_TRUE(exchange("sc-watch 1 " + roots + " " + token + "\n").starts_with("sc-watch 1 files "));
+    }
+    std::string capitals = token;
+    for (char& c : capitals)
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (capitals == token)
+        capitals = "X" + token.substr(1);  // an instance of no letter a-f, one time in 1,800
+    for (const std::string& held : {token + std::string("\0", 1), token.substr(0, 17) + "18446744073709551616",
+                                    token + "99999999999999999999999", capitals}) {
+        answer = exchange("sc-watch 1 " + roots + " " + held + "\n");
+        EXPECT_TRUE(answer.starts_with("sc-watch 1 anything ")) << answer;
+    }
     EXPECT_TRUE(ask(""));
 }
 

@@ -31,25 +31,7 @@ uint64_t fnv1a(std::string_view bytes, uint64_t hash = k_fnv_offset) {
     return hash;
 }
 
-/// Takes the next space- or newline-ended word of `text` from `at`.
-std::string_view word(std::string_view text, size_t& at) {
-    size_t end = at;
-    while (end < text.size() && text[end] != ' ' && text[end] != '\n')
-        ++end;
-    std::string_view taken = text.substr(at, end - at);
-    at = end < text.size() ? end + 1 : end;
-    return taken;
-}
-
 }  // namespace
-
-std::string hex16(uint64_t value) {
-    static constexpr char k_digits[] = "0123456789abcdef";
-    std::string out(16, '0');
-    for (int i = 15; i >= 0; --i, value >>= 4)
-        out[static_cast<size_t>(i)] = k_digits[value & 0xf];
-    return out;
-}
 
 std::string store_dir_of_tree(const std::string& tree_root) {
     size_t slash = tree_root.find_last_of('/');
@@ -70,49 +52,6 @@ uint64_t roots_digest(const TreeRoots& roots) {
     uint64_t hash = fnv1a(roots.store);
     hash = fnv1a(std::string_view("\0", 1), hash);
     return fnv1a(roots.project_local, hash);
-}
-
-std::string watch_request(uint64_t roots, std::string_view token) {
-    std::string request(k_watch_protocol);
-    request += ' ';
-    request += hex16(roots);
-    request += ' ';
-    request += token.empty() ? std::string_view("-") : token;
-    request += '\n';
-    return request;
-}
-
-std::optional<WatchAnswer> parse_watch_answer(std::string_view text) {
-    if (!text.starts_with(k_watch_protocol) || text.size() <= k_watch_protocol.size() ||
-        text[k_watch_protocol.size()] != ' ')
-        return std::nullopt;
-    size_t at = k_watch_protocol.size() + 1;
-    std::string_view kind = word(text, at);
-    WatchAnswer answer;
-    answer.token = std::string(word(text, at));
-    if (answer.token.empty())
-        return std::nullopt;
-    if (kind == "anything")
-        return at == text.size() && text.back() == '\n' ? std::optional<WatchAnswer>(std::move(answer)) : std::nullopt;
-    if (kind != "files")
-        return std::nullopt;
-    std::string_view count_text = word(text, at);
-    size_t count = 0;
-    auto [end, error] = std::from_chars(count_text.data(), count_text.data() + count_text.size(), count);
-    if (error != std::errc() || end != count_text.data() + count_text.size() || count_text.empty())
-        return std::nullopt;
-    answer.anything = false;
-    answer.files.reserve(std::min<size_t>(count, 100000));
-    for (size_t i = 0; i < count; ++i) {
-        size_t newline = text.find('\n', at);
-        if (newline == std::string_view::npos)
-            return std::nullopt;  // cut short
-        answer.files.emplace_back(text.substr(at, newline - at));
-        at = newline + 1;
-    }
-    if (at != text.size())
-        return std::nullopt;
-    return answer;
 }
 
 std::optional<WatchAnswer> ask_watch(const std::string& socket_path, const TreeRoots& roots, std::string_view token,
@@ -159,15 +98,6 @@ std::optional<WatchAnswer> ask_watch(const std::string& socket_path, const TreeR
     if (!socket_io::send_all(fd, request, deadline) || !socket_io::receive_to_end(fd, answer, deadline))
         return std::nullopt;  // the service closes after its answer; a slow one is no answer
     return parse_watch_answer(answer);
-}
-
-std::optional<std::pair<TreeKind, std::string_view>> split_model_key(std::string_view key) {
-    for (TreeKind kind : {TreeKind::store, TreeKind::project_local}) {
-        std::string_view name = to_string(kind);
-        if (key.size() > name.size() && key.starts_with(name) && key[name.size()] == ':')
-            return std::pair<TreeKind, std::string_view> {kind, key.substr(name.size() + 1)};
-    }
-    return std::nullopt;
 }
 
 }  // namespace sc::tasks
