@@ -28,7 +28,7 @@ namespace {
 // Bump the format when the file's layout changes. The version and the digest of the task
 // reading code (cmake/SourceIdentity.cmake) change by themselves: a cache written by another
 // build, whose entries might hold what that build read from a file, is rebuilt, never read.
-constexpr std::string_view k_header = "# scopecraft listing cache, format 1, sc " SC_VERSION_STRING
+constexpr std::string_view k_header = "# scopecraft listing cache, format 2, sc " SC_VERSION_STRING
                                       " " SC_LISTING_CACHE_IDENTITY " (derived from the task files; safe to delete)\n";
 constexpr const char* k_file_name = ".sc-listing-cache";
 

@@ -320,7 +320,7 @@ constexpr int64_t k_other_tree_margin_nanos = 2'000'000'000;
 
 Result<std::vector<Diagnostic>> TaskService::visit_listed(
     const ListFilter& filter, const std::function<void(const TaskLocation&, const ListedTask&)>& visit,
-    ListingCounts* counts) const {
+    ListingCounts* counts, ListedFields fields) const {
     std::optional<std::string> status = SC_TRY(normalised_filter(EnumKind::status, filter.status));
     std::optional<std::string> type = SC_TRY(normalised_filter(EnumKind::type, filter.type));
     std::optional<std::string> phase = SC_TRY(normalised_filter(EnumKind::phase, filter.phase));
@@ -360,6 +360,9 @@ Result<std::vector<Diagnostic>> TaskService::visit_listed(
     // Stats taken before the answer (the outside-edit check's walk, handed over) cannot confirm
     // an entry for the new token: each file is stat-ed again then.
     const bool fresh_stat = answer && FolderListings::current() != nullptr;
+    // The filters on the other members need them decoded.
+    if (type || phase || filter.area || filter.assignee || !filter.tags.empty())
+        fields = ListedFields::all;
     std::vector<Diagnostic> diagnostics = std::move(scan.diagnostics);
     std::string key;
     ListedTask listed;
@@ -391,12 +394,12 @@ Result<std::vector<Diagnostic>> TaskService::visit_listed(
             }
             entry = cache.find(key, stat);
         }
-        if (!entry || !decode_listed(*entry, location.path, listed)) {
+        if (!entry || !decode_listed(*entry, location.path, listed, fields)) {
             cache.before_read();
             std::string encoded = encode_listed(load_record(location), location.path);
             int64_t margin = location.tree == TreeKind::store ? 0 : k_other_tree_margin_nanos;
             std::string_view kept = cache.put(key, stat, std::move(encoded), margin);
-            if (!decode_listed(kept, location.path, listed))
+            if (!decode_listed(kept, location.path, listed, fields))
                 continue;  // cannot happen: encode_listed's own output
         }
         for (Diagnostic& diagnostic : listed.diagnostics)
