@@ -346,7 +346,8 @@ Result<std::vector<Diagnostic>> TaskService::visit_listed(
         cache = ListingCache::open(m_tree.store().path);
     // With an exact answer the files are not stat-ed at all: only the folders are listed.
     bool vouched = answer && !answer->anything && !asked.empty();
-    TreeScan scan = SC_TRY(m_tree.scan(filter.location, !vouched));
+    // Kept compactly, each task written into one TaskLocation in turn (tasks/scanned_tasks.hpp).
+    ScannedTree scan = SC_TRY(m_tree.scan_compact(filter.location, !vouched));
     if (loading)
         loading->join();
     if (answer) {
@@ -366,13 +367,14 @@ Result<std::vector<Diagnostic>> TaskService::visit_listed(
     std::vector<Diagnostic> diagnostics = std::move(scan.diagnostics);
     std::string key;
     ListedTask listed;
-    uint64_t done = 0;
-    for (const TaskLocation& location : scan.tasks) {
+    TaskLocation location;
+    for (size_t done = 0; done < scan.tasks.size(); ++done) {
         // As visit(): a listing stopped between files has changed nothing (the cache is not
         // saved); MCP's task_list reports its progress from here.
         if (activity::cancelled())
             return make_error(ErrorCode::cancelled, "the listing was cancelled");
-        activity::progress(done++, scan.tasks.size());
+        activity::progress(done, scan.tasks.size());
+        scan.tasks.location(done, location);
         cache_key(key, location);
         if ((location.is_parent && !filter.include_parents) ||
             (filter.parent && location.parent_id != *filter.parent)) {
