@@ -105,6 +105,27 @@ void ScannedTasks::location(size_t index, TaskLocation& out) const {
     out.stat = task.stat;
 }
 
+void ScannedTasks::next_location(size_t index, size_t previous, TaskLocation& out) const {
+    const Task& task = m_tasks[index];
+    if (previous >= m_tasks.size() || m_tasks[previous].folder != task.folder) {
+        location(index, out);
+        return;
+    }
+    // The tree, state, archive month and the folder's part of both paths stay as they are.
+    std::string_view name = text(task.name_at, task.name_size);
+    size_t old_name = m_tasks[previous].name_size;
+    out.relative_path.resize(out.relative_path.size() - old_name);
+    out.relative_path.append(name);
+    out.path.resize(out.path.size() - old_name);
+    out.path.append(name);
+    out.filename.assign(name);
+    out.is_parent = task.kind == Kind::overview;
+    out.id.assign(id(index));
+    out.parent_id.assign(parent_id(index));
+    out.sequence.assign(task.kind == Kind::subtask ? name.substr(0, task.sequence_size) : std::string_view());
+    out.stat = task.stat;
+}
+
 TaskLocation ScannedTasks::location(size_t index) const {
     TaskLocation out;
     location(index, out);

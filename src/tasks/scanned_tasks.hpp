@@ -26,6 +26,9 @@ public:
     /// Writes task `index` into `out`, every member set (strings assigned, not reallocated
     /// when their capacity suffices): what TaskLocation the scan would have made.
     void location(size_t index, TaskLocation& out) const;
+    /// The same, where `out` holds task `previous` as written by these two (a listing's loop):
+    /// a task of the same folder only changes its names, not the folder's part of its paths.
+    void next_location(size_t index, size_t previous, TaskLocation& out) const;
     /// Task `index` as a new TaskLocation.
     [[nodiscard]] TaskLocation location(size_t index) const;
     /// Task `index`'s id (a view into this scan).

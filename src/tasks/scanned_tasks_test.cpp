@@ -78,10 +78,15 @@ TEST(ScannedTasks, AReusedLocationHoldsNothingOfThePreviousTask) {
     ScannedTasks tasks = sample();
     for (size_t order : {0, 1}) {
         TaskLocation reused;
+        TaskLocation next;
+        size_t previous = tasks.size();  // none
         for (size_t step = 0; step < tasks.size(); ++step) {
             size_t i = order == 0 ? step : tasks.size() - 1 - step;
             tasks.location(i, reused);
             expect_same(reused, tasks.location(i));
+            tasks.next_location(i, previous, next);  // from the previous task of the loop
+            expect_same(next, tasks.location(i));
+            previous = i;
         }
     }
 }

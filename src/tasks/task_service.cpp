@@ -374,7 +374,7 @@ Result<std::vector<Diagnostic>> TaskService::visit_listed(
         if (activity::cancelled())
             return make_error(ErrorCode::cancelled, "the listing was cancelled");
         activity::progress(done, scan.tasks.size());
-        scan.tasks.location(done, location);
+        scan.tasks.next_location(done, done - 1, location);  // done - 1: none at the first
         cache_key(key, location);
         if ((location.is_parent && !filter.include_parents) ||
             (filter.parent && location.parent_id != *filter.parent)) {
