@@ -43,12 +43,14 @@ public:
 private:
     void append_metadata(const tasks::TaskLocation& task);
     bool append_plain_metadata(const tasks::TaskLocation& task);
+    bool plain_names(const tasks::TaskLocation& task);
     void append_path(const tasks::TaskLocation& task);
 
     std::function<void(std::string_view)> m_out;
     std::string m_buffer;
-    std::string m_root;       // the tree root the last path started with, `/.../tasks/`
-    std::string m_root_json;  // the same escaped, after an opening quote
+    std::string m_root;          // the tree root the last path started with, `/.../tasks/`
+    std::string m_root_json;     // the same escaped, after an opening quote
+    std::string m_plain_folder;  // the last folder (path in the tree, with its '/') found plain
     size_t m_count = 0;
     bool m_sections = true;
 };

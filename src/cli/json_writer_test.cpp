@@ -107,6 +107,40 @@ TEST(JsonWriter, MetadataNeedingAnEscapeInAnyNameIsWrittenLikeTheRenderer) {
     EXPECT_EQ(task_list_json(records), to_json_text(data) + "\n");
 }
 
+// The writer checks a folder's bytes once for the tasks in it and takes names that sit in the
+// path (an id at the start of its file name, a parent's id as its folder) as checked with it:
+// a folder needing an escape, between plain ones, with a parent and subtasks named after it.
+TEST(JsonWriter, AFolderNeedingAnEscapeIsWrittenLikeTheRendererForEveryTaskInIt) {
+    std::vector<tasks::TaskRecord> records;
+    auto add = [&](std::string folder, std::string filename, std::string id, std::string parent) {
+        tasks::TaskRecord record;
+        record.filename = std::move(filename);
+        record.relative_path = folder + "/" + record.filename;
+        record.path = "/tmp/root/" + record.relative_path;
+        record.id = std::move(id);
+        record.is_parent = record.filename == "_overview.md";
+        record.parent_id = std::move(parent);
+        record.sequence = record.parent_id.empty() || record.is_parent ? "" : record.id.substr(0, 2);
+        if (record.is_parent)
+            record.parent_id.clear();
+        records.push_back(std::move(record));
+    };
+    for (std::string special : {"q\"", "\xc3\xa9", "\\", "\t"}) {
+        std::string parent = "p" + special + "-11A";
+        add("current", "plain-11B.task.md", "plain-11B", "");
+        add("current/" + parent, "_overview.md", parent, parent);
+        add("current/" + parent, "01_one-11C.task.md", "01_one-11C", parent);
+        add("current/" + parent, "02_two-11D.task.md", "02_two-11D", parent);
+        add("current/plain-parent-11E", "01_x-11F.task.md", "01_x-11F", "plain-parent-11E");
+        add("current/" + parent, "03_three-11G.task.md", "03_three-11G", parent);
+        add("archive/2026-11/" + parent, "01_old-11H.task.md", "01_old-11H", parent);
+    }
+    nlohmann::ordered_json data = nlohmann::ordered_json::array();
+    for (const tasks::TaskRecord& record : records)
+        data.push_back(record.to_json());
+    EXPECT_EQ(task_list_json(records), to_json_text(data) + "\n");
+}
+
 TEST(JsonWriter, EscapesLikeNlohmannIncludingControlsAndBadUtf8) {
     nlohmann::ordered_json value = {{"text", std::string("q\"b\\s\x01\t\n\r\b\f é 🎉")},
                                     {"bad", std::string("x\xff y")},

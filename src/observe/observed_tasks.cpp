@@ -159,7 +159,7 @@ Result<std::vector<tasks::Diagnostic>> ObservedTaskService::visit(
 Result<std::vector<tasks::Diagnostic>> ObservedTaskService::visit_listed(
     const tasks::ListFilter& filter,
     const std::function<void(const tasks::TaskLocation&, const tasks::ListedTask&)>& visit,
-    tasks::ListingCounts* listing_counts) {
+    tasks::ListingCounts* listing_counts, tasks::ListedFields fields) {
     const bool counting = m_observer != nullptr && m_observer->enabled();
     std::map<std::string, int64_t> counts;
     auto result = observed("task.list", "", CheckScope::whole_tree, [&] {
@@ -170,7 +170,7 @@ Result<std::vector<tasks::Diagnostic>> ObservedTaskService::visit_listed(
                     ++counts[task.status ? std::string(*task.status) : std::string("unknown")];
                 visit(location, task);
             },
-            listing_counts);
+            listing_counts, fields);
     });
     if (result.ok() && counting)
         m_observer->set_task_status_counts(std::move(counts));

@@ -35,7 +35,7 @@ public:
     Result<std::vector<tasks::Diagnostic>> visit_listed(
         const tasks::ListFilter& filter,
         const std::function<void(const tasks::TaskLocation&, const tasks::ListedTask&)>& visit,
-        tasks::ListingCounts* counts = nullptr);
+        tasks::ListingCounts* counts = nullptr, tasks::ListedFields fields = tasks::ListedFields::all);
     Result<tasks::Changed<tasks::TaskRecord>> update(std::string_view id, const tasks::UpdateRequest& request);
     Result<tasks::ChangeRecord> remove(std::string_view id, tasks::DeleteMode mode);
     Result<tasks::Changed<tasks::TaskRecord>> start(std::string_view id);

@@ -39,19 +39,27 @@ std::optional<WorkflowState> parse_workflow_state(std::string_view name) {
     return std::nullopt;
 }
 
-std::optional<TaskFileName> parse_task_filename(std::string_view filename) {
+std::optional<TaskFileNameParts> task_filename_parts(std::string_view filename) {
     if (filename.size() <= k_task_file_suffix.size() || !text::ends_with(filename, k_task_file_suffix) ||
         filename.front() == '.')
         return std::nullopt;
-    TaskFileName parsed;
-    parsed.id = std::string(filename.substr(0, filename.size() - k_task_file_suffix.size()));
-    parsed.base_id = parsed.id;
-    const std::string& id = parsed.id;
+    TaskFileNameParts parts;
+    parts.id_size = filename.size() - k_task_file_suffix.size();
+    std::string_view id = filename.substr(0, parts.id_size);
     // `NN_rest` (Scopecraft) or `NN-rest` (older files); the rest must not be empty.
-    if (id.size() > 3 && is_digit(id[0]) && is_digit(id[1]) && (id[2] == '_' || id[2] == '-')) {
-        parsed.sequence = id.substr(0, 2);
-        parsed.base_id = id.substr(3);
-    }
+    if (id.size() > 3 && is_digit(id[0]) && is_digit(id[1]) && (id[2] == '_' || id[2] == '-'))
+        parts.sequence_size = 2;
+    return parts;
+}
+
+std::optional<TaskFileName> parse_task_filename(std::string_view filename) {
+    std::optional<TaskFileNameParts> parts = task_filename_parts(filename);
+    if (!parts)
+        return std::nullopt;
+    TaskFileName parsed;
+    parsed.id = std::string(filename.substr(0, parts->id_size));
+    parsed.sequence = parsed.id.substr(0, parts->sequence_size);
+    parsed.base_id = parts->sequence_size == 0 ? parsed.id : parsed.id.substr(3);
     return parsed;
 }
 

@@ -35,6 +35,14 @@ struct TaskFileName {
 /// `_overview.md`, supporting `.md` material, editor backups).
 std::optional<TaskFileName> parse_task_filename(std::string_view filename);
 
+/// What parse_task_filename() finds, as sizes within the name (no string made): the id is the
+/// first `id_size` bytes, the sequence the first `sequence_size` (0 or 2).
+struct TaskFileNameParts {
+    size_t id_size = 0;
+    size_t sequence_size = 0;
+};
+std::optional<TaskFileNameParts> task_filename_parts(std::string_view filename);
+
 /// True for an archive month folder name `YYYY-MM` (month 01..12).
 bool is_month_folder(std::string_view name);
 

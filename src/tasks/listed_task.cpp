@@ -122,8 +122,13 @@ std::string encode_listed(const Result<TaskRecord>& loaded, const std::string& p
     }
     const TaskDocument& document = loaded.value().document;
     out.reserve(document.text().size() + 512);
+    std::string listed_document;
+    append_listed_document(listed_document, document);
+    // The document's length up front: a listing that prints only the document (and the status)
+    // finds it at the entry's end without decoding the members in between.
     out += 'T';
     put_number(out, static_cast<int64_t>(document.diagnostics().size()));
+    put_number(out, static_cast<int64_t>(listed_document.size()));
     for (const Diagnostic& diagnostic : document.diagnostics())
         put_diagnostic(out, diagnostic, path);
     for (const char* key : {"status", "type", "phase", "area", "assignee"})
@@ -140,13 +145,11 @@ std::string encode_listed(const Result<TaskRecord>& loaded, const std::string& p
             shown[key] = *found;
     }
     put_string(out, shown.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
-    std::string listed_document;
-    append_listed_document(listed_document, document);
     put_string(out, listed_document);
     return out;
 }
 
-bool decode_listed(std::string_view encoded, const std::string& path, ListedTask& out) {
+bool decode_listed(std::string_view encoded, const std::string& path, ListedTask& out, ListedFields fields) {
     // Reset field by field, not by assignment: the tags' and diagnostics' vectors keep their
     // memory from one task of a listing to the next (an allocation and a free per task else).
     out.listed = false;
@@ -163,8 +166,11 @@ bool decode_listed(std::string_view encoded, const std::string& path, ListedTask
     Reader reader(encoded);
     char kind = 0;
     int64_t count = 0;
+    int64_t document_length = 0;
     if (!reader.character(kind) || (kind != 'T' && kind != 'N') || !reader.number(count) || count < 0 ||
-        static_cast<uint64_t>(count) > encoded.size())
+        static_cast<uint64_t>(count) > encoded.size() ||
+        (kind == 'T' && (!reader.number(document_length) || document_length < 0 ||
+                         static_cast<uint64_t>(document_length) > encoded.size())))
         return false;
     out.listed = kind == 'T';
     for (int64_t i = 0; i < count; ++i) {
@@ -180,6 +186,13 @@ bool decode_listed(std::string_view encoded, const std::string& path, ListedTask
     }
     if (!out.listed)
         return reader.at_end();
+    if (fields == ListedFields::document) {
+        // The status (the first member) for the status counts, the document from the end.
+        if (!reader.optional(out.status))
+            return false;
+        out.document = encoded.substr(encoded.size() - static_cast<size_t>(document_length));
+        return true;
+    }
     for (auto* field : {&out.status, &out.type, &out.phase, &out.area, &out.assignee})
         if (!reader.optional(*field))
             return false;
@@ -190,7 +203,7 @@ bool decode_listed(std::string_view encoded, const std::string& path, ListedTask
         if (!reader.string(tag))
             return false;
     return reader.string(out.title) && reader.string(out.shown_fields) && reader.string(out.document) &&
-           reader.at_end();
+           out.document.size() == static_cast<size_t>(document_length) && reader.at_end();
 }
 
 }  // namespace sc::tasks

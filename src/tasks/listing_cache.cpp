@@ -28,7 +28,7 @@ namespace {
 // Bump the format when the file's layout changes. The version and the digest of the task
 // reading code (cmake/SourceIdentity.cmake) change by themselves: a cache written by another
 // build, whose entries might hold what that build read from a file, is rebuilt, never read.
-constexpr std::string_view k_header = "# scopecraft listing cache, format 1, sc " SC_VERSION_STRING
+constexpr std::string_view k_header = "# scopecraft listing cache, format 2, sc " SC_VERSION_STRING
                                       " " SC_LISTING_CACHE_IDENTITY " (derived from the task files; safe to delete)\n";
 constexpr const char* k_file_name = ".sc-listing-cache";
 
@@ -66,6 +66,23 @@ char* put_decimal_backwards(char* end, int64_t value) {
     if (value < 0)
         *--at = '-';
     return at;
+}
+
+/// A record's key or entry length: a few digits, read inline (read_decimal's eight-digit step,
+/// made for 19-digit stamps, fails first on them: half a cached listing's load went to these
+/// two numbers per record); eight digits or more, or anything odd, go to read_decimal.
+bool read_length(Cursor& cursor, size_t& value, char after) {
+    const char* at = cursor.text.data() + cursor.position;
+    size_t left = cursor.text.size() - cursor.position;
+    size_t digits = 0;
+    size_t number = 0;
+    while (digits < left && digits < 8 && static_cast<unsigned char>(at[digits] - '0') < 10)
+        number = number * 10 + static_cast<size_t>(at[digits++] - '0');
+    if (digits == 0 || digits == 8 || digits == left || at[digits] != after)
+        return cursor.number(value, after);
+    value = number;
+    cursor.position += digits + 1;
+    return true;
 }
 
 }  // namespace
@@ -195,7 +212,7 @@ void ListingCache::load() {
         size_t key_length = 0;
         std::string_view key;
         if (kind == 'X') {
-            if (!cursor.number(key_length, '\n') || !cursor.line(key_length, key))
+            if (!read_length(cursor, key_length, '\n') || !cursor.line(key_length, key))
                 return false;
             m_slots.push_back({key, start, 0, false, true});
             return true;
@@ -204,7 +221,7 @@ void ListingCache::load() {
         // (and checked) by read_record() when the key is looked up, once, not twice.
         size_t entry_length = 0;
         std::string_view entry;
-        if (kind != 'E' || !cursor.number(key_length, ' ') || !cursor.number(entry_length, ' ') ||
+        if (kind != 'E' || !read_length(cursor, key_length, ' ') || !read_length(cursor, entry_length, ' ') ||
             entry_length > UINT32_MAX)
             return false;
         size_t stat_at = cursor.position;

@@ -320,7 +320,7 @@ constexpr int64_t k_other_tree_margin_nanos = 2'000'000'000;
 
 Result<std::vector<Diagnostic>> TaskService::visit_listed(
     const ListFilter& filter, const std::function<void(const TaskLocation&, const ListedTask&)>& visit,
-    ListingCounts* counts) const {
+    ListingCounts* counts, ListedFields fields) const {
     std::optional<std::string> status = SC_TRY(normalised_filter(EnumKind::status, filter.status));
     std::optional<std::string> type = SC_TRY(normalised_filter(EnumKind::type, filter.type));
     std::optional<std::string> phase = SC_TRY(normalised_filter(EnumKind::phase, filter.phase));
@@ -346,7 +346,8 @@ Result<std::vector<Diagnostic>> TaskService::visit_listed(
         cache = ListingCache::open(m_tree.store().path);
     // With an exact answer the files are not stat-ed at all: only the folders are listed.
     bool vouched = answer && !answer->anything && !asked.empty();
-    TreeScan scan = SC_TRY(m_tree.scan(filter.location, !vouched));
+    // Kept compactly, each task written into one TaskLocation in turn (tasks/scanned_tasks.hpp).
+    ScannedTree scan = SC_TRY(m_tree.scan_compact(filter.location, !vouched));
     if (loading)
         loading->join();
     if (answer) {
@@ -360,16 +361,20 @@ Result<std::vector<Diagnostic>> TaskService::visit_listed(
     // Stats taken before the answer (the outside-edit check's walk, handed over) cannot confirm
     // an entry for the new token: each file is stat-ed again then.
     const bool fresh_stat = answer && FolderListings::current() != nullptr;
+    // The filters on the other members need them decoded.
+    if (type || phase || filter.area || filter.assignee || !filter.tags.empty())
+        fields = ListedFields::all;
     std::vector<Diagnostic> diagnostics = std::move(scan.diagnostics);
     std::string key;
     ListedTask listed;
-    uint64_t done = 0;
-    for (const TaskLocation& location : scan.tasks) {
+    TaskLocation location;
+    for (size_t done = 0; done < scan.tasks.size(); ++done) {
         // As visit(): a listing stopped between files has changed nothing (the cache is not
         // saved); MCP's task_list reports its progress from here.
         if (activity::cancelled())
             return make_error(ErrorCode::cancelled, "the listing was cancelled");
-        activity::progress(done++, scan.tasks.size());
+        activity::progress(done, scan.tasks.size());
+        scan.tasks.next_location(done, done - 1, location);  // done - 1: none at the first
         cache_key(key, location);
         if ((location.is_parent && !filter.include_parents) ||
             (filter.parent && location.parent_id != *filter.parent)) {
@@ -391,12 +396,12 @@ Result<std::vector<Diagnostic>> TaskService::visit_listed(
             }
             entry = cache.find(key, stat);
         }
-        if (!entry || !decode_listed(*entry, location.path, listed)) {
+        if (!entry || !decode_listed(*entry, location.path, listed, fields)) {
             cache.before_read();
             std::string encoded = encode_listed(load_record(location), location.path);
             int64_t margin = location.tree == TreeKind::store ? 0 : k_other_tree_margin_nanos;
             std::string_view kept = cache.put(key, stat, std::move(encoded), margin);
-            if (!decode_listed(kept, location.path, listed))
+            if (!decode_listed(kept, location.path, listed, fields))
                 continue;  // cannot happen: encode_listed's own output
         }
         for (Diagnostic& diagnostic : listed.diagnostics)

@@ -150,9 +150,11 @@ public:
     /// same diagnostics, as ListedTask summaries. A file whose stat matches its entry in the
     /// listing cache (docs/layout.md, "The listing cache") is not read; the others are read,
     /// parsed and their entries saved for the next listing.
+    /// `fields`: what the visitor reads of each ListedTask (with a filter on the other members,
+    /// they are decoded anyway).
     Result<std::vector<Diagnostic>> visit_listed(
         const ListFilter& filter, const std::function<void(const TaskLocation&, const ListedTask&)>& visit,
-        ListingCounts* counts = nullptr) const;
+        ListingCounts* counts = nullptr, ListedFields fields = ListedFields::all) const;
     Result<Changed<TaskRecord>> update(std::string_view id, const UpdateRequest& request);
     /// A parent needs DeleteMode::cascade, which removes its folder and everything in it.
     Result<ChangeRecord> remove(std::string_view id, DeleteMode mode = DeleteMode::single);

@@ -5,12 +5,15 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 #include <functional>
 #include <map>
 #include <tuple>
 
 #include "tasks/folder_listing.hpp"
 #include "tasks/read_watch.hpp"
+#include "tasks/scanned_tasks.hpp"
 #include "tasks/tree_walk.hpp"
 #include "util/files.hpp"
 #include "util/text.hpp"
@@ -21,8 +24,10 @@ namespace {
 
 class Scanner {
 public:
-    Scanner(const TreeRoot& root, TreeScan& out, bool stat_files = false)
-        : m_root(root), m_out(out), m_stat_files(stat_files) {}
+    Scanner(const TreeRoot& root, ScannedTree& out, bool stat_files = false)
+        : m_root(root), m_out(out), m_stat_files(stat_files) {
+        m_out.tasks.add_root(root.kind, root.path);
+    }
 
     void scan_workflow(WorkflowState state) {
         std::string name(to_string(state));
@@ -42,49 +47,27 @@ private:
              "task files and folders must be real files inside the tree; replace the link with the file"});
     }
 
-    /// A new location at the end of the scan, made in place: a scan of 10,000 tasks spent a
-    /// fifth of its instructions building each one's strings through temporaries and moving it.
-    /// The file name is taken over from the folder's listing (its last use there).
-    TaskLocation& make(const std::string& relative_folder, std::string&& filename, WorkflowState state,
-                       const std::string& month) {
-        TaskLocation& location = m_out.tasks.emplace_back();
-        location.filename = std::move(filename);
-        location.relative_path.reserve(relative_folder.size() + 1 + location.filename.size());
-        location.relative_path.append(relative_folder).append(1, '/').append(location.filename);
-        location.path.reserve(m_root.path.size() + 1 + location.relative_path.size());
-        location.path.append(m_root.path).append(1, '/').append(location.relative_path);
-        location.tree = m_root.kind;
-        location.state = state;
-        location.archive_month = month;
-        return location;
-    }
-
     /// A workflow folder or an archive month folder: task files first, then folders.
     void scan_container(WorkflowState state, const std::string& relative, const std::string& month,
                         std::vector<DirectoryEntry>& entries, bool months_allowed) {
-        // Room for this folder's tasks at once: growing one element at a time keeps two copies
-        // of a large vector alive at each step.
-        std::vector<TaskLocation>& tasks = m_out.tasks;
-        if (tasks.size() + entries.size() > tasks.capacity())
-            tasks.reserve(std::max(tasks.size() + entries.size(), tasks.capacity() * 3 / 2));
+        m_out.tasks.add_folder(relative, {}, month, state);
+        m_out.tasks.reserve(entries.size());
         for (DirectoryEntry& entry : entries) {
-            if (entry.type == EntryType::symlink && parse_task_filename(entry.name)) {
+            if (entry.type == EntryType::symlink && task_filename_parts(entry.name)) {
                 skip_symlink(relative + "/" + entry.name);
                 continue;
             }
             if (entry.type != EntryType::file)
                 continue;
-            std::optional<TaskFileName> name = parse_task_filename(entry.name);
+            std::optional<TaskFileNameParts> name = task_filename_parts(entry.name);
             if (!name)
                 continue;
-            TaskLocation& location = make(relative, std::move(entry.name), state, month);
-            location.id = std::move(name->id);
-            location.stat = entry.stat;
+            m_out.tasks.add_task(entry.name, ScannedTasks::Kind::plain, name->id_size, 0, entry.stat);
         }
         std::vector<const DirectoryEntry*> months;
         for (const DirectoryEntry& entry : entries) {
             if (entry.type == EntryType::symlink) {
-                if (!parse_task_filename(entry.name))
+                if (!task_filename_parts(entry.name))
                     skip_symlink(relative + "/" + entry.name);
                 continue;
             }
@@ -106,26 +89,23 @@ private:
     }
 
     const TreeRoot& m_root;
-    TreeScan& m_out;
+    ScannedTree& m_out;
     bool m_stat_files = false;
 };
 
 void Scanner::scan_task_folder(WorkflowState state, const std::string& relative, const std::string& folder_name,
                                const std::string& month) {
     std::vector<DirectoryEntry> entries = read_folder(m_root.path + "/" + relative, m_stat_files);
-    bool is_parent = std::any_of(entries.begin(), entries.end(), [](const DirectoryEntry& entry) {
-        return entry.type == EntryType::file && entry.name == k_overview_file_name;
-    });
-    if (is_parent) {
-        TaskLocation& overview = make(relative, std::string(k_overview_file_name), state, month);
-        overview.id = folder_name;
-        overview.is_parent = true;
-        for (const DirectoryEntry& entry : entries)
-            if (entry.name == k_overview_file_name)
-                overview.stat = entry.stat;
-    }
+    const DirectoryEntry* overview = nullptr;
+    for (const DirectoryEntry& entry : entries)
+        if (entry.type == EntryType::file && entry.name == k_overview_file_name)
+            overview = &entry;
+    m_out.tasks.add_folder(relative, folder_name, month, state);
+    m_out.tasks.reserve(entries.size() + 1);
+    if (overview != nullptr)
+        m_out.tasks.add_task(k_overview_file_name, ScannedTasks::Kind::overview, 0, 0, overview->stat);
     for (DirectoryEntry& entry : entries) {
-        std::optional<TaskFileName> name = parse_task_filename(entry.name);
+        std::optional<TaskFileNameParts> name = task_filename_parts(entry.name);
         if (!name)
             continue;
         if (entry.type == EntryType::symlink) {
@@ -134,14 +114,22 @@ void Scanner::scan_task_folder(WorkflowState state, const std::string& relative,
         }
         if (entry.type != EntryType::file)
             continue;
-        TaskLocation& location = make(relative, std::move(entry.name), state, month);
-        location.id = std::move(name->id);
-        location.stat = entry.stat;
-        if (is_parent) {
-            location.parent_id = folder_name;
-            location.sequence = std::move(name->sequence);
-        }
+        if (overview != nullptr)
+            m_out.tasks.add_task(entry.name, ScannedTasks::Kind::subtask, name->id_size, name->sequence_size,
+                                 entry.stat);
+        else
+            m_out.tasks.add_task(entry.name, ScannedTasks::Kind::plain, name->id_size, 0, entry.stat);
     }
+}
+
+/// The scan as TaskLocations (the form every caller but the listing takes).
+TreeScan materialise(ScannedTree&& scanned) {
+    TreeScan scan;
+    scan.tasks.resize(scanned.tasks.size());
+    for (size_t i = 0; i < scanned.tasks.size(); ++i)
+        scanned.tasks.location(i, scan.tasks[i]);
+    scan.diagnostics = std::move(scanned.diagnostics);
+    return scan;
 }
 
 /// What to do about an id that several files claim: a subtask is named with its parent
@@ -247,7 +235,11 @@ void prefetch_scan(const TreeRoot& root, LocationScope scope, std::optional<Fold
 }  // namespace
 
 TreeScan scan_tree(const TreeRoot& root, LocationScope scope, bool stat_files) {
-    TreeScan scan;
+    return materialise(scan_tree_compact(root, scope, stat_files));
+}
+
+ScannedTree scan_tree_compact(const TreeRoot& root, LocationScope scope, bool stat_files) {
+    ScannedTree scan;
     std::optional<FolderListings> own;  // installed for this scan only, when none is
     if (stat_files)
         prefetch_scan(root, scope, own);
@@ -262,11 +254,11 @@ TreeScan scan_tree(const TreeRoot& root, LocationScope scope, bool stat_files) {
 }
 
 TreeScan scan_parent_folder(const TreeRoot& root, const TaskLocation& parent) {
-    TreeScan scan;
+    ScannedTree scan;
     Scanner scanner(root, scan);
     std::string folder = parent.folder();
     scanner.scan_task_folder(parent.state, folder, parent.id, parent.archive_month);
-    return scan;
+    return materialise(std::move(scan));
 }
 
 TaskLocation locate(const TreeRoot& root, std::string_view relative_path) {
@@ -354,28 +346,74 @@ Status TaskTree::require_initialised() const {
                       "run `sc init` to create it (or pass --root-dir)");
 }
 
-Result<TreeScan> TaskTree::scan(LocationScope scope, bool stat_files) const {
-    SC_TRY(require_initialised());
-    TreeScan all;
-    for (const TreeRoot& root : m_roots) {
-        TreeScan one = scan_tree(root, scope, stat_files);
-        if (all.tasks.empty()) {
-            all.tasks = std::move(one.tasks);  // the usual case, one tree: no copy at all
-        } else {
-            all.tasks.reserve(all.tasks.size() + one.tasks.size());
-            std::move(one.tasks.begin(), one.tasks.end(), std::back_inserter(all.tasks));
+namespace {
+
+/// A hash of an id for the duplicate check, eight bytes a step (std::hash's was nine in ten
+/// of the check's instructions); equal hashes are then compared as strings, so a collision
+/// costs a sort, never a wrong diagnostic.
+size_t id_hash(std::string_view id) {
+    uint64_t hash = 0x9E3779B97F4A7C15ULL ^ id.size();
+    size_t at = 0;
+    for (; at + 8 <= id.size(); at += 8) {
+        uint64_t word = 0;
+        std::memcpy(&word, id.data() + at, 8);
+        hash = (hash ^ word) * 0xFF51AFD7ED558CCDULL;
+        hash ^= hash >> 32;
+    }
+    uint64_t tail = 0;
+    for (size_t shift = 0; at < id.size(); ++at, shift += 8)
+        tail |= static_cast<uint64_t>(static_cast<unsigned char>(id[at])) << shift;
+    hash = (hash ^ tail) * 0xC4CEB9FE1A85EC53ULL;
+    return static_cast<size_t>(hash ^ (hash >> 29));
+}
+
+/// Whether two of the (hash, index) pairs have one hash: an open-addressing table of the
+/// hashes, a probe or two each (sorting 10,000 pairs to find no two alike cost ten times more).
+bool any_equal_hash(const std::vector<std::pair<size_t, size_t>>& hashed) {
+    size_t capacity = 16;
+    while (capacity < hashed.size() * 2)
+        capacity *= 2;
+    std::vector<size_t> table(capacity, 0);
+    std::vector<bool> used(capacity, false);
+    for (const auto& [hash, index] : hashed) {
+        size_t slot = hash & (capacity - 1);
+        while (used[slot]) {
+            if (table[slot] == hash)
+                return true;
+            slot = (slot + 1) & (capacity - 1);
         }
+        used[slot] = true;
+        table[slot] = hash;
+    }
+    return false;
+}
+
+}  // namespace
+
+Result<TreeScan> TaskTree::scan(LocationScope scope, bool stat_files) const {
+    return materialise(SC_TRY(scan_compact(scope, stat_files)));
+}
+
+Result<ScannedTree> TaskTree::scan_compact(LocationScope scope, bool stat_files) const {
+    SC_TRY(require_initialised());
+    ScannedTree all;
+    for (const TreeRoot& root : m_roots) {
+        ScannedTree one = scan_tree_compact(root, scope, stat_files);
+        all.tasks.append(std::move(one.tasks));
         std::move(one.diagnostics.begin(), one.diagnostics.end(), std::back_inserter(all.diagnostics));
     }
     // Duplicate ids: each id's hash sorted with its index (16 bytes compared as integers, where
     // sorting 10,000 ids as strings cost a twelfth of a cached listing), then only ids of equal
     // hash compared as strings. Claimants stay in scan order, diagnostics in id order.
+    const ScannedTasks& tasks = all.tasks;
     std::vector<std::pair<size_t, size_t>> hashed;
-    hashed.reserve(all.tasks.size());
-    for (size_t i = 0; i < all.tasks.size(); ++i)
-        hashed.emplace_back(std::hash<std::string_view> {}(all.tasks[i].id), i);
+    hashed.reserve(tasks.size());
+    for (size_t i = 0; i < tasks.size(); ++i)
+        hashed.emplace_back(id_hash(tasks.id(i)), i);
+    if (!any_equal_hash(hashed))
+        return all;  // the usual case: no two ids alike, and nothing sorted to find that out
     std::sort(hashed.begin(), hashed.end());
-    std::vector<std::vector<const TaskLocation*>> claimed;
+    std::vector<std::vector<TaskLocation>> claimed;
     for (size_t first = 0; first < hashed.size();) {
         size_t last = first + 1;
         while (last < hashed.size() && hashed[last].first == hashed[first].first)
@@ -383,25 +421,24 @@ Result<TreeScan> TaskTree::scan(LocationScope scope, bool stat_files) const {
         // Within equal hashes, grouped by the id itself (a collision is two ids, not a duplicate).
         size_t run = claimed.size();
         for (size_t i = first; last - first >= 2 && i < last; ++i) {
-            const TaskLocation* location = &all.tasks[hashed[i].second];
+            std::string_view id = tasks.id(hashed[i].second);
             auto same = std::find_if(claimed.begin() + static_cast<std::ptrdiff_t>(run), claimed.end(),
-                                     [&](const auto& claimants) { return claimants.front()->id == location->id; });
+                                     [&](const auto& claimants) { return claimants.front().id == id; });
             if (same != claimed.end())
-                same->push_back(location);
+                same->push_back(tasks.location(hashed[i].second));
             else
-                claimed.push_back({location});
+                claimed.push_back({tasks.location(hashed[i].second)});
         }
         first = last;
     }
     std::erase_if(claimed, [](const auto& claimants) { return claimants.size() < 2; });
-    std::sort(claimed.begin(), claimed.end(),
-              [](const auto& a, const auto& b) { return a.front()->id < b.front()->id; });
-    for (const std::vector<const TaskLocation*>& claimants : claimed) {
+    std::sort(claimed.begin(), claimed.end(), [](const auto& a, const auto& b) { return a.front().id < b.front().id; });
+    for (const std::vector<TaskLocation>& claimants : claimed) {
         std::string paths;
-        for (const TaskLocation* location : claimants)
-            paths += (paths.empty() ? "" : ", ") + location->path;
-        all.diagnostics.push_back({Location {claimants.front()->path, 0, "id"},
-                                   "the id " + claimants.front()->id + " is claimed by " +
+        for (const TaskLocation& location : claimants)
+            paths += (paths.empty() ? "" : ", ") + location.path;
+        all.diagnostics.push_back({Location {claimants.front().path, 0, "id"},
+                                   "the id " + claimants.front().id + " is claimed by " +
                                        std::to_string(claimants.size()) + " files: " + paths,
                                    ambiguity_hint(claimants) + "; a lookup by the bare id takes the first"});
     }

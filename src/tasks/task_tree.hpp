@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "tasks/scanned_tasks.hpp"
 #include "tasks/task_record.hpp"
 #include "util/result.hpp"
 
@@ -26,12 +27,20 @@ struct TreeScan {
     std::vector<Diagnostic> diagnostics;
 };
 
+/// The same scan with its tasks kept compactly (tasks/scanned_tasks.hpp): what a listing walks.
+struct ScannedTree {
+    ScannedTasks tasks;
+    std::vector<Diagnostic> diagnostics;
+};
+
 /// Task files of one tree, in listing order: per folder, tasks by name, then each parent's
 /// `_overview.md` followed by its subtasks in sequence order. Symlinks are skipped with a
 /// diagnostic (a link could lead out of the tree). A missing tree gives an empty scan.
 /// With `stat_files`, each location carries its file's stat (TaskLocation::stat), taken beside
 /// the folder's listing: what the listing cache validates with.
 TreeScan scan_tree(const TreeRoot& root, LocationScope scope, bool stat_files = false);
+/// scan_tree() without a TaskLocation per task.
+ScannedTree scan_tree_compact(const TreeRoot& root, LocationScope scope, bool stat_files = false);
 
 /// The files of one parent folder: its `_overview.md` then its subtasks by file name (which
 /// is sequence order). `parent` is the parent's location (its `_overview.md`).
@@ -71,6 +80,8 @@ public:
 
     /// All trees' task files, plus a diagnostic for each id claimed by more than one file.
     [[nodiscard]] Result<TreeScan> scan(LocationScope scope, bool stat_files = false) const;
+    /// scan() without a TaskLocation per task: the same tasks and diagnostics, in the same order.
+    [[nodiscard]] Result<ScannedTree> scan_compact(LocationScope scope, bool stat_files = false) const;
 
     /// Every location claiming `id`, best first in Scopecraft's lookup order: store tree
     /// before `.tasks/`; current, backlog, archive (its root, then months newest first); in

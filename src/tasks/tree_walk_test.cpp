@@ -137,6 +137,28 @@ TEST(TreeWalk, AFolderIsListedInByteOrderEachEntryWithItsOwnKindAndStat) {
     EXPECT_EQ(names, std::vector<std::string>(all.begin(), all.end()));
 }
 
+TEST(TreeWalk, NamesThatArePrefixesOfEachOtherAtEveryEightByteBoundarySortInByteOrder) {
+    // The sort compares eight bytes at a time as integers, zero past a name's end: a name that
+    // ends where another goes on, at a word's boundary or inside one, sorts first; bytes of
+    // 0x80 and above sort after ASCII, as memcmp sorts them.
+    TempDir dir;
+    std::set<std::string> all;
+    for (std::string stem : {"", "abcdefgh", "abcdefghabcdefgh", "abcdefghabcdefghabcdefgh"})
+        for (std::string tail :
+             {"", "a", "abcdefg", "abcdefgh", "abcdefghi", "\xc3\xa9", "~", "b", "\x7f", "\xff", "0"}) {
+            std::string name = stem + tail;
+            if (name.empty())
+                continue;
+            all.insert(name);
+            testing::write_file(dir.path() + "/" + name, "x");
+        }
+    WalkedFolder folder = list_folder(dir.path(), EveryFolder());
+    std::vector<std::string> names;
+    for (const DirectoryEntry& entry : folder.entries)
+        names.push_back(entry.name);
+    EXPECT_EQ(names, std::vector<std::string>(all.begin(), all.end()));
+}
+
 TEST(TreeWalk, BelowTheThresholdNoThreadIsStarted) {
     TempDir dir;
     std::string root = dir.path() + "/tasks";

@@ -94,10 +94,12 @@ Result<CommandResult> list(const Invocation& invocation, Context& context) {
     if (context.globals().format == OutputFormat::json) {
         // Streamed a task at a time: memory stays flat whatever the size of the tree.
         TaskListJsonWriter writer([&context](std::string_view piece) { context.write_out(piece); });
-        std::vector<tasks::Diagnostic> diagnostics = SC_TRY(
-            service.visit_listed(filter, [&writer](const tasks::TaskLocation& task, const tasks::ListedTask& listed) {
+        std::vector<tasks::Diagnostic> diagnostics = SC_TRY(service.visit_listed(
+            filter,
+            [&writer](const tasks::TaskLocation& task, const tasks::ListedTask& listed) {
                 writer.add(task, listed.document);
-            }));
+            },
+            nullptr, tasks::ListedFields::document));
         writer.finish();
         report_diagnostics(context, diagnostics);
         CommandResult result {Json(), View::task_list, ""};
