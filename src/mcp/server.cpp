@@ -177,9 +177,9 @@ void Server::handle_notification(const Json& notification) {
     const std::string method = notification["method"].get<std::string>();
     if (method == "notifications/initialized")
         m_ready = true;
-    // notifications/cancelled reaches cancel() from the transport's reading thread while the
-    // request runs; here, in order, it can only concern a request already answered (ignored,
-    // as the specification allows). Unknown notifications are ignored, as JSON-RPC requires.
+    // notifications/cancelled reaches cancel() as it is read (during the request it names, or
+    // before that request starts); here, in order, it can only concern a request already
+    // answered (ignored, as the specification allows). Unknown notifications are ignored, as JSON-RPC requires.
 }
 
 Json Server::initialize(const Json& id, const Json& params) {
@@ -301,6 +301,8 @@ RequestInfo Server::request_info(const std::string& method, const std::string& t
     info.transport = m_host.transport;
     info.emit = m_emit;
     info.cancelled = &m_cancelled;
+    if (m_input_check)
+        info.check_input = &m_input_check;
     return info;
 }
 

@@ -44,9 +44,17 @@ public:
     /// transport writes them at once. Without one they are dropped.
     void set_emitter(std::function<void(const std::string&)> emit) { m_emit = std::move(emit); }
 
-    /// notifications/cancelled for `request_id` (id_text form), from the transport's reading
-    /// thread while handle() runs on another: the running request stops at its next check and
-    /// gets no response; a request not started yet is dropped when it comes. Thread-safe.
+    /// Where a running call looks for input that arrived meanwhile, without waiting: the stdio
+    /// transport reads what is there and calls cancel() for a notifications/cancelled in it.
+    /// Called on the call's own thread, from the long loops' cancellation checks (at most once
+    /// a millisecond, once the call has run that long) and before a call of a millisecond or
+    /// more is answered (util/activity.hpp). Without one, cancel() comes from elsewhere (HTTP).
+    void set_input_check(std::function<void()> check) { m_input_check = std::move(check); }
+
+    /// notifications/cancelled for `request_id` (id_text form), from the input check during a
+    /// call or from another thread (another HTTP request) while handle() runs: the running
+    /// request stops at its next check and gets no response; a request not started yet is
+    /// dropped when it comes. Thread-safe.
     void cancel(const std::string& request_id);
 
     /// Writes the telemetry of the requests answered so far to the store: the transport calls
@@ -88,7 +96,8 @@ private:
     std::set<std::string> m_seen;  // request ids used in this session
     std::string m_serialised;      // the response call_tool built as text
     std::function<void(const std::string&)> m_emit;
-    // Cancellation, shared with the transport's reading thread.
+    std::function<void()> m_input_check;
+    // Cancellation, shared with the thread cancel() may come from.
     std::mutex m_cancel_mutex;
     std::string m_running;                   // id_text of the request being handled
     std::set<std::string> m_cancel_pending;  // cancelled before they started (bounded)

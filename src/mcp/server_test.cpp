@@ -339,8 +339,8 @@ TEST_F(ServerTest, SetLevelChecksTheLevel) {
 }
 
 TEST_F(ServerTest, StdioAnswersEveryLineInOrderHoweverTheInputIsCutAndStopsAtItsEnd) {
-    // The transport's two threads take turns reading and handling: lines that come together,
-    // a line cut in two writes, a long call with pings behind it, a line over the limit.
+    // Lines that come together, a line cut in two writes, a call with pings behind it, a line
+    // over the limit.
     int input[2];
     int output[2];
     ASSERT_EQ(::pipe(input), 0);
@@ -393,6 +393,72 @@ TEST_F(ServerTest, StdioAnswersEveryLineInOrderHoweverTheInputIsCutAndStopsAtIts
     EXPECT_EQ(refused.rfind("message of ", 0), 0u) << refused;
     EXPECT_NE(refused.find("bytes or more refused: the limit is 4096 bytes"), std::string::npos) << refused;
     EXPECT_EQ(messages[7]["id"], 7);
+}
+
+TEST_F(ServerTest, StdioStopsALongCallWhoseCancellationArrivesWhileItRuns) {
+    // One thread reads and handles: the cancellation, sent once the call has begun (its first
+    // progress notification is out), is read by the call's own checks of the input.
+    initialize();
+    std::string tasks_dir = call(1, "get_current_root", Json::object())["structuredContent"]["data"]["tasksDir"];
+    for (int i = 0; i < 3000; ++i) {
+        std::string id = "bulk-" + std::to_string(10000 + i) + "-12A";
+        ASSERT_TRUE(files::write_atomic(tasks_dir + "/current/" + id + ".task.md",
+                                        "# Bulk " + id +
+                                            "\n\n---\ntype: chore\nstatus: todo\narea: general\n---\n\n\n"
+                                            "## Instruction\nSome words.\n\n## Tasks\n\n## Deliverable\n\n## Log\n")
+                        .ok());
+    }
+    int input[2];
+    int output[2];
+    ASSERT_EQ(::pipe(input), 0);
+    ASSERT_EQ(::pipe(output), 0);
+    int served = -1;
+    std::thread server([&] { served = serve_stdio(*m_server, input[0], output[1]); });
+    auto send = [&](const std::string& bytes) {
+        ASSERT_EQ(::write(input[1], bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
+    };
+    send(dump(Json {{"jsonrpc", "2.0"},
+                    {"id", 2},
+                    {"method", "tools/call"},
+                    {"params",
+                     {{"name", "task_list"},
+                      {"arguments", {{"include_content", true}}},
+                      {"_meta", {{"progressToken", "p"}}}}}}) +
+         "\n");
+    std::string answers;
+    char buffer[65536];
+    while (answers.find('\n') == std::string::npos) {
+        ssize_t got = ::read(output[0], buffer, sizeof buffer);
+        ASSERT_GT(got, 0);
+        answers.append(buffer, static_cast<size_t>(got));
+    }
+    // Drained meanwhile: should the call run on, its answer (megabytes) must not fill the pipe.
+    std::thread drain([&] {
+        ssize_t got = 0;
+        while ((got = ::read(output[0], buffer, sizeof buffer)) > 0)
+            answers.append(buffer, static_cast<size_t>(got));
+    });
+    send(R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":2,"reason":"x"}})"
+         "\n"
+         R"({"jsonrpc":"2.0","id":3,"method":"ping"})"
+         "\n");
+    ::close(input[1]);
+    server.join();
+    ::close(output[1]);
+    drain.join();
+    ::close(input[0]);
+    ::close(output[0]);
+    EXPECT_EQ(served, 0);
+    std::vector<Json> messages;
+    size_t start = 0;
+    for (size_t end = answers.find('\n'); end != std::string::npos; end = answers.find('\n', start = end + 1))
+        messages.push_back(Json::parse(answers.substr(start, end - start)));
+    ASSERT_GE(messages.size(), 2u) << answers.substr(0, 2000);
+    EXPECT_EQ(messages.front()["method"], "notifications/progress") << "the call had begun";
+    for (size_t i = 0; i + 1 < messages.size(); ++i)
+        EXPECT_EQ(messages[i]["method"], "notifications/progress")
+            << "no response for the cancelled call: " << messages[i].dump().substr(0, 300);
+    EXPECT_EQ(messages.back(), Json::parse(R"({"jsonrpc":"2.0","id":3,"result":{}})"));
 }
 
 TEST(McpDump, InvalidUtf8IsReplacedNotThrown) {

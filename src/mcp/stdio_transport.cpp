@@ -1,16 +1,13 @@
 #include "mcp/stdio_transport.hpp"
 
+#include <poll.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include <atomic>
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
-#include <condition_variable>
 #include <deque>
-#include <mutex>
-#include <optional>
-#include <thread>
 
 #include "mcp/server.hpp"
 
@@ -95,8 +92,8 @@ namespace {
 constexpr char k_oversized_mark = '\0';
 
 /// The request a notifications/cancelled line names, in id_text form; empty for other lines.
-/// Parsed on the reading thread only when the line mentions the method, so ordinary requests
-/// are parsed once, by the server.
+/// Parsed as it is read only when the line mentions the method, so ordinary requests are
+/// parsed once, by the server.
 std::string cancelled_request(std::string_view line) {
     if (line.find("notifications/cancelled") == std::string_view::npos)
         return {};
@@ -115,50 +112,48 @@ std::string cancelled_request(std::string_view line) {
 }  // namespace
 
 int serve_stdio(Server& server, int in_fd, int out_fd, size_t limit) {
-    // Two threads take turns (leader and follower): one reads the input while the other handles
-    // the lines read, in order, or waits. The thread that reads a line when no line is being
-    // handled hands the reading over to the other and handles the line itself: a request runs
-    // on the thread that read it, with no wake-up of another thread on its way (10-20 µs on a
-    // loaded machine), while the other thread reads on, so a notifications/cancelled reaches
-    // the server during a call. One thread handles at a time: it alone writes.
-    std::mutex mutex;
-    std::condition_variable turn;     // a thread with nothing to do waits here
+    // One thread reads and handles, in order. While a call runs, the input is looked at without
+    // waiting (poll with a zero timeout) from the long loops' cancellation checks, at most once
+    // a millisecond and only once the call has run that long (util/activity.hpp), and before a
+    // call of a millisecond or more is answered: a notifications/cancelled among what arrived
+    // reaches the running call, the other lines wait their turn. A quick call pays nothing for
+    // this: no other thread is woken for it and no system call is made beyond its own read
+    // (an earlier design took turns between two threads, a futex wake and a context switch per
+    // request, an interrupt to a halted vCPU on an idle machine).
     std::deque<std::string> pending;  // lines read, not handled yet
-    bool reading = false;             // a thread is reading (or about to)
-    bool handling = false;            // a thread is handling lines (or storing telemetry)
-    bool closed = false;              // end of input, or the output is gone
-    std::atomic<bool> output_ok {true};
+    size_t pending_bytes = 0;
+    bool closed = false;  // end of input, or the output is gone
+    bool output_ok = true;
     auto write = [&](const std::string& message) {
-        if (output_ok.load() && !write_line(out_fd, message))
-            output_ok.store(false);
+        if (output_ok && !write_line(out_fd, message))
+            output_ok = false;
     };
     server.set_emitter(write);
-    auto last_flush = std::chrono::steady_clock::now();  // the handling thread's
+    auto last_flush = std::chrono::steady_clock::now();
     auto flush = [&] {
         server.flush_telemetry();
         last_flush = std::chrono::steady_clock::now();
     };
 
-    // The reader's state, used by the reading thread only (the role passes under the mutex).
     LineReader reader(limit);
-    std::vector<std::string> read_lines;
     auto on_line = [&](std::string_view line) {
         if (std::string id = cancelled_request(line); !id.empty())
             server.cancel(id);
-        read_lines.emplace_back(line);
+        pending.emplace_back(line);
+        pending_bytes += line.size();
     };
     auto on_oversized = [&](size_t size) {
-        read_lines.push_back(std::string(1, k_oversized_mark) + std::to_string(size));
+        pending.push_back(std::string(1, k_oversized_mark) + std::to_string(size));
     };
     std::vector<char> buffer(65536);
-    // One read; false at the end of input (its last line, if any, is in read_lines).
+    // One read; false at the end of input (its last line, if any, is then in pending).
     auto read_some = [&]() -> bool {
         while (true) {
             ssize_t got = ::read(in_fd, buffer.data(), buffer.size());
             if (got < 0 && errno == EINTR)
                 continue;
-            if (got <= 0 || !output_ok.load()) {
-                if (output_ok.load())
+            if (got <= 0 || !output_ok) {
+                if (output_ok)
                     reader.finish(on_line);
                 return false;
             }
@@ -166,6 +161,19 @@ int serve_stdio(Server& server, int in_fd, int out_fd, size_t limit) {
             return true;
         }
     };
+    // Whether input is there, waiting at most `timeout_ms` (-1: for ever). True also at the end
+    // of input or on an error: the read that follows tells which.
+    auto input_ready = [&](int timeout_ms) {
+        pollfd watched {in_fd, POLLIN, 0};
+        int ready = ::poll(&watched, 1, timeout_ms);
+        return ready != 0 && !(ready < 0 && errno == EINTR);
+    };
+    // What arrived while a call runs. A client that sends more than k_read_ahead meanwhile is
+    // read no further until the call ends (a cancellation behind that much is then too late).
+    server.set_input_check([&] {
+        if (!closed && pending_bytes < k_read_ahead && input_ready(0) && !read_some())
+            closed = true;
+    });
 
     auto handle = [&](const std::string& line) {
         if (!line.empty() && line.front() == k_oversized_mark) {
@@ -179,66 +187,29 @@ int serve_stdio(Server& server, int in_fd, int out_fd, size_t limit) {
             flush();
     };
 
-    auto take_turns = [&] {
-        std::unique_lock lock(mutex);
-        while (true) {
-            if (!pending.empty() && !handling) {
-                handling = true;
-                if (!reading && !closed)
-                    turn.notify_one();  // the other thread reads meanwhile
-                while (!pending.empty()) {
-                    std::string line = std::move(pending.front());
-                    pending.pop_front();
-                    lock.unlock();
-                    handle(line);
-                    lock.lock();
-                }
-                handling = false;
-                continue;
-            }
-            if (!reading && !closed) {
-                reading = true;
-                lock.unlock();
-                bool more = read_some();
-                lock.lock();
-                reading = false;
-                for (std::string& line : read_lines)
-                    pending.push_back(std::move(line));
-                read_lines.clear();
-                if (!more) {
-                    closed = true;
-                    turn.notify_all();
-                }
-                continue;
-            }
-            if (closed && pending.empty()) {
-                turn.notify_all();
-                return;
-            }
-            // Nothing to do: wait. Telemetry of answered requests is stored once the client has
-            // been quiet for a moment, so a request in a burst does not wait for the previous
-            // one's.
-            if (!handling && server.unflushed_telemetry() > 0) {
-                if (!turn.wait_for(lock, k_idle_flush,
-                                   [&] { return !pending.empty() || (!reading && !closed) || closed; }) &&
-                    !handling && pending.empty()) {
-                    handling = true;
-                    lock.unlock();
-                    flush();
-                    lock.lock();
-                    handling = false;
-                }
-                continue;
-            }
-            turn.wait(lock);
+    while (true) {
+        while (!pending.empty()) {
+            std::string line = std::move(pending.front());
+            pending.pop_front();
+            pending_bytes -= std::min(pending_bytes, line.size());
+            handle(line);
         }
-    };
-    std::thread other(take_turns);
-    take_turns();
-    other.join();
+        if (closed || !output_ok)
+            break;
+        // Telemetry of answered requests is stored once the client has been quiet for a
+        // moment, so a request in a burst does not wait for the previous one's; with nothing
+        // to store, the wait for input has no timeout (an idle server is never woken).
+        if (server.unflushed_telemetry() > 0 && !input_ready(static_cast<int>(k_idle_flush.count()))) {
+            flush();
+            continue;
+        }
+        if (!read_some())
+            closed = true;
+    }
     server.flush_telemetry();
+    server.set_input_check(nullptr);
     server.set_emitter(nullptr);
-    return output_ok.load() ? 0 : 1;
+    return output_ok ? 0 : 1;
 }
 
 }  // namespace sc::mcp

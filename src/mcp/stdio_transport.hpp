@@ -39,9 +39,11 @@ inline constexpr size_t k_max_message_bytes = size_t {4} << 20;
 /// quiet this long, and at least this often while it keeps sending.
 inline constexpr std::chrono::milliseconds k_idle_flush {10};
 inline constexpr std::chrono::milliseconds k_busy_flush {1000};
+/// While a call runs, input is read ahead (to find a notifications/cancelled) up to this much.
+inline constexpr size_t k_read_ahead = size_t {64} << 20;
 
-/// Serves `server` over `in_fd`/`out_fd` until end of input. Returns 0, or 1 when the output
-/// is gone (the client went away).
+/// Serves `server` over `in_fd`/`out_fd` until end of input, on the calling thread. Returns 0,
+/// or 1 when the output is gone (the client went away).
 int serve_stdio(Server& server, int in_fd, int out_fd, size_t limit = k_max_message_bytes);
 
 }  // namespace sc::mcp

@@ -159,9 +159,11 @@ CallOutcome run_request(HostSettings& host, const RequestInfo& info,
     ToolCall call(host, context, info);
     // The long loops below (listings, replays) stop when the client cancels and report how far
     // they are when it asked for progress.
-    activity::Activity activity(info.cancelled, [&call](uint64_t done, uint64_t total) { call.progress(done, total); });
+    activity::Activity activity(
+        info.cancelled, [&call](uint64_t done, uint64_t total) { call.progress(done, total); }, info.check_input);
     auto started = std::chrono::steady_clock::now();
     Result<Json> result = work(call);
+    activity.settle();
     if (observer) {
         double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         // On the stack: a vector cost every request an allocation and its growth.

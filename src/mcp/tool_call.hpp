@@ -70,6 +70,9 @@ struct RequestInfo {
     std::function<void(const std::string&)> emit;
     /// Set by the transport when the client cancels this request (notifications/cancelled).
     const std::atomic<bool>* cancelled = nullptr;
+    /// Reads input that arrived during the call, without waiting (Server::set_input_check);
+    /// null when cancel() comes from another thread.
+    const std::function<void()>* check_input = nullptr;
 };
 
 class ToolCall {

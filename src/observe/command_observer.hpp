@@ -28,6 +28,7 @@
 #include "observe/tree_scope.hpp"
 #include "observe/tree_state.hpp"
 #include "observe/tree_watch.hpp"
+#include "store/reader.hpp"
 #include "tasks/change.hpp"
 #include "tasks/project.hpp"
 #include "tasks/read_watch.hpp"
@@ -136,6 +137,10 @@ private:
     std::unique_ptr<files::KeptLockFile> m_tree_lock;  // the tree lock's file, open between requests
     std::string m_state_file;                          // under m_store_root, built by the first request
     std::string m_in_flight_file;
+    // The store's reader that catches the kept state up with events of other processes before
+    // each request: kept, so the store head is read through a descriptor held open (an fstat
+    // and a pread instead of an open, a pread and a close).
+    std::unique_ptr<store::Reader> m_reader;
 };
 
 /// The task-tree roots a TaskTree covers (the project-local root only when it is configured).

@@ -59,6 +59,10 @@ Result<ReplayResult> replay_events(const std::string& store_root, const ReplayOp
 
 Result<uint64_t> catch_up(TreeState& state, const std::string& store_root) {
     store::Reader reader(store_root);
+    return catch_up(state, reader);
+}
+
+Result<uint64_t> catch_up(TreeState& state, store::Reader& reader) {
     const std::vector<std::string_view>& types = task_event_types();
     uint64_t applied = 0;
     uint64_t last_seq = 0;

@@ -38,5 +38,7 @@ Result<ReplayResult> replay_events(const std::string& store_root, const ReplayOp
 /// seq (the state describes another log): the caller rebuilds the state with replay. Returns
 /// how many events were applied.
 Result<uint64_t> catch_up(TreeState& state, const std::string& store_root);
+/// The same through a reader kept between calls (a server session's, which keeps the head open).
+Result<uint64_t> catch_up(TreeState& state, store::Reader& reader);
 
 }  // namespace sc::observe

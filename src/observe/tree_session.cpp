@@ -218,7 +218,9 @@ bool CommandObserver::take_session_state() {
     if (!version.known() || version != session->m_state_version)
         return false;  // another process saved the state: load what it saved
     // Events other processes appended without saving the state (killed in between).
-    if (!catch_up(*kept, m_store_root).ok())
+    if (!session->m_reader || session->m_reader->layout().root() != m_store_root)
+        session->m_reader = std::make_unique<store::Reader>(m_store_root);
+    if (!catch_up(*kept, *session->m_reader).ok())
         return false;
     m_state = std::move(kept);
     m_state_version = version;

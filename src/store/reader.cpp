@@ -81,6 +81,22 @@ Result<ReadStats> Reader::read_stream(const std::string& stream, uint64_t from_v
     return read_events(query, visit);
 }
 
+Reader::~Reader() {
+    if (m_head_fd >= 0)
+        ::close(m_head_fd);
+}
+
+int Reader::head_descriptor() {
+    if (m_head_fd >= 0) {
+        struct stat info {};
+        if (::fstat(m_head_fd, &info) == 0 && info.st_nlink > 0)
+            return m_head_fd;
+        ::close(m_head_fd);  // removed (maintenance rebuilds it) or replaced: the path's file now
+    }
+    m_head_fd = ::open(m_layout.head_path().c_str(), O_RDONLY | O_CLOEXEC);
+    return m_head_fd;
+}
+
 Result<ReadStats> Reader::read_events_after(uint64_t after_seq, EventQuery query, const EventVisitor& visit,
                                             uint64_t* last_seq) {
     query.after_seq = after_seq;
@@ -100,7 +116,7 @@ Result<ReadStats> Reader::read_events_after(uint64_t after_seq, EventQuery query
     };
     HeadState head;
     {
-        int fd = ::open(m_layout.head_path().c_str(), O_RDONLY | O_CLOEXEC);
+        int fd = head_descriptor();
         if (fd < 0) {
             if (errno == ENOENT && !files::is_directory(m_layout.path("events"))) {
                 // No store yet, or one without events.
@@ -111,7 +127,6 @@ Result<ReadStats> Reader::read_events_after(uint64_t after_seq, EventQuery query
             return scan();
         }
         Result<HeadState> read = read_head(fd, m_layout.head_path());
-        ::close(fd);
         if (!read.ok())
             return scan();
         head = read.value();

@@ -64,13 +64,17 @@ using LineVisitor = std::function<bool(std::string_view line)>;
 class Reader {
 public:
     explicit Reader(std::string root) : m_layout(std::move(root)) {}
+    ~Reader();
+    Reader(const Reader&) = delete;
+    Reader& operator=(const Reader&) = delete;
 
     /// Events in seq order that match the query.
     Result<ReadStats> read_events(const EventQuery& query, const EventVisitor& visit);
     /// Events with seq > after_seq that match `query` (its after_seq is replaced), in seq order,
     /// for a reader that keeps up with the store (the task-tree state). When the head says
     /// there is nothing newer and the newest segment holds no line the head does not know (a
-    /// writer killed before its head update), this costs a pread of the head and a stat. When
+    /// writer killed before its head update), this costs a pread of the head and a stat (and,
+    /// when this reader read the head before, an fstat of the descriptor it kept). When
     /// the newest segment holds every event after after_seq, only that segment is read;
     /// otherwise (index/ missing, a day or size roll in between) the store is scanned.
     /// `last_seq`, when given, gets the store's last seq (0 when it has no events).
@@ -88,8 +92,15 @@ private:
     /// nullopt: the index could not answer (missing or inconsistent), scan instead.
     Result<std::optional<ReadStats>> read_stream_via_index(const EventQuery& query, const EventVisitor& visit);
 
+    /// The head, opened once and kept for the reader's life: a long-lived reader (a server
+    /// session's) reads it before every request, and an fstat to see whether the file was
+    /// removed or replaced since (no link left: opened again) costs less than an open and a
+    /// close. -1 when there is none.
+    int head_descriptor();
+
     Layout m_layout;
     EventParser m_parser;
+    int m_head_fd = -1;
 };
 
 /// Whether an event passes the query's conditions other than stream and version.

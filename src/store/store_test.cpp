@@ -260,6 +260,39 @@ TEST(Store, SegmentsRollBySize) {
     EXPECT_TRUE(stream->used_index);
 }
 
+TEST(Store, AReaderThatKeepsTheHeadOpenSeesAHeadRemovedAndMadeAgain) {
+    // A server's session reads the head before every request through a descriptor it keeps:
+    // after the head is removed and rebuilt, the events it names (here in a new segment, where
+    // the old head's segment did not grow) are seen, not the removed file's.
+    TempDir dir;
+    StoreOptions options;
+    options.max_segment_bytes = 100;  // every event in a segment of its own
+    {
+        auto store = Store::open(dir.path(), options);
+        ASSERT_TRUE(store.ok()) << store.error().describe();
+        ASSERT_TRUE(store->append(make_event("s", "T", R"({"n":1})")).ok());
+    }
+    Reader reader(dir.path());
+    uint64_t last_seq = 0;
+    std::vector<uint64_t> seen;
+    auto visit = [&](const EventView& event) {
+        seen.push_back(event.seq);
+        return true;
+    };
+    ASSERT_TRUE(reader.read_events_after(0, EventQuery {}, visit, &last_seq).ok());
+    EXPECT_EQ(last_seq, 1u);
+    ASSERT_EQ(::unlink(reader.layout().head_path().c_str()), 0);
+    {
+        auto store = Store::open(dir.path(), options);  // the head rebuilt from the segments
+        ASSERT_TRUE(store.ok()) << store.error().describe();
+        ASSERT_TRUE(store->append(make_event("s", "T", R"({"n":2})")).ok());
+    }
+    seen.clear();
+    ASSERT_TRUE(reader.read_events_after(1, EventQuery {}, visit, &last_seq).ok());
+    EXPECT_EQ(last_seq, 2u);
+    EXPECT_EQ(seen, (std::vector<uint64_t> {2}));
+}
+
 TEST(Store, SignalLinesAreStoredVerbatim) {
     TempDir dir;
     auto store = Store::open(dir.path());
