@@ -22,6 +22,15 @@
 namespace sc::mcp {
 namespace {
 
+/// The messages of a stdio transcript, one JSON value per line.
+std::vector<Json> json_lines(const std::string& text) {
+    std::vector<Json> messages;
+    size_t start = 0;
+    for (size_t end = text.find('\n'); end != std::string::npos; end = text.find('\n', start = end + 1))
+        messages.push_back(Json::parse(text.substr(start, end - start)));
+    return messages;
+}
+
 class ServerTest : public ::testing::Test {
 protected:
     void SetUp() override {
@@ -381,10 +390,7 @@ TEST_F(ServerTest, StdioAnswersEveryLineInOrderHoweverTheInputIsCutAndStopsAtIts
     ::close(input[0]);
     ::close(output[0]);
     EXPECT_EQ(served, 0);
-    std::vector<Json> messages;
-    size_t start = 0;
-    for (size_t end = answers.find('\n'); end != std::string::npos; end = answers.find('\n', start = end + 1))
-        messages.push_back(Json::parse(answers.substr(start, end - start)));
+    std::vector<Json> messages = json_lines(answers);
     ASSERT_EQ(messages.size(), 8u) << answers.substr(0, 2000);
     for (int id = 1; id <= 6; ++id)
         EXPECT_EQ(messages[id - 1]["id"], id) << messages[id - 1].dump();
@@ -449,10 +455,7 @@ TEST_F(ServerTest, StdioStopsALongCallWhoseCancellationArrivesWhileItRuns) {
     ::close(input[0]);
     ::close(output[0]);
     EXPECT_EQ(served, 0);
-    std::vector<Json> messages;
-    size_t start = 0;
-    for (size_t end = answers.find('\n'); end != std::string::npos; end = answers.find('\n', start = end + 1))
-        messages.push_back(Json::parse(answers.substr(start, end - start)));
+    std::vector<Json> messages = json_lines(answers);
     ASSERT_GE(messages.size(), 2u) << answers.substr(0, 2000);
     EXPECT_EQ(messages.front()["method"], "notifications/progress") << "the call had begun";
     for (size_t i = 0; i + 1 < messages.size(); ++i)

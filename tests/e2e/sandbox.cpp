@@ -168,6 +168,36 @@ RunResult Sandbox::run(const std::vector<std::string>& argv, const std::string& 
     return result;
 }
 
+pid_t Sandbox::start(const std::vector<std::string>& argv, int err_fd,
+                     const std::map<std::string, std::string>& extra) const {
+    std::map<std::string, std::string> all = m_environment;
+    for (const auto& [name, value] : extra)
+        all[name] = value;
+    std::vector<std::string> environment;
+    for (const auto& [name, value] : all)
+        environment.push_back(name + "=" + value);
+    std::vector<std::string> argv_copy = argv;
+    std::vector<char*> args, envp;
+    for (std::string& arg : argv_copy)
+        args.push_back(arg.data());
+    args.push_back(nullptr);
+    for (std::string& entry : environment)
+        envp.push_back(entry.data());
+    envp.push_back(nullptr);
+    pid_t child = ::fork();
+    if (child == 0) {
+        int null = ::open("/dev/null", O_RDWR);
+        ::dup2(null, 0);
+        ::dup2(null, 1);
+        ::dup2(err_fd, 2);
+        if (::chdir(m_project.c_str()) != 0)
+            ::_exit(126);
+        ::execve(args[0], args.data(), envp.data());
+        ::_exit(127);
+    }
+    return child;
+}
+
 std::string Sandbox::read(const std::string& path) const {
     auto content = files::read(path);
     EXPECT_TRUE(content.ok()) << path;

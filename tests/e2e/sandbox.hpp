@@ -2,6 +2,8 @@
 // A throwaway world for one end-to-end test: a temporary HOME, a project folder that is a git
 // repository, and a way to run the real `sc` binary in it and capture what it prints.
 
+#include <sys/types.h>
+
 #include <map>
 #include <string>
 #include <vector>
@@ -53,6 +55,11 @@ public:
     RunResult sc_bounded(const std::vector<std::string>& arguments, int address_space_kib, double* seconds) const;
     /// Runs any program (e.g. git) the same way.
     RunResult run(const std::vector<std::string>& argv, const std::string& input = "") const;
+    /// Starts a program in the background the same way (plus `extra` in its environment), its
+    /// input and output on /dev/null and its stderr on `err_fd`; returns its pid (the caller
+    /// waits for it).
+    [[nodiscard]] pid_t start(const std::vector<std::string>& argv, int err_fd,
+                              const std::map<std::string, std::string>& extra = {}) const;
 
     void set_env(const std::string& name, const std::string& value) { m_environment[name] = value; }
     void unset_env(const std::string& name) { m_environment.erase(name); }

@@ -45,27 +45,7 @@ ServerProcess::ServerProcess(const Sandbox& sandbox, const std::vector<std::stri
             command += " '" + word + "'";
         argv = {"/bin/sh", "-c", command};
     }
-    std::vector<std::string> environment;
-    for (const auto& [name, value] : sandbox.environment())
-        environment.push_back(name + "=" + value);
-    std::vector<char*> args, envp;
-    for (std::string& arg : argv)
-        args.push_back(arg.data());
-    args.push_back(nullptr);
-    for (std::string& entry : environment)
-        envp.push_back(entry.data());
-    envp.push_back(nullptr);
-    m_pid = ::fork();
-    if (m_pid == 0) {
-        int null = ::open("/dev/null", O_RDWR);
-        ::dup2(null, 0);
-        ::dup2(null, 1);
-        ::dup2(err_pipe[1], 2);
-        if (::chdir(sandbox.project().c_str()) != 0)
-            ::_exit(126);
-        ::execve(args[0], args.data(), envp.data());
-        ::_exit(127);
-    }
+    m_pid = sandbox.start(argv, err_pipe[1]);
     ::close(err_pipe[1]);
     int fd = err_pipe[0];
     std::condition_variable changed;

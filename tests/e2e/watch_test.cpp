@@ -37,30 +37,7 @@ public:
         if (::pipe2(err_pipe, O_CLOEXEC) != 0)
             throw std::runtime_error("pipe failed");
         std::vector<std::string> argv {SC_BINARY, "watch"};
-        std::vector<std::string> environment;
-        std::map<std::string, std::string> all = sandbox.environment();
-        for (const auto& [name, value] : extra)
-            all[name] = value;
-        for (const auto& [name, value] : all)
-            environment.push_back(name + "=" + value);
-        std::vector<char*> args, envp;
-        for (std::string& arg : argv)
-            args.push_back(arg.data());
-        args.push_back(nullptr);
-        for (std::string& entry : environment)
-            envp.push_back(entry.data());
-        envp.push_back(nullptr);
-        m_pid = ::fork();
-        if (m_pid == 0) {
-            int null = ::open("/dev/null", O_RDWR);
-            ::dup2(null, 0);
-            ::dup2(null, 1);
-            ::dup2(err_pipe[1], 2);
-            if (::chdir(sandbox.project().c_str()) != 0)
-                ::_exit(126);
-            ::execve(args[0], args.data(), envp.data());
-            ::_exit(127);
-        }
+        m_pid = sandbox.start(argv, err_pipe[1], extra);
         ::close(err_pipe[1]);
         int fd = err_pipe[0];
         m_reader = std::thread([this, fd] {
